@@ -1,0 +1,40 @@
+# simfuel: two commands do everything on a fresh machine.
+#   make demo  - create .venv, install simfuel, run the Mali 2025 scenario, write out/mali-2025/
+#   make test  - create .venv, install with dev extras, run ruff, mypy and pytest
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SEED   ?= 2025
+
+.PHONY: demo test lint typecheck pytest bench clean venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed-dev
+
+demo: $(VENV)/.installed-dev
+	$(BIN)/simfuel run scenarios/mali-2025.yaml --seed $(SEED) --out out/mali-2025
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check simfuel tests benchmarks
+	$(BIN)/ruff format --check simfuel tests benchmarks
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q
+
+test: lint typecheck pytest
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_run.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis

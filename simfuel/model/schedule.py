@@ -1,0 +1,41 @@
+"""Piecewise-constant schedules: a value that changes at given times."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+__all__ = ["StepSchedule"]
+
+T = TypeVar("T")
+
+
+@dataclass
+class StepSchedule(Generic[T]):
+    """A value that holds from each change time until the next.
+
+    Parameters
+    ----------
+    initial : T
+        Value before the first change.
+    changes : iterable of (float, T)
+        ``(time_h, value)`` pairs; sorted on construction (stable, so of two changes at the
+        same time the later one listed wins).
+    """
+
+    initial: T
+    changes: Iterable[tuple[float, T]] = ()
+    times_h: list[float] = field(init=False)
+    values: list[T] = field(init=False)
+
+    def __post_init__(self) -> None:
+        ordered = sorted(self.changes, key=lambda tv: tv[0])
+        self.times_h = [t for t, _ in ordered]
+        self.values = [v for _, v in ordered]
+
+    def at(self, t_h: float) -> T:
+        """The value in force at time ``t_h`` [h] (a change at exactly ``t_h`` applies)."""
+        i = bisect.bisect_right(self.times_h, t_h)
+        return self.initial if i == 0 else self.values[i - 1]

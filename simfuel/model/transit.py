@@ -1,0 +1,57 @@
+"""Transit times and delay distributions: pure functions."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["draw_delay_h", "leg_hours", "route_hours"]
+
+
+def leg_hours(length_km: float, speed_kmh: float) -> float:
+    """Driving time of one leg [h] = ``length_km`` [km] / ``speed_kmh`` [km/h]."""
+    return length_km / speed_kmh
+
+
+def route_hours(lengths_km: Sequence[float], speeds_kmh: Sequence[float]) -> float:
+    """Driving time of a sequence of legs [h], without stops or delays."""
+    return float(sum(length / speed for length, speed in zip(lengths_km, speeds_kmh, strict=True)))
+
+
+def draw_delay_h(distribution: str, params: Sequence[float], rng: np.random.Generator) -> float:
+    """Draw one delay [h].
+
+    Parameters
+    ----------
+    distribution : {"fixed", "uniform", "triangular", "lognormal"}
+        Family of the delay distribution.
+    params : sequence of float
+        ``fixed``: (value_h,); ``uniform``: (low_h, high_h); ``triangular``:
+        (low_h, mode_h, high_h); ``lognormal``: (mean_h, sd_h) of the delay itself.
+    rng : numpy.random.Generator
+        Stream to draw from (not used for ``fixed``).
+
+    Returns
+    -------
+    float
+        The delay [h], >= 0.
+    """
+    if distribution == "fixed":
+        return float(params[0])
+    if distribution == "uniform":
+        low, high = params
+        return float(rng.uniform(low, high)) if high > low else float(low)
+    if distribution == "triangular":
+        low, mode, high = params
+        return float(rng.triangular(low, mode, high)) if high > low else float(low)
+    if distribution == "lognormal":
+        mean, sd = params
+        if sd == 0:
+            return float(mean)
+        # Parameters of the underlying normal from the mean and sd of the delay.
+        sigma2 = math.log1p((sd / mean) ** 2)
+        mu = math.log(mean) - sigma2 / 2
+        return float(rng.lognormal(mu, math.sqrt(sigma2)))
+    raise ValueError(f"unknown delay distribution {distribution!r}")

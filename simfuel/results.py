@@ -1,0 +1,290 @@
+"""RunResult: the tables of one run, built from the simulation's compact records.
+
+This is the one place where simfuel builds DataFrames of a run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .io import write_csv, write_text
+from .scenario.schema import Scenario
+from .sim.recorder import CONVOY_FIELDS, DAILY_FIELDS, EVENT_FIELDS, Recorder
+
+__all__ = ["SUMMARY_METRICS", "BalanceError", "RunResult"]
+
+#: Keys of :meth:`RunResult.summary`, in order.
+SUMMARY_METRICS = (
+    "loaded_l",
+    "delivered_l",
+    "destroyed_l",
+    "captured_l",
+    "tankers_lost",
+    "tankers_destroyed",
+    "tankers_captured",
+    "attacks",
+    "convoys",
+    "days_with_shortfall",
+    "shortfall_l",
+    "first_rationing",
+    "first_stockout",
+    "min_days_of_cover",
+    "final_stock_l",
+    "mean_escort_wait_h",
+)
+
+
+class BalanceError(AssertionError):
+    """Fuel was created or lost by the bookkeeping: a bug, never a property of a scenario."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one replication of a scenario produced.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario that was run.
+    seed : int or None
+        Entropy of the run's root :class:`numpy.random.SeedSequence`.
+    spawn_key : tuple of int
+        Spawn key of that SeedSequence (empty for a run seeded by an integer).
+    daily : pandas.DataFrame
+        One row per day (index ``date``). Litres [L] for ``*_l`` columns; ``arrived_l``
+        reached the depot gate that day, ``delivered_l`` was unloaded into the depot;
+        ``destroyed_l``/``captured_l`` lost that day; ``in_transit_l`` on the road (from
+        loading to the staging queue, and in convoys) and ``queued_l`` in staging queues
+        or waiting to unload, both at the end of the day; ``days_of_cover`` [days] is the
+        end-of-day stock over the day's nominal demand; ``rationing`` and ``stockout``
+        flag days with rationing in force and days when even the rationed demand could
+        not be served.
+    convoys : pandas.DataFrame
+        One row per convoy that left a staging point: times as timestamps
+        (``formed``, ``departed``, ``ended``) and as hours from the start (``*_h``),
+        ``outcome`` (arrived, lost, turned_back, in_transit), tankers at departure and
+        arrival, destroyed, captured, ``attacked``, number of ``attacks``,
+        ``escort_wait_h`` [h].
+    events : pandas.DataFrame
+        The long-form log: ``time``, ``t_h``, ``kind``, ``corridor``, ``convoy_id``,
+        ``tankers``, ``litres``, ``detail``.
+    events_processed : int
+        SimPy events scheduled during the run (a measure of work, for benchmarks).
+    """
+
+    scenario: Scenario
+    seed: int | None
+    spawn_key: tuple[int, ...]
+    daily: pd.DataFrame
+    convoys: pd.DataFrame
+    events: pd.DataFrame
+    events_processed: int = 0
+    _summary: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_records(
+        cls, scenario: Scenario, rec: Recorder, seed: int | None, spawn_key: tuple[int, ...]
+    ) -> RunResult:
+        """Build the tables from a :class:`~simfuel.sim.recorder.Recorder`."""
+        start = pd.Timestamp(scenario.start)
+        daily = pd.DataFrame(rec.daily, columns=list(DAILY_FIELDS))
+        daily.index = pd.date_range(start, periods=len(daily), freq="D", name="date")
+        int_cols = [
+            "loaded_l",
+            "arrived_l",
+            "delivered_l",
+            "destroyed_l",
+            "captured_l",
+            "in_transit_l",
+            "queued_l",
+            "tankers_waiting",
+            "tankers_waiting_unload",
+        ]
+        daily[int_cols] = daily[int_cols].astype(np.int64)
+        daily["rationing"] = daily["rationing"].astype(bool)
+        daily["stockout"] = daily["stockout"].astype(bool)
+
+        convoys = pd.DataFrame(rec.convoys, columns=list(CONVOY_FIELDS))
+        convoys = convoys.astype(
+            {
+                "convoy_id": np.int64,
+                "tankers_departed": np.int64,
+                "tankers_arrived": np.int64,
+                "destroyed": np.int64,
+                "captured": np.int64,
+                "attacked": bool,
+                "attacks": np.int64,
+                "formed_h": float,
+                "departed_h": float,
+                "ended_h": float,
+                "escort_wait_h": float,
+                "capacity_l": np.int64,
+            }
+        )
+        for col in ("formed", "departed", "ended"):
+            convoys.insert(
+                convoys.columns.get_loc(f"{col}_h"),  # type: ignore[arg-type]
+                col,
+                start + pd.to_timedelta(convoys[f"{col}_h"], unit="h"),
+            )
+
+        events = pd.DataFrame(rec.events, columns=list(EVENT_FIELDS))
+        events = events.sort_values("t_h", kind="stable").reset_index(drop=True)
+        events.insert(0, "time", start + pd.to_timedelta(events["t_h"], unit="h"))
+        return cls(
+            scenario=scenario,
+            seed=seed,
+            spawn_key=spawn_key,
+            daily=daily,
+            convoys=convoys,
+            events=events,
+            events_processed=rec.events_processed,
+        )
+
+    # ------------------------------------------------------------------ summaries
+
+    def summary(self) -> dict[str, Any]:
+        """Headline figures of the run.
+
+        Returns
+        -------
+        dict
+            ``loaded_l``, ``delivered_l``, ``destroyed_l``, ``captured_l`` [L];
+            ``tankers_lost`` (= destroyed + captured), ``tankers_destroyed``,
+            ``tankers_captured``; ``attacks`` (ambushes, scripted included); ``convoys``;
+            ``days_with_shortfall`` (days when less than full demand was served) and
+            ``shortfall_l`` [L]; ``first_rationing`` and ``first_stockout``
+            (:class:`datetime.date` or None); ``min_days_of_cover`` [days];
+            ``final_stock_l`` [L]; ``mean_escort_wait_h`` [h] over escorted convoys
+            (NaN if none).
+        """
+        if self._summary:
+            return dict(self._summary)
+        d, c = self.daily, self.convoys
+        # Convoys that left during the warm-up are counted for their losses (none happen
+        # before the start) but not as convoys of the scenario.
+        departed = c[c["departed_h"] >= 0]
+        escorted = departed[departed["escort_forces"] != ""]
+        out: dict[str, Any] = {
+            "loaded_l": int(d["loaded_l"].sum()),
+            "delivered_l": int(d["delivered_l"].sum()),
+            "destroyed_l": int(d["destroyed_l"].sum()),
+            "captured_l": int(d["captured_l"].sum()),
+            "tankers_lost": int(c["destroyed"].sum() + c["captured"].sum()),
+            "tankers_destroyed": int(c["destroyed"].sum()),
+            "tankers_captured": int(c["captured"].sum()),
+            "attacks": int(c["attacks"].sum()),
+            "convoys": len(departed),
+            "days_with_shortfall": int((d["shortfall_l"] > 1e-6).sum()),
+            "shortfall_l": float(d["shortfall_l"].sum()),
+            "first_rationing": _first_date(d["rationing"]),
+            "first_stockout": _first_date(d["stockout"]),
+            "min_days_of_cover": float(d["days_of_cover"].min()),
+            "final_stock_l": float(d["stock_l"].iloc[-1]),
+            "mean_escort_wait_h": (
+                float(escorted["escort_wait_h"].mean()) if len(escorted) else float("nan")
+            ),
+        }
+        self._summary.update(out)
+        return dict(out)
+
+    def check_balance(self) -> None:
+        """Check that no fuel appeared or vanished, day by day, to the litre.
+
+        On every day, ``loaded = delivered + destroyed + captured + in transit + queued``
+        (cumulative flows against end-of-day stocks), and the convoy table agrees with
+        the daily losses.
+
+        Raises
+        ------
+        BalanceError
+            If any day or the convoy table does not balance.
+        """
+        d = self.daily
+        loaded = d["loaded_l"].cumsum()
+        accounted = (
+            d["delivered_l"].cumsum()
+            + d["destroyed_l"].cumsum()
+            + d["captured_l"].cumsum()
+            + d["in_transit_l"]
+            + d["queued_l"]
+        )
+        bad = loaded != accounted
+        if bad.any():
+            day = d.index[int(bad.to_numpy().argmax())]
+            raise BalanceError(
+                f"fuel balance broken on {day.date()}: loaded {int(loaded[day])} L, "
+                f"accounted for {int(accounted[day])} L"
+            )
+        c = self.convoys
+        for col in ("destroyed", "captured"):
+            from_convoys = int((c[col] * c["capacity_l"]).sum())
+            from_days = int(d[f"{col}_l"].sum())
+            if from_convoys != from_days:
+                raise BalanceError(
+                    f"{col}: convoys table says {from_convoys} L, daily table {from_days} L"
+                )
+        in_horizon = c[c["ended_h"] >= 0]
+        arrived = int((in_horizon["tankers_arrived"] * in_horizon["capacity_l"]).sum())
+        arrived_daily = int(d["arrived_l"].sum())
+        if arrived != arrived_daily:
+            raise BalanceError(
+                f"arrived: convoys table says {arrived} L, daily table {arrived_daily} L"
+            )
+
+    def to_csv(self, directory: str | os.PathLike[str]) -> dict[str, Path]:
+        """Write ``daily.csv``, ``convoys.csv``, ``events.csv`` and ``summary.json``.
+
+        Each file is written atomically (a temporary file, then a rename).
+
+        Parameters
+        ----------
+        directory : path
+            Folder to write into; created if missing.
+
+        Returns
+        -------
+        dict of str to Path
+            The paths written, by table name.
+        """
+        out = Path(directory)
+        summary = {
+            k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.summary().items()
+        }
+        summary = {
+            k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in summary.items()
+        }
+        meta = {
+            "scenario": self.scenario.name,
+            "seed": self.seed,
+            "spawn_key": list(self.spawn_key),
+            "summary": summary,
+        }
+        return {
+            "daily": write_csv(out / "daily.csv", self.daily),
+            "convoys": write_csv(out / "convoys.csv", self.convoys, index=False),
+            "events": write_csv(out / "events.csv", self.events, index=False),
+            "summary": write_text(out / "summary.json", json.dumps(meta, indent=2) + "\n"),
+        }
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        return (
+            f"RunResult({self.scenario.name!r}, seed={self.seed}, days={len(self.daily)}, "
+            f"convoys={s['convoys']}, delivered_l={s['delivered_l']:,}, "
+            f"tankers_lost={s['tankers_lost']})"
+        )
+
+
+def _first_date(flags: pd.Series) -> dt.date | None:
+    hits = flags[flags.astype(bool)]
+    return None if hits.empty else hits.index[0].date()

@@ -1,0 +1,483 @@
+"""The SimPy layer: processes that sequence the maths of :mod:`simfuel.model` in time.
+
+Processes of one simulation:
+
+* ``_dispatch`` (one per corridor): tankers load at the origin in batches, drive to the
+  staging point and clear the border (a scheduled callback, not a process, per batch);
+* ``_form`` (one per corridor): tankers queue at the staging point and leave as convoys
+  under the escort policy in force, waiting for escort units when the policy requires them;
+* ``_convoy`` (one per convoy): leg by leg to the depot, drawing ambushes and losses;
+  ground escort units drive back before they are released;
+* ``_days``: at each midnight the day's demand is served from the depot under the
+  rationing rule, the reserve is released if needed, waiting tankers unload, and the day
+  is recorded.
+
+Random streams: one :class:`numpy.random.Generator` per subsystem (threat, losses,
+delays, demand) and per corridor, each from its own child of the run's SeedSequence, so a
+change in one corridor's convoy schedule does not shift another's ambush draws.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable, Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from ..model.stocks import days_of_cover, serve_demand
+from ..model.threat import (
+    attack_probability_scalar,
+    beta_parameters,
+    captured_tankers,
+    lost_tankers,
+)
+from ..model.transit import draw_delay_h
+from .escorts import EscortPools, Grant
+from .plan import CorridorPlan, Plan, ScriptedAttack
+from .recorder import Recorder
+
+__all__ = ["SUBSYSTEMS", "Simulation", "child_seed"]
+
+SUBSYSTEMS = ("threat", "losses", "delays", "demand")
+
+
+def child_seed(root: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
+    """The child of ``root`` at ``key``, without mutating ``root`` (unlike ``spawn``)."""
+    return np.random.SeedSequence(entropy=root.entropy, spawn_key=(*root.spawn_key, *key))
+
+
+class Simulation:
+    """One replication of a compiled :class:`~simfuel.sim.plan.Plan`.
+
+    Parameters
+    ----------
+    plan : Plan
+        The compiled scenario.
+    seed : numpy.random.SeedSequence
+        Root of every random stream of this run.
+    """
+
+    def __init__(self, plan: Plan, seed: np.random.SeedSequence) -> None:
+        self.plan = plan
+        # The run starts plan.warmup_h before the horizon so the pipeline is full at t=0.
+        self.env = simpy.Environment(initial_time=-plan.warmup_h)
+        self.rec = Recorder()
+        n = len(plan.corridors)
+        rngs = [
+            [np.random.default_rng(child_seed(seed, s, c)) for c in range(n)]
+            for s in range(len(SUBSYSTEMS) - 1)
+        ]
+        self._threat_rng, self._loss_rng, self._delay_rng = rngs
+        self._demand_rng = np.random.default_rng(child_seed(seed, len(SUBSYSTEMS) - 1))
+        self.escorts = EscortPools(self.env, plan.forces)
+
+        # Tanker counters per corridor; the balance is kept on these integers.
+        self.loaded = [0] * n
+        self.transit = [0] * n
+        self.staged = [0] * n
+        self.unload_wait = [0] * n
+        self.delivered = [0] * n
+        self.arrived = [0] * n
+        self.destroyed = [0] * n
+        self.captured = [0] * n
+        self._unload_queue: deque[list[int]] = deque()  # [corridor, tankers]
+
+        self.stock_l = plan.initial_stock_l
+        self.reserve_left_l = plan.reserve_l
+        self._next_convoy = 0
+        self._wake = [self.env.event() for _ in range(n)]
+        self._policy_wake = [self.env.event() for _ in range(n)]
+
+    # ------------------------------------------------------------------ running
+
+    def run(self) -> Recorder:
+        """Simulate the whole horizon and return the records."""
+        env, plan = self.env, self.plan
+        for t, kind, text in plan.timeline:
+            self.rec.log(t, f"timeline:{kind}", detail=text)
+        for c in plan.corridors:
+            env.process(self._dispatch(c))
+            env.process(self._form(c))
+        for t in plan.policy_change_h:
+            if t > 0:
+                env.timeout(t - env.now).callbacks.append(self._policy_changed)
+        days = env.process(self._days())
+        # env.run(until=days) is this same loop inside SimPy; spelled out to count steps.
+        step = env.step
+        steps = 0
+        while not days.processed:
+            step()
+            steps += 1
+        for c in plan.corridors:
+            for sa in c.scripted:
+                if not sa.fired:
+                    self.rec.log(sa.t_h, "scripted_unfired", c.key, detail=sa.label)
+        self.rec.events_processed = steps
+        return self.rec
+
+    # ------------------------------------------------------------------ wake-ups
+
+    def _poke(self, ci: int, policy: bool = False) -> None:
+        if not self._wake[ci].triggered:
+            self._wake[ci].succeed()
+        self._wake[ci] = self.env.event()
+        if policy:
+            if not self._policy_wake[ci].triggered:
+                self._policy_wake[ci].succeed()
+            self._policy_wake[ci] = self.env.event()
+
+    def _policy_changed(self, _event: simpy.Event) -> None:
+        for c in self.plan.corridors:
+            self._poke(c.index, policy=True)
+
+    # ------------------------------------------------------------------ supply
+
+    def _dispatch(self, c: CorridorPlan) -> Generator[simpy.Event, Any, None]:
+        dt_h = 24.0 / c.dispatches_per_day
+        steps = round((self.plan.warmup_h + self.plan.horizon_h) / dt_h)
+        carry = 0.0
+        for _ in range(steps):
+            carry += c.tankers_per_day(self.env.now) * dt_h / 24.0
+            n = math.floor(carry + 1e-9)
+            if n > 0:
+                carry -= n
+                self._load(c, n)
+            yield self.env.timeout(dt_h)
+
+    def _load(self, c: CorridorPlan, n: int) -> None:
+        ci = c.index
+        self.loaded[ci] += n
+        self.transit[ci] += n
+        kind, params = c.border_delay
+        delay = c.approach_h + draw_delay_h(kind, params, self._delay_rng[ci])
+        if self.env.now >= 0:
+            self.rec.log(self.env.now, "loaded", c.key, tankers=n, litres=n * c.capacity_l)
+        self.env.timeout(delay).callbacks.append(lambda _e: self._stage(c, n))
+
+    def _stage(self, c: CorridorPlan, n: int) -> None:
+        ci = c.index
+        self.transit[ci] -= n
+        self.staged[ci] += n
+        self._poke(ci)
+
+    # ------------------------------------------------------------------ convoy formation
+
+    def _form(self, c: CorridorPlan) -> Generator[simpy.Event, Any, None]:
+        env, ci = self.env, c.index
+        while True:
+            pol = c.policy.at(env.now)
+            if self.staged[ci] == 0 or (pol.required and self.staged[ci] < pol.min_size):
+                yield self._wake[ci]
+                continue
+            formed_h = env.now
+            grants: list[Grant] = []
+            if pol.required:
+                grants = [self.escorts.request(f, c.route_h) for f in pol.forces]
+                if any(g.event is None for g in grants):
+                    # A required force has no units: wait for the policy to change.
+                    yield self._policy_wake[ci]
+                    for g in grants:
+                        self.escorts.withdraw(g)
+                    continue
+                events = [g.event for g in grants if g.event is not None]
+                if not all(e.triggered for e in events):
+                    yield env.all_of(events) | self._policy_wake[ci]
+                if not all(g.granted for g in grants):
+                    for g in grants:
+                        self.escorts.withdraw(g)
+                    continue
+            else:
+                for f in pol.forces:
+                    if self.escorts.available_now(f, c.route_h):
+                        grants.append(self.escorts.request(f, c.route_h))
+            n = min(self.staged[ci], pol.max_size)
+            self.staged[ci] -= n
+            self.transit[ci] += n
+            cid = self._next_convoy
+            self._next_convoy += 1
+            env.process(self._convoy(c, cid, n, grants, formed_h, env.now - formed_h))
+
+    # ------------------------------------------------------------------ convoy travel
+
+    def _convoy(
+        self,
+        c: CorridorPlan,
+        cid: int,
+        n: int,
+        grants: list[Grant],
+        formed_h: float,
+        wait_h: float,
+    ) -> Generator[simpy.Event, Any, None]:
+        env, plan, ci = self.env, self.plan, c.index
+        forces = [plan.forces[g.force] for g in grants]
+        deterrence = math.prod(f.deterrence for f in forces)
+        protection = math.prod(f.protection for f in forces)
+        a, b = beta_parameters(
+            plan.loss_fraction_mean * protection, plan.loss_fraction_concentration
+        )
+        k = len(c.legs)
+        # Draw every leg's numbers up front, attacked or not, so the streams stay aligned
+        # whatever happens on the road (common random numbers across scenarios).
+        u_attack = self._threat_rng[ci].random(k)
+        lrng = self._loss_rng[ci]
+        fraction = lrng.beta(a, b, k)
+        u_loss, u_capture, u_turn = lrng.random((3, k))
+
+        kinds = sorted({f.kind for f in forces})
+        row: list[object] = [
+            cid,
+            c.key,
+            "+".join(f.key for f in forces),
+            "+".join(kinds) if kinds else "none",
+            formed_h,
+            env.now,
+            math.nan,
+            "in_transit",
+            n,
+            0,
+            0,
+            0,
+            False,
+            0,
+            wait_h,
+            c.capacity_l,
+        ]
+        self.rec.convoys.append(row)
+        if env.now >= 0:
+            self.rec.log(env.now, "departed", c.key, cid, n, n * c.capacity_l, str(row[2]))
+
+        travelled_h = 0.0
+        outcome = "arrived"
+        for j, (length_km, _speed, risk, hours, frm, to) in enumerate(c.legs):
+            scripted = self._scripted(c, j, env.now)
+            if scripted is not None:
+                captured = min(n, scripted.captured)
+                destroyed = min(n - captured, scripted.destroyed)
+                attacked = True
+            else:
+                # No threat during the warm-up: it only fills the pipeline.
+                intensity = c.intensity.at(env.now) if env.now >= 0 else 0.0
+                attacked = intensity > 0 and u_attack[j] < attack_probability_scalar(
+                    plan.hazard_per_100km, intensity, risk, deterrence, length_km
+                )
+                if attacked:
+                    lost = lost_tankers(n, float(fraction[j]), float(u_loss[j]))
+                    captured = captured_tankers(lost, plan.capture_fraction, float(u_capture[j]))
+                    destroyed = lost - captured
+            if not attacked:
+                yield env.timeout(hours)
+                travelled_h += hours
+                continue
+
+            # The ambush strikes halfway along the leg.
+            yield env.timeout(hours / 2)
+            travelled_h += hours / 2
+            n -= destroyed + captured
+            self.transit[ci] -= destroyed + captured
+            self.destroyed[ci] += destroyed
+            self.captured[ci] += captured
+            row[10] = int(row[10]) + destroyed  # type: ignore[call-overload]
+            row[11] = int(row[11]) + captured  # type: ignore[call-overload]
+            row[12] = True
+            row[13] = int(row[13]) + 1  # type: ignore[call-overload]
+            detail = f"{frm}-{to}" + (f"; scripted {scripted.label}" if scripted else "")
+            if scripted is not None and scripted.destroyed + scripted.captured > (
+                destroyed + captured
+            ):
+                detail += (
+                    f"; convoy had {destroyed + captured} tankers, "
+                    f"{scripted.destroyed + scripted.captured} scripted"
+                )
+            self.rec.log(
+                env.now,
+                "attacked",
+                c.key,
+                cid,
+                destroyed + captured,
+                (destroyed + captured) * c.capacity_l,
+                detail,
+            )
+            if destroyed:
+                self.rec.log(
+                    env.now, "destroyed", c.key, cid, destroyed, destroyed * c.capacity_l, detail
+                )
+            if captured:
+                self.rec.log(
+                    env.now, "captured", c.key, cid, captured, captured * c.capacity_l, detail
+                )
+            if n == 0:
+                outcome = "lost"
+                break
+            kind, params = plan.attack_delay
+            delay_h = draw_delay_h(kind, params, self._delay_rng[ci])
+            if u_turn[j] < plan.turn_back_probability:
+                outcome = "turned_back"
+                yield env.timeout(delay_h + travelled_h)
+                travelled_h = 0.0
+                self.transit[ci] -= n
+                self.staged[ci] += n
+                self._poke(ci)
+                break
+            yield env.timeout(delay_h + hours / 2)
+            travelled_h += hours / 2
+
+        row[6] = env.now
+        row[7] = outcome
+        if outcome == "arrived":
+            row[9] = n
+            self.transit[ci] -= n
+            self.arrived[ci] += n
+            if env.now >= 0:
+                self.rec.log(env.now, "arrived", c.key, cid, n, n * c.capacity_l)
+            self._unload(ci, n, c.capacity_l)
+        elif outcome == "turned_back":
+            self.rec.log(env.now, "turned_back", c.key, cid, n, n * c.capacity_l)
+        else:
+            self.rec.log(env.now, "lost", c.key, cid)
+
+        # Ground units drive back to the staging point before they escort again.
+        for g in grants:
+            force = plan.forces[g.force]
+            if force.kind == "ground":
+                back_h = travelled_h + force.turnaround_h
+                if back_h > 0:
+                    env.timeout(back_h).callbacks.append(self._releaser(g))
+                else:
+                    self.escorts.release(g)
+
+    def _releaser(self, grant: Grant) -> Callable[[simpy.Event], None]:
+        def release(_event: simpy.Event) -> None:
+            self.escorts.release(grant)
+
+        return release
+
+    def _scripted(self, c: CorridorPlan, leg: int, now: float) -> ScriptedAttack | None:
+        for sa in c.scripted:
+            if sa.t_h > now:
+                break
+            if not sa.fired and (sa.leg is None or sa.leg == leg):
+                sa.fired = True
+                return sa
+        return None
+
+    # ------------------------------------------------------------------ the depot
+
+    def _unload(self, ci: int, n: int, capacity_l: int) -> None:
+        if self.env.now < 0:
+            # Warm-up deliveries are already part of the scenario's initial stock.
+            self.delivered[ci] += n
+            return
+        room = self.plan.depot_capacity_l - self.stock_l
+        fit = min(n, int(room // capacity_l)) if not self._unload_queue else 0
+        if fit > 0:
+            self.stock_l += fit * capacity_l
+            self.delivered[ci] += fit
+        if n > fit:
+            self.unload_wait[ci] += n - fit
+            self._unload_queue.append([ci, n - fit])
+
+    def _drain_unload_queue(self) -> None:
+        caps = [c.capacity_l for c in self.plan.corridors]
+        while self._unload_queue:
+            item = self._unload_queue[0]
+            ci, n = item
+            room = self.plan.depot_capacity_l - self.stock_l
+            fit = min(n, int(room // caps[ci]))
+            if fit <= 0:
+                return
+            self.stock_l += fit * caps[ci]
+            self.delivered[ci] += fit
+            self.unload_wait[ci] -= fit
+            if fit == n:
+                self._unload_queue.popleft()
+            else:
+                item[1] = n - fit
+                return
+
+    def _days(self) -> Generator[simpy.Event, Any, None]:
+        env, plan = self.env, self.plan
+        caps = [c.capacity_l for c in plan.corridors]
+
+        def litres(counts: list[int]) -> int:
+            return sum(k * cap for k, cap in zip(counts, caps, strict=True))
+
+        yield env.timeout(plan.warmup_h)
+        # What is on the road at t=0 counts as loaded on the first day; warm-up flows do not.
+        pipeline = litres(self.transit) + litres(self.staged) + litres(self.unload_wait)
+        previous = {
+            "loaded": litres(self.loaded) - pipeline,
+            "arrived": litres(self.arrived),
+            "delivered": litres(self.delivered),
+            "destroyed": litres(self.destroyed),
+            "captured": litres(self.captured),
+        }
+        rationing_logged = stockout_logged = False
+        for day in range(plan.horizon_days):
+            yield env.timeout(24.0)
+            t0 = 24.0 * day
+            nominal = plan.demand.at(t0)
+            if plan.demand_cv > 0:
+                shape = 1.0 / plan.demand_cv**2
+                demand = float(self._demand_rng.gamma(shape, nominal / shape))
+            else:
+                demand = nominal
+            threshold_days, served_fraction = plan.rationing.at(t0)
+            cover = days_of_cover(self.stock_l, nominal)
+            served, rationing = serve_demand(
+                self.stock_l, demand, cover, threshold_days, served_fraction
+            )
+            target = demand * served_fraction if rationing else demand
+            stockout = served < target * (1 - 1e-9)
+            self.stock_l -= served
+            if self.stock_l < 1e-6:
+                self.stock_l = 0.0
+            if (
+                self.reserve_left_l > 0
+                and days_of_cover(self.stock_l, nominal) < plan.reserve_release_days
+            ):
+                release = min(self.reserve_left_l, plan.depot_capacity_l - self.stock_l)
+                self.stock_l += release
+                self.reserve_left_l -= release
+                env_t = env.now
+                self.rec.log(env_t, "reserve_released", litres=round(release))
+            self._drain_unload_queue()
+            if rationing and not rationing_logged:
+                self.rec.log(env.now, "rationing_started", detail=f"cover {cover:.2f} days")
+                rationing_logged = True
+            if stockout and not stockout_logged:
+                self.rec.log(env.now, "stockout_started", detail=f"served {served:.0f} L")
+                stockout_logged = True
+
+            now = {
+                "loaded": litres(self.loaded),
+                "arrived": litres(self.arrived),
+                "delivered": litres(self.delivered),
+                "destroyed": litres(self.destroyed),
+                "captured": litres(self.captured),
+            }
+            d = {k: now[k] - previous[k] for k in now}
+            previous = now
+            self.rec.daily.append(
+                (
+                    self.stock_l,
+                    days_of_cover(self.stock_l, nominal),
+                    demand,
+                    served,
+                    demand - served,
+                    float(rationing),
+                    d["loaded"],
+                    d["arrived"],
+                    d["delivered"],
+                    d["destroyed"],
+                    d["captured"],
+                    litres(self.transit),
+                    litres(self.staged) + litres(self.unload_wait),
+                    sum(self.staged),
+                    sum(self.unload_wait),
+                    self.reserve_left_l,
+                    float(stockout),
+                )
+            )

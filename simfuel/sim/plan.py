@@ -1,0 +1,328 @@
+"""Compile a validated Scenario into plain numbers in hours, litres and tankers.
+
+The SimPy layer reads only this plan: schedules as :class:`StepSchedule`, legs as tuples,
+delays as ``(family, params)``. Nothing here draws random numbers or touches simpy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from ..model.schedule import StepSchedule
+from ..model.transit import leg_hours
+from ..scenario.schema import (
+    BlockadeEvent,
+    ContractEvent,
+    Corridor,
+    DemandEvent,
+    EscortPolicy,
+    EscortPolicyEvent,
+    FixedDelay,
+    LognormalDelay,
+    RationingEvent,
+    Scenario,
+    ScriptedAttackEvent,
+    SupplyRateEvent,
+    TriangularDelay,
+    UniformDelay,
+)
+
+__all__ = ["CorridorPlan", "ForcePlan", "Plan", "PolicyPlan", "ScriptedAttack", "compile_plan"]
+
+DelaySpec = tuple[str, tuple[float, ...]]
+
+
+@dataclass(frozen=True)
+class PolicyPlan:
+    """An escort policy with forces as indices into :attr:`Plan.forces`."""
+
+    forces: tuple[int, ...]
+    required: bool
+    min_size: int
+    max_size: int
+
+
+@dataclass(frozen=True)
+class ForcePlan:
+    """One escort force."""
+
+    key: str
+    kind: str  # "air" or "ground"
+    units: int
+    deterrence: float
+    protection: float
+    convoy_hours_per_day: float
+    turnaround_h: float
+
+
+@dataclass
+class ScriptedAttack:
+    """A scripted attack waiting for its convoy (``leg`` None: the next leg entered)."""
+
+    t_h: float
+    leg: int | None
+    destroyed: int
+    captured: int
+    label: str
+    fired: bool = False
+
+
+@dataclass
+class CorridorPlan:
+    """Everything the simulation needs about one corridor."""
+
+    index: int
+    key: str
+    capacity_l: int
+    dispatches_per_day: int
+    # Legs from the staging point on: (length_km, speed_kmh, risk, hours, from, to).
+    legs: list[tuple[float, float, float, float, str, str]]
+    first_leg: int  # index in the scenario's leg list of the first leg after staging
+    approach_h: float  # origin -> staging driving time
+    route_h: float  # staging -> depot driving time
+    border_delay: DelaySpec
+    rate: StepSchedule[float]
+    contracts: list[tuple[float, float, float]]  # (t0_h, t1_h, tankers_per_day)
+    intensity: StepSchedule[float]
+    policy: StepSchedule[PolicyPlan]
+    scripted: list[ScriptedAttack] = field(default_factory=list)
+
+    def tankers_per_day(self, t_h: float) -> float:
+        """Dispatch rate at ``t_h`` [tankers/day]: base rate plus active contracts."""
+        extra = sum(r for t0, t1, r in self.contracts if t0 <= t_h < t1)
+        return self.rate.at(t_h) + extra
+
+
+@dataclass
+class Plan:
+    """A scenario compiled for one simulation."""
+
+    name: str
+    start: dt.date
+    horizon_days: int
+    corridors: list[CorridorPlan]
+    forces: list[ForcePlan]
+    hazard_per_100km: float
+    loss_fraction_mean: float
+    loss_fraction_concentration: float
+    capture_fraction: float
+    attack_delay: DelaySpec
+    turn_back_probability: float
+    depot_capacity_l: float
+    initial_stock_l: float
+    reserve_l: float
+    reserve_release_days: float
+    demand: StepSchedule[float]
+    demand_cv: float
+    rationing: StepSchedule[tuple[float, float]]
+    policy_change_h: list[float]
+    warmup_h: float  # the run starts this long before the horizon to fill the pipeline
+    timeline: list[tuple[float, str, str]]  # (t_h, type, description)
+
+    @property
+    def horizon_h(self) -> float:
+        """Length of the horizon [h]."""
+        return 24.0 * self.horizon_days
+
+
+def _delay(spec: FixedDelay | UniformDelay | TriangularDelay | LognormalDelay) -> DelaySpec:
+    if isinstance(spec, FixedDelay):
+        return ("fixed", (spec.value,))
+    if isinstance(spec, UniformDelay):
+        return ("uniform", (spec.low, spec.high))
+    if isinstance(spec, TriangularDelay):
+        return ("triangular", (spec.low, spec.mode, spec.high))
+    return ("lognormal", (spec.mean, spec.sd))
+
+
+def _policy(p: EscortPolicy | EscortPolicyEvent, force_index: dict[str, int]) -> PolicyPlan:
+    return PolicyPlan(
+        forces=tuple(force_index[f] for f in p.forces),
+        required=p.required and bool(p.forces),
+        min_size=p.min_size,
+        max_size=p.max_size,
+    )
+
+
+def _hours(s: Scenario, day: dt.date) -> float:
+    return 24.0 * (day - s.start).days
+
+
+def _targets(names: list[str], s: Scenario) -> list[str]:
+    return list(s.corridors) if names == ["all"] else names
+
+
+def _describe(ev: object) -> str:
+    skip = {"id", "date", "type", "note", "source"}
+    fields = getattr(ev, "model_dump")(exclude_none=True)  # noqa: B009
+    parts = [f"{k}={v}" for k, v in fields.items() if k not in skip]
+    note = getattr(ev, "note", None)
+    return "; ".join(parts) + (f" ({note})" if note else "")
+
+
+def compile_plan(s: Scenario) -> Plan:
+    """Compile ``s`` into a :class:`Plan` (times in hours from ``s.start`` 00:00)."""
+    force_index = {key: i for i, key in enumerate(s.escorts)}
+    forces = [
+        ForcePlan(
+            key=key,
+            kind=f.kind,
+            units=f.units,
+            deterrence=f.deterrence,
+            protection=f.protection,
+            convoy_hours_per_day=f.convoy_hours_per_day,
+            turnaround_h=f.turnaround_h,
+        )
+        for key, f in s.escorts.items()
+    ]
+
+    rate_changes: dict[str, list[tuple[float, float]]] = {k: [] for k in s.corridors}
+    intensity_changes: dict[str, list[tuple[float, float]]] = {k: [] for k in s.corridors}
+    policy_changes: dict[str, list[tuple[float, PolicyPlan]]] = {k: [] for k in s.corridors}
+    contracts: dict[str, list[tuple[float, float, float]]] = {k: [] for k in s.corridors}
+    scripted: dict[str, list[tuple[float, str | None, int, int, str]]] = {
+        k: [] for k in s.corridors
+    }
+    demand_changes: list[tuple[float, float]] = []
+    rationing_changes: list[tuple[float, tuple[float, float]]] = []
+    timeline: list[tuple[float, str, str]] = []
+
+    for i, ev in enumerate(s.events):
+        t = _hours(s, ev.date)
+        timeline.append((t, ev.type, _describe(ev)))
+        if isinstance(ev, BlockadeEvent):
+            for c in _targets(ev.corridors, s):
+                intensity_changes[c].append((t, ev.intensity))
+        elif isinstance(ev, EscortPolicyEvent):
+            for c in _targets(ev.corridors, s):
+                policy_changes[c].append((t, _policy(ev, force_index)))
+        elif isinstance(ev, SupplyRateEvent):
+            for c in _targets(ev.corridors, s):
+                rate_changes[c].append((t, ev.tankers_per_day))
+        elif isinstance(ev, ContractEvent):
+            litres = (
+                ev.quantity_l
+                if ev.quantity_l is not None
+                else (ev.quantity_t or 0.0) * s.products[ev.product].litres_per_tonne
+            )
+            for c, share in ev.split.items():
+                tankers = litres * share / s.corridors[c].tanker_capacity_l
+                contracts[c].append((t, t + 24.0 * ev.period_days, tankers / ev.period_days))
+        elif isinstance(ev, ScriptedAttackEvent):
+            label = ev.id or f"events[{i}]"
+            scripted[ev.corridor].append(
+                (t, ev.leg_from, ev.tankers_destroyed, ev.tankers_captured, label)
+            )
+        elif isinstance(ev, DemandEvent):
+            demand_changes.append((t, ev.demand_l_per_day))
+        elif isinstance(ev, RationingEvent):
+            rationing_changes.append((t, (ev.threshold_days, ev.served_fraction)))
+
+    corridors = []
+    for idx, (key, corridor) in enumerate(s.corridors.items()):
+        corridors.append(
+            _corridor_plan(
+                idx,
+                key,
+                corridor,
+                force_index,
+                rate_changes[key],
+                intensity_changes[key],
+                policy_changes[key],
+                contracts[key],
+                scripted[key],
+            )
+        )
+
+    change_times = sorted({t for changes in policy_changes.values() for t, _ in changes})
+    return Plan(
+        name=s.name,
+        start=s.start,
+        horizon_days=s.horizon_days,
+        corridors=corridors,
+        forces=forces,
+        hazard_per_100km=s.threat.hazard_per_100km,
+        loss_fraction_mean=s.threat.loss_fraction_mean,
+        loss_fraction_concentration=s.threat.loss_fraction_concentration,
+        capture_fraction=s.threat.capture_fraction,
+        attack_delay=_delay(s.threat.attack_delay_h),
+        turn_back_probability=s.threat.turn_back_probability,
+        depot_capacity_l=s.depot.capacity_l,
+        initial_stock_l=s.depot.initial_stock_l,
+        reserve_l=s.depot.reserve_l,
+        reserve_release_days=s.depot.reserve_release_days,
+        demand=StepSchedule(s.demand.demand_l_per_day, demand_changes),
+        demand_cv=s.demand.cv,
+        rationing=StepSchedule(
+            (s.rationing.threshold_days, s.rationing.served_fraction), rationing_changes
+        ),
+        policy_change_h=change_times,
+        warmup_h=_warmup_h(s, corridors),
+        timeline=sorted(timeline, key=lambda x: x[0]),
+    )
+
+
+def _delay_upper_h(spec: DelaySpec) -> float:
+    kind, params = spec
+    if kind == "lognormal":
+        return params[0] + 4 * params[1]
+    return max(params)
+
+
+def _warmup_h(s: Scenario, corridors: list[CorridorPlan]) -> float:
+    """Hours to run before ``start`` so the pipeline to the depot is full at ``start``.
+
+    The longest origin-to-depot time of any corridor (approach, border delay at its upper
+    end, route), rounded up to whole days, plus one day.
+    """
+    longest = max(c.approach_h + _delay_upper_h(c.border_delay) + c.route_h for c in corridors)
+    return 24.0 * (math.ceil(longest / 24.0) + 1)
+
+
+def _corridor_plan(
+    idx: int,
+    key: str,
+    c: Corridor,
+    force_index: dict[str, int],
+    rate_changes: list[tuple[float, float]],
+    intensity_changes: list[tuple[float, float]],
+    policy_changes: list[tuple[float, PolicyPlan]],
+    contracts: list[tuple[float, float, float]],
+    scripted: list[tuple[float, str | None, int, int, str]],
+) -> CorridorPlan:
+    starts = [leg.from_ for leg in c.legs]
+    first = starts.index(c.staging)
+    legs = [
+        (
+            leg.length_km,
+            leg.speed_kmh,
+            leg.risk,
+            leg_hours(leg.length_km, leg.speed_kmh),
+            leg.from_,
+            leg.to,
+        )
+        for leg in c.legs[first:]
+    ]
+    approach_h = sum(leg_hours(leg.length_km, leg.speed_kmh) for leg in c.legs[:first])
+    after = starts[first:]
+    return CorridorPlan(
+        index=idx,
+        key=key,
+        capacity_l=c.tanker_capacity_l,
+        dispatches_per_day=c.dispatches_per_day,
+        legs=legs,
+        first_leg=first,
+        approach_h=approach_h,
+        route_h=sum(leg[3] for leg in legs),
+        border_delay=_delay(c.border_delay_h),
+        rate=StepSchedule(c.tankers_per_day, rate_changes),
+        contracts=contracts,
+        intensity=StepSchedule(c.blockade_intensity, intensity_changes),
+        policy=StepSchedule(_policy(c.escort_policy, force_index), policy_changes),
+        scripted=[
+            ScriptedAttack(t, None if leg is None else after.index(leg), d, cap, label)
+            for t, leg, d, cap, label in sorted(scripted, key=lambda x: x[0])
+        ],
+    )
