@@ -147,7 +147,8 @@ def format_summary(summary: dict[str, Any]) -> str:
         rows.append((label, text, unit))
     width = max(len(r[0]) for r in rows)
     vwidth = max(len(r[1]) for r in rows)
-    return "\n".join(f"  {lab:<{width}}  {txt:>{vwidth}} {unit}".rstrip() for lab, txt, unit in rows)
+    lines = [f"  {lab:<{width}}  {txt:>{vwidth}} {unit}".rstrip() for lab, txt, unit in rows]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover
