@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     s.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    s.add_argument("--markdown", action="store_true", help="the human-readable reference instead")
     return p
 
 
@@ -98,7 +99,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    text = json.dumps(Scenario.model_json_schema(by_alias=True), indent=2) + "\n"
+    if args.markdown:
+        from .scenario.reference import format_reference
+
+        text = format_reference()
+    else:
+        text = json.dumps(Scenario.model_json_schema(by_alias=True), indent=2) + "\n"
     if args.out is None:
         sys.stdout.write(text)
     else:

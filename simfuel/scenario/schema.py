@@ -114,7 +114,7 @@ class Place(_Model):
     lat: float = Field(ge=-90, le=90, description="Latitude [degrees north].")
     lon: float = Field(ge=-180, le=180, description="Longitude [degrees east].")
     name: str | None = Field(None, description="Display name (defaults to the key).")
-    country: str | None = None
+    country: str | None = Field(None, description="ISO 3166 alpha-3 code, for display.")
 
 
 class Leg(_Model):
@@ -127,7 +127,7 @@ class Leg(_Model):
     risk: float = Field(
         1.0, ge=0, description="Relative attack risk weight [-]; only legs from staging on."
     )
-    source: str | None = None
+    source: str | None = Field(None, description="Where the figures come from.")
 
 
 class EscortPolicy(_Model):
@@ -140,7 +140,7 @@ class EscortPolicy(_Model):
     """
 
     forces: list[str] = Field(default_factory=list, description="Escort forces, by key.")
-    required: bool = False
+    required: bool = Field(False, description="Convoys wait for every listed force.")
     min_size: int = Field(1, ge=1, description="Smallest convoy that may leave [tankers].")
     max_size: int = Field(50, ge=1, description="Largest convoy [tankers].")
 
@@ -154,7 +154,7 @@ class EscortPolicy(_Model):
 class Corridor(_Model):
     """A route from a loading origin through a staging point (the border) to the depot."""
 
-    name: str | None = None
+    name: str | None = Field(None, description="Display name.")
     origin: str = Field(description="Place where tankers load.")
     staging: str = Field(description="Place where convoys form (normally the border).")
     legs: list[Leg] = Field(min_length=1, description="Ordered legs from origin to depot.")
@@ -167,8 +167,10 @@ class Corridor(_Model):
         4, ge=1, le=24, description="Tankers leave the origin in this many batches a day."
     )
     blockade_intensity: float = Field(0.0, ge=0, description="Initial blockade intensity [-].")
-    escort_policy: EscortPolicy = Field(default_factory=EscortPolicy)
-    source: str | None = None
+    escort_policy: EscortPolicy = Field(
+        default_factory=EscortPolicy, description="Initial convoy formation policy."
+    )
+    source: str | None = Field(None, description="Where the figures come from.")
 
     @field_validator("border_delay_h", mode="before")
     @classmethod
@@ -187,7 +189,7 @@ class EscortForce(_Model):
     ``units * convoy_hours_per_day`` convoy-hours of cover.
     """
 
-    kind: Literal["air", "ground"]
+    kind: Literal["air", "ground"] = Field(description="Air cover or ground escort.")
     units: int = Field(ge=0, description="Units available [-].")
     deterrence: float = Field(ge=0, le=1, description="Multiplies the attack hazard [-].")
     protection: float = Field(ge=0, le=1, description="Multiplies the fraction lost [-].")
@@ -197,8 +199,8 @@ class EscortForce(_Model):
     turnaround_h: float = Field(
         0.0, ge=0, description="Ground only: rest after the drive back [h]."
     )
-    name: str | None = None
-    source: str | None = None
+    name: str | None = Field(None, description="Display name.")
+    source: str | None = Field(None, description="Where the figures come from.")
 
 
 class Threat(_Model):
@@ -234,14 +236,14 @@ class Threat(_Model):
 class Depot(_Model):
     """The destination depot (Bamako)."""
 
-    place: str
+    place: str = Field(description="Place key of the depot; every corridor ends here.")
     capacity_l: float = Field(gt=0, description="Storage capacity [L].")
     initial_stock_l: float = Field(ge=0, description="Stock at the start [L].")
     reserve_l: float = Field(0.0, ge=0, description="Strategic reserve, held apart [L].")
     reserve_release_days: float = Field(
         0.0, ge=0, description="Release the reserve when cover falls below this [days]."
     )
-    source: str | None = None
+    source: str | None = Field(None, description="Where the figures come from.")
 
     @model_validator(mode="after")
     def _fits(self) -> Depot:
@@ -258,7 +260,7 @@ class Demand(_Model):
 
     demand_l_per_day: float = Field(gt=0, description="Demand [L/day].")
     cv: float = Field(0.0, ge=0, le=1, description="Day-to-day coefficient of variation.")
-    source: str | None = None
+    source: str | None = Field(None, description="Where the figures come from.")
 
 
 class Rationing(_Model):
@@ -292,9 +294,9 @@ def _as_list(value: Any) -> Any:
 
 class _Event(_Model):
     id: str | None = Field(None, description="Name used by `extends` to merge or remove.")
-    date: dt.date
-    note: str | None = None
-    source: str | None = None
+    date: dt.date = Field(description="Day the event takes effect, at 00:00.")
+    note: str | None = Field(None, description="Free text, shown in the event log.")
+    source: str | None = Field(None, description="Where the figures come from.")
 
 
 class _CorridorsEvent(_Event):
@@ -311,18 +313,18 @@ class _CorridorsEvent(_Event):
 class BlockadeEvent(_CorridorsEvent):
     """From this date the corridors' blockade intensity is ``intensity``."""
 
-    type: Literal["blockade"]
+    type: Literal["blockade"] = Field(description="Event type.")
     intensity: float = Field(ge=0, description="Blockade intensity [-] (0 = none).")
 
 
 class EscortPolicyEvent(_CorridorsEvent):
     """From this date the corridors form convoys under this policy."""
 
-    type: Literal["escort_policy"]
-    forces: list[str] = Field(default_factory=list)
-    required: bool = False
-    min_size: int = Field(1, ge=1)
-    max_size: int = Field(50, ge=1)
+    type: Literal["escort_policy"] = Field(description="Event type.")
+    forces: list[str] = Field(default_factory=list, description="Escort forces, by key.")
+    required: bool = Field(False, description="Convoys wait for every listed force.")
+    min_size: int = Field(1, ge=1, description="Smallest convoy that may leave [tankers].")
+    max_size: int = Field(50, ge=1, description="Largest convoy [tankers].")
 
     def policy(self) -> EscortPolicy:
         """The :class:`EscortPolicy` this event sets."""
@@ -337,8 +339,8 @@ class EscortPolicyEvent(_CorridorsEvent):
 class SupplyRateEvent(_CorridorsEvent):
     """From this date the corridors load ``tankers_per_day`` (contracts come on top)."""
 
-    type: Literal["supply_rate"]
-    tankers_per_day: float = Field(ge=0)
+    type: Literal["supply_rate"] = Field(description="Event type.")
+    tankers_per_day: float = Field(ge=0, description="Tankers loaded per day.")
 
 
 class ContractEvent(_Event):
@@ -348,10 +350,10 @@ class ContractEvent(_Event):
     ``quantity_l``. ``split`` shares the quantity over corridors; shares must sum to 1.
     """
 
-    type: Literal["contract"]
+    type: Literal["contract"] = Field(description="Event type.")
     quantity_t: float | None = Field(None, gt=0, description="Quantity [t].")
     quantity_l: float | None = Field(None, gt=0, description="Quantity [L].")
-    product: str = "diesel"
+    product: str = Field("diesel", description="Product key (for quantity_t).")
     period_days: float = Field(gt=0, description="Delivery period [days].")
     split: dict[str, float] = Field(description="Share of the quantity per corridor [-].")
 
@@ -376,26 +378,26 @@ class ScriptedAttackEvent(_Event):
     leg the background hazard is not drawn, so the reported attack is not counted twice.
     """
 
-    type: Literal["scripted_attack"]
-    corridor: str
+    type: Literal["scripted_attack"] = Field(description="Event type.")
+    corridor: str = Field(description="Corridor key.")
     leg_from: str | None = Field(None, description="Place where the attacked leg starts.")
-    tankers_destroyed: int = Field(ge=0)
-    tankers_captured: int = Field(0, ge=0)
+    tankers_destroyed: int = Field(ge=0, description="Tankers burned [tankers].")
+    tankers_captured: int = Field(0, ge=0, description="Tankers captured [tankers].")
 
 
 class DemandEvent(_Event):
     """From this date national demand is ``demand_l_per_day``."""
 
-    type: Literal["demand"]
-    demand_l_per_day: float = Field(gt=0)
+    type: Literal["demand"] = Field(description="Event type.")
+    demand_l_per_day: float = Field(gt=0, description="Demand [L/day].")
 
 
 class RationingEvent(_Event):
     """From this date the rationing rule is this one."""
 
-    type: Literal["rationing"]
-    threshold_days: float = Field(ge=0)
-    served_fraction: float = Field(ge=0, le=1)
+    type: Literal["rationing"] = Field(description="Event type.")
+    threshold_days: float = Field(ge=0, description="Cover that triggers rationing [days].")
+    served_fraction: float = Field(ge=0, le=1, description="Share of demand served.")
 
 
 Event = Annotated[
@@ -431,19 +433,25 @@ class Scenario(_Model):
     The horizon runs from ``start`` 00:00 to ``end`` 24:00 (``end`` is included).
     """
 
-    name: str
-    description: str = ""
-    start: dt.date
-    end: dt.date
-    places: dict[str, Place] = Field(min_length=1)
-    products: dict[str, Product] = Field(default_factory=_default_products)
-    depot: Depot
-    demand: Demand
-    rationing: Rationing = Field(default_factory=Rationing)
-    threat: Threat
-    escorts: dict[str, EscortForce] = Field(default_factory=dict)
-    corridors: dict[str, Corridor] = Field(min_length=1)
-    events: list[Event] = Field(default_factory=list)
+    name: str = Field(description="Short name, used in outputs.")
+    description: str = Field("", description="What the scenario represents.")
+    start: dt.date = Field(description="First simulated day (YYYY-MM-DD).")
+    end: dt.date = Field(description="Last simulated day, included (YYYY-MM-DD).")
+    places: dict[str, Place] = Field(min_length=1, description="Named places, by key.")
+    products: dict[str, Product] = Field(
+        default_factory=_default_products, description="Fuel products and L/t factors (BP)."
+    )
+    depot: Depot = Field(description="The destination depot.")
+    demand: Demand = Field(description="Demand drawn from the depot.")
+    rationing: Rationing = Field(default_factory=Rationing, description="Rationing rule.")
+    threat: Threat = Field(description="Ambush hazard and attack effects.")
+    escorts: dict[str, EscortForce] = Field(
+        default_factory=dict, description="Escort forces, by key."
+    )
+    corridors: dict[str, Corridor] = Field(min_length=1, description="Corridors, by key.")
+    events: list[Event] = Field(
+        default_factory=list, description="The dated timeline (see the event types)."
+    )
 
     @property
     def horizon_days(self) -> int:

@@ -1,0 +1,129 @@
+"""The scenario format reference, generated from the pydantic schema.
+
+``simfuel schema --markdown`` prints it; ``make docs`` writes ``docs/scenario-format.md``
+and a test checks the committed file is current, so the reference cannot drift from the
+code.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from . import schema
+
+__all__ = ["format_reference"]
+
+_SECTIONS: list[tuple[str, type[BaseModel]]] = [
+    ("Scenario (top level)", schema.Scenario),
+    ("places.<key>: Place", schema.Place),
+    ("depot: Depot", schema.Depot),
+    ("demand: Demand", schema.Demand),
+    ("rationing: Rationing", schema.Rationing),
+    ("threat: Threat", schema.Threat),
+    ("escorts.<key>: EscortForce", schema.EscortForce),
+    ("corridors.<key>: Corridor", schema.Corridor),
+    ("corridors.<key>.legs[i]: Leg", schema.Leg),
+    ("corridors.<key>.escort_policy: EscortPolicy", schema.EscortPolicy),
+    ("products.<key>: Product", schema.Product),
+    ("Delay `distribution: fixed` (or a bare number)", schema.FixedDelay),
+    ("Delay `distribution: uniform`", schema.UniformDelay),
+    ("Delay `distribution: triangular`", schema.TriangularDelay),
+    ("Delay `distribution: lognormal`", schema.LognormalDelay),
+    ("events[i] `type: blockade`", schema.BlockadeEvent),
+    ("events[i] `type: escort_policy`", schema.EscortPolicyEvent),
+    ("events[i] `type: supply_rate`", schema.SupplyRateEvent),
+    ("events[i] `type: contract`", schema.ContractEvent),
+    ("events[i] `type: scripted_attack`", schema.ScriptedAttackEvent),
+    ("events[i] `type: demand`", schema.DemandEvent),
+    ("events[i] `type: rationing`", schema.RationingEvent),
+]
+
+
+def _type_name(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _type_name(args[0])
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in args)
+    if origin is typing.Literal:
+        return " or ".join(repr(a) for a in args)
+    if origin is list:
+        return f"list[{_type_name(args[0])}]"
+    if origin is dict:
+        return f"map[{_type_name(args[0])} → {_type_name(args[1])}]"
+    if annotation is type(None):
+        return "null"
+    if isinstance(annotation, type):
+        if issubclass(annotation, schema.FixedDelay | schema.UniformDelay):
+            return "delay"
+        return {"float": "number", "int": "integer", "str": "string", "bool": "boolean"}.get(
+            annotation.__name__, annotation.__name__
+        )
+    return str(annotation)
+
+
+def _constraints(info: FieldInfo) -> str:
+    parts = []
+    for meta in info.metadata:
+        for attr, op in (("gt", ">"), ("ge", "≥"), ("lt", "<"), ("le", "≤")):
+            value = getattr(meta, attr, None)
+            if value is not None:
+                parts.append(f"{op} {value}")
+        if getattr(meta, "min_length", None):
+            parts.append(f"at least {meta.min_length} item(s)")
+    return ", ".join(parts)
+
+
+def _default(info: FieldInfo) -> str:
+    if info.is_required():
+        return "**required**"
+    if info.default_factory is not None:
+        value = info.default_factory()  # type: ignore[call-arg]
+        if isinstance(value, BaseModel):
+            return "see below"
+        if isinstance(value, dict) and value and isinstance(next(iter(value.values())), BaseModel):
+            return ", ".join(value)
+        return f"`{value!r}`"
+    if info.default is PydanticUndefined:
+        return ""
+    return f"`{info.default!r}`"
+
+
+def format_reference() -> str:
+    """The scenario format as Markdown: one table of fields per section."""
+    out = [
+        "# Scenario format reference",
+        "",
+        "Generated from `simfuel/scenario/schema.py` by `make docs` "
+        "(`simfuel schema --markdown`); do not edit by hand.",
+        "",
+        "Units are in the field names: `_km` kilometres, `_kmh` km/h, `_h` hours, `_l` "
+        "litres, `_t` tonnes, `_days` days, `_l_per_day` litres a day. Unknown keys are "
+        "errors. A file may start with `extends: other.yaml` (relative to the file): "
+        "mappings merge key by key, lists replace, except lists of mappings with an `id` "
+        "(the `events` timeline), which merge by id; `{id: x, remove: true}` removes an "
+        "item and an empty list replaces the whole list.",
+        "",
+    ]
+    for title, model in _SECTIONS:
+        out += [f"## {title}", ""]
+        doc = (model.__doc__ or "").strip()
+        if doc:
+            out += [" ".join(line.strip() for line in doc.splitlines() if line.strip()), ""]
+        out += ["| field | type | default | constraint | meaning |", "|---|---|---|---|---|"]
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            desc = (info.description or "").replace("|", "\\|")
+            out.append(
+                f"| `{key}` | {_type_name(info.annotation)} | {_default(info)} | "
+                f"{_constraints(info)} | {desc} |"
+            )
+        out.append("")
+    return "\n".join(out)
