@@ -6,15 +6,20 @@ Exit codes: 0 success; 2 invalid scenario or usage; 1 unexpected error; 130 inte
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import math
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from . import __version__
+from .ensemble import EnsembleError, StoreMismatch
 from .run import run
 from .scenario import Scenario, ScenarioError, load_scenario
 
@@ -34,15 +39,32 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="run one replication of a scenario and write its tables")
     r.add_argument("scenario", help="scenario YAML file")
     r.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    r.add_argument("--out", type=Path, help="folder for daily.csv, convoys.csv, events.csv")
     r.add_argument(
-        "--set",
-        dest="overrides",
+        "--out",
+        type=Path,
+        help="folder for daily.csv, convoys.csv, events.csv (with --reps: Parquet parts)",
+    )
+    _add_set(r)
+    r.add_argument(
+        "--reps", type=int, metavar="N", help="run an ensemble of N replications instead"
+    )
+    _add_ensemble_options(r)
+
+    w = sub.add_parser("sweep", help="run an ensemble at every point of a parameter grid")
+    w.add_argument("scenario", help="scenario YAML file")
+    w.add_argument(
+        "--param",
         action="append",
         default=[],
-        metavar="PATH=VALUE",
-        help="override a field, e.g. --set threat.hazard_per_100km=0.2 (repeatable)",
+        required=True,
+        metavar="PATH=V1,V2,...",
+        help="a swept field and its values, e.g. --param escorts.africa_corps.units=0,2,4",
     )
+    w.add_argument("--reps", type=int, default=100, metavar="N", help="replications per point")
+    w.add_argument("--seed", type=int, default=0, help="root seed, shared by all points")
+    w.add_argument("--out", type=Path, help="folder for sweep.csv and each point's parts")
+    _add_set(w)
+    _add_ensemble_options(w)
 
     v = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
     v.add_argument("scenarios", nargs="+", help="scenario YAML files")
@@ -53,27 +75,63 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _add_set(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a field, e.g. --set threat.hazard_per_100km=0.2 (repeatable)",
+    )
+
+
+def _add_ensemble_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, metavar="K", help="local processes (default: all)")
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local'",
+    )
+    p.add_argument("--batch-size", type=int, metavar="B", help="replications per task")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted ensemble in --out")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``simfuel`` console script; returns the exit code."""
     args = _parser().parse_args(argv)
     try:
         if args.command == "run":
             return _cmd_run(args)
+        if args.command == "sweep":
+            return _cmd_sweep(args)
         if args.command == "validate":
             return _cmd_validate(args)
         if args.command == "schema":
             return _cmd_schema(args)
-    except ScenarioError as exc:
+    except (ScenarioError, StoreMismatch, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except EnsembleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_ERROR  # pragma: no cover - argparse rejects unknown commands
 
 
+class UsageError(ValueError):
+    """A command-line argument that cannot be used."""
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.overrides or None)
+    if args.reps is not None:
+        return _run_ensemble(args, scenario)
+    if args.resume or args.dask:
+        raise UsageError("--resume and --dask need --reps N")
     result = run(scenario, seed=args.seed)
     result.check_balance()
     print(f"{scenario.name}: {scenario.start} .. {scenario.end}, seed {args.seed}")
@@ -82,6 +140,97 @@ def _cmd_run(args: argparse.Namespace) -> int:
         paths = result.to_csv(args.out)
         for path in paths.values():
             print(f"wrote {path}")
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _executor(args: argparse.Namespace) -> Iterator[Any]:
+    """The Dask client asked for with --dask, or None (the local process pool)."""
+    if not args.dask:
+        yield None
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise UsageError("--dask needs Dask: pip install 'simfuel[dask]'") from None
+    if args.dask == "local":
+        n = args.workers or os.cpu_count() or 1
+        with (
+            LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            yield client
+    else:
+        with Client(args.dask, timeout=30) as client:
+            yield client
+
+
+def _ensemble_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    if args.resume and args.out is None:
+        raise UsageError("--resume needs --out DIR (the folder of the interrupted run)")
+    if args.reps is not None and args.reps < 1:
+        raise UsageError(f"--reps must be >= 1 (got {args.reps})")
+    return {
+        "seed": args.seed,
+        "workers": args.workers,
+        "batch_size": args.batch_size,
+        "resume": args.resume,
+        "progress": not args.quiet,
+    }
+
+
+def _run_ensemble(args: argparse.Namespace, scenario: Scenario) -> int:
+    from .ensemble import run_ensemble
+
+    kwargs = _ensemble_kwargs(args)
+    with _executor(args) as executor:
+        result = run_ensemble(scenario, args.reps, executor=executor, store=args.out, **kwargs)
+    print(
+        f"{scenario.name}: {scenario.start} .. {scenario.end}, {result.n} replications, "
+        f"seed {args.seed}"
+    )
+    print(format_ensemble_summary(result.summary_table()))
+    if args.out is not None:
+        print(f"wrote {args.out} (Parquet; open with simfuel.EnsembleResult.from_parquet)")
+    return EXIT_OK
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from .ensemble import sweep
+    from .io import write_csv
+
+    scenario = load_scenario(args.scenario, args.overrides or None)
+    grid: dict[str, list[Any]] = {}
+    for item in args.param:
+        path, sep, values = item.partition("=")
+        if not sep or not values.strip():
+            raise UsageError(f"--param needs PATH=V1,V2,... (got {item!r})")
+        grid[path.strip()] = [yaml.safe_load(v) for v in values.split(",")]
+    kwargs = _ensemble_kwargs(args)
+    with _executor(args) as executor:
+        table = sweep(scenario, grid, args.reps, executor=executor, store=args.out, **kwargs)
+    keys = list(grid)
+    metrics = ["delivered_l", "tankers_lost", "days_with_shortfall", "min_days_of_cover"]
+    q = table.groupby(["point", *keys])[metrics]
+    med, lo, hi = q.median(), q.quantile(0.05), q.quantile(0.95)
+    shown = med.copy().astype(object)
+    for m in metrics:
+        scale = 1e6 if m.endswith("_l") else 1.0
+        shown[m] = [
+            f"{a / scale:,.1f} [{b / scale:,.1f}, {c / scale:,.1f}]"
+            for a, b, c in zip(med[m], lo[m], hi[m], strict=True)
+        ]
+    shown = shown.rename(columns={"delivered_l": "delivered_ML"})
+    print(
+        f"{scenario.name}: sweep of {len(shown)} points x {args.reps} replications, "
+        "median [5%, 95%]"
+    )
+    print(shown.reset_index(level="point", drop=True).to_string())
+    if args.out is not None:
+        path = write_csv(Path(args.out) / "sweep.csv", table, index=False)
+        print(f"wrote {path}")
     return EXIT_OK
 
 
@@ -133,6 +282,36 @@ _LABELS = {
     "final_stock_l": ("final stock", "ML"),
     "mean_escort_wait_h": ("mean escort wait", "h"),
 }
+
+
+def format_ensemble_summary(table: Any) -> str:
+    """Render :meth:`EnsembleResult.summary_table` as text: median [5%, 95%] per metric."""
+    lines = []
+    width = max(len(_LABELS.get(k, (k, ""))[0]) for k in table.index)
+    for key, row in table.iterrows():
+        label, unit = _LABELS.get(str(key), (str(key), ""))
+        if row["median"] is None or (
+            isinstance(row["median"], float) and math.isnan(row["median"])
+        ):
+            text = "never" if unit == "" and key in ("first_rationing", "first_stockout") else "n/a"
+        elif isinstance(row["median"], dt.date):
+            text = f"{row['median']} [{row['low']}, {row['high']}]"
+        else:
+            scale = 1e6 if unit == "ML" else 1.0
+            fmt = (
+                "{:,.1f}"
+                if unit == "ML" or key in ("min_days_of_cover", "mean_escort_wait_h")
+                else "{:,.0f}"
+            )
+            text = (
+                f"{fmt.format(row['median'] / scale)} "
+                f"[{fmt.format(row['low'] / scale)}, {fmt.format(row['high'] / scale)}]"
+            )
+        never = row.get("share_never")
+        if isinstance(never, float) and not math.isnan(never) and never > 0:
+            text += f"  (never in {never:.0%})"
+        lines.append(f"  {label:<{width}}  {text} {unit}".rstrip())
+    return "\n".join(["  median [5%, 95%] across replications", *lines])
 
 
 def format_summary(summary: dict[str, Any]) -> str:

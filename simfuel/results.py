@@ -169,31 +169,19 @@ class RunResult:
         """
         if self._summary:
             return dict(self._summary)
-        d, c = self.daily, self.convoys
-        # Convoys that left during the warm-up are counted for their losses (none happen
-        # before the start) but not as convoys of the scenario.
-        departed = c[c["departed_h"] >= 0]
-        escorted = departed[departed["escort_forces"] != ""]
-        out: dict[str, Any] = {
-            "loaded_l": int(d["loaded_l"].sum()),
-            "delivered_l": int(d["delivered_l"].sum()),
-            "destroyed_l": int(d["destroyed_l"].sum()),
-            "captured_l": int(d["captured_l"].sum()),
-            "tankers_lost": int(c["destroyed"].sum() + c["captured"].sum()),
-            "tankers_destroyed": int(c["destroyed"].sum()),
-            "tankers_captured": int(c["captured"].sum()),
-            "attacks": int(c["attacks"].sum()),
-            "convoys": len(departed),
-            "days_with_shortfall": int((d["shortfall_l"] > 1e-6).sum()),
-            "shortfall_l": float(d["shortfall_l"].sum()),
-            "first_rationing": _first_date(d["rationing"]),
-            "first_stockout": _first_date(d["stockout"]),
-            "min_days_of_cover": float(d["days_of_cover"].min()),
-            "final_stock_l": float(d["stock_l"].iloc[-1]),
-            "mean_escort_wait_h": (
-                float(escorted["escort_wait_h"].mean()) if len(escorted) else float("nan")
-            ),
-        }
+        c = self.convoys
+        convoys = np.column_stack(
+            [
+                c["departed_h"].to_numpy(float),
+                c["destroyed"].to_numpy(float),
+                c["captured"].to_numpy(float),
+                c["attacks"].to_numpy(float),
+                c["escort_wait_h"].to_numpy(float),
+                (c["escort_forces"] != "").to_numpy(float),
+            ]
+        ).reshape(len(c), len(CONVOY_SUMMARY_FIELDS))
+        daily = self.daily[list(DAILY_FIELDS)].to_numpy(float)
+        out = summary_to_dict(summary_vector(daily, convoys), self.scenario.start)
         self._summary.update(out)
         return dict(out)
 
@@ -285,6 +273,84 @@ class RunResult:
         )
 
 
-def _first_date(flags: pd.Series) -> dt.date | None:
-    hits = flags[flags.astype(bool)]
-    return None if hits.empty else hits.index[0].date()
+#: Columns of the compact convoy array that :func:`summary_vector` reads.
+CONVOY_SUMMARY_FIELDS = (
+    "departed_h",
+    "destroyed",
+    "captured",
+    "attacks",
+    "escort_wait_h",
+    "escorted",
+)
+
+_INT_METRICS = {
+    "loaded_l",
+    "delivered_l",
+    "destroyed_l",
+    "captured_l",
+    "tankers_lost",
+    "tankers_destroyed",
+    "tankers_captured",
+    "attacks",
+    "convoys",
+    "days_with_shortfall",
+}
+_DATE_METRICS = {"first_rationing", "first_stockout"}
+
+
+def summary_vector(daily: np.ndarray, convoys: np.ndarray) -> np.ndarray:
+    """The metrics of :data:`SUMMARY_METRICS` as one float vector (the ensemble's currency).
+
+    Parameters
+    ----------
+    daily : numpy.ndarray, shape (days, len(DAILY_FIELDS))
+        The daily records, columns in the order of ``DAILY_FIELDS``.
+    convoys : numpy.ndarray, shape (convoys, len(CONVOY_SUMMARY_FIELDS))
+        One row per convoy: departure [h from start], destroyed, captured, attacks,
+        escort wait [h], escorted (0/1).
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per metric; dates as day offsets from the start (NaN: never).
+    """
+    col = {name: i for i, name in enumerate(DAILY_FIELDS)}
+
+    def first(flag: str) -> float:
+        hits = np.flatnonzero(daily[:, col[flag]] > 0)
+        return float(hits[0]) if hits.size else math.nan
+
+    departed = convoys[:, 0] >= 0  # warm-up convoys count for losses, not as convoys
+    escorted = departed & (convoys[:, 5] > 0)
+    values = {
+        "loaded_l": daily[:, col["loaded_l"]].sum(),
+        "delivered_l": daily[:, col["delivered_l"]].sum(),
+        "destroyed_l": daily[:, col["destroyed_l"]].sum(),
+        "captured_l": daily[:, col["captured_l"]].sum(),
+        "tankers_lost": convoys[:, 1].sum() + convoys[:, 2].sum(),
+        "tankers_destroyed": convoys[:, 1].sum(),
+        "tankers_captured": convoys[:, 2].sum(),
+        "attacks": convoys[:, 3].sum(),
+        "convoys": float(departed.sum()),
+        "days_with_shortfall": float((daily[:, col["shortfall_l"]] > 1e-6).sum()),
+        "shortfall_l": daily[:, col["shortfall_l"]].sum(),
+        "first_rationing": first("rationing"),
+        "first_stockout": first("stockout"),
+        "min_days_of_cover": daily[:, col["days_of_cover"]].min(),
+        "final_stock_l": daily[-1, col["stock_l"]],
+        "mean_escort_wait_h": (float(convoys[escorted, 4].mean()) if escorted.any() else math.nan),
+    }
+    return np.array([values[m] for m in SUMMARY_METRICS], dtype=float)
+
+
+def summary_to_dict(vector: np.ndarray, start: dt.date) -> dict[str, Any]:
+    """Turn a :func:`summary_vector` into the dict of :meth:`RunResult.summary`."""
+    out: dict[str, Any] = {}
+    for name, value in zip(SUMMARY_METRICS, vector.tolist(), strict=True):
+        if name in _DATE_METRICS:
+            out[name] = None if math.isnan(value) else start + dt.timedelta(days=int(value))
+        elif name in _INT_METRICS:
+            out[name] = round(value)
+        else:
+            out[name] = float(value)
+    return out

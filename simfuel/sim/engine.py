@@ -88,6 +88,7 @@ class Simulation:
         self.stock_l = plan.initial_stock_l
         self.reserve_left_l = plan.reserve_l
         self._next_convoy = 0
+        self._fired: set[int] = set()  # scripted attacks that found their convoy (by id)
         self._wake = [self.env.event() for _ in range(n)]
         self._policy_wake = [self.env.event() for _ in range(n)]
 
@@ -113,7 +114,7 @@ class Simulation:
             steps += 1
         for c in plan.corridors:
             for sa in c.scripted:
-                if not sa.fired:
+                if id(sa) not in self._fired:
                     self.rec.log(sa.t_h, "scripted_unfired", c.key, detail=sa.label)
         self.rec.events_processed = steps
         return self.rec
@@ -358,8 +359,8 @@ class Simulation:
         for sa in c.scripted:
             if sa.t_h > now:
                 break
-            if not sa.fired and (sa.leg is None or sa.leg == leg):
-                sa.fired = True
+            if id(sa) not in self._fired and (sa.leg is None or sa.leg == leg):
+                self._fired.add(id(sa))
                 return sa
         return None
 

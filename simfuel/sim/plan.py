@@ -57,16 +57,19 @@ class ForcePlan:
     turnaround_h: float
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScriptedAttack:
-    """A scripted attack waiting for its convoy (``leg`` None: the next leg entered)."""
+    """A scripted attack waiting for its convoy (``leg`` None: the next leg entered).
+
+    A plan is reused by many runs, so whether an attack has fired is the run's state
+    (``Simulation._fired``), not the plan's.
+    """
 
     t_h: float
     leg: int | None
     destroyed: int
     captured: int
     label: str
-    fired: bool = False
 
 
 @dataclass

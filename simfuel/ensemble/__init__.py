@@ -1,0 +1,22 @@
+"""Many runs: seeds and batches, executors (process pool, Dask), Parquet store, sweeps.
+
+Knows nothing of convoys: it repeats :func:`simfuel.run`'s simulation and collects
+compact arrays.
+"""
+
+from .result import EnsembleResult
+from .runner import EnsembleError, default_batch_size, run_ensemble
+from .store import StoreMismatch
+from .sweep import grid_points, sweep
+from .worker import ReplicationFailure
+
+__all__ = [
+    "EnsembleError",
+    "EnsembleResult",
+    "ReplicationFailure",
+    "StoreMismatch",
+    "default_batch_size",
+    "grid_points",
+    "run_ensemble",
+    "sweep",
+]

@@ -1,0 +1,305 @@
+"""EnsembleResult: many replications of one scenario, as distributions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..results import SUMMARY_METRICS
+from ..scenario import Scenario
+from ..sim.recorder import DAILY_FIELDS
+from .store import EnsembleStore
+
+__all__ = ["EnsembleResult"]
+
+_DATE_METRICS = ("first_rationing", "first_stockout")
+_COMPARISON = re.compile(r"^\s*([a-z_]+)\s*(<=|>=|==|!=|<|>)\s*(-?[0-9.eE+_-]+)\s*$")
+_OPS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
+    "<": np.less,
+    "<=": np.less_equal,
+    ">": np.greater,
+    ">=": np.greater_equal,
+    "==": np.equal,
+    "!=": np.not_equal,
+}
+
+
+class EnsembleResult:
+    """Replications of one scenario: a summary table and daily distributions.
+
+    Daily values live in memory for an ensemble run without a store, and on disk
+    (Parquet, read one field at a time) for one run with ``store=`` or loaded with
+    :meth:`from_parquet`.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario every replication ran.
+    seed_entropy : int
+        Entropy of the root SeedSequence; with ``spawn_key`` it rebuilds every stream.
+    spawn_key : tuple of int
+        Spawn key of the root SeedSequence.
+    replications : pandas.DataFrame
+        One row per replication (index ``replication``, the seed index: replication ``i``
+        ran on child ``i`` of the root) with the metrics of :meth:`RunResult.summary`;
+        ``first_rationing`` and ``first_stockout`` as timestamps (NaT: never).
+    dates : pandas.DatetimeIndex
+        The simulated days.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed_entropy: int,
+        spawn_key: tuple[int, ...],
+        summary: pd.DataFrame,
+        daily: dict[str, np.ndarray] | None = None,
+        store: EnsembleStore | None = None,
+    ) -> None:
+        if daily is None and store is None:
+            raise ValueError("an EnsembleResult needs its daily arrays or a store")
+        self.scenario = scenario
+        self.seed_entropy = seed_entropy
+        self.spawn_key = tuple(spawn_key)
+        self.dates = pd.date_range(scenario.start, periods=scenario.horizon_days, freq="D")
+        self.dates.name = "date"
+        self.replications = _summary_table(summary, scenario.start)
+        self._daily = daily
+        self._store = store
+
+    # ------------------------------------------------------------------ access
+
+    @property
+    def n(self) -> int:
+        """Number of replications."""
+        return len(self.replications)
+
+    def daily(self, field: str) -> np.ndarray:
+        """One daily field as an array of shape ``(replications, days)``.
+
+        Rows follow :attr:`replications`' index order. Fields are those of
+        :attr:`RunResult.daily` (``stock_l``, ``days_of_cover``, ...).
+        """
+        if field not in DAILY_FIELDS:
+            raise KeyError(f"unknown daily metric {field!r}; known: {', '.join(DAILY_FIELDS)}")
+        if self._daily is not None:
+            return self._daily[field]
+        assert self._store is not None
+        return self._store.read_daily([field])[field]
+
+    def bands(
+        self, metric: str, q: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)
+    ) -> pd.DataFrame:
+        """Daily quantiles of a daily metric across replications.
+
+        Parameters
+        ----------
+        metric : str
+            A daily field, e.g. ``"days_of_cover"`` [days] or ``"stock_l"`` [L].
+        q : sequence of float
+            Quantiles in [0, 1].
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``date``, one column per quantile (linear interpolation, numpy's
+            default).
+        """
+        qs = [float(x) for x in q]
+        if any(not 0 <= x <= 1 for x in qs):
+            raise ValueError(f"quantiles must be in [0, 1] (got {qs})")
+        values = np.quantile(self.daily(metric), qs, axis=0)
+        return pd.DataFrame(values.T, index=self.dates, columns=pd.Index(qs, name="q"))
+
+    def probability(
+        self,
+        expr: str | Callable[[Mapping[str, np.ndarray]], np.ndarray],
+        *,
+        cumulative: bool = False,
+    ) -> pd.Series:
+        """Share of replications in which a daily condition holds, day by day.
+
+        Parameters
+        ----------
+        expr : str or callable
+            ``"<field> <op> <number>"`` with op one of ``< <= > >= == !=``, e.g.
+            ``"days_of_cover < 3"`` or ``"stockout == 1"``; or a function taking a
+            mapping of field name to ``(replications, days)`` array and returning a
+            boolean array of that shape. No ``eval``: strings are parsed.
+        cumulative : bool
+            If True, the share in which the condition has held on at least one day up
+            to each date (e.g. the probability of a stock-out by a date).
+
+        Returns
+        -------
+        pandas.Series
+            Index ``date``, values in [0, 1].
+        """
+        if callable(expr):
+            flags = np.asarray(expr(_LazyFields(self)), dtype=bool)
+            name = getattr(expr, "__name__", "condition")
+        else:
+            m = _COMPARISON.match(expr)
+            if m is None:
+                raise ValueError(
+                    f"cannot read condition {expr!r}: write '<field> <op> <number>', "
+                    "e.g. 'days_of_cover < 3'"
+                )
+            field, op, number = m.groups()
+            flags = _OPS[op](self.daily(field), float(number))
+            name = expr.strip()
+        if flags.shape != (self.n, len(self.dates)):
+            raise ValueError(
+                f"condition has shape {flags.shape}, expected {(self.n, len(self.dates))}"
+            )
+        if cumulative:
+            flags = np.logical_or.accumulate(flags, axis=1)
+        return pd.Series(flags.mean(axis=0), index=self.dates, name=name)
+
+    # ------------------------------------------------------------------ conversions
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Long form: one row per (replication, date), one column per daily field."""
+        data = {f: self.daily(f).ravel() for f in DAILY_FIELDS}
+        index = pd.MultiIndex.from_product(
+            [self.replications.index, self.dates], names=["replication", "date"]
+        )
+        return pd.DataFrame(data, index=index)
+
+    def to_xarray(self) -> Any:
+        """An :class:`xarray.Dataset` with dims (replication, date), if xarray is installed."""
+        try:
+            import xarray as xr
+        except ImportError as exc:
+            raise ImportError("to_xarray needs xarray: pip install xarray") from exc
+        coords = {"replication": self.replications.index.to_numpy(), "date": self.dates}
+        data_vars = {f: (("replication", "date"), self.daily(f)) for f in DAILY_FIELDS}
+        ds = xr.Dataset(data_vars, coords=coords)
+        ds.attrs.update(scenario=self.scenario.name, seed_entropy=str(self.seed_entropy))
+        return ds
+
+    def to_parquet(self, directory: str | os.PathLike[str]) -> Path:
+        """Write the ensemble as a store folder (manifest and Parquet parts).
+
+        :meth:`from_parquet` reads it back. Returns the folder.
+        """
+        target = Path(directory)
+        if self._store is not None and self._store.dir.resolve() == target.resolve():
+            return target
+        store = EnsembleStore(target)
+        if store.exists():
+            raise FileExistsError(f"{target} already holds an ensemble")
+        if self._store is not None:
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(self._store.dir, target, dirs_exist_ok=True)
+            return target
+        from .worker import BatchOutput
+
+        store.initialise(self.scenario, self.seed_entropy, self.spawn_key, self.n, resume=False)
+        raw = self.replications.copy()
+        for col in _DATE_METRICS:
+            raw[col] = (raw[col] - pd.Timestamp(self.scenario.start)).dt.days.astype(float)
+        daily = np.stack([self.daily(f) for f in DAILY_FIELDS], axis=-1)
+        store.write_batch(
+            BatchOutput(
+                indices=self.replications.index.to_numpy(np.int64),
+                summary=raw[list(SUMMARY_METRICS)].to_numpy(float),
+                daily=daily,
+            )
+        )
+        return target
+
+    @classmethod
+    def from_parquet(cls, directory: str | os.PathLike[str]) -> EnsembleResult:
+        """Open an ensemble written by :meth:`to_parquet` or by ``run_ensemble(store=...)``."""
+        store = EnsembleStore(directory)
+        if not store.exists():
+            raise FileNotFoundError(f"{directory} holds no ensemble (no manifest.json)")
+        m = store.manifest()
+        return cls(
+            scenario=store.scenario(),
+            seed_entropy=int(m["seed_entropy"]),
+            spawn_key=tuple(m["spawn_key"]),
+            summary=store.read_summary(),
+            store=store,
+        )
+
+    def summary_table(self, q: tuple[float, float] = (0.05, 0.95)) -> pd.DataFrame:
+        """Median and interval of every summary metric across replications.
+
+        Dates are summarised as dates; ``share_never`` gives the share of replications
+        in which a dated event (rationing, stock-out) never happened.
+        """
+        rows: dict[str, dict[str, Any]] = {}
+        for col in SUMMARY_METRICS:
+            s = self.replications[col]
+            if col in _DATE_METRICS:
+                days = (s - pd.Timestamp(self.scenario.start)).dt.days
+                valid = days.dropna()
+                never = float(days.isna().mean())
+                if valid.empty:
+                    rows[col] = {"median": None, "low": None, "high": None, "share_never": never}
+                    continue
+                qs = np.quantile(valid, [0.5, *q], method="inverted_cdf")
+                start = self.scenario.start
+                rows[col] = {
+                    "median": start + dt.timedelta(days=int(qs[0])),
+                    "low": start + dt.timedelta(days=int(qs[1])),
+                    "high": start + dt.timedelta(days=int(qs[2])),
+                    "share_never": never,
+                }
+            else:
+                values = s.dropna().to_numpy(float)
+                if values.size == 0:
+                    rows[col] = {
+                        "median": np.nan,
+                        "low": np.nan,
+                        "high": np.nan,
+                        "share_never": np.nan,
+                    }
+                    continue
+                qs = np.quantile(values, [0.5, *q])
+                rows[col] = {"median": qs[0], "low": qs[1], "high": qs[2], "share_never": np.nan}
+        return pd.DataFrame.from_dict(rows, orient="index")
+
+    def __repr__(self) -> str:
+        where = f", store={str(self._store.dir)!r}" if self._store is not None else ""
+        return f"EnsembleResult({self.scenario.name!r}, n={self.n}{where})"
+
+
+class _LazyFields(Mapping[str, np.ndarray]):
+    """Daily fields read on first access (for callable conditions)."""
+
+    def __init__(self, result: EnsembleResult) -> None:
+        self._result = result
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key not in self._cache:
+            self._cache[key] = self._result.daily(key)
+        return self._cache[key]
+
+    def __iter__(self) -> Any:
+        return iter(DAILY_FIELDS)
+
+    def __len__(self) -> int:
+        return len(DAILY_FIELDS)
+
+
+def _summary_table(summary: pd.DataFrame, start: dt.date) -> pd.DataFrame:
+    out = summary.copy()
+    out.index = out.index.astype(np.int64)
+    out.index.name = "replication"
+    origin = pd.Timestamp(start)
+    for col in _DATE_METRICS:
+        if col in out.columns and not pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = origin + pd.to_timedelta(out[col].astype(float), unit="D")
+    return out.sort_index()

@@ -1,0 +1,259 @@
+"""``run_ensemble``: many replications, in batches, on any executor, resumable.
+
+Where work runs:
+
+* ``executor=None`` and ``workers=1``: in this process, batch after batch;
+* ``executor=None`` (default): a local :class:`~concurrent.futures.ProcessPoolExecutor`
+  with ``workers`` processes (default: all cores);
+* any :class:`concurrent.futures.Executor` you pass;
+* a :class:`dask.distributed.Client` (``pip install simfuel[dask]``): a LocalCluster
+  or a real cluster.
+
+Replication ``i`` always runs on child ``i`` of the root SeedSequence, in whichever
+batch and on whichever worker, so the result is the same, bit for bit, everywhere.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..results import SUMMARY_METRICS
+from ..run import SeedLike
+from ..scenario import Scenario, load_scenario
+from ..sim.recorder import DAILY_FIELDS
+from .result import EnsembleResult
+from .seeds import root_seed
+from .store import EnsembleStore
+from .worker import BatchOutput, ReplicationFailure, run_batch
+
+__all__ = ["EnsembleError", "default_batch_size", "run_ensemble"]
+
+
+class EnsembleError(RuntimeError):
+    """Some replications raised. Finished ones are kept (and stored, with ``store=``).
+
+    Attributes
+    ----------
+    failures : list of ReplicationFailure
+        Index, seed and traceback of every failed replication.
+    """
+
+    def __init__(self, failures: Sequence[ReplicationFailure]) -> None:
+        self.failures = list(failures)
+        head = "\n".join(str(f) for f in self.failures[:10])
+        more = f"\n... and {len(self.failures) - 10} more" if len(self.failures) > 10 else ""
+        super().__init__(f"{len(self.failures)} replication(s) failed:\n{head}{more}")
+
+
+def default_batch_size(n: int, workers: int) -> int:
+    """Replications per task: about 8 tasks per worker, between 1 and 100.
+
+    Enough tasks to balance the load, few enough that per-task overhead (pickling the
+    scenario, scheduling) stays small next to the tasks' run time.
+    """
+    return int(max(1, min(100, -(-n // (8 * max(1, workers))))))
+
+
+@dataclass
+class _Plan:
+    scenario: Scenario
+    entropy: int
+    spawn_key: tuple[int, ...]
+    batches: list[list[int]]
+
+
+def _is_dask_client(executor: Any) -> bool:
+    return type(executor).__module__.startswith("distributed") and hasattr(executor, "gather")
+
+
+def _batches(todo: np.ndarray, size: int) -> list[list[int]]:
+    return [todo[i : i + size].tolist() for i in range(0, todo.size, size)]
+
+
+def _iterate(plan: _Plan, executor: Any, workers: int) -> Iterator[BatchOutput]:
+    """Yield finished batches as they complete, keeping a bounded number in flight."""
+    args = (plan.scenario, plan.entropy, plan.spawn_key)
+    if executor is None and workers <= 1:
+        for batch in plan.batches:
+            yield run_batch(*args, batch)
+        return
+
+    owned = executor is None
+    if owned:
+        executor = cf.ProcessPoolExecutor(max_workers=workers)
+    pending = list(reversed(plan.batches))
+    limit = 2 * max(1, workers)  # bounded memory: at most this many results in flight
+    try:
+        if _is_dask_client(executor):
+            from distributed import as_completed as dask_as_completed
+
+            scenario_future = executor.scatter(plan.scenario, broadcast=True)
+            first = [
+                executor.submit(
+                    run_batch,
+                    scenario_future,
+                    plan.entropy,
+                    plan.spawn_key,
+                    pending.pop(),
+                    pure=False,
+                )
+                for _ in range(min(limit, len(pending)))
+            ]
+            ac = dask_as_completed(first)
+            for future in ac:
+                out = future.result()
+                future.release()
+                if pending:
+                    ac.add(
+                        executor.submit(
+                            run_batch,
+                            scenario_future,
+                            plan.entropy,
+                            plan.spawn_key,
+                            pending.pop(),
+                            pure=False,
+                        )
+                    )
+                yield out
+            return
+        running = {
+            executor.submit(run_batch, *args, pending.pop())
+            for _ in range(min(limit, len(pending)))
+        }
+        while running:
+            done, running = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                if pending:
+                    running.add(executor.submit(run_batch, *args, pending.pop()))
+                yield future.result()
+    finally:
+        if owned:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def run_ensemble(
+    scenario: Scenario | str | os.PathLike[str] | Mapping[str, Any],
+    n: int,
+    *,
+    seed: SeedLike,
+    executor: Any = None,
+    workers: int | None = None,
+    batch_size: int | None = None,
+    store: str | os.PathLike[str] | None = None,
+    resume: bool = False,
+    progress: bool = True,
+) -> EnsembleResult:
+    """Run ``n`` replications of a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario, path or mapping
+        What to run (anything :func:`simfuel.load_scenario` accepts).
+    n : int
+        Number of replications (>= 1).
+    seed : int or numpy.random.SeedSequence
+        Root seed; replication ``i`` runs on its child ``i``. The result depends on
+        ``seed`` and ``n`` only, not on the executor, the workers or the batch size.
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Where to run. Default: a local process pool with ``workers`` processes.
+    workers : int, optional
+        Processes of the default pool (default: all cores; 1 runs in this process).
+    batch_size : int, optional
+        Replications per task (default: :func:`default_batch_size`).
+    store : path, optional
+        Folder to stream finished batches to as Parquet parts (atomic renames). Memory
+        then stays flat in ``n`` and the returned result reads from disk.
+    resume : bool
+        With ``store``: finish an interrupted ensemble, running only the missing
+        replications. The result is identical to an uninterrupted run.
+    progress : bool
+        Show a progress bar (tqdm; renders in Jupyter too).
+
+    Returns
+    -------
+    EnsembleResult
+
+    Raises
+    ------
+    EnsembleError
+        If any replication raised; its index and seed are in the message, and the
+        finished replications are kept in ``store`` (so ``resume`` retries only those).
+    StoreMismatch
+        If ``store`` holds another ensemble, or this one and ``resume`` is False.
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"n must be a positive integer (got {n!r})")
+    sc = load_scenario(scenario)
+    root = root_seed(seed)
+    if not isinstance(root.entropy, int):
+        raise ValueError("the root SeedSequence must have integer entropy")
+    workers = int(workers or os.cpu_count() or 1)
+    if executor is not None and _is_dask_client(executor):
+        workers = max(1, len(executor.scheduler_info().get("workers", {})) or workers)
+    size = int(batch_size or default_batch_size(n, workers))
+    if size < 1:
+        raise ValueError(f"batch_size must be >= 1 (got {batch_size})")
+
+    box = EnsembleStore(store) if store is not None else None
+    done = np.empty(0, dtype=np.int64)
+    if box is not None:
+        box.initialise(sc, root.entropy, tuple(root.spawn_key), int(n), resume)
+        done = box.done()
+    todo = np.setdiff1d(np.arange(n, dtype=np.int64), done)
+    plan = _Plan(sc, root.entropy, tuple(root.spawn_key), _batches(todo, size))
+
+    outputs: list[BatchOutput] = []
+    failures: list[ReplicationFailure] = []
+    bar = _progress(n, int(np.intersect1d(done, np.arange(n)).size), progress, sc.name)
+    try:
+        for out in _iterate(plan, executor, workers):
+            failures.extend(out.failures)
+            if box is not None:
+                box.write_batch(out)
+            else:
+                outputs.append(out)
+            bar.update(out.indices.size + len(out.failures))
+    finally:
+        bar.close()
+    if failures:
+        raise EnsembleError(sorted(failures, key=lambda f: f.index))
+
+    if box is not None:
+        summary = box.read_summary()
+        summary = summary[summary.index < n]
+        return EnsembleResult(sc, root.entropy, tuple(root.spawn_key), summary, store=box)
+    return _in_memory(sc, root, outputs)
+
+
+def _in_memory(
+    sc: Scenario, root: np.random.SeedSequence, outputs: list[BatchOutput]
+) -> EnsembleResult:
+    indices = np.concatenate([o.indices for o in outputs])
+    order = np.argsort(indices, kind="stable")
+    summary = np.vstack([o.summary for o in outputs])[order]
+    daily = np.concatenate([o.daily for o in outputs])[order]
+    frame = pd.DataFrame(summary, columns=list(SUMMARY_METRICS), index=indices[order])
+    fields = {f: np.ascontiguousarray(daily[:, :, j]) for j, f in enumerate(DAILY_FIELDS)}
+    assert isinstance(root.entropy, int)
+    return EnsembleResult(sc, root.entropy, tuple(root.spawn_key), frame, daily=fields)
+
+
+def _progress(total: int, initial: int, enabled: bool, name: str) -> Any:
+    from tqdm.auto import tqdm
+
+    return tqdm(
+        total=total,
+        initial=initial,
+        unit="rep",
+        desc=name,
+        disable=not enabled,
+        smoothing=0.1,
+        dynamic_ncols=True,
+    )
