@@ -120,6 +120,7 @@ class EnsembleStore:
                 )
             if n != old["n"]:
                 write_text(self.manifest_path, json.dumps({**old, "n": n}, indent=2) + "\n")
+            self._remove_unfinished()
             return
         if self.parts.exists() and any(self.parts.iterdir()):
             raise StoreMismatch(f"{self.parts} has parts but no manifest.json")
@@ -136,6 +137,16 @@ class EnsembleStore:
         return Scenario.model_validate_json(text)
 
     # ------------------------------------------------------------------ parts
+
+    def _remove_unfinished(self) -> None:
+        """Delete what an interrupted run left half done: daily parts whose batch never
+        got its summary part, and temporary files of interrupted writes."""
+        finished = {p.name.replace("summary-", "daily-") for p in self._summary_parts()}
+        for p in self.parts.glob("daily-*.parquet"):
+            if p.name not in finished:
+                p.unlink()
+        for p in self.parts.glob(".*.tmp"):
+            p.unlink()
 
     def _summary_parts(self) -> list[Path]:
         return sorted(self.parts.glob("summary-*.parquet"))
