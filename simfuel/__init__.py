@@ -6,8 +6,10 @@ The public API::
     scenario = simfuel.load_scenario("scenarios/mali-2025.yaml")
     result = simfuel.run(scenario, seed=1)
     result.summary(); result.daily; result.convoys; result.events
+    ensemble = simfuel.run_ensemble(scenario, 200, seed=1)
 """
 
+from .ensemble import EnsembleResult, run_ensemble, sweep
 from .results import BalanceError, RunResult
 from .run import run
 from .scenario import Scenario, ScenarioError, load_scenario
@@ -16,10 +18,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BalanceError",
+    "EnsembleResult",
     "RunResult",
     "Scenario",
     "ScenarioError",
     "__version__",
     "load_scenario",
     "run",
+    "run_ensemble",
+    "sweep",
 ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import difflib
 import os
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,39 @@ from .schema import DELAY_DISTRIBUTIONS, EVENT_TYPES, Scenario
 __all__ = ["apply_overrides", "deep_merge", "load_scenario", "parse_overrides", "read_raw"]
 
 _MAX_EXTENDS_DEPTH = 16
+
+
+class _Loader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that leaves dates as text and refuses duplicate keys.
+
+    Dates stay strings so that pydantic, not PyYAML, parses them: an impossible date
+    such as 2025-13-01 then gets a message with its field path instead of a bare
+    ``ValueError``. A key given twice in one mapping is an error, not a silent overwrite.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first given at line {seen[key].start_mark.line + 1})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _safe_load(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)
 
 
 def load_scenario(
@@ -66,7 +100,10 @@ def load_scenario(
     if isinstance(source, Mapping):
         label = "<scenario>"
         raw: dict[str, Any] = copy.deepcopy(dict(source))
-        raw.pop("extends", None)
+        if "extends" in raw:
+            raise ScenarioError(
+                label, [Problem("extends", "only a scenario file can extend another file")]
+            )
     else:
         label = str(source)
         raw = read_raw(Path(source))
@@ -89,7 +126,9 @@ def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any] | Sequence[
     This is how sweeps, sensitivity analysis and calibration vary a scenario: the same
     dotted paths as ``simfuel run --set``.
     """
-    raw = scenario.model_dump(by_alias=True, exclude_none=True)
+    # exclude_unset: defaults stay implicit, so checks that look at what the file set
+    # (e.g. risk on legs before staging) see the same scenario again.
+    raw = scenario.model_dump(by_alias=True, exclude_unset=True)
     label = f"<scenario {scenario.name}>"
     raw = _apply_to_raw(raw, parse_overrides(overrides, label), label)
     return validate(raw, label)
@@ -112,7 +151,7 @@ def read_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(label, [Problem("", f"cannot read file: {exc}")]) from None
     try:
-        data = yaml.safe_load(text)
+        data = _safe_load(text)
     except yaml.YAMLError as exc:
         raise ScenarioError(label, [Problem("", _yaml_message(exc))]) from None
     if data is None:
@@ -186,10 +225,10 @@ def parse_overrides(
                 label, [Problem("", f"--set needs path.to.field=value (got '{item}')")]
             )
         try:
-            out[path.strip()] = yaml.safe_load(text) if text.strip() else ""
+            out[path.strip()] = _safe_load(text) if text.strip() else ""
         except yaml.YAMLError as exc:
             raise ScenarioError(
-                label, [Problem(path.strip(), f"cannot read value '{text}': {exc}")]
+                label, [Problem(path.strip(), f"cannot read value '{text}': {_yaml_message(exc)}")]
             ) from None
     return out
 
@@ -241,38 +280,79 @@ def _list_index(node: list[Any], part: str) -> int | None:
 _TAGS = set(EVENT_TYPES) | set(DELAY_DISTRIBUTIONS)
 
 
-def _all_field_names() -> set[str]:
-    names: set[str] = set()
-
-    def visit(model: type[BaseModel], seen: set[type[BaseModel]]) -> None:
-        if model in seen:
-            return
-        seen.add(model)
-        for name, field in model.model_fields.items():
-            names.add(field.alias or name)
-            for arg in _types_in(field.annotation):
-                if isinstance(arg, type) and issubclass(arg, BaseModel):
-                    visit(arg, seen)
-
-    visit(Scenario, set())
-    return names
-
-
-def _types_in(annotation: Any) -> list[Any]:
-    args = getattr(annotation, "__args__", None)
-    if not args:
-        meta = getattr(annotation, "__metadata__", None)
-        origin = getattr(annotation, "__origin__", None)
-        if meta is not None and origin is not None:
-            return _types_in(origin)
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation can hold (through Optional, unions, Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
-    out: list[Any] = []
-    for a in args:
-        out.extend(_types_in(a))
+    out: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        out.extend(_models_in(arg))
     return out
 
 
-_FIELD_NAMES: set[str] | None = None
+def _container(annotation: Any) -> Any:
+    """For ``dict[str, X]`` or ``list[X]`` (possibly Annotated), X; else None."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _container(typing.get_args(annotation)[0])
+    if origin is dict:
+        return typing.get_args(annotation)[1]
+    if origin is list:
+        return typing.get_args(annotation)[0]
+    return None
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model whose fields live at pydantic location ``loc`` (tags included)."""
+    models: list[type[BaseModel]] = [Scenario]
+    annotation: Any = None
+    for part in loc:
+        if annotation is not None:
+            inner = _container(annotation)
+            if inner is not None:  # part is a dict key or list index
+                annotation = inner
+                models = _models_in(annotation)
+                continue
+            models = _models_in(annotation)
+            annotation = None
+        if len(models) > 1:  # a discriminated union: pydantic puts the tag in the loc
+            tagged = [m for m in models if _tag_of(m) == part]
+            if tagged:
+                models = tagged
+                continue
+        if len(models) != 1 or not isinstance(part, str):
+            return None
+        field = next(
+            (f for name, f in models[0].model_fields.items() if (f.alias or name) == part), None
+        )
+        if field is None:
+            return None
+        annotation = field.annotation
+    if annotation is not None:
+        if _container(annotation) is not None:
+            return None
+        models = _models_in(annotation)
+    return models[0] if len(models) == 1 else None
+
+
+def _tag_of(model: type[BaseModel]) -> str | None:
+    for key in ("type", "distribution"):
+        field = model.model_fields.get(key)
+        if field is not None:
+            args = typing.get_args(field.annotation)
+            if args and isinstance(args[0], str):
+                return args[0]
+    return None
+
+
+def _unknown_key_hint(loc: tuple[int | str, ...]) -> str:
+    model = _model_at(loc[:-1])
+    key = str(loc[-1])
+    if model is None:
+        return ""
+    names = sorted({f.alias or n for n, f in model.model_fields.items()} - {key})
+    hint = difflib.get_close_matches(key, names, n=1)
+    return f" (did you mean '{hint[0]}'?)" if hint else ""
 
 
 def _format_loc(loc: tuple[int | str, ...]) -> str:
@@ -291,7 +371,6 @@ def _format_loc(loc: tuple[int | str, ...]) -> str:
 
 
 def _problems(exc: ValidationError) -> list[Problem]:
-    global _FIELD_NAMES
     problems: list[Problem] = []
     for err in exc.errors():
         ctx = err.get("ctx") or {}
@@ -299,19 +378,12 @@ def _problems(exc: ValidationError) -> list[Problem]:
         if isinstance(inner, ScenarioError):
             problems.extend(inner.problems)
             continue
-        path = _format_loc(tuple(err["loc"]))
-        problems.append(Problem(path, _message(err)))
-    if any("unknown key" in p.message for p in problems) and _FIELD_NAMES is None:
-        _FIELD_NAMES = _all_field_names()
-    out = []
-    for p in problems:
-        if p.message.startswith("unknown key") and _FIELD_NAMES:
-            key = p.path.rsplit(".", 1)[-1]
-            hint = difflib.get_close_matches(key, sorted(_FIELD_NAMES), n=1)
-            if hint:
-                p = Problem(p.path, f"{p.message} (did you mean '{hint[0]}'?)")
-        out.append(p)
-    return out
+        loc = tuple(err["loc"])
+        message = _message(err)
+        if err["type"] == "extra_forbidden" and loc:
+            message += _unknown_key_hint(loc)
+        problems.append(Problem(_format_loc(loc), message))
+    return problems
 
 
 def _message(err: Any) -> str:
@@ -326,7 +398,7 @@ def _message(err: Any) -> str:
     }
     if kind in bounds:
         key, op = bounds[kind]
-        return f"must be {op} {ctx.get(key)} (got {got!r})"
+        return f"must be {op} {ctx.get(key):g} (got {got!r})"
     if kind == "extra_forbidden":
         return "unknown key"
     if kind == "missing":
