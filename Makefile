@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SEED   ?= 2025
 
-.PHONY: demo test lint typecheck pytest bench clean venv
+.PHONY: demo test lint typecheck pytest bench docs clean venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,8 @@ venv: $(VENV)/.installed-dev
 
 demo: $(VENV)/.installed-dev
 	$(BIN)/simfuel run scenarios/mali-2025.yaml --seed $(SEED) --out out/mali-2025
+	rm -rf out/mali-2025-ensemble
+	$(BIN)/simfuel run scenarios/mali-2025.yaml --seed $(SEED) --reps 200 --out out/mali-2025-ensemble
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check simfuel tests benchmarks
@@ -32,6 +34,9 @@ pytest: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck pytest
+
+docs: $(VENV)/.installed-dev
+	$(BIN)/simfuel schema --markdown --out docs/scenario-format.md
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_run.py
