@@ -16,6 +16,8 @@ no scripted attacks, no depot capacity. Numbers are copied from scenarios/mali-2
 from __future__ import annotations
 
 import math
+from collections.abc import Generator
+from typing import Any
 
 import numpy as np
 import simpy
@@ -24,6 +26,7 @@ WARMUP_H, HORIZON_DAYS, BATCHES_PER_DAY, KMH, TANKER_L = 216.0, 122, 4, 15.0, 45
 EMBARGO_H = 792.0  # blockade starts (intensity below), supply rates cut
 HAZARD, LOSS_MEAN, LOSS_CONC, CAPTURE, TURN_BACK = 0.08, 0.4, 4.0, 0.1, 0.2
 ATTACK_DELAY_H = (6.0, 24.0, 72.0)
+DEMAND_L, DEMAND_CV, INITIAL_STOCK_L = 6_300_000.0, 0.05, 31_500_000.0
 DEAL_TANKERS_PER_DAY = 200_000 * 1192 / TANKER_L / 60  # emergency deal, 28 Oct, over 60 days
 DEAL_H = (2112.0, 2112.0 + 24 * 60)
 GROUND = {"army": (6, 0.6, 0.8, 24.0), "africa": (3, 0.15, 0.3, 24.0)}  # units, det, prot, turn
@@ -44,6 +47,8 @@ CORRIDORS = {
                 [(50, 1.0), (50, 1.5), (210, 1.5), (160, 1.0)]),
     "guinea_rn5": (860, (12, 24, 48), [(-1e9, 15)], 0.1, 0.2, False, [(100, 0.5)]),
 }  # fmt: skip
+Corridor = tuple[Any, ...]
+Process = Generator[simpy.Event, Any, None]
 
 
 class ReferenceModel:
@@ -58,8 +63,10 @@ class ReferenceModel:
         self.air = simpy.Container(env, AIR_HOURS, init=AIR_HOURS)
         self.staged = [0] * 5
         self.wake = [env.event() for _ in range(5)]
-        self.counts = dict.fromkeys(("loaded", "delivered", "lost", "convoys", "attacks"), 0)
-        self.stock_l, self.steps = 31_500_000.0, 0
+        self.counts = dict.fromkeys(
+            ("loaded", "delivered", "lost", "captured", "convoys", "attacks"), 0
+        )
+        self.stock_l, self.steps = INITIAL_STOCK_L, 0
 
     def run(self) -> dict[str, int]:
         env = self.env
@@ -67,12 +74,14 @@ class ReferenceModel:
             env.process(self.dispatch(ci, c))
             env.process(self.form(ci, c))
         days = env.process(self.days())
+        step, steps = env.step, 0
         while not days.processed:
-            env.step()
-            self.steps += 1
+            step()
+            steps += 1
+        self.steps = steps
         return self.counts
 
-    def dispatch(self, ci, c):  # type: ignore[no-untyped-def]
+    def dispatch(self, ci: int, c: Corridor) -> Process:
         env, carry, dt = self.env, 0.0, 24.0 / BATCHES_PER_DAY
         approach_h, border, rates, share = c[0] / KMH, c[1], c[2], c[3]
         for _ in range(round((WARMUP_H + 24 * HORIZON_DAYS) / dt)):
@@ -94,7 +103,7 @@ class ReferenceModel:
             self.wake[ci].succeed()
         self.wake[ci] = self.env.event()
 
-    def form(self, ci, c):  # type: ignore[no-untyped-def]
+    def form(self, ci: int, c: Corridor) -> Process:
         env, route_h = self.env, sum(km for km, _ in c[6]) / KMH
         while True:
             pol = [p for t, p in POLICIES if t <= env.now][-1] if c[5] else POLICIES[0][1]
@@ -114,7 +123,7 @@ class ReferenceModel:
             self.counts["convoys"] += 1
             env.process(self.convoy(ci, c, n, held, air))
 
-    def convoy(self, ci, c, n, held, air):  # type: ignore[no-untyped-def]
+    def convoy(self, ci: int, c: Corridor, n: int, held: list[Any], air: bool) -> Process:
         env, legs, intensity = self.env, c[6], c[4]
         det = math.prod(GROUND[g][1] for g, _ in held) * (AIR_DET if air else 1.0)
         prot = math.prod(GROUND[g][2] for g, _ in held) * (AIR_PROT if air else 1.0)
@@ -137,7 +146,8 @@ class ReferenceModel:
             captured = min(lost, math.floor(CAPTURE * lost + u_capture[j]))
             n -= lost
             self.counts["lost"] += lost
-            self.counts["attacks"] += captured >= 0
+            self.counts["captured"] += captured
+            self.counts["attacks"] += 1
             if n == 0:
                 arrived = False
                 break
@@ -158,11 +168,12 @@ class ReferenceModel:
                 lambda _e, res=res, req=req: res.release(req)
             )
 
-    def days(self):  # type: ignore[no-untyped-def]
+    def days(self) -> Process:
         env = self.env
         yield env.timeout(WARMUP_H)
         for _ in range(HORIZON_DAYS):
             yield env.timeout(24.0)
-            self.air.put(AIR_HOURS - self.air.level) if self.air.level < AIR_HOURS else None
-            demand = self.demand_rng.gamma(400.0, 6_300_000 / 400.0)
+            if self.air.level < AIR_HOURS:
+                self.air.put(AIR_HOURS - self.air.level)
+            demand = self.demand_rng.gamma(1 / DEMAND_CV**2, DEMAND_L * DEMAND_CV**2)
             self.stock_l -= min(self.stock_l, demand)

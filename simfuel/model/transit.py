@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["draw_delay_h", "leg_hours", "route_hours"]
+__all__ = ["delay_sampler", "draw_delay_h", "leg_hours", "route_hours"]
 
 
 def leg_hours(length_km: float, speed_kmh: float) -> float:
@@ -55,3 +55,25 @@ def draw_delay_h(distribution: str, params: Sequence[float], rng: np.random.Gene
         mu = math.log(mean) - sigma2 / 2
         return float(rng.lognormal(mu, math.sqrt(sigma2)))
     raise ValueError(f"unknown delay distribution {distribution!r}")
+
+
+def delay_sampler(
+    distribution: str, params: Sequence[float], rng: np.random.Generator
+) -> Callable[[], float]:
+    """A zero-argument function drawing delays [h] as :func:`draw_delay_h` would.
+
+    The simulation's hot loop calls it once per batch or attack; binding the family and
+    its parameters once avoids re-dispatching on every draw. Draws are identical, in the
+    same order, to calling :func:`draw_delay_h` with the same ``rng``.
+    """
+    if distribution == "fixed":
+        value = float(params[0])
+        return lambda: value
+    if distribution == "triangular" and params[2] > params[0]:
+        low, mode, high = (float(p) for p in params)
+        triangular = rng.triangular
+        return lambda: float(triangular(low, mode, high))
+    draw = draw_delay_h
+    args = (distribution, tuple(params), rng)
+    draw(*args[:2], np.random.default_rng(0))  # fail now, not mid-run, on a bad family
+    return lambda: draw(*args)

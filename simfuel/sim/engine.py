@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from ..model.schedule import StepSchedule
 from ..model.stocks import days_of_cover, serve_demand
 from ..model.threat import (
     attack_probability_scalar,
@@ -34,7 +35,7 @@ from ..model.threat import (
     captured_tankers,
     lost_tankers,
 )
-from ..model.transit import draw_delay_h
+from ..model.transit import delay_sampler
 from .escorts import EscortPools, Grant
 from .plan import CorridorPlan, Plan, ScriptedAttack
 from .recorder import Recorder
@@ -72,6 +73,13 @@ class Simulation:
         ]
         self._threat_rng, self._loss_rng, self._delay_rng = rngs
         self._demand_rng = np.random.default_rng(child_seed(seed, len(SUBSYSTEMS) - 1))
+        # Border and attack delays share each corridor's delay stream, in event order.
+        self._border_delay = [
+            delay_sampler(*c.border_delay, self._delay_rng[c.index]) for c in plan.corridors
+        ]
+        self._attack_delay = [
+            delay_sampler(*plan.attack_delay, self._delay_rng[c.index]) for c in plan.corridors
+        ]
         self.escorts = EscortPools(self.env, plan.forces)
 
         # Tanker counters per corridor; the balance is kept on these integers.
@@ -91,6 +99,16 @@ class Simulation:
         self._fired: set[int] = set()  # scripted attacks that found their convoy (by id)
         self._wake = [self.env.event() for _ in range(n)]
         self._policy_wake = [self.env.event() for _ in range(n)]
+        self._escort_info: dict[tuple[int, ...], tuple[float, float, float, str, str]] = {}
+        # Dispatch rate (base + contracts) as one step schedule: same sums, one bisect.
+        self._rate = []
+        for c in plan.corridors:
+            times = sorted({*c.rate.times_h, *(t for t0, t1, _ in c.contracts for t in (t0, t1))})
+            self._rate.append(
+                StepSchedule(
+                    c.tankers_per_day(-math.inf), [(t, c.tankers_per_day(t)) for t in times]
+                )
+            )
 
     # ------------------------------------------------------------------ running
 
@@ -107,10 +125,14 @@ class Simulation:
                 env.timeout(t - env.now).callbacks.append(self._policy_changed)
         days = env.process(self._days())
         # env.run(until=days) is this same loop inside SimPy; spelled out to count steps.
+        days.callbacks.append(simpy.core.StopSimulation.callback)
         step = env.step
         steps = 0
-        while not days.processed:
-            step()
+        try:
+            while True:
+                step()
+                steps += 1
+        except simpy.core.StopSimulation:
             steps += 1
         for c in plan.corridors:
             for sa in c.scripted:
@@ -122,9 +144,11 @@ class Simulation:
     # ------------------------------------------------------------------ wake-ups
 
     def _poke(self, ci: int, policy: bool = False) -> None:
-        if not self._wake[ci].triggered:
-            self._wake[ci].succeed()
-        self._wake[ci] = self.env.event()
+        wake = self._wake[ci]
+        if wake.callbacks:  # the former waits on it; otherwise nobody will ever see it
+            if not wake.triggered:
+                wake.succeed()
+            self._wake[ci] = self.env.event()
         if policy:
             if not self._policy_wake[ci].triggered:
                 self._policy_wake[ci].succeed()
@@ -140,8 +164,9 @@ class Simulation:
         dt_h = 24.0 / c.dispatches_per_day
         steps = round((self.plan.warmup_h + self.plan.horizon_h) / dt_h)
         carry = 0.0
+        rate_at = self._rate[c.index].at
         for _ in range(steps):
-            carry += c.tankers_per_day(self.env.now) * dt_h / 24.0
+            carry += rate_at(self.env.now) * dt_h / 24.0
             n = math.floor(carry + 1e-9)
             if n > 0:
                 carry -= n
@@ -152,10 +177,10 @@ class Simulation:
         ci = c.index
         self.loaded[ci] += n
         self.transit[ci] += n
-        kind, params = c.border_delay
-        delay = c.approach_h + draw_delay_h(kind, params, self._delay_rng[ci])
-        if self.env.now >= 0:
-            self.rec.log(self.env.now, "loaded", c.key, tankers=n, litres=n * c.capacity_l)
+        delay = c.approach_h + self._border_delay[ci]()
+        now = self.env.now
+        if now >= 0:
+            self.rec.events.append((now, "loaded", c.key, -1, n, n * c.capacity_l, ""))
         self.env.timeout(delay).callbacks.append(lambda _e: self._stage(c, n))
 
     def _stage(self, c: CorridorPlan, n: int) -> None:
@@ -213,26 +238,33 @@ class Simulation:
         wait_h: float,
     ) -> Generator[simpy.Event, Any, None]:
         env, plan, ci = self.env, self.plan, c.index
-        forces = [plan.forces[g.force] for g in grants]
-        deterrence = math.prod(f.deterrence for f in forces)
-        protection = math.prod(f.protection for f in forces)
-        a, b = beta_parameters(
-            plan.loss_fraction_mean * protection, plan.loss_fraction_concentration
-        )
+        key = tuple(g.force for g in grants)
+        info = self._escort_info.get(key)
+        if info is None:
+            forces = [plan.forces[i] for i in key]
+            deterrence = math.prod(f.deterrence for f in forces)
+            protection = math.prod(f.protection for f in forces)
+            a, b = beta_parameters(
+                plan.loss_fraction_mean * protection, plan.loss_fraction_concentration
+            )
+            kinds = sorted({f.kind for f in forces})
+            names = "+".join(f.key for f in forces)
+            info = (deterrence, a, b, names, "+".join(kinds) if kinds else "none")
+            self._escort_info[key] = info
+        deterrence, a, b, names, kind_names = info
         k = len(c.legs)
         # Draw every leg's numbers up front, attacked or not, so the streams stay aligned
         # whatever happens on the road (common random numbers across scenarios).
-        u_attack = self._threat_rng[ci].random(k)
+        u_attack = self._threat_rng[ci].random(k).tolist()
         lrng = self._loss_rng[ci]
-        fraction = lrng.beta(a, b, k)
-        u_loss, u_capture, u_turn = lrng.random((3, k))
+        fraction = lrng.beta(a, b, k).tolist()
+        u_loss, u_capture, u_turn = lrng.random((3, k)).tolist()
 
-        kinds = sorted({f.kind for f in forces})
         row: list[object] = [
             cid,
             c.key,
-            "+".join(f.key for f in forces),
-            "+".join(kinds) if kinds else "none",
+            names,
+            kind_names,
             formed_h,
             env.now,
             math.nan,
@@ -252,21 +284,24 @@ class Simulation:
 
         travelled_h = 0.0
         outcome = "arrived"
+        intensity_at = c.intensity.at
+        hazard = plan.hazard_per_100km
         for j, (length_km, _speed, risk, hours, frm, to) in enumerate(c.legs):
-            scripted = self._scripted(c, j, env.now)
+            scripted = self._scripted(c, j, env.now) if c.scripted else None
             if scripted is not None:
                 captured = min(n, scripted.captured)
                 destroyed = min(n - captured, scripted.destroyed)
                 attacked = True
             else:
                 # No threat during the warm-up: it only fills the pipeline.
-                intensity = c.intensity.at(env.now) if env.now >= 0 else 0.0
+                now = env.now
+                intensity = intensity_at(now) if now >= 0 else 0.0
                 attacked = intensity > 0 and u_attack[j] < attack_probability_scalar(
-                    plan.hazard_per_100km, intensity, risk, deterrence, length_km
+                    hazard, intensity, risk, deterrence, length_km
                 )
                 if attacked:
-                    lost = lost_tankers(n, float(fraction[j]), float(u_loss[j]))
-                    captured = captured_tankers(lost, plan.capture_fraction, float(u_capture[j]))
+                    lost = lost_tankers(n, fraction[j], u_loss[j])
+                    captured = captured_tankers(lost, plan.capture_fraction, u_capture[j])
                     destroyed = lost - captured
             if not attacked:
                 yield env.timeout(hours)
@@ -312,8 +347,7 @@ class Simulation:
             if n == 0:
                 outcome = "lost"
                 break
-            kind, params = plan.attack_delay
-            delay_h = draw_delay_h(kind, params, self._delay_rng[ci])
+            delay_h = self._attack_delay[ci]()
             if u_turn[j] < plan.turn_back_probability:
                 outcome = "turned_back"
                 yield env.timeout(delay_h + travelled_h)
