@@ -168,7 +168,9 @@ class RunResult:
                 "convoy_id": np.array(ecols[3], dtype=np.int64),
                 "tankers": np.array(ecols[4], dtype=np.int64),
                 "litres": np.array(ecols[5], dtype=np.int64),
-                "detail": pd.array(ecols[6], dtype="str"),
+                "leg_from": pd.array(ecols[6], dtype="str"),
+                "leg_to": pd.array(ecols[7], dtype="str"),
+                "detail": pd.array(ecols[8], dtype="str"),
             }
         )
         return cls(

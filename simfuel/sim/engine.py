@@ -180,7 +180,7 @@ class Simulation:
         delay = c.approach_h + self._border_delay[ci]()
         now = self.env.now
         if now >= 0:
-            self.rec.events.append((now, "loaded", c.key, -1, n, n * c.capacity_l, ""))
+            self.rec.events.append((now, "loaded", c.key, -1, n, n * c.capacity_l, "", "", ""))
         self.env.timeout(delay).callbacks.append(lambda _e: self._stage(c, n))
 
     def _stage(self, c: CorridorPlan, n: int) -> None:
@@ -335,14 +335,29 @@ class Simulation:
                 destroyed + captured,
                 (destroyed + captured) * c.capacity_l,
                 detail,
+                (frm, to),
             )
             if destroyed:
                 self.rec.log(
-                    env.now, "destroyed", c.key, cid, destroyed, destroyed * c.capacity_l, detail
+                    env.now,
+                    "destroyed",
+                    c.key,
+                    cid,
+                    destroyed,
+                    destroyed * c.capacity_l,
+                    detail,
+                    (frm, to),
                 )
             if captured:
                 self.rec.log(
-                    env.now, "captured", c.key, cid, captured, captured * c.capacity_l, detail
+                    env.now,
+                    "captured",
+                    c.key,
+                    cid,
+                    captured,
+                    captured * c.capacity_l,
+                    detail,
+                    (frm, to),
                 )
             if n == 0:
                 outcome = "lost"

@@ -48,7 +48,17 @@ CONVOY_FIELDS = (
     "capacity_l",
 )
 
-EVENT_FIELDS = ("t_h", "kind", "corridor", "convoy_id", "tankers", "litres", "detail")
+EVENT_FIELDS = (
+    "t_h",
+    "kind",
+    "corridor",
+    "convoy_id",
+    "tankers",
+    "litres",
+    "leg_from",
+    "leg_to",
+    "detail",
+)
 
 
 @dataclass
@@ -57,7 +67,7 @@ class Recorder:
 
     daily: list[tuple[float, ...]] = field(default_factory=list)
     convoys: list[list[object]] = field(default_factory=list)
-    events: list[tuple[float, str, str, int, int, int, str]] = field(default_factory=list)
+    events: list[tuple[float, str, str, int, int, int, str, str, str]] = field(default_factory=list)
     events_processed: int = 0
 
     def log(
@@ -69,6 +79,9 @@ class Recorder:
         tankers: int = 0,
         litres: int = 0,
         detail: str = "",
+        leg: tuple[str, str] = ("", ""),
     ) -> None:
-        """Append one row to the event log."""
-        self.events.append((t_h, kind, corridor, convoy_id, tankers, litres, detail))
+        """Append one row to the event log (``leg``: the places where the leg starts and ends)."""
+        self.events.append(
+            (t_h, kind, corridor, convoy_id, tankers, litres, leg[0], leg[1], detail)
+        )

@@ -1,0 +1,42 @@
+"""Plots of runs, ensembles and sweeps (matplotlib only).
+
+Every function takes ``ax=None`` (a new figure if None) and returns the axes it drew on.
+
+* :func:`stock_fan` - stock or days of cover over time, median and bands, timeline marked;
+* :func:`convoy_timeline` - one lane per corridor, a bar per convoy, attacks marked;
+* :func:`corridor_map` - corridors on country outlines, shaded by risk, attacks located;
+* :func:`distribution`, :func:`loss_distribution`, :func:`delivery_distribution` -
+  a summary metric across replications;
+* :func:`compare_scenarios`, :func:`compare_summary` - several scenarios side by side;
+* :func:`sweep_heatmap` - a metric over two swept parameters.
+"""
+
+from ._style import CORRIDOR_PALETTE, ESCORT_COLORS, corridor_colors
+from .distributions import (
+    compare_scenarios,
+    compare_summary,
+    delivery_distribution,
+    distribution,
+    loss_distribution,
+    sweep_heatmap,
+)
+from .fan import stock_fan, timeline_marks
+from .map import attack_locations, corridor_map
+from .timeline import convoy_timeline
+
+__all__ = [
+    "CORRIDOR_PALETTE",
+    "ESCORT_COLORS",
+    "attack_locations",
+    "compare_scenarios",
+    "compare_summary",
+    "convoy_timeline",
+    "corridor_colors",
+    "corridor_map",
+    "delivery_distribution",
+    "distribution",
+    "loss_distribution",
+    "stock_fan",
+    "sweep_heatmap",
+    "timeline_marks",
+]

@@ -1,0 +1,207 @@
+"""Distributions across replications, scenario comparisons and sweep heatmaps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ..ensemble import EnsembleResult
+from ..results import RunResult
+from ._style import BAND_COLOR, CORRIDOR_PALETTE, axis_label, get_ax, metric_info
+from .fan import stock_fan
+
+__all__ = [
+    "compare_scenarios",
+    "compare_summary",
+    "delivery_distribution",
+    "distribution",
+    "loss_distribution",
+    "sweep_heatmap",
+]
+
+
+def distribution(
+    ensemble: EnsembleResult,
+    metric: str = "tankers_lost",
+    *,
+    ax: Axes | None = None,
+    bins: int | str = "auto",
+    color: str = BAND_COLOR,
+    title: str | None = None,
+) -> Axes:
+    """Histogram of a summary metric across replications, with its median and 90 % interval.
+
+    Parameters
+    ----------
+    ensemble : EnsembleResult
+        The replications.
+    metric : str
+        A column of ``ensemble.replications`` (see :data:`simfuel.results.SUMMARY_METRICS`).
+    ax, bins, color, title
+        Axes (new figure if None), histogram bins, bar colour, axes title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = get_ax(ax, figsize=(7, 4))
+    scale = metric_info(metric)[2]
+    values = ensemble.replications[metric].dropna().to_numpy(float) / scale
+    if values.size == 0:
+        raise ValueError(f"{metric} has no values in this ensemble")
+    ax.hist(values, bins=bins, color=color, alpha=0.75, edgecolor="white")
+    lo, med, hi = np.quantile(values, [0.05, 0.5, 0.95])
+    ax.axvline(med, color="black", lw=2, label=f"median {med:,.1f}")
+    ax.axvspan(lo, hi, color="grey", alpha=0.15, label=f"90 % interval [{lo:,.1f}, {hi:,.1f}]")
+    ax.set_xlabel(axis_label(metric))
+    ax.set_ylabel("replications")
+    ax.set_title(
+        title or f"{ensemble.scenario.name}: {metric_info(metric)[0]} ({ensemble.n} replications)"
+    )
+    ax.legend(fontsize=8, loc="best")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def loss_distribution(ensemble: EnsembleResult, *, ax: Axes | None = None) -> Axes:
+    """Histogram of tankers lost (destroyed + captured) per replication."""
+    return distribution(ensemble, "tankers_lost", ax=ax, color="#d7301f")
+
+
+def delivery_distribution(ensemble: EnsembleResult, *, ax: Axes | None = None) -> Axes:
+    """Histogram of fuel delivered to the depot per replication [ML]."""
+    return distribution(ensemble, "delivered_l", ax=ax, color="#1b9e77")
+
+
+def compare_scenarios(
+    results: Mapping[str, EnsembleResult | RunResult],
+    metric: str = "days_of_cover",
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Several scenarios' fan charts on one axes: median and 90 % band each.
+
+    The first scenario's timeline is annotated; each scenario has its own colour.
+    """
+    ax = get_ax(ax)
+    for i, (name, res) in enumerate(results.items()):
+        stock_fan(
+            res,
+            metric,
+            ax=ax,
+            annotate=i == 0,
+            threshold=i == 0,
+            bands=(0.05, 0.05, 0.95, 0.95),  # one 90 % band: two bands per scenario clutter
+            color=CORRIDOR_PALETTE[i % len(CORRIDOR_PALETTE)],
+            label=name,
+        )
+    ax.set_title(title or f"{metric_info(metric)[0]}: " + " vs ".join(results))
+    return ax
+
+
+def compare_summary(
+    results: Mapping[str, EnsembleResult],
+    metric: str = "tankers_lost",
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Box plots of a summary metric across replications, one box per scenario."""
+    ax = get_ax(ax, figsize=(8, 4))
+    _, _, scale = metric_info(metric)
+    data = [r.replications[metric].dropna().to_numpy(float) / scale for r in results.values()]
+    box = ax.boxplot(
+        data, tick_labels=list(results), patch_artist=True, whis=(5, 95), showfliers=False
+    )
+    for i, patch in enumerate(box["boxes"]):
+        patch.set_facecolor(CORRIDOR_PALETTE[i % len(CORRIDOR_PALETTE)])
+        patch.set_alpha(0.6)
+    ax.set_ylabel(axis_label(metric))
+    ax.set_title(
+        title or f"{metric_info(metric)[0]} by scenario (box: quartiles, whiskers: 5-95 %)"
+    )
+    ax.grid(axis="y", alpha=0.3)
+    ax.tick_params(axis="x", labelsize=8)
+    return ax
+
+
+def sweep_heatmap(
+    table: pd.DataFrame,
+    x: str,
+    y: str,
+    metric: str,
+    *,
+    stat: str | float | Callable[[pd.Series], float] = "median",
+    ax: Axes | None = None,
+    annotate: bool = True,
+    cmap: str = "viridis",
+    title: str | None = None,
+) -> Axes:
+    """Heatmap of a statistic of ``metric`` over two swept parameters.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The tidy output of :func:`simfuel.sweep`.
+    x, y : str
+        Swept parameter columns (dotted paths) for the two axes.
+    metric : str
+        A summary metric column, e.g. ``"tankers_lost"``.
+    stat : "median", "mean", a quantile in [0, 1], or a function of a Series
+        What to show per cell.
+    ax, annotate, cmap, title
+        Axes (new figure if None), write values in cells, colour map, title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    for col in (x, y, metric):
+        if col not in table.columns:
+            raise KeyError(f"{col!r} is not a column of the sweep table")
+    ax = get_ax(ax, figsize=(7, 5))
+    _, _, scale = metric_info(metric)
+    grouped = table.groupby([y, x])[metric]
+    stat_name: str
+    if isinstance(stat, float):
+        values = grouped.quantile(stat)
+        stat_name = f"q{stat:g}"
+    elif callable(stat):
+        values = grouped.agg(stat)
+        stat_name = str(getattr(stat, "__name__", "stat"))
+    else:
+        values = grouped.agg(stat)
+        stat_name = str(stat)
+    grid = values.unstack(x) / scale
+    image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap=cmap)
+    ax.set_xticks(
+        range(grid.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.columns]
+    )
+    ax.set_yticks(
+        range(grid.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.index]
+    )
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    bar = ax.figure.colorbar(image, ax=ax)
+    bar.set_label(f"{stat_name} of {axis_label(metric)}")
+    if annotate:
+        cells = grid.to_numpy(float)
+        mid = np.nanmean(cells)
+        for i in range(grid.shape[0]):
+            for j in range(grid.shape[1]):
+                v = cells[i, j]
+                ax.text(
+                    j,
+                    i,
+                    f"{v:,.3g}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if v < mid else "black",
+                )
+    ax.set_title(title or f"{stat_name} {metric_info(metric)[0]} by {y} and {x}")
+    return ax

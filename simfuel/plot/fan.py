@@ -1,0 +1,211 @@
+"""Stock fan chart: Bamako's stock or days of cover over time, with the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ..ensemble import EnsembleResult
+from ..results import RunResult
+from ..scenario import Scenario
+from ..scenario.schema import (
+    BlockadeEvent,
+    ContractEvent,
+    EscortPolicyEvent,
+    RationingEvent,
+    ScriptedAttackEvent,
+)
+from ._style import ATTACK_COLOR, BAND_COLOR, axis_label, format_dates, get_ax, metric_info
+
+__all__ = ["stock_fan", "timeline_marks"]
+
+
+def timeline_marks(scenario: Scenario) -> list[tuple[dt.date, str]]:
+    """The scenario's turning points as ``(date, label)``, one entry per date.
+
+    The first blockade, escort-policy changes, contracts; scripted attacks are drawn
+    separately, as markers.
+    """
+    marks: dict[dt.date, list[str]] = defaultdict(list)
+    blockade_seen = False
+    for ev in scenario.events:
+        if isinstance(ev, BlockadeEvent) and ev.intensity > 0 and not blockade_seen:
+            marks[ev.date].append("blockade declared")
+            blockade_seen = True
+        elif isinstance(ev, EscortPolicyEvent):
+            names = [scenario.escorts[f].name or f for f in ev.forces]
+            text = "escort: " + (" + ".join(names) if names else "none")
+            if text not in marks[ev.date]:
+                marks[ev.date].append(text)
+        elif isinstance(ev, ContractEvent):
+            qty = (
+                f"{ev.quantity_t:,.0f} t"
+                if ev.quantity_t
+                else f"{(ev.quantity_l or 0) / 1e6:,.0f} ML"
+            )
+            marks[ev.date].append(f"import contract {qty}")
+    return [(d, "; ".join(labels)) for d, labels in sorted(marks.items())]
+
+
+def _threshold(scenario: Scenario, dates: pd.Index, metric: str) -> np.ndarray | None:
+    """The rationing threshold per day, in the metric's units (None if not applicable)."""
+    if metric not in ("days_of_cover", "stock_l"):
+        return None
+    thresholds = np.full(len(dates), scenario.rationing.threshold_days)
+    demand = np.full(len(dates), scenario.demand.demand_l_per_day)
+    from ..scenario.schema import DemandEvent
+
+    for ev in sorted(scenario.events, key=lambda e: e.date):
+        after = dates >= pd.Timestamp(ev.date)
+        if isinstance(ev, RationingEvent):
+            thresholds[after] = ev.threshold_days
+        elif isinstance(ev, DemandEvent):
+            demand[after] = ev.demand_l_per_day
+    if not thresholds.any():
+        return None
+    return thresholds if metric == "days_of_cover" else thresholds * demand
+
+
+def stock_fan(
+    result: RunResult | EnsembleResult,
+    metric: str = "days_of_cover",
+    *,
+    ax: Axes | None = None,
+    annotate: bool = True,
+    threshold: bool = True,
+    bands: Sequence[float] = (0.05, 0.25, 0.75, 0.95),
+    color: str = BAND_COLOR,
+    label: str | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Fan chart of a daily metric: median and 50 %/90 % bands (a line for one run).
+
+    Parameters
+    ----------
+    result : RunResult or EnsembleResult
+        One run (drawn as a line) or an ensemble (median and bands).
+    metric : str
+        A daily field, e.g. ``"days_of_cover"`` [days] or ``"stock_l"`` (drawn in ML).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure if None.
+    annotate : bool
+        Mark the scenario's timeline: blockade declared, escort changes, contracts
+        (vertical lines), scripted attacks (triangles with tankers lost).
+    threshold : bool
+        Draw the rationing threshold (for ``days_of_cover`` and ``stock_l``).
+    bands : sequence of 4 floats
+        Outer-low, inner-low, inner-high, outer-high quantiles.
+    color, label, title : str, optional
+        Colour of the median and bands, legend label, axes title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = get_ax(ax)
+    scenario = result.scenario
+    _, _, scale = metric_info(metric)
+    name = label or scenario.name
+    if isinstance(result, EnsembleResult):
+        lo90, lo50, hi50, hi90 = bands
+        q = result.bands(metric, q=(lo90, lo50, 0.5, hi50, hi90)) / scale
+        dates = q.index
+        ax.fill_between(
+            dates,
+            q.iloc[:, 0],
+            q.iloc[:, 4],
+            color=color,
+            alpha=0.18,
+            lw=0,
+            label=f"{name}: {round((hi90 - lo90) * 100)} % band",
+        )
+        if (lo50, hi50) != (lo90, hi90):  # equal quantiles: a single band
+            ax.fill_between(
+                dates,
+                q.iloc[:, 1],
+                q.iloc[:, 3],
+                color=color,
+                alpha=0.35,
+                lw=0,
+                label=f"{name}: {round((hi50 - lo50) * 100)} % band",
+            )
+        ax.plot(dates, q.iloc[:, 2], color=color, lw=2, label=f"{name}: median")
+        n_text = f", {result.n} replications"
+    else:
+        dates = result.daily.index
+        ax.plot(dates, result.daily[metric] / scale, color=color, lw=2, label=name)
+        n_text = f", seed {result.seed}"
+
+    if threshold:
+        values = _threshold(scenario, dates, metric)
+        if values is not None:
+            ax.step(
+                dates,
+                values / scale,
+                where="post",
+                color="#444444",
+                ls="--",
+                lw=1,
+                label="rationing threshold",
+            )
+    if annotate:
+        _annotate(ax, scenario)
+
+    ax.set_ylim(bottom=0)
+    ax.set_xlim(dates[0], dates[-1])
+    ax.set_ylabel(axis_label(metric))
+    ax.set_xlabel("date")
+    ax.set_title(title or f"{scenario.name}: {metric_info(metric)[0]}{n_text}")
+    ax.grid(alpha=0.3)
+    format_dates(ax)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    return ax
+
+
+def _annotate(ax: Axes, scenario: Scenario) -> None:
+    for day, text in timeline_marks(scenario):
+        x = mdates.date2num(pd.Timestamp(day))
+        ax.axvline(x, color="#555555", lw=0.8, ls=":")
+        ax.text(
+            x,
+            0.98,
+            f" {text}",
+            transform=ax.get_xaxis_transform(),
+            rotation=90,
+            va="top",
+            ha="right",
+            fontsize=7,
+            color="#333333",
+        )
+    attacks = [ev for ev in scenario.events if isinstance(ev, ScriptedAttackEvent)]
+    if attacks:
+        xs = [mdates.date2num(pd.Timestamp(ev.date)) for ev in attacks]
+        ax.scatter(
+            xs,
+            [0.02] * len(xs),
+            transform=ax.get_xaxis_transform(),
+            marker="^",
+            s=40,
+            color=ATTACK_COLOR,
+            zorder=5,
+            clip_on=False,
+            label="reported attack (scripted)",
+        )
+        for x, ev in zip(xs, attacks, strict=True):
+            lost = ev.tankers_destroyed + ev.tankers_captured
+            ax.text(
+                x,
+                0.05,
+                str(lost),
+                transform=ax.get_xaxis_transform(),
+                fontsize=7,
+                ha="center",
+                va="bottom",
+                color=ATTACK_COLOR,
+            )

@@ -1,0 +1,116 @@
+"""Convoy timeline: one lane per corridor, one bar per convoy, attacks marked."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from ..results import RunResult
+from ._style import (
+    ATTACK_COLOR,
+    ESCORT_COLORS,
+    corridor_label,
+    format_dates,
+    get_ax,
+    hours_to_num,
+)
+
+__all__ = ["convoy_timeline"]
+
+
+def convoy_timeline(
+    result: RunResult,
+    *,
+    ax: Axes | None = None,
+    label_losses_from: int = 5,
+    title: str | None = None,
+) -> Axes:
+    """Every convoy as a bar from departure to arrival (or loss), one lane per corridor.
+
+    Bars are coloured by escort kind (none, ground, air, air+ground); convoys share a lane
+    in thin rows so overlapping trips stay visible. Attacks are red crosses at the time
+    of the attack, labelled with the tankers lost when at least ``label_losses_from``.
+
+    Parameters
+    ----------
+    result : RunResult
+        One run.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure if None.
+    label_losses_from : int
+        Smallest loss [tankers] written beside its cross.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    sc = result.scenario
+    ax = get_ax(ax, figsize=(11, 1.0 + 0.9 * len(sc.corridors)))
+    horizon_h = sc.horizon_h
+    conv = result.convoys
+    conv = conv[(conv["ended_h"].fillna(horizon_h) >= 0) & (conv["departed_h"] <= horizon_h)]
+    lanes = {key: i for i, key in enumerate(sc.corridors)}
+    rows_per_lane = 6  # convoys cycle through thin rows within a lane
+    height = 0.8 / rows_per_lane
+
+    for key, lane in lanes.items():
+        mine = conv[conv["corridor"] == key]
+        if mine.empty:
+            continue
+        start_h = np.clip(mine["departed_h"].to_numpy(), 0, horizon_h)
+        end_h = np.clip(mine["ended_h"].fillna(horizon_h).to_numpy(), 0, horizon_h)
+        slot = np.arange(len(mine)) % rows_per_lane
+        y = lane - 0.4 + slot * height
+        for kind, color in ESCORT_COLORS.items():
+            sel = (mine["escort_kind"] == kind).to_numpy()
+            if sel.any():
+                ax.barh(
+                    y[sel],
+                    (end_h[sel] - start_h[sel]) / 24.0,
+                    left=hours_to_num(sc.start, start_h[sel]),
+                    height=height * 0.9,
+                    align="edge",
+                    color=color,
+                    lw=0,
+                )
+
+    attacks = result.events[result.events["kind"] == "attacked"]
+    if not attacks.empty:
+        xs = hours_to_num(sc.start, attacks["t_h"].to_numpy())
+        ys = attacks["corridor"].map(lanes).to_numpy(float)
+        ax.scatter(
+            xs, ys, marker="X", s=50, color=ATTACK_COLOR, edgecolor="white", lw=0.5, zorder=5
+        )
+        for x, yv, lost in zip(xs, ys, attacks["tankers"], strict=True):
+            if lost >= label_losses_from:
+                ax.annotate(
+                    str(lost),
+                    (x, yv),
+                    xytext=(3, 3),
+                    textcoords="offset points",
+                    fontsize=7,
+                    color=ATTACK_COLOR,
+                    fontweight="bold",
+                )
+
+    ax.set_yticks(list(lanes.values()), [corridor_label(sc, k) for k in lanes], fontsize=8)
+    ax.set_ylim(-0.6, len(lanes) - 0.4)
+    ax.invert_yaxis()
+    ax.set_xlim(hours_to_num(sc.start, 0.0), hours_to_num(sc.start, horizon_h))
+    ax.set_xlabel("date (bar: departure from staging to arrival or loss)")
+    ax.grid(axis="x", alpha=0.3)
+    format_dates(ax)
+    handles: list[Artist] = [Patch(color=c, label=f"escort: {k}") for k, c in ESCORT_COLORS.items()]
+    handles.append(
+        Line2D([], [], marker="X", color=ATTACK_COLOR, ls="", label="attack (tankers lost)")
+    )
+    ax.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False
+    )
+    ax.set_title(title or f"{sc.name}: convoys by corridor (seed {result.seed})")
+    return ax
