@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-__all__ = ["StepSchedule"]
+__all__ = ["StepSchedule", "integrate"]
 
 T = TypeVar("T")
 
@@ -39,3 +39,20 @@ class StepSchedule(Generic[T]):
         """The value in force at time ``t_h`` [h] (a change at exactly ``t_h`` applies)."""
         i = bisect.bisect_right(self.times_h, t_h)
         return self.initial if i == 0 else self.values[i - 1]
+
+
+def integrate(schedule: StepSchedule[float], t0_h: float, t1_h: float) -> float:
+    """Integral of a numeric schedule over ``[t0_h, t1_h)`` [value x h].
+
+    A rate in tankers/h integrates to tankers; the value changes exactly at the change
+    times, even when they fall inside the interval.
+    """
+    times, values = schedule.times_h, schedule.values
+    i = bisect.bisect_right(times, t0_h)
+    value = schedule.initial if i == 0 else values[i - 1]
+    total, t = 0.0, t0_h
+    while i < len(times) and times[i] < t1_h:
+        total += value * (times[i] - t)
+        t, value = times[i], values[i]
+        i += 1
+    return total + value * (t1_h - t)

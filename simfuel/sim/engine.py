@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from ..model.schedule import StepSchedule
+from ..model.schedule import StepSchedule, integrate
 from ..model.stocks import days_of_cover, serve_demand
 from ..model.threat import (
     attack_probability_scalar,
@@ -42,7 +42,22 @@ from .recorder import Recorder
 
 __all__ = ["SUBSYSTEMS", "Simulation", "child_seed"]
 
-SUBSYSTEMS = ("threat", "losses", "delays", "demand")
+#: Random streams of a run, by subsystem; all but ``demand`` have one per corridor.
+SUBSYSTEMS = ("threat", "losses", "delays", "demand", "attack_delays")
+
+
+class _Tick(simpy.events.Event):
+    """A timeout processed before every other event at its time (SimPy's URGENT priority).
+
+    The daily clock uses it so that day ``d`` covers exactly ``[24 d, 24 (d + 1))`` hours:
+    an arrival at midnight belongs to the new day, whenever it was scheduled.
+    """
+
+    def __init__(self, env: simpy.Environment, delay_h: float) -> None:
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        env.schedule(self, simpy.core.URGENT, delay_h)
 
 
 def child_seed(root: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
@@ -67,19 +82,24 @@ class Simulation:
         self.env = simpy.Environment(initial_time=-plan.warmup_h)
         self.rec = Recorder()
         n = len(plan.corridors)
-        rngs = [
-            [np.random.default_rng(child_seed(seed, s, c)) for c in range(n)]
-            for s in range(len(SUBSYSTEMS) - 1)
-        ]
-        self._threat_rng, self._loss_rng, self._delay_rng = rngs
-        self._demand_rng = np.random.default_rng(child_seed(seed, len(SUBSYSTEMS) - 1))
-        # Border and attack delays share each corridor's delay stream, in event order.
+        sub = {name: i for i, name in enumerate(SUBSYSTEMS)}
+
+        def streams(name: str) -> list[np.random.Generator]:
+            return [np.random.default_rng(child_seed(seed, sub[name], c)) for c in range(n)]
+
+        self._threat_rng = streams("threat")
+        self._loss_rng = streams("losses")
+        self._demand_rng = np.random.default_rng(child_seed(seed, sub["demand"]))
+        # Border and attack delays have separate streams, so a different hazard (more or
+        # fewer attacks) does not shift the border delays of later batches.
+        border_rng, attack_rng = streams("delays"), streams("attack_delays")
         self._border_delay = [
-            delay_sampler(*c.border_delay, self._delay_rng[c.index]) for c in plan.corridors
+            delay_sampler(*c.border_delay, border_rng[c.index]) for c in plan.corridors
         ]
         self._attack_delay = [
-            delay_sampler(*plan.attack_delay, self._delay_rng[c.index]) for c in plan.corridors
+            delay_sampler(*plan.attack_delay, attack_rng[c.index]) for c in plan.corridors
         ]
+        self._done = False
         self.escorts = EscortPools(self.env, plan.forces)
 
         # Tanker counters per corridor; the balance is kept on these integers.
@@ -121,18 +141,15 @@ class Simulation:
             env.process(self._dispatch(c))
             env.process(self._form(c))
         for t in plan.policy_change_h:
-            if t > 0:
+            if t >= 0:  # a change on the start date must wake formers that waited in warm-up
                 env.timeout(t - env.now).callbacks.append(self._policy_changed)
-        days = env.process(self._days())
-        # env.run(until=days) is this same loop inside SimPy; spelled out to count steps.
-        days.callbacks.append(simpy.core.StopSimulation.callback)
+        env.process(self._days())
+        # Stop right after the last day is recorded: events queued for that same instant
+        # would otherwise change counters after the daily table closed.
         step = env.step
         steps = 0
-        try:
-            while True:
-                step()
-                steps += 1
-        except simpy.core.StopSimulation:
+        while not self._done:
+            step()
             steps += 1
         for c in plan.corridors:
             for sa in c.scripted:
@@ -164,9 +181,12 @@ class Simulation:
         dt_h = 24.0 / c.dispatches_per_day
         steps = round((self.plan.warmup_h + self.plan.horizon_h) / dt_h)
         carry = 0.0
-        rate_at = self._rate[c.index].at
+        rate = self._rate[c.index]
         for _ in range(steps):
-            carry += rate_at(self.env.now) * dt_h / 24.0
+            # Tankers due in [now, now + dt): the rate integrated, so a contract that ends
+            # mid-interval delivers only its share of the interval.
+            now = self.env.now
+            carry += integrate(rate, now, now + dt_h) / 24.0
             n = math.floor(carry + 1e-9)
             if n > 0:
                 carry -= n
@@ -421,7 +441,7 @@ class Simulation:
             self.delivered[ci] += n
             return
         room = self.plan.depot_capacity_l - self.stock_l
-        fit = min(n, int(room // capacity_l)) if not self._unload_queue else 0
+        fit = max(0, min(n, int(room // capacity_l))) if not self._unload_queue else 0
         if fit > 0:
             self.stock_l += fit * capacity_l
             self.delivered[ci] += fit
@@ -435,7 +455,7 @@ class Simulation:
             item = self._unload_queue[0]
             ci, n = item
             room = self.plan.depot_capacity_l - self.stock_l
-            fit = min(n, int(room // caps[ci]))
+            fit = max(0, min(n, int(room // caps[ci])))
             if fit <= 0:
                 return
             self.stock_l += fit * caps[ci]
@@ -454,7 +474,7 @@ class Simulation:
         def litres(counts: list[int]) -> int:
             return sum(k * cap for k, cap in zip(counts, caps, strict=True))
 
-        yield env.timeout(plan.warmup_h)
+        yield _Tick(env, plan.warmup_h)
         # What is on the road at t=0 counts as loaded on the first day; warm-up flows do not.
         pipeline = litres(self.transit) + litres(self.staged) + litres(self.unload_wait)
         previous = {
@@ -466,10 +486,10 @@ class Simulation:
         }
         rationing_logged = stockout_logged = False
         for day in range(plan.horizon_days):
-            yield env.timeout(24.0)
+            yield _Tick(env, 24.0)
             t0 = 24.0 * day
             nominal = plan.demand.at(t0)
-            if plan.demand_cv > 0:
+            if plan.demand_cv > 1e-6:  # below that, no variation (and 1/cv**2 overflows)
                 shape = 1.0 / plan.demand_cv**2
                 demand = float(self._demand_rng.gamma(shape, nominal / shape))
             else:
@@ -489,7 +509,8 @@ class Simulation:
                 and days_of_cover(self.stock_l, nominal) < plan.reserve_release_days
             ):
                 release = min(self.reserve_left_l, plan.depot_capacity_l - self.stock_l)
-                self.stock_l += release
+                # min(): stock + (capacity - stock) can round one ulp above capacity.
+                self.stock_l = min(self.stock_l + release, plan.depot_capacity_l)
                 self.reserve_left_l -= release
                 env_t = env.now
                 self.rec.log(env_t, "reserve_released", litres=round(release))
@@ -531,3 +552,4 @@ class Simulation:
                     float(stockout),
                 )
             )
+        self._done = True

@@ -1,0 +1,148 @@
+"""Escorts: convoys wait for ground units and air hours; policies switch formation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import simfuel
+from tests.helpers import tiny_scenario
+from tests.sim.builders import ROUTE_H, date
+
+
+def _required_ground(units: int, turnaround_h: float, min_size: int = 5) -> dict:
+    s = tiny_scenario()
+    s["escorts"]["army"].update(units=units, turnaround_h=turnaround_h)
+    s["corridors"]["main"]["escort_policy"] = {
+        "forces": ["army"],
+        "required": True,
+        "min_size": min_size,
+        "max_size": 50,
+    }
+    return s
+
+
+@pytest.mark.parametrize("units", [1, 2])
+def test_required_ground_escort_waits_for_units(units):
+    turnaround = 15.0  # a unit is busy 2 * 9 + 15 = 33 h per convoy
+    r = simfuel.run(_required_ground(units, turnaround), seed=4)
+    r.check_balance()
+    c = r.convoys
+    assert len(c) > 5
+    assert (c["escort_forces"] == "army").all()
+    assert (c["escort_kind"] == "ground").all()
+    assert (c["tankers_departed"] >= 5).all()
+    assert (c["escort_wait_h"] == c["departed_h"] - c["formed_h"]).all()
+    # Units are scarce: convoys wait, and tankers queue at the border.
+    assert (c["escort_wait_h"] > 0).any()
+    assert (r.daily["tankers_waiting"] > 0).any()
+    # No attacks: a unit is held from departure until it has driven back and rested,
+    # i.e. 2 * ROUTE_H + turnaround. At no time are more than `units` convoys holding one.
+    hold = 2 * ROUTE_H + turnaround
+    starts = np.sort(c["departed_h"].to_numpy())
+    for t in starts:
+        busy = ((starts <= t) & (t < starts + hold - 1e-9)).sum()
+        assert busy <= units
+    # With one unit, a convoy leaves the moment the unit is back: by then 10 tankers a day
+    # x 33 h = 13.75 tankers, more than min_size, are waiting. Departures are exactly one
+    # holding time apart.
+    if units == 1:
+        np.testing.assert_allclose(np.diff(starts), hold, rtol=0, atol=1e-9)
+
+
+def test_required_force_with_no_units_blocks_until_the_policy_changes():
+    s = _required_ground(0, 0.0, min_size=1)
+    s["events"] = [{"date": date(5), "type": "escort_policy", "forces": []}]
+    r = simfuel.run(s, seed=4)
+    r.check_balance()
+    c, d = r.convoys, r.daily
+    assert c["departed_h"].min() == 120.0  # the first departure is the policy change
+    waiting = d["tankers_waiting"].iloc[:5].to_numpy()
+    assert (np.diff(waiting) == 10).all()  # 10 tankers a day pile up, none leave
+    first = c[c["departed_h"] == 120.0]
+    assert (first["escort_forces"] == "").all()
+    assert first["tankers_departed"].max() == 50  # max_size of the default policy
+    # Everything staged by then leaves at once, in convoys of at most 50.
+    assert d["tankers_waiting"].iloc[6:].max() <= 3
+
+
+def test_policy_change_on_the_start_date_unblocks_formation():
+    s = _required_ground(0, 0.0, min_size=1)
+    s["events"] = [{"date": date(0), "type": "escort_policy", "forces": []}]
+    r = simfuel.run(s, seed=4)
+    assert len(r.convoys) > 0
+    assert r.daily["tankers_waiting"].iloc[-1] <= 3
+
+
+def _air(required: bool, hours_per_day: float = 12.0) -> dict:
+    s = tiny_scenario()
+    s["escorts"]["air"].update(units=1, convoy_hours_per_day=hours_per_day)
+    s["corridors"]["main"]["escort_policy"] = {"forces": ["air"], "required": required}
+    return s
+
+
+def test_required_air_cover_budget_limits_convoys():
+    # Budget 12 convoy-hours a day; each 9-hour route takes 9: one convoy a day, leaving
+    # at midnight when the budget is refilled (tankers are always waiting by then).
+    r = simfuel.run(_air(True), seed=4)
+    r.check_balance()
+    c = r.convoys
+    assert (c["escort_forces"] == "air").all()
+    assert (c["escort_kind"] == "air").all()
+    day = np.floor(c["departed_h"].to_numpy() / 24).astype(int)
+    _, per_day = np.unique(day, return_counts=True)
+    assert per_day.max() == 1
+    late = c[c["departed_h"] >= 24]
+    assert (late["departed_h"] % 24 == 0).all()
+    assert (late["escort_wait_h"] > 0).all()
+    horizon_days = 20
+    assert len(c[c["departed_h"] >= 0]) == horizon_days
+
+
+def test_air_budget_smaller_than_the_route_is_spent_whole():
+    # 6 convoy-hours a day for a 9-hour route: a convoy takes the whole budget.
+    c = simfuel.run(_air(True, hours_per_day=6.0), seed=4).convoys
+    day = np.floor(c["departed_h"].to_numpy() / 24).astype(int)
+    assert np.unique(day, return_counts=True)[1].max() == 1
+
+
+def test_optional_air_cover_is_taken_when_available():
+    r = simfuel.run(_air(False), seed=4)
+    r.check_balance()
+    c = r.convoys
+    # Nobody waits: convoys leave at staging, escorted if the day's budget allows.
+    assert (c["escort_wait_h"] == 0).all()
+    assert (c["formed_h"] == c["departed_h"]).all()
+    covered = c[(c["escort_forces"] == "air") & (c["departed_h"] >= 0)]
+    day = np.floor(covered["departed_h"].to_numpy() / 24).astype(int)
+    counts = np.unique(day, return_counts=True)[1]
+    assert counts.max() == 1
+    # 4 batches a day at 5, 11, 17 and 23 h: the first of each day gets the cover.
+    assert (covered["departed_h"] % 24 == 5).all()
+    assert set(c["escort_forces"]) == {"", "air"}
+
+
+def test_policy_change_switches_formation():
+    s = tiny_scenario()
+    s["escorts"]["army"]["units"] = 5
+    s["events"] = [
+        {
+            "date": date(4),
+            "type": "escort_policy",
+            "forces": ["army"],
+            "required": True,
+            "min_size": 8,
+            "max_size": 8,
+        }
+    ]
+    r = simfuel.run(s, seed=4)
+    r.check_balance()
+    c = r.convoys
+    before = c[c["departed_h"] < 96.0]
+    after = c[c["departed_h"] >= 96.0]
+    assert len(before) > 10 and len(after) > 10
+    assert (before["escort_forces"] == "").all()
+    assert (before["tankers_departed"] <= 3).all()  # batches of 2 or 3 leave as they come
+    assert (after["escort_forces"] == "army").all()
+    assert (after["tankers_departed"] == 8).all()
+    assert (after["escort_kind"] == "ground").all()
