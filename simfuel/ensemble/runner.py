@@ -15,9 +15,8 @@ batch and on whichever worker, so the result is the same, bit for bit, everywher
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,7 @@ from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, load_scenario
 from ..sim.recorder import DAILY_FIELDS
+from .executors import map_batches, resolve_workers
 from .result import EnsembleResult
 from .seeds import root_seed
 from .store import EnsembleStore
@@ -69,73 +69,8 @@ class _Plan:
     batches: list[list[int]]
 
 
-def _is_dask_client(executor: Any) -> bool:
-    return type(executor).__module__.startswith("distributed") and hasattr(executor, "gather")
-
-
 def _batches(todo: np.ndarray, size: int) -> list[list[int]]:
     return [todo[i : i + size].tolist() for i in range(0, todo.size, size)]
-
-
-def _iterate(plan: _Plan, executor: Any, workers: int) -> Iterator[BatchOutput]:
-    """Yield finished batches as they complete, keeping a bounded number in flight."""
-    args = (plan.scenario, plan.entropy, plan.spawn_key)
-    if executor is None and workers <= 1:
-        for batch in plan.batches:
-            yield run_batch(*args, batch)
-        return
-
-    owned = executor is None
-    if owned:
-        executor = cf.ProcessPoolExecutor(max_workers=workers)
-    pending = list(reversed(plan.batches))
-    limit = 2 * max(1, workers)  # bounded memory: at most this many results in flight
-    try:
-        if _is_dask_client(executor):
-            from distributed import as_completed as dask_as_completed
-
-            scenario_future = executor.scatter(plan.scenario, broadcast=True)
-            first = [
-                executor.submit(
-                    run_batch,
-                    scenario_future,
-                    plan.entropy,
-                    plan.spawn_key,
-                    pending.pop(),
-                    pure=False,
-                )
-                for _ in range(min(limit, len(pending)))
-            ]
-            ac = dask_as_completed(first)
-            for future in ac:
-                out = future.result()
-                future.release()
-                if pending:
-                    ac.add(
-                        executor.submit(
-                            run_batch,
-                            scenario_future,
-                            plan.entropy,
-                            plan.spawn_key,
-                            pending.pop(),
-                            pure=False,
-                        )
-                    )
-                yield out
-            return
-        running = {
-            executor.submit(run_batch, *args, pending.pop())
-            for _ in range(min(limit, len(pending)))
-        }
-        while running:
-            done, running = cf.wait(running, return_when=cf.FIRST_COMPLETED)
-            for future in done:
-                if pending:
-                    running.add(executor.submit(run_batch, *args, pending.pop()))
-                yield future.result()
-    finally:
-        if owned:
-            executor.shutdown(wait=True, cancel_futures=True)
 
 
 def run_ensemble(
@@ -194,9 +129,7 @@ def run_ensemble(
     root = root_seed(seed)
     if not isinstance(root.entropy, int):
         raise ValueError("the root SeedSequence must have integer entropy")
-    workers = int(workers or os.cpu_count() or 1)
-    if executor is not None and _is_dask_client(executor):
-        workers = max(1, len(executor.scheduler_info().get("workers", {})) or workers)
+    workers = resolve_workers(executor, workers)
     size = int(batch_size or default_batch_size(n, workers))
     if size < 1:
         raise ValueError(f"batch_size must be >= 1 (got {batch_size})")
@@ -213,7 +146,9 @@ def run_ensemble(
     failures: list[ReplicationFailure] = []
     bar = _progress(n, int(np.intersect1d(done, np.arange(n)).size), progress, sc.name)
     try:
-        for out in _iterate(plan, executor, workers):
+        shared = (plan.scenario, plan.entropy, plan.spawn_key)
+        batches = map_batches(run_batch, shared, plan.batches, executor=executor, workers=workers)
+        for out in batches:
             failures.extend(out.failures)
             if box is not None:
                 box.write_batch(out)
