@@ -22,6 +22,8 @@ demo: $(VENV)/.installed-dev
 	$(BIN)/simfuel run scenarios/mali-2025.yaml --seed $(SEED) --out out/mali-2025
 	rm -rf out/mali-2025-ensemble
 	$(BIN)/simfuel run scenarios/mali-2025.yaml --seed $(SEED) --reps 200 --out out/mali-2025-ensemble
+	$(BIN)/simfuel report scenarios/mali-2025.yaml --seed $(SEED) --reps 200 --out out/mali-2025-report
+	@echo "report: $(CURDIR)/out/mali-2025-report/report.html"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check simfuel tests benchmarks

@@ -16,10 +16,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from . import __version__
 from .ensemble import EnsembleError, StoreMismatch
+from .io import atomic_path
 from .run import run
 from .scenario import Scenario, ScenarioError, load_scenario
 
@@ -66,6 +68,83 @@ def _parser() -> argparse.ArgumentParser:
     _add_set(w)
     _add_ensemble_options(w)
 
+    c = sub.add_parser("calibrate", help="fit threat parameters to reported incidents (ABC)")
+    c.add_argument("scenario", help="scenario YAML file")
+    c.add_argument(
+        "--incidents",
+        required=True,
+        metavar="FILE",
+        help="incident table (CSV, see docs/incidents-format.md) or a shipped name: mali-2025",
+    )
+    c.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        required=True,
+        metavar="PATH=LOW:HIGH",
+        help="a fitted field and its uniform prior range, e.g. threat.hazard_per_100km=0.01:0.5",
+    )
+    c.add_argument("--draws", type=int, default=1000, help="prior draws (default 1000)")
+    c.add_argument("--accept", type=float, default=0.05, help="share kept (default 0.05)")
+    c.add_argument("--reps", type=int, default=1, help="replications per draw (default 1)")
+    c.add_argument("--threshold", type=int, default=5, help="tankers for an attack to be reported")
+    c.add_argument(
+        "--keep-scripted",
+        action="store_true",
+        help="keep scripted attacks while fitting (default: drop them; see the README)",
+    )
+    c.add_argument("--seed", type=int, default=0, help="root seed")
+    c.add_argument("--out", type=Path, required=True, help="folder for the posterior and YAML")
+    _add_set(c)
+    _add_ensemble_options(c)
+
+    rp = sub.add_parser("report", help="run an ensemble and write a self-contained report.html")
+    rp.add_argument("scenario", help="scenario YAML file")
+    rp.add_argument("--reps", type=int, default=200, help="replications (default 200)")
+    rp.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    rp.add_argument("--out", type=Path, default=Path("out/report"), help="output folder")
+    _add_set(rp)
+    _add_ensemble_options(rp)
+
+    se = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices (SALib)")
+    se.add_argument("scenario", help="scenario YAML file")
+    se.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        required=True,
+        metavar="PATH=LOW:HIGH",
+        help="a varied field and its range, e.g. threat.hazard_per_100km=0.04:0.12",
+    )
+    se.add_argument(
+        "--metric", default="tankers_lost", help="summary metric (default tankers_lost)"
+    )
+    se.add_argument("--method", choices=["sobol", "morris"], default="sobol")
+    se.add_argument("--n", type=int, default=64, help="base sample size (Sobol: a power of 2)")
+    se.add_argument("--reps", type=int, default=4, help="replications per point (default 4)")
+    se.add_argument("--seed", type=int, default=0, help="root seed")
+    se.add_argument("--out", type=Path, help="folder for indices.csv, samples.csv, indices.png")
+    _add_set(se)
+    _add_ensemble_options(se)
+
+    fl = sub.add_parser(
+        "size-fleet", help="smallest escort force keeping the depot supplied (with uncertainty)"
+    )
+    fl.add_argument("scenario", help="scenario YAML file")
+    fl.add_argument("--force", required=True, help="escort force key, e.g. africa_corps")
+    fl.add_argument("--units", default="0:10", help="candidate units: LOW:HIGH or a,b,c")
+    fl.add_argument("--min-cover", type=float, default=3.0, help="days of cover to keep")
+    fl.add_argument("--day-share", type=float, default=0.9, help="share of days it must hold")
+    fl.add_argument(
+        "--probability", type=float, default=0.9, help="share of replications meeting it"
+    )
+    fl.add_argument("--after", help="first day judged (default: the force's first escort)")
+    fl.add_argument("--reps", type=int, default=100, help="replications per candidate")
+    fl.add_argument("--seed", type=int, default=0, help="root seed")
+    fl.add_argument("--out", type=Path, help="folder for curve.csv and curve.png")
+    _add_set(fl)
+    _add_ensemble_options(fl)
+
     v = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
     v.add_argument("scenarios", nargs="+", help="scenario YAML files")
 
@@ -106,6 +185,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_run(args)
         if args.command == "sweep":
             return _cmd_sweep(args)
+        if args.command == "report":
+            return _cmd_report(args)
+        if args.command == "sensitivity":
+            return _cmd_sensitivity(args)
+        if args.command == "size-fleet":
+            return _cmd_size_fleet(args)
+        if args.command == "calibrate":
+            return _cmd_calibrate(args)
         if args.command == "validate":
             return _cmd_validate(args)
         if args.command == "schema":
@@ -231,6 +318,168 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if args.out is not None:
         path = write_csv(Path(args.out) / "sweep.csv", table, index=False)
         print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _ranges(items: Sequence[str]) -> dict[str, tuple[float, float]]:
+    out = {}
+    for item in items:
+        path, sep, rng = item.partition("=")
+        low, colon, high = rng.partition(":")
+        try:
+            if not sep or not colon:
+                raise ValueError
+            out[path.strip()] = (float(low), float(high))
+        except ValueError:
+            raise UsageError(f"--param needs PATH=LOW:HIGH with numbers (got {item!r})") from None
+    return out
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from .analysis.calibrate import calibrate
+    from .incidents import incidents as load_incidents
+    from .io import write_csv
+
+    _no_resume(args)
+    params = _ranges(args.param)
+    table = load_incidents(args.incidents)
+    if args.overrides:
+        raise UsageError("calibrate fits the file as it is; put --set changes in the file")
+    with _executor(args) as executor:
+        cal = calibrate(
+            args.scenario,
+            table,
+            params,
+            draws=args.draws,
+            accept=args.accept,
+            reps=args.reps,
+            seed=args.seed,
+            report_threshold=args.threshold,
+            scripted="keep" if args.keep_scripted else "drop",
+            executor=executor,
+            workers=args.workers,
+            progress=not args.quiet,
+        )
+    out = Path(args.out)
+    print(
+        f"{cal.base.name}: {len(cal.posterior)} of {len(cal.samples)} draws accepted; "
+        "posterior median [5%, 95%]:"
+    )
+    print(cal.summary().to_string(float_format=lambda v: f"{v:.4g}"))
+    write_csv(out / "posterior.csv", cal.posterior, index=False)
+    write_csv(out / "samples.csv", cal.samples, index=False)
+    write_csv(
+        out / "statistics.csv",
+        pd.DataFrame({"observed": cal.observed, "simulated_median": cal.simulated.median()}),
+    )
+    yaml_path = cal.to_yaml(out / "calibrated.yaml")
+    _save_figure(cal.plot_diagnostics(), out / "diagnostics.png")
+    for name in ("posterior.csv", "samples.csv", "statistics.csv"):
+        print(f"wrote {out / name}")
+    print(f"wrote {yaml_path} (extends {args.scenario})")
+    print(f"wrote {out / 'diagnostics.png'}")
+    return EXIT_OK
+
+
+def _no_resume(args: argparse.Namespace) -> None:
+    if args.resume:
+        raise UsageError(f"{args.command} does not resume; run it again (it is reproducible)")
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .reporting import make_report
+
+    _no_resume(args)
+    if args.reps < 1:
+        raise UsageError(f"--reps must be >= 1 (got {args.reps})")
+    scenario = load_scenario(args.scenario, args.overrides or None)
+    with _executor(args) as executor:
+        path = make_report(
+            scenario if args.overrides else args.scenario,
+            reps=args.reps,
+            seed=args.seed,
+            out=args.out,
+            workers=args.workers,
+            executor=executor,
+            progress=not args.quiet,
+        )
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _save_figure(fig: Any, path: Path) -> None:
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=100)
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from .analysis import sensitivity
+    from .io import write_csv
+
+    _no_resume(args)
+    scenario = load_scenario(args.scenario, args.overrides or None)
+    with _executor(args) as executor:
+        result = sensitivity(
+            scenario,
+            _ranges(args.param),
+            args.metric,
+            method=args.method,
+            n=args.n,
+            reps=args.reps,
+            seed=args.seed,
+            executor=executor,
+            workers=args.workers,
+            progress=not args.quiet,
+        )
+    print(f"{scenario.name}: {args.method} indices of {args.metric}, {result.n_evaluations} runs")
+    print(result.to_df().to_string(float_format=lambda v: f"{v:.3f}"))
+    if args.out is not None:
+        out = Path(args.out)
+        write_csv(out / "indices.csv", result.to_df())
+        write_csv(out / "samples.csv", result.samples_df(), index=False)
+        _save_figure(result.plot().figure, out / "indices.png")
+        print(f"wrote {out / 'indices.csv'}, {out / 'samples.csv'}, {out / 'indices.png'}")
+    return EXIT_OK
+
+
+def _units(text: str) -> list[int]:
+    try:
+        if ":" in text:
+            low, high = text.split(":")
+            return list(range(int(low), int(high) + 1))
+        return [int(v) for v in text.split(",")]
+    except ValueError:
+        raise UsageError(f"--units needs LOW:HIGH or a,b,c with integers (got {text!r})") from None
+
+
+def _cmd_size_fleet(args: argparse.Namespace) -> int:
+    from .analysis import size_fleet
+    from .io import write_csv
+
+    _no_resume(args)
+    scenario = load_scenario(args.scenario, args.overrides or None)
+    with _executor(args) as executor:
+        sizing = size_fleet(
+            scenario,
+            args.force,
+            units=_units(args.units),
+            min_cover_days=args.min_cover,
+            day_share=args.day_share,
+            probability=args.probability,
+            after=args.after,
+            reps=args.reps,
+            seed=args.seed,
+            executor=executor,
+            workers=args.workers,
+            progress=not args.quiet,
+        )
+    print(sizing.describe())
+    print(sizing.curve.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if args.out is not None:
+        out = Path(args.out)
+        write_csv(out / "curve.csv", sizing.curve, index=False)
+        _save_figure(sizing.plot().figure, out / "curve.png")
+        print(f"wrote {out / 'curve.csv'}, {out / 'curve.png'}")
     return EXIT_OK
 
 

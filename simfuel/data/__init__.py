@@ -2,6 +2,8 @@
 
 * ``west-africa-borders-ne110m.geojson``: country outlines of West Africa from Natural
   Earth's 1:110m admin-0 countries (public domain; "Made with Natural Earth").
+* ``incidents_mali_2025.csv``: reported attacks and incident-free convoys of the 2025
+  blockade, with outlets (schema: docs/incidents-format.md; loader: simfuel.incidents).
 """
 
 from __future__ import annotations

@@ -127,7 +127,7 @@ class EnsembleStore:
         self.parts.mkdir(parents=True, exist_ok=True)
         write_text(
             self.dir / "scenario.json",
-            scenario.model_dump_json(by_alias=True, indent=2) + "\n",
+            scenario.model_dump_json(by_alias=True, exclude_unset=True, indent=2) + "\n",
         )
         write_text(self.manifest_path, json.dumps(manifest, indent=2) + "\n")
 

@@ -14,11 +14,17 @@ import numpy as np
 
 from ..results import CONVOY_SUMMARY_FIELDS, SUMMARY_METRICS, summary_vector
 from ..scenario import Scenario
-from ..sim import Simulation, compile_plan
+from ..sim import Plan, Recorder, Simulation, compile_plan
 from ..sim.recorder import CONVOY_FIELDS, DAILY_FIELDS
 from .seeds import replication_seed
 
-__all__ = ["BatchOutput", "ReplicationFailure", "run_batch", "simulate_arrays"]
+__all__ = [
+    "BatchOutput",
+    "ReplicationFailure",
+    "arrays_from_records",
+    "run_batch",
+    "simulate_arrays",
+]
 
 _CONVOY_COLS = [CONVOY_FIELDS.index(f) for f in CONVOY_SUMMARY_FIELDS[:-1]]
 _FORCES_COL = CONVOY_FIELDS.index("escort_forces")
@@ -50,9 +56,13 @@ class BatchOutput:
     failures: list[ReplicationFailure] = field(default_factory=list)
 
 
-def simulate_arrays(plan: object, seed: np.random.SeedSequence) -> tuple[np.ndarray, np.ndarray]:
+def simulate_arrays(plan: Plan, seed: np.random.SeedSequence) -> tuple[np.ndarray, np.ndarray]:
     """Run one replication of a compiled plan; return ``(daily, summary)`` arrays."""
-    rec = Simulation(plan, seed).run()  # type: ignore[arg-type]
+    return arrays_from_records(Simulation(plan, seed).run())
+
+
+def arrays_from_records(rec: Recorder) -> tuple[np.ndarray, np.ndarray]:
+    """``(daily, summary)`` arrays of one replication's records."""
     daily = np.asarray(rec.daily, dtype=float).reshape(len(rec.daily), len(DAILY_FIELDS))
     convoys = np.array(
         [[row[i] for i in _CONVOY_COLS] + [row[_FORCES_COL] != ""] for row in rec.convoys],

@@ -8,7 +8,8 @@ Every function takes ``ax=None`` (a new figure if None) and returns the axes it 
 * :func:`distribution`, :func:`loss_distribution`, :func:`delivery_distribution` -
   a summary metric across replications;
 * :func:`compare_scenarios`, :func:`compare_summary` - several scenarios side by side;
-* :func:`sweep_heatmap` - a metric over two swept parameters.
+* :func:`sweep_heatmap` - a metric over two swept parameters;
+* :func:`incidents_vs_model` - reported cumulative losses over the model's band.
 """
 
 from ._style import CORRIDOR_PALETTE, ESCORT_COLORS, corridor_colors
@@ -21,6 +22,7 @@ from .distributions import (
     sweep_heatmap,
 )
 from .fan import stock_fan, timeline_marks
+from .incidents import incidents_vs_model, model_cumulative_tankers
 from .map import attack_locations, corridor_map
 from .timeline import convoy_timeline
 
@@ -35,7 +37,9 @@ __all__ = [
     "corridor_map",
     "delivery_distribution",
     "distribution",
+    "incidents_vs_model",
     "loss_distribution",
+    "model_cumulative_tankers",
     "stock_fan",
     "sweep_heatmap",
     "timeline_marks",

@@ -33,7 +33,7 @@ BAND_COLOR = "#3b6ea8"
 
 # metric -> (label, unit shown, divisor)
 _METRICS: dict[str, tuple[str, str, float]] = {
-    "stock_l": ("Bamako stock", "ML", 1e6),
+    "stock_l": ("depot stock", "ML", 1e6),
     "days_of_cover": ("days of cover", "days", 1.0),
     "demand_l": ("demand", "ML/day", 1e6),
     "served_l": ("fuel served", "ML/day", 1e6),
@@ -101,7 +101,7 @@ def format_dates(ax: Axes) -> None:
     """Concise date ticks on the x axis."""
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
 
 
 def hours_to_num(start: dt.date, hours: Any) -> Any:

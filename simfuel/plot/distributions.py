@@ -54,8 +54,16 @@ def distribution(
         raise ValueError(f"{metric} has no values in this ensemble")
     ax.hist(values, bins=bins, color=color, alpha=0.75, edgecolor="white")
     lo, med, hi = np.quantile(values, [0.05, 0.5, 0.95])
-    ax.axvline(med, color="black", lw=2, label=f"median {med:,.1f}")
-    ax.axvspan(lo, hi, color="grey", alpha=0.15, label=f"90 % interval [{lo:,.1f}, {hi:,.1f}]")
+    unit = metric_info(metric)[1]
+    fmt = "{:,.0f}" if unit in ("tankers", "attacks", "convoys", "days") else "{:,.1f}"
+    ax.axvline(med, color="black", lw=2, label=f"median {fmt.format(med)} {unit}")
+    ax.axvspan(
+        lo,
+        hi,
+        color="grey",
+        alpha=0.15,
+        label=f"90 % interval [{fmt.format(lo)}, {fmt.format(hi)}]",
+    )
     ax.set_xlabel(axis_label(metric))
     ax.set_ylabel("replications")
     ax.set_title(

@@ -40,6 +40,8 @@ def timeline_marks(scenario: Scenario) -> list[tuple[dt.date, str]]:
             blockade_seen = True
         elif isinstance(ev, EscortPolicyEvent):
             names = [scenario.escorts[f].name or f for f in ev.forces]
+            if ev.required and names:
+                names[-1] += " (required)"
             text = "escort: " + (" + ".join(names) if names else "none")
             if text not in marks[ev.date]:
                 marks[ev.date].append(text)
@@ -169,21 +171,40 @@ def stock_fan(
 
 
 def _annotate(ax: Axes, scenario: Scenario) -> None:
-    for day, text in timeline_marks(scenario):
+    # Numbered marks on the top edge, explained in a caption under the axes: labels
+    # written on the chart itself overlap each other and cover the bands.
+    marks = timeline_marks(scenario)
+    caption = []
+    for i, (day, text) in enumerate(marks, start=1):
         x = mdates.date2num(pd.Timestamp(day))
         ax.axvline(x, color="#555555", lw=0.8, ls=":")
         ax.text(
             x,
-            0.98,
-            f" {text}",
+            1.005,
+            str(i),
             transform=ax.get_xaxis_transform(),
-            rotation=90,
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            color="#333333",
+            bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "#555555", "lw": 0.6},
+        )
+        caption.append(f"({i}) {day:%d %b}: {text}")
+    if caption:
+        ax.text(
+            0.0,
+            -0.16,
+            _wrap("   ".join(caption), 150),
+            transform=ax.transAxes,
+            ha="left",
             va="top",
-            ha="right",
             fontsize=7,
             color="#333333",
         )
-    attacks = [ev for ev in scenario.events if isinstance(ev, ScriptedAttackEvent)]
+    attacks = sorted(
+        (ev for ev in scenario.events if isinstance(ev, ScriptedAttackEvent)),
+        key=lambda ev: ev.date,
+    )
     if attacks:
         xs = [mdates.date2num(pd.Timestamp(ev.date)) for ev in attacks]
         ax.scatter(
@@ -195,13 +216,17 @@ def _annotate(ax: Axes, scenario: Scenario) -> None:
             color=ATTACK_COLOR,
             zorder=5,
             clip_on=False,
-            label="reported attack (scripted)",
+            label="reported attack (scripted): tankers",
         )
+        level, last_x = 0, -np.inf
         for x, ev in zip(xs, attacks, strict=True):
+            # Stack the counts of attacks a few days apart so they stay readable.
+            level = level + 1 if x - last_x < 4 else 0
+            last_x = x
             lost = ev.tankers_destroyed + ev.tankers_captured
             ax.text(
                 x,
-                0.05,
+                0.05 + 0.05 * (level % 4),
                 str(lost),
                 transform=ax.get_xaxis_transform(),
                 fontsize=7,
@@ -209,3 +234,9 @@ def _annotate(ax: Axes, scenario: Scenario) -> None:
                 va="bottom",
                 color=ATTACK_COLOR,
             )
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False))

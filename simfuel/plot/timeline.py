@@ -57,6 +57,7 @@ def convoy_timeline(
     lanes = {key: i for i, key in enumerate(sc.corridors)}
     rows_per_lane = 6  # convoys cycle through thin rows within a lane
     height = 0.8 / rows_per_lane
+    row_of: dict[int, float] = {}  # convoy id -> y of its bar's middle
 
     for key, lane in lanes.items():
         mine = conv[conv["corridor"] == key]
@@ -66,6 +67,7 @@ def convoy_timeline(
         end_h = np.clip(mine["ended_h"].fillna(horizon_h).to_numpy(), 0, horizon_h)
         slot = np.arange(len(mine)) % rows_per_lane
         y = lane - 0.4 + slot * height
+        row_of.update(zip(mine["convoy_id"].tolist(), (y + height * 0.45).tolist(), strict=True))
         for kind, color in ESCORT_COLORS.items():
             sel = (mine["escort_kind"] == kind).to_numpy()
             if sel.any():
@@ -82,7 +84,13 @@ def convoy_timeline(
     attacks = result.events[result.events["kind"] == "attacked"]
     if not attacks.empty:
         xs = hours_to_num(sc.start, attacks["t_h"].to_numpy())
-        ys = attacks["corridor"].map(lanes).to_numpy(float)
+        # On the attacked convoy's own bar (its lane's centre if it left in the warm-up).
+        ys = np.array(
+            [
+                row_of.get(int(cid), float(lanes[corr]))
+                for cid, corr in zip(attacks["convoy_id"], attacks["corridor"], strict=True)
+            ]
+        )
         ax.scatter(
             xs, ys, marker="X", s=50, color=ATTACK_COLOR, edgecolor="white", lw=0.5, zorder=5
         )

@@ -1,0 +1,26 @@
+"""Analyses built on many runs: calibration, sensitivity, escort-fleet sizing.
+
+* :func:`calibrate` - fit scenario fields to reported incidents (rejection ABC);
+* :func:`sensitivity` - Sobol or Morris indices of a metric (SALib, ``simfuel[sensitivity]``);
+* :func:`size_fleet` - the smallest escort force that keeps the depot supplied;
+* :func:`evaluate_points` - the engine under them: many points, common random numbers.
+"""
+
+from .calibrate import Calibration, IncidentStats, calibrate
+from .evaluate import PointResults, evaluate_points
+from .fleet import FleetSizing, first_escort_date, size_fleet, wilson_interval
+from .sensitivity import SensitivityResult, sensitivity
+
+__all__ = [
+    "Calibration",
+    "FleetSizing",
+    "IncidentStats",
+    "PointResults",
+    "SensitivityResult",
+    "calibrate",
+    "evaluate_points",
+    "first_escort_date",
+    "sensitivity",
+    "size_fleet",
+    "wilson_interval",
+]

@@ -1,0 +1,510 @@
+"""Calibration of threat parameters to reported incidents by approximate Bayesian computation.
+
+Rejection ABC on summary statistics of the incident table: draw parameters from a uniform
+prior, simulate, keep the draws whose simulated statistics are closest to the reported
+ones. Why not a library sampler: pyabc (the natural choice) pulls in a database, redis,
+scikit-learn and a web stack, and draws from NumPy's global random state, which breaks
+simfuel's one-seed reproducibility; rejection ABC on a handful of parameters is short,
+exact about its assumptions, and runs on simfuel's own executors (process pool or Dask).
+
+The statistics (see :class:`IncidentStats`):
+
+* per month of the window: reported tankers lost, and the number of reported attacks;
+* per corridor: reported tankers lost over the window;
+* the mean loss of a reported attack over the window (it separates "many small attacks"
+  from "few large ones", which the totals alone confound).
+
+Only *reportable* model attacks count: those losing at least ``report_threshold`` tankers,
+because small attacks rarely make the news. Reported incidents with an unknown count count
+as attacks and as ``report_threshold`` tankers (the least a reported attack lost).
+Incident-free convoys in the table contribute nothing.
+
+Scripted attacks: by default they are dropped from the scenario while fitting
+(``scripted="drop"``), so the hazard has to explain every reported loss, and the
+calibrated scenario drops them too; that way no reported attack is counted twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ..ensemble.result import EnsembleResult
+from ..ensemble.seeds import root_seed
+from ..io import write_text
+from ..results import SUMMARY_METRICS
+from ..run import SeedLike
+from ..scenario import Scenario, apply_overrides, load_scenario
+from ..scenario.schema import ScriptedAttackEvent
+from ..sim import Recorder
+from ..sim.engine import child_seed
+from ..sim.recorder import DAILY_FIELDS
+from .evaluate import evaluate_points
+
+__all__ = ["Calibration", "IncidentStats", "calibrate"]
+
+_PRIOR_STREAM = 2**31 - 1  # child key of the root seed for prior draws, apart from replications
+
+
+@dataclass(frozen=True)
+class IncidentStats:
+    """Summary statistics of attacks, for the table and for a simulated run alike.
+
+    Parameters
+    ----------
+    start : datetime.date
+        First day of the window.
+    end : datetime.date
+        Last day of the window (included).
+    corridors : tuple of str
+        Corridor keys, in order.
+    report_threshold : int
+        Smallest loss [tankers] of an attack that would be reported.
+    """
+
+    start: dt.date
+    end: dt.date
+    corridors: tuple[str, ...]
+    report_threshold: int
+
+    @property
+    def months(self) -> list[tuple[int, int]]:
+        """(year, month) of every month touching the window."""
+        out, d = [], dt.date(self.start.year, self.start.month, 1)
+        while d <= self.end:
+            out.append((d.year, d.month))
+            d = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        return out
+
+    @property
+    def names(self) -> list[str]:
+        """Names of the statistics, in vector order."""
+        months = [f"{y}-{m:02d}" for y, m in self.months]
+        return (
+            [f"lost {m}" for m in months]
+            + [f"attacks {m}" for m in months]
+            + [f"lost {c}" for c in self.corridors]
+            + ["mean loss per attack"]
+        )
+
+    def vector(self, attacks: pd.DataFrame) -> np.ndarray:
+        """Statistics of attacks given as rows of ``date``, ``corridor``, ``lost``, ``counts``.
+
+        ``counts`` (bool) says whether a row is one attack (False for aggregate rows that
+        only add losses).
+        """
+        months = self.months
+        inside = attacks[(attacks["date"] >= self.start) & (attacks["date"] <= self.end)]
+        lost_m = np.zeros(len(months))
+        count_m = np.zeros(len(months))
+        lost_c = np.zeros(len(self.corridors))
+        index = {m: i for i, m in enumerate(months)}
+        cindex = {c: i for i, c in enumerate(self.corridors)}
+        for d, corridor, lost, counts in zip(
+            inside["date"], inside["corridor"], inside["lost"], inside["counts"], strict=True
+        ):
+            i = index[(d.year, d.month)]
+            lost_m[i] += lost
+            count_m[i] += bool(counts)
+            if corridor in cindex:
+                lost_c[cindex[corridor]] += lost
+        attacks_n = count_m.sum()
+        mean_loss = lost_m.sum() / attacks_n if attacks_n else 0.0
+        return np.concatenate([lost_m, count_m, lost_c, [mean_loss]])
+
+    def __call__(self, rec: Recorder, scenario: Scenario) -> np.ndarray:
+        """The statistics of one simulated run (its reportable attacks)."""
+        rows = [
+            (scenario.start + dt.timedelta(hours=e[0]), e[2], e[4])
+            for e in rec.events
+            if e[1] == "attacked" and e[4] >= self.report_threshold
+        ]
+        frame = pd.DataFrame(
+            {
+                "date": [r[0].date() if isinstance(r[0], dt.datetime) else r[0] for r in rows],
+                "corridor": [r[1] for r in rows],
+                "lost": [float(r[2]) for r in rows],
+                "counts": [True] * len(rows),
+            }
+        )
+        return self.vector(frame)
+
+
+def observed_attacks(incidents: pd.DataFrame, report_threshold: int) -> pd.DataFrame:
+    """The incident table as rows of ``date``, ``corridor``, ``lost``, ``counts``.
+
+    Lost = central reported figure (mean of low and high; low alone when high is missing)
+    of destroyed plus captured; unknown counts are taken as ``report_threshold``. Rows
+    with nothing lost (incident-free convoys) are left out; rows flagged ``aggregate``
+    add losses but not attacks.
+    """
+    frame = incidents.copy()
+
+    def column(name: str) -> pd.Series:
+        if name not in frame:
+            return pd.Series(np.nan, index=frame.index)
+        return pd.Series(pd.to_numeric(frame[name], errors="coerce"), index=frame.index)
+
+    low, high = column("destroyed_low"), column("destroyed_high")
+    central = (low + high.fillna(low)) / 2
+    captured = column("captured").fillna(0.0)
+    lost = (central + captured).fillna(float(report_threshold))
+    aggregate = (
+        frame["aggregate"].fillna(False).astype(bool)
+        if "aggregate" in frame
+        else pd.Series(False, index=frame.index)
+    )
+    out = pd.DataFrame(
+        {
+            "date": pd.to_datetime(frame["date"]).dt.date,
+            "corridor": frame.get("corridor", pd.Series("", index=frame.index)).fillna(""),
+            "lost": lost,
+            "counts": ~aggregate,
+        }
+    )
+    return out[out["lost"] > 0].reset_index(drop=True)
+
+
+@dataclass
+class Calibration:
+    """The result of :func:`calibrate`.
+
+    Attributes
+    ----------
+    base : Scenario
+        The scenario that was fitted (scripted attacks dropped unless ``scripted="keep"``).
+    params : dict
+        Prior ranges by dotted path.
+    samples : pandas.DataFrame
+        Every prior draw: parameter columns and ``distance``.
+    posterior : pandas.DataFrame
+        The accepted draws (the posterior sample), closest first.
+    observed : pandas.Series
+        Observed statistics, by name.
+    simulated : pandas.DataFrame
+        Simulated statistics of the accepted draws.
+    source_path : Path or None
+        The scenario file, if it came from one (for :meth:`to_yaml`).
+    """
+
+    base: Scenario
+    params: dict[str, tuple[float, float]]
+    samples: pd.DataFrame
+    posterior: pd.DataFrame
+    observed: pd.Series
+    simulated: pd.DataFrame
+    dropped_events: list[str] = field(default_factory=list)
+    source_path: Path | None = None
+
+    def summary(self, q: tuple[float, float] = (0.05, 0.95)) -> pd.DataFrame:
+        """Median and interval of every parameter's posterior, beside its prior range."""
+        rows = {}
+        for p, (lo, hi) in self.params.items():
+            v = self.posterior[p].to_numpy(float)
+            rows[p] = {
+                "prior_low": lo,
+                "prior_high": hi,
+                "median": float(np.median(v)),
+                "low": float(np.quantile(v, q[0])),
+                "high": float(np.quantile(v, q[1])),
+            }
+        return pd.DataFrame.from_dict(rows, orient="index")
+
+    def point(self) -> dict[str, Any]:
+        """The posterior median of each parameter (rounded where the field is an integer)."""
+        return {p: _cast(self.base, p, float(self.posterior[p].median())) for p in self.params}
+
+    def scenario(self) -> Scenario:
+        """The scenario at the posterior median."""
+        return apply_overrides(self.base, self.point())
+
+    def posterior_scenarios(self, k: int | None = None) -> list[Scenario]:
+        """Scenarios for the first ``k`` posterior draws (all if None), closest first."""
+        rows = self.posterior.head(k) if k is not None else self.posterior
+        return [
+            apply_overrides(self.base, {p: _cast(self.base, p, float(r[p])) for p in self.params})
+            for _, r in rows.iterrows()
+        ]
+
+    def posterior_ensemble(
+        self,
+        reps_per_draw: int = 1,
+        *,
+        seed: SeedLike,
+        draws: int | None = None,
+        executor: Any = None,
+        workers: int | None = None,
+        progress: bool = True,
+    ) -> EnsembleResult:
+        """Second-order Monte Carlo: replications across posterior draws.
+
+        Runs ``reps_per_draw`` replications of each of ``draws`` posterior draws, so the
+        spread of the result carries parameter uncertainty as well as chance. Returns an
+        :class:`EnsembleResult` (scenario: the posterior median) whose ``replications``
+        table has a ``posterior_draw`` column.
+        """
+        rows = self.posterior.head(draws) if draws is not None else self.posterior
+        points = [
+            {p: _cast(self.base, p, float(r[p])) for p in self.params} for _, r in rows.iterrows()
+        ]
+        res = evaluate_points(
+            self.base,
+            points,
+            reps=reps_per_draw,
+            seed=seed,
+            fields=DAILY_FIELDS,
+            executor=executor,
+            workers=workers,
+            progress=progress,
+            desc="posterior",
+            common_random_numbers=False,
+        )
+        n_points, reps = res.summary.shape[:2]
+        summary = pd.DataFrame(
+            res.summary.reshape(n_points * reps, -1), columns=list(SUMMARY_METRICS)
+        )
+        summary.insert(0, "posterior_draw", np.repeat(np.arange(n_points), reps))
+        daily = {f: res.daily[f].reshape(n_points * reps, -1) for f in DAILY_FIELDS}
+        root = root_seed(seed)
+        assert isinstance(root.entropy, int)
+        return EnsembleResult(
+            self.scenario(), root.entropy, tuple(root.spawn_key), summary, daily=daily
+        )
+
+    def to_yaml(self, path: str | os.PathLike[str]) -> Path:
+        """Write the calibrated scenario as YAML that ``extends`` the original file.
+
+        Only mapping paths can be written this way (not list items).
+        """
+        if self.source_path is None:
+            raise ValueError("to_yaml needs a scenario loaded from a file (source_path)")
+        target = Path(path)
+        rel = os.path.relpath(self.source_path.resolve(), target.resolve().parent)
+        doc: dict[str, Any] = {"extends": rel, "name": f"{self.base.name}-calibrated"}
+        for p, value in self.point().items():
+            node = doc
+            parts = p.split(".")
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = value
+        if self.dropped_events:
+            doc["events"] = [{"id": i, "remove": True} for i in self.dropped_events]
+        header = (
+            f"# Calibrated by simfuel.calibrate: posterior medians of {len(self.posterior)} "
+            f"accepted ABC draws.\n"
+            + "".join(
+                f"# {p}: median {r['median']:.4g}, 90% interval [{r['low']:.4g}, {r['high']:.4g}]\n"
+                for p, r in self.summary().iterrows()
+            )
+        )
+        write_text(target, header + yaml.safe_dump(doc, sort_keys=False))
+        return target
+
+    def plot_diagnostics(self) -> Any:
+        """A figure: prior vs posterior marginals, pairs, observed vs simulated statistics."""
+        import matplotlib.pyplot as plt
+
+        names = list(self.params)
+        k = len(names)
+        fig = plt.figure(figsize=(4 * max(k, 2), 7.5), layout="constrained")
+        grid = fig.add_gridspec(2, max(k, 2))
+        for j, p in enumerate(names):
+            ax = fig.add_subplot(grid[0, j])
+            lo, hi = self.params[p]
+            bins = np.linspace(lo, hi, 25).tolist()
+            ax.hist(self.samples[p], bins=bins, density=True, color="#bbbbbb", label="prior draws")
+            ax.hist(
+                self.posterior[p],
+                bins=bins,
+                density=True,
+                color="#3b6ea8",
+                alpha=0.8,
+                label="posterior",
+            )
+            ax.axvline(float(self.posterior[p].median()), color="black", lw=1.5, label="median")
+            ax.set_xlabel(p)
+            ax.set_ylabel("density")
+            ax.legend(fontsize=7)
+        ax = fig.add_subplot(grid[1, :])
+        obs = self.observed.to_numpy(float)
+        sim = self.simulated.to_numpy(float)
+        x = np.arange(len(obs))
+        lo, med, hi = np.quantile(sim, [0.05, 0.5, 0.95], axis=0)
+        ax.errorbar(
+            x,
+            med,
+            yerr=[med - lo, hi - med],
+            fmt="o",
+            color="#3b6ea8",
+            capsize=3,
+            label="simulated (accepted draws): median, 90 %",
+        )
+        ax.scatter(x, obs, marker="D", color="#d7301f", zorder=5, label="reported")
+        ax.set_xticks(x, list(self.observed.index), rotation=45, ha="right", fontsize=8)
+        ax.set_ylabel("tankers / attacks")
+        ax.set_title("summary statistics: reported vs simulated")
+        ax.legend(fontsize=8)
+        if k >= 2:
+            fig.suptitle(f"ABC posterior ({len(self.posterior)} of {len(self.samples)} draws)")
+        return fig
+
+
+def _truncated(sc: Scenario, end: dt.date) -> Scenario:
+    """``sc`` ending on ``end``, without the events dated after it."""
+    if end >= sc.end:
+        return sc
+    raw = sc.model_dump(by_alias=True, exclude_unset=True)
+    raw["end"] = end.isoformat()
+    raw["events"] = [
+        e.model_dump(by_alias=True, exclude_unset=True) for e in sc.events if e.date <= end
+    ]
+    return load_scenario(raw)
+
+
+def _cast(sc: Scenario, path: str, value: float) -> Any:
+    """Round ``value`` if the field at ``path`` holds an integer in ``sc``."""
+    node: Any = sc.model_dump(by_alias=True)
+    for part in path.split("."):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return value
+    return round(value) if isinstance(node, int) and not isinstance(node, bool) else value
+
+
+def calibrate(
+    scenario: Scenario | str | os.PathLike[str] | Mapping[str, Any],
+    incidents: pd.DataFrame,
+    params: Mapping[str, tuple[float, float]],
+    *,
+    draws: int = 1000,
+    accept: float = 0.05,
+    reps: int = 1,
+    seed: SeedLike,
+    window: tuple[dt.date, dt.date] | None = None,
+    report_threshold: int = 5,
+    scripted: str = "drop",
+    executor: Any = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> Calibration:
+    """Fit numeric scenario fields to reported incidents by rejection ABC.
+
+    Parameters
+    ----------
+    scenario : Scenario, path or mapping
+        The scenario to calibrate.
+    incidents : pandas.DataFrame
+        The incident table (:func:`simfuel.incidents`): ``date``, ``corridor``,
+        ``destroyed_low``, ``destroyed_high``, ``captured`` (optional ``aggregate``).
+    params : mapping of dotted path to (low, high)
+        Uniform prior ranges, e.g. ``{"threat.hazard_per_100km": (0.01, 0.5)}``; fields
+        holding integers are rounded.
+    draws : int
+        Prior draws (simulations).
+    accept : float
+        Share of draws kept, closest first (the ABC tolerance as a quantile).
+    reps : int
+        Replications per draw, averaged in the statistics.
+    seed : int or SeedSequence
+        Root seed of the prior draws and of every simulation.
+    window : (date, date), optional
+        Period compared; default: from the first to the last incident, clipped to the
+        horizon, extended to whole months.
+    report_threshold : int
+        Model attacks losing fewer tankers are not "reported" [tankers].
+    scripted : {"drop", "keep"}
+        Drop the scenario's scripted attacks while fitting (the hazard then explains every
+        reported loss), or keep them (then leave their incidents out of the table).
+    executor, workers, progress
+        As for :func:`simfuel.run_ensemble`.
+
+    Returns
+    -------
+    Calibration
+    """
+    if scripted not in ("drop", "keep"):
+        raise ValueError(f"scripted must be 'drop' or 'keep' (got {scripted!r})")
+    if not 0 < accept <= 1:
+        raise ValueError(f"accept must be in (0, 1] (got {accept})")
+    if draws < 2:
+        raise ValueError(f"draws must be >= 2 (got {draws})")
+    for p, (lo, hi) in params.items():
+        if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
+            raise ValueError(f"prior range of {p} must be LOW < HIGH (got {lo}, {hi})")
+    source_path = None if isinstance(scenario, Scenario | Mapping) else Path(scenario)
+    sc = load_scenario(scenario)
+    dropped: list[str] = []
+    if scripted == "drop":
+        kept = [e for e in sc.events if not isinstance(e, ScriptedAttackEvent)]
+        dropped = [e.id for e in sc.events if isinstance(e, ScriptedAttackEvent) and e.id]
+        raw = sc.model_dump(by_alias=True, exclude_unset=True)
+        raw["events"] = [e.model_dump(by_alias=True, exclude_unset=True) for e in kept]
+        sc = load_scenario(raw)
+
+    obs_rows = observed_attacks(incidents, report_threshold)
+    if window is None:
+        if obs_rows.empty:
+            raise ValueError("the incident table has no losses to calibrate to")
+        first, last = min(obs_rows["date"]), max(obs_rows["date"])
+        start = max(dt.date(first.year, first.month, 1), sc.start)
+        next_month = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+        window = (start, min(next_month - dt.timedelta(days=1), sc.end))
+    stats = IncidentStats(window[0], window[1], tuple(sc.corridors), int(report_threshold))
+    observed = stats.vector(obs_rows)
+    fit = _truncated(sc, window[1])  # nothing after the window matters to the fit
+
+    root = root_seed(seed)
+    rng = np.random.default_rng(child_seed(root, _PRIOR_STREAM))
+    names = list(params)
+    lows = np.array([params[p][0] for p in names], dtype=float)
+    highs = np.array([params[p][1] for p in names], dtype=float)
+    theta = lows + (highs - lows) * rng.random((draws, len(names)))
+    points = [{p: _cast(sc, p, float(v)) for p, v in zip(names, row, strict=True)} for row in theta]
+    res = evaluate_points(
+        fit,
+        points,
+        reps=reps,
+        seed=root,
+        stat=stats,
+        executor=executor,
+        workers=workers,
+        progress=progress,
+        desc="ABC draws",
+        common_random_numbers=False,
+    )
+    assert res.stats is not None
+    sim = res.stats.mean(axis=1)  # (draws, k)
+    # sqrt: counts and sums of counts become roughly homoscedastic; then scale each
+    # statistic by its spread across prior draws so none dominates by its units.
+    t_sim, t_obs = np.sqrt(sim), np.sqrt(observed)
+    scale = np.median(np.abs(t_sim - np.median(t_sim, axis=0)), axis=0) * 1.4826
+    scale = np.where(scale > 0, scale, t_sim.std(axis=0))
+    scale = np.where(scale > 0, scale, 1.0)
+    distance = np.sqrt((((t_sim - t_obs) / scale) ** 2).sum(axis=1))
+
+    samples = pd.DataFrame({p: [pt[p] for pt in points] for p in names})
+    samples["distance"] = distance
+    keep = max(1, round(accept * draws))
+    order = np.argsort(distance, kind="stable")[:keep]
+    posterior = samples.iloc[order].reset_index(names="draw")
+    simulated = pd.DataFrame(sim[order], columns=stats.names)
+    return Calibration(
+        base=sc,
+        params={p: (float(params[p][0]), float(params[p][1])) for p in names},
+        samples=samples,
+        posterior=posterior,
+        observed=pd.Series(observed, index=stats.names),
+        simulated=simulated,
+        dropped_events=dropped,
+        source_path=source_path,
+    )

@@ -1,0 +1,183 @@
+"""Calibration by rejection ABC: known statistics, recovery of a synthetic truth, outputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import simfuel
+from simfuel.analysis.calibrate import IncidentStats, calibrate, observed_attacks
+from tests.helpers import SCENARIOS, tiny_scenario
+
+matplotlib.use("Agg")
+
+TRUTH = {"threat.hazard_per_100km": 0.15, "threat.loss_fraction_mean": 0.4}
+PRIOR = {"threat.hazard_per_100km": (0.01, 0.6), "threat.loss_fraction_mean": (0.05, 0.9)}
+
+
+def blockaded(**threat):
+    raw = tiny_scenario()
+    raw["end"] = "2025-03-01"
+    raw["depot"]["capacity_l"] = 1e9
+    raw["threat"].update(threat)
+    raw["corridors"]["main"].update(
+        {"escort_policy": {"max_size": 30}, "tankers_per_day": 30, "dispatches_per_day": 1}
+    )
+    raw["events"] = [{"date": "2025-01-01", "type": "blockade", "intensity": 1.0}]
+    return raw
+
+
+def synthetic_incidents(seed=123, threshold=5):
+    """What the news would have reported of one run at the true parameters."""
+    run = simfuel.run(blockaded(hazard_per_100km=0.15, loss_fraction_mean=0.4), seed=seed)
+    ev = run.events[(run.events["kind"] == "attacked") & (run.events["tankers"] >= threshold)]
+    return pd.DataFrame(
+        {
+            "date": ev["time"].dt.date,
+            "corridor": ev["corridor"],
+            "destroyed_low": ev["tankers"],
+            "destroyed_high": ev["tankers"],
+            "captured": 0,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return calibrate(
+        blockaded(hazard_per_100km=0.3, loss_fraction_mean=0.2),  # wrong on purpose
+        synthetic_incidents(),
+        PRIOR,
+        draws=800,
+        accept=0.05,
+        seed=5,
+        workers=1,
+        progress=False,
+    )
+
+
+def test_incident_stats_known_answer():
+    stats = IncidentStats(dt.date(2025, 9, 1), dt.date(2025, 10, 31), ("a", "b"), 5)
+    table = pd.DataFrame(
+        {
+            "date": ["2025-09-06", "2025-09-14", "2025-10-22", "2025-09-10", "2025-11-02"],
+            "corridor": ["a", "a", "", "b", "a"],
+            "destroyed_low": [10, 20, 37, 0, 50],
+            "destroyed_high": [None, 40, None, 0, 50],
+            "captured": [0, 2, 0, 0, 0],
+        }
+    )
+    rows = observed_attacks(table, 5)
+    assert len(rows) == 4  # the incident-free convoy is not an attack
+    v = stats.vector(rows)
+    names = stats.names
+    assert names[:2] == ["lost 2025-09", "lost 2025-10"]
+    # September: 10 + (20+40)/2 + 2 = 42 tankers in 2 attacks; October: 37 in 1;
+    # November is outside the window.
+    expected = [42, 37, 2, 1, 42, 0, 79 / 3]
+    np.testing.assert_allclose(v, expected)
+
+
+def test_unknown_counts_count_as_the_threshold():
+    table = pd.DataFrame({"date": ["2025-09-13"], "corridor": ["a"], "destroyed_low": [None]})
+    rows = observed_attacks(table, 5)
+    assert rows["lost"].tolist() == [5.0]
+
+
+def test_recovers_a_synthetic_truth(fitted):
+    summary = fitted.summary()
+    for path, truth in TRUTH.items():
+        lo, hi = summary.loc[path, ["low", "high"]]
+        assert lo <= truth <= hi, (path, lo, hi)
+    # The data are informative: the posterior interval is narrower than the prior's.
+    lo, hi = summary.loc["threat.hazard_per_100km", ["low", "high"]]
+    assert hi - lo < 0.85 * (0.6 - 0.01)
+    assert len(fitted.posterior) == 40
+    assert fitted.posterior["distance"].is_monotonic_increasing
+
+
+def test_same_seed_same_posterior_whatever_the_workers():
+    incidents = synthetic_incidents()
+    args = (blockaded(), incidents, PRIOR)
+    a = calibrate(*args, draws=60, accept=0.2, seed=9, workers=1, progress=False)
+    b = calibrate(*args, draws=60, accept=0.2, seed=9, workers=2, progress=False)
+    pd.testing.assert_frame_equal(a.posterior, b.posterior)
+    c = calibrate(*args, draws=60, accept=0.2, seed=10, workers=1, progress=False)
+    assert not a.samples.equals(c.samples)
+
+
+def test_posterior_ensemble_carries_parameter_uncertainty(fitted):
+    ens = fitted.posterior_ensemble(2, seed=3, draws=10, workers=1, progress=False)
+    assert ens.n == 20
+    assert sorted(ens.replications["posterior_draw"].unique()) == list(range(10))
+    assert ens.scenario.threat.hazard_per_100km == pytest.approx(
+        fitted.posterior["threat.hazard_per_100km"].median()
+    )
+    assert ens.bands("stock_l").shape[0] == ens.scenario.horizon_days
+
+
+def test_diagnostics_figure(fitted):
+    fig = fitted.plot_diagnostics()
+    axes = fig.get_axes()
+    assert len(axes) == 3  # two marginals and the statistics panel
+    assert axes[0].get_xlabel() == "threat.hazard_per_100km"
+    labels = [t.get_text() for t in axes[2].get_xticklabels()]
+    assert labels == list(fitted.observed.index)
+
+
+def test_scripted_attacks_are_dropped_and_yaml_extends_the_original(tmp_path):
+    path = SCENARIOS / "mali-2025.yaml"
+    sc = simfuel.load_scenario(path)
+    incidents = pd.DataFrame(
+        {
+            "date": ["2025-09-06", "2025-09-14"],
+            "corridor": ["ci_pogo", "dakar_rn1"],
+            "destroyed_low": [10, 20],
+            "destroyed_high": [10, 40],
+        }
+    )
+    cal = calibrate(
+        path,
+        incidents,
+        {"threat.hazard_per_100km": (0.01, 0.2), "escorts.army_ground.units": (2, 10)},
+        draws=6,
+        accept=0.5,
+        seed=1,
+        workers=1,
+        progress=False,
+    )
+    scripted = [e.id for e in sc.events if e.type == "scripted_attack"]
+    assert cal.dropped_events == scripted
+    assert not [e for e in cal.base.events if e.type == "scripted_attack"]
+    assert isinstance(cal.point()["escorts.army_ground.units"], int)
+    assert cal.base.end == sc.end  # the fit was truncated to September, the result is not
+    out = cal.to_yaml(tmp_path / "calibrated.yaml")
+    doc = yaml.safe_load(out.read_text())
+    assert doc["extends"].endswith("mali-2025.yaml")
+    again = simfuel.load_scenario(out)
+    assert again.threat == cal.scenario().threat
+    assert again.escorts == cal.scenario().escorts
+    assert [e.id for e in again.events] == [e.id for e in cal.base.events]
+
+
+def test_bad_arguments():
+    table = synthetic_incidents()
+    with pytest.raises(ValueError, match="LOW < HIGH"):
+        calibrate(blockaded(), table, {"threat.hazard_per_100km": (0.5, 0.1)}, seed=1)
+    with pytest.raises(ValueError, match="accept"):
+        calibrate(blockaded(), table, PRIOR, accept=0, seed=1)
+    with pytest.raises(simfuel.ScenarioError, match="hazard_per_100km"):
+        calibrate(
+            blockaded(),
+            table,
+            {"threat.hazard_per_100km": (-1.0, 0.1)},
+            draws=4,
+            seed=1,
+            workers=1,
+            progress=False,
+        )
