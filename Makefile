@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SEED   ?= 2025
 
-.PHONY: demo test lint typecheck pytest bench docs clean venv
+.PHONY: demo test lint typecheck pytest bench docs figures clean venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ test: lint typecheck pytest
 
 docs: $(VENV)/.installed-dev
 	$(BIN)/simfuel schema --markdown --out docs/scenario-format.md
+
+figures: $(VENV)/.installed-dev
+	$(BIN)/python docs/figures.py
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_run.py

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
 from ..ensemble import EnsembleResult
 from ..results import RunResult
-from ._style import BAND_COLOR, CORRIDOR_PALETTE, axis_label, get_ax, metric_info
+from ._style import (
+    BAND_COLOR,
+    CORRIDOR_PALETTE,
+    axis_label,
+    format_dates,
+    get_ax,
+    metric_info,
+)
 from .fan import stock_fan
 
 __all__ = [
@@ -47,24 +55,48 @@ def distribution(
     -------
     matplotlib.axes.Axes
     """
+    if metric not in ensemble.replications.columns:
+        raise KeyError(f"{metric!r} is not a metric of the ensemble's replications")
+    column = ensemble.replications[metric]
+    is_date = pd.api.types.is_datetime64_any_dtype(column)
     ax = get_ax(ax, figsize=(7, 4))
     scale = metric_info(metric)[2]
-    values = ensemble.replications[metric].dropna().to_numpy(float) / scale
+    if is_date:  # dates as matplotlib day numbers, on a date axis
+        values = mdates.date2num(column.dropna())
+    else:
+        values = column.dropna().to_numpy(float) / scale
     if values.size == 0:
         raise ValueError(f"{metric} has no values in this ensemble")
-    ax.hist(values, bins=bins, color=color, alpha=0.75, edgecolor="white")
+    # The interval goes behind the bars so it does not grey them.
+    ax.hist(values, bins=bins, color=color, alpha=0.75, edgecolor="white", zorder=2)
     lo, med, hi = np.quantile(values, [0.05, 0.5, 0.95])
     unit = metric_info(metric)[1]
-    fmt = "{:,.0f}" if unit in ("tankers", "attacks", "convoys", "days") else "{:,.1f}"
-    ax.axvline(med, color="black", lw=2, label=f"median {fmt.format(med)} {unit}")
+    if is_date:
+
+        def show(v: float) -> str:
+            return f"{mdates.num2date(v):%d %b %Y}"
+
+    else:
+        fmt = "{:,.0f}" if unit in ("tankers", "attacks", "convoys", "days") else "{:,.1f}"
+
+        def show(v: float) -> str:
+            return fmt.format(v)
+
+    never = int(column.isna().sum())
+    ax.axvline(med, color="black", lw=2, zorder=3, label=f"median {show(med)} {unit}".rstrip())
     ax.axvspan(
         lo,
         hi,
         color="grey",
         alpha=0.15,
-        label=f"90 % interval [{fmt.format(lo)}, {fmt.format(hi)}]",
+        zorder=1,
+        label=f"90 % interval [{show(lo)}, {show(hi)}]",
     )
-    ax.set_xlabel(axis_label(metric))
+    if is_date:
+        format_dates(ax)
+        ax.set_xlabel(f"{metric_info(metric)[0]} [date]" + (f" ({never} never)" if never else ""))
+    else:
+        ax.set_xlabel(axis_label(metric))
     ax.set_ylabel("replications")
     ax.set_title(
         title or f"{ensemble.scenario.name}: {metric_info(metric)[0]} ({ensemble.n} replications)"
@@ -95,6 +127,8 @@ def compare_scenarios(
 
     The first scenario's timeline is annotated; each scenario has its own colour.
     """
+    if not results:
+        raise ValueError("compare_scenarios needs at least one result")
     ax = get_ax(ax)
     for i, (name, res) in enumerate(results.items()):
         stock_fan(
@@ -107,6 +141,11 @@ def compare_scenarios(
             color=CORRIDOR_PALETTE[i % len(CORRIDOR_PALETTE)],
             label=name,
         )
+    starts = [r.scenario.start for r in results.values()]
+    ends = [r.scenario.end for r in results.values()]
+    ax.set_xlim(
+        mdates.date2num(pd.Timestamp(min(starts))), mdates.date2num(pd.Timestamp(max(ends)))
+    )
     ax.set_title(title or f"{metric_info(metric)[0]}: " + " vs ".join(results))
     return ax
 
@@ -119,11 +158,21 @@ def compare_summary(
     title: str | None = None,
 ) -> Axes:
     """Box plots of a summary metric across replications, one box per scenario."""
+    if not results:
+        raise ValueError("compare_summary needs at least one result")
+    for name, r in results.items():
+        if metric not in r.replications.columns:
+            raise KeyError(f"{metric!r} is not a metric of {name!r}'s replications")
     ax = get_ax(ax, figsize=(8, 4))
     _, _, scale = metric_info(metric)
     data = [r.replications[metric].dropna().to_numpy(float) / scale for r in results.values()]
     box = ax.boxplot(
-        data, tick_labels=list(results), patch_artist=True, whis=(5, 95), showfliers=False
+        data,
+        tick_labels=list(results),
+        patch_artist=True,
+        whis=(5, 95),
+        showfliers=False,
+        medianprops={"color": "black", "lw": 2},
     )
     for i, patch in enumerate(box["boxes"]):
         patch.set_facecolor(CORRIDOR_PALETTE[i % len(CORRIDOR_PALETTE)])
@@ -171,18 +220,23 @@ def sweep_heatmap(
     for col in (x, y, metric):
         if col not in table.columns:
             raise KeyError(f"{col!r} is not a column of the sweep table")
+    if pd.api.types.is_datetime64_any_dtype(table[metric]):
+        raise TypeError(
+            f"sweep_heatmap shows numbers; {metric} is a date: plot days from the start, e.g. "
+            f"table.assign(days=(table['{metric}'] - start).dt.days)"
+        )
     ax = get_ax(ax, figsize=(7, 5))
     _, _, scale = metric_info(metric)
     grouped = table.groupby([y, x])[metric]
     stat_name: str
-    if isinstance(stat, float):
-        values = grouped.quantile(stat)
-        stat_name = f"q{stat:g}"
+    if isinstance(stat, int | float) and not isinstance(stat, bool):
+        values = grouped.quantile(float(stat))
+        stat_name = f"q{float(stat):g}"
     elif callable(stat):
         values = grouped.agg(stat)
         stat_name = str(getattr(stat, "__name__", "stat"))
     else:
-        values = grouped.agg(stat)
+        values = grouped.agg(str(stat))
         stat_name = str(stat)
     grid = values.unstack(x) / scale
     image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap=cmap)
@@ -211,5 +265,7 @@ def sweep_heatmap(
                     fontsize=8,
                     color="white" if v < mid else "black",
                 )
-    ax.set_title(title or f"{stat_name} {metric_info(metric)[0]} by {y} and {x}")
+    ax.set_title(
+        title or f"{stat_name} {metric_info(metric)[0]}\nby {y} and {x}", fontsize=10, wrap=True
+    )
     return ax

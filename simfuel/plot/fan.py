@@ -110,6 +110,10 @@ def stock_fan(
     -------
     matplotlib.axes.Axes
     """
+    if len(bands) != 4:
+        raise ValueError(
+            f"bands needs 4 quantiles (outer low, inner low, inner high, outer high), got {bands}"
+        )
     ax = get_ax(ax)
     scenario = result.scenario
     _, _, scale = metric_info(metric)
@@ -163,7 +167,10 @@ def stock_fan(
     ax.set_xlim(dates[0], dates[-1])
     ax.set_ylabel(axis_label(metric))
     ax.set_xlabel("date")
-    ax.set_title(title or f"{scenario.name}: {metric_info(metric)[0]}{n_text}")
+    # Room above the axes for the numbered timeline marks.
+    ax.set_title(
+        title or f"{scenario.name}: {metric_info(metric)[0]}{n_text}", pad=38 if annotate else 6
+    )
     ax.grid(alpha=0.3)
     format_dates(ax)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
@@ -175,12 +182,16 @@ def _annotate(ax: Axes, scenario: Scenario) -> None:
     # written on the chart itself overlap each other and cover the bands.
     marks = timeline_marks(scenario)
     caption = []
+    level, last_x = 0, -np.inf
     for i, (day, text) in enumerate(marks, start=1):
         x = mdates.date2num(pd.Timestamp(day))
+        # Marks less than a week apart alternate between two heights.
+        level = 1 - level if x - last_x < 7 else 0
+        last_x = x
         ax.axvline(x, color="#555555", lw=0.8, ls=":")
         ax.text(
             x,
-            1.005,
+            1.01 + 0.055 * level,
             str(i),
             transform=ax.get_xaxis_transform(),
             ha="center",
