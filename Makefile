@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SEED   ?= 2025
 
-.PHONY: demo test lint typecheck pytest bench docs figures clean venv
+.PHONY: demo test lint typecheck pytest bench docs figures notebooks clean venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,8 @@ demo: $(VENV)/.installed-dev
 	@echo "report: $(CURDIR)/out/mali-2025-report/report.html"
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check simfuel tests benchmarks
-	$(BIN)/ruff format --check simfuel tests benchmarks
+	$(BIN)/ruff check simfuel tests benchmarks docs/figures.py notebooks/execute.py
+	$(BIN)/ruff format --check simfuel tests benchmarks docs/figures.py notebooks/execute.py
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
@@ -39,6 +39,9 @@ test: lint typecheck pytest
 
 docs: $(VENV)/.installed-dev
 	$(BIN)/simfuel schema --markdown --out docs/scenario-format.md
+
+notebooks: $(VENV)/.installed-dev
+	$(BIN)/python notebooks/execute.py
 
 figures: $(VENV)/.installed-dev
 	$(BIN)/python docs/figures.py

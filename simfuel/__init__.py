@@ -33,7 +33,7 @@ from .incidents import (
 from .reporting import make_report as report
 from .results import BalanceError, RunResult
 from .run import run
-from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario import Scenario, ScenarioError, apply_overrides, load_scenario
 
 __all__ = [
     "INCIDENT_COLUMNS",
@@ -47,6 +47,7 @@ __all__ = [
     "ScenarioError",
     "SensitivityResult",
     "__version__",
+    "apply_overrides",
     "calibrate",
     "check_against",
     "cumulative_losses",

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..ensemble.executors import map_batches, resolve_workers
+from ..ensemble.progress import progress_bar
 from ..ensemble.seeds import replication_seed, root_seed
 from ..ensemble.worker import arrays_from_records, simulate_arrays
 from ..results import SUMMARY_METRICS
@@ -156,8 +157,6 @@ def evaluate_points(
     daily = {f: np.full((len(pts), reps, days), np.nan) for f in fields}
     stats: np.ndarray | None = None
 
-    from tqdm.auto import tqdm
-
     shared = (
         base,
         root.entropy,
@@ -167,7 +166,7 @@ def evaluate_points(
         stat,
         common_random_numbers,
     )
-    with tqdm(total=len(pts), unit="pt", desc=desc, disable=not progress) as bar:
+    with progress_bar(len(pts), enabled=progress, desc=desc, unit="pt") as bar:
         for results in map_batches(
             _eval_batch, shared, batches, executor=executor, workers=n_workers
         ):

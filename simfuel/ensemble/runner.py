@@ -28,6 +28,7 @@ from ..run import SeedLike
 from ..scenario import Scenario, load_scenario
 from ..sim.recorder import DAILY_FIELDS
 from .executors import map_batches, resolve_workers
+from .progress import progress_bar
 from .result import EnsembleResult
 from .seeds import root_seed
 from .store import EnsembleStore
@@ -144,7 +145,13 @@ def run_ensemble(
 
     outputs: list[BatchOutput] = []
     failures: list[ReplicationFailure] = []
-    bar = _progress(n, int(np.intersect1d(done, np.arange(n)).size), progress, sc.name)
+    bar = progress_bar(
+        n,
+        initial=int(np.intersect1d(done, np.arange(n)).size),
+        enabled=progress,
+        desc=sc.name,
+        unit="rep",
+    )
     try:
         shared = (plan.scenario, plan.entropy, plan.spawn_key)
         batches = map_batches(run_batch, shared, plan.batches, executor=executor, workers=workers)
@@ -178,17 +185,3 @@ def _in_memory(
     fields = {f: np.ascontiguousarray(daily[:, :, j]) for j, f in enumerate(DAILY_FIELDS)}
     assert isinstance(root.entropy, int)
     return EnsembleResult(sc, root.entropy, tuple(root.spawn_key), frame, daily=fields)
-
-
-def _progress(total: int, initial: int, enabled: bool, name: str) -> Any:
-    from tqdm.auto import tqdm
-
-    return tqdm(
-        total=total,
-        initial=initial,
-        unit="rep",
-        desc=name,
-        disable=not enabled,
-        smoothing=0.1,
-        dynamic_ncols=True,
-    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from dataclasses import dataclass, field
 
 from ..model.schedule import StepSchedule
@@ -239,6 +240,7 @@ def compile_plan(s: Scenario) -> Plan:
             )
         )
 
+    _warn_unstaffed(s, corridors, forces)
     change_times = sorted({t for changes in policy_changes.values() for t, _ in changes})
     return Plan(
         name=s.name,
@@ -265,6 +267,27 @@ def compile_plan(s: Scenario) -> Plan:
         warmup_h=_warmup_h(s, corridors),
         timeline=sorted(timeline, key=lambda x: x[0]),
     )
+
+
+def _warn_unstaffed(s: Scenario, corridors: list[CorridorPlan], forces: list[ForcePlan]) -> None:
+    """Warn when a required escort force has no units: its convoys will never leave."""
+    seen: set[tuple[str, str]] = set()
+    for c in corridors:
+        for policy in [c.policy.initial, *c.policy.values]:
+            for f in policy.forces:
+                if policy.required and forces[f].units == 0 and (c.key, forces[f].key) not in seen:
+                    seen.add((c.key, forces[f].key))
+                    warnings.warn(
+                        f"{s.name}: corridor {c.key} requires escort force {forces[f].key}, "
+                        "which has 0 units: its convoys wait at the staging point until the "
+                        "policy changes",
+                        UnstaffedEscortWarning,
+                        stacklevel=3,
+                    )
+
+
+class UnstaffedEscortWarning(UserWarning):
+    """A required escort force has no units, so convoys cannot leave under that policy."""
 
 
 def _delay_upper_h(spec: DelaySpec) -> float:
