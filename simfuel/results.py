@@ -54,7 +54,14 @@ _CONVOY_DTYPES: dict[str, Any] = {
     "capacity_l": np.int64,
 }
 
-__all__ = ["SUMMARY_METRICS", "BalanceError", "RunResult"]
+__all__ = [
+    "CONVOY_SUMMARY_FIELDS",
+    "SUMMARY_METRICS",
+    "BalanceError",
+    "RunResult",
+    "summary_to_dict",
+    "summary_vector",
+]
 
 #: Keys of :meth:`RunResult.summary`, in order.
 SUMMARY_METRICS = (
