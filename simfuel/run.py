@@ -11,6 +11,7 @@ import numpy as np
 from .results import RunResult
 from .scenario import Scenario, load_scenario
 from .sim import Simulation, compile_plan
+from .sim.plan import warn_unstaffed
 
 __all__ = ["SeedLike", "as_seed_sequence", "run"]
 
@@ -69,6 +70,7 @@ def run(
     >>> result.daily["days_of_cover"].min()  # doctest: +SKIP
     """
     sc = load_scenario(scenario, overrides)
+    warn_unstaffed(sc)
     ss = as_seed_sequence(seed)
     rec = Simulation(compile_plan(sc), ss).run()
     entropy = ss.entropy if isinstance(ss.entropy, int) else None

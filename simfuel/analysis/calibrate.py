@@ -220,7 +220,13 @@ class Calibration:
         return pd.DataFrame.from_dict(rows, orient="index")
 
     def point(self) -> dict[str, Any]:
-        """The posterior median of each parameter (rounded where the field is an integer)."""
+        """The posterior median of each parameter (rounded where the field is an integer).
+
+        Medians taken one parameter at a time: when parameters trade off (a curved ridge
+        in :meth:`plot_diagnostics`' pair panel) this point need not be one the data
+        favour; use :meth:`posterior_scenarios` or :meth:`posterior_ensemble` to carry the
+        whole posterior.
+        """
         return {p: _cast(self.base, p, float(self.posterior[p].median())) for p in self.params}
 
     def scenario(self) -> Scenario:
@@ -315,8 +321,9 @@ class Calibration:
 
         names = list(self.params)
         k = len(names)
-        fig = plt.figure(figsize=(4 * max(k, 2), 7.5), layout="constrained")
-        grid = fig.add_gridspec(2, max(k, 2))
+        cols = k + (1 if k >= 2 else 0)  # marginals, then the first pair
+        fig = plt.figure(figsize=(4 * max(cols, 2), 7.5), layout="constrained")
+        grid = fig.add_gridspec(2, max(cols, 2))
         for j, p in enumerate(names):
             ax = fig.add_subplot(grid[0, j])
             lo, hi = self.params[p]
@@ -333,6 +340,17 @@ class Calibration:
             ax.axvline(float(self.posterior[p].median()), color="black", lw=1.5, label="median")
             ax.set_xlabel(p)
             ax.set_ylabel("density")
+            ax.legend(fontsize=7)
+        if k >= 2:
+            # Parameters that trade off (more attacks, smaller losses) show as a ridge here.
+            a, b = names[0], names[1]
+            ax = fig.add_subplot(grid[0, k])
+            ax.scatter(self.samples[a], self.samples[b], s=6, color="#bbbbbb", label="prior draws")
+            ax.scatter(
+                self.posterior[a], self.posterior[b], s=14, color="#3b6ea8", label="posterior"
+            )
+            ax.set_xlabel(a)
+            ax.set_ylabel(b)
             ax.legend(fontsize=7)
         ax = fig.add_subplot(grid[1, :])
         obs = self.observed.to_numpy(float)

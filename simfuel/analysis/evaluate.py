@@ -24,6 +24,7 @@ from ..run import SeedLike
 from ..scenario import Scenario, apply_overrides, load_scenario
 from ..sim import Recorder, Simulation, compile_plan
 from ..sim.engine import child_seed
+from ..sim.plan import warn_unstaffed
 from ..sim.recorder import DAILY_FIELDS
 
 __all__ = ["PointResults", "evaluate_points"]
@@ -138,8 +139,8 @@ def evaluate_points(
     base = load_scenario(scenario)
     pts = [dict(p) for p in points]
     for p in pts:
-        if p:
-            apply_overrides(base, p)  # fail before running anything
+        # Validate every point (and warn about unstaffed escorts) before running anything.
+        warn_unstaffed(apply_overrides(base, p) if p else base)
     for f in fields:
         if f not in DAILY_FIELDS:
             raise KeyError(f"unknown daily field {f!r}; known: {', '.join(DAILY_FIELDS)}")

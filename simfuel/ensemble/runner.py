@@ -26,6 +26,7 @@ import pandas as pd
 from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, load_scenario
+from ..sim.plan import warn_unstaffed
 from ..sim.recorder import DAILY_FIELDS
 from .executors import map_batches, resolve_workers
 from .progress import progress_bar
@@ -127,6 +128,7 @@ def run_ensemble(
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise ValueError(f"n must be a positive integer (got {n!r})")
     sc = load_scenario(scenario)
+    warn_unstaffed(sc)  # here, once: not in every worker process
     root = root_seed(seed)
     if not isinstance(root.entropy, int):
         raise ValueError("the root SeedSequence must have integer entropy")

@@ -30,7 +30,17 @@ from ..scenario.schema import (
     UniformDelay,
 )
 
-__all__ = ["CorridorPlan", "ForcePlan", "Plan", "PolicyPlan", "ScriptedAttack", "compile_plan"]
+__all__ = [
+    "CorridorPlan",
+    "ForcePlan",
+    "Plan",
+    "PolicyPlan",
+    "ScriptedAttack",
+    "UnstaffedEscortWarning",
+    "compile_plan",
+    "unstaffed_escorts",
+    "warn_unstaffed",
+]
 
 DelaySpec = tuple[str, tuple[float, ...]]
 
@@ -240,7 +250,6 @@ def compile_plan(s: Scenario) -> Plan:
             )
         )
 
-    _warn_unstaffed(s, corridors, forces)
     change_times = sorted({t for changes in policy_changes.values() for t, _ in changes})
     return Plan(
         name=s.name,
@@ -269,21 +278,38 @@ def compile_plan(s: Scenario) -> Plan:
     )
 
 
-def _warn_unstaffed(s: Scenario, corridors: list[CorridorPlan], forces: list[ForcePlan]) -> None:
-    """Warn when a required escort force has no units: its convoys will never leave."""
-    seen: set[tuple[str, str]] = set()
-    for c in corridors:
-        for policy in [c.policy.initial, *c.policy.values]:
-            for f in policy.forces:
-                if policy.required and forces[f].units == 0 and (c.key, forces[f].key) not in seen:
-                    seen.add((c.key, forces[f].key))
-                    warnings.warn(
-                        f"{s.name}: corridor {c.key} requires escort force {forces[f].key}, "
-                        "which has 0 units: its convoys wait at the staging point until the "
-                        "policy changes",
-                        UnstaffedEscortWarning,
-                        stacklevel=3,
-                    )
+def unstaffed_escorts(s: Scenario) -> list[tuple[str, str]]:
+    """(corridor, force) pairs where a required escort force has 0 units.
+
+    Convoys of such a corridor wait at the staging point until the policy changes.
+    """
+    out: list[tuple[str, str]] = []
+    policies: dict[str, list[EscortPolicy | EscortPolicyEvent]] = {
+        key: [c.escort_policy] for key, c in s.corridors.items()
+    }
+    for ev in s.events:
+        if isinstance(ev, EscortPolicyEvent):
+            for key in _targets(ev.corridors, s):
+                policies[key].append(ev)
+    for key, items in policies.items():
+        for policy in items:
+            for force in policy.forces:
+                if policy.required and s.escorts[force].units == 0 and (key, force) not in out:
+                    out.append((key, force))
+    return out
+
+
+def warn_unstaffed(s: Scenario, stacklevel: int = 3) -> None:
+    """Warn (once per scenario, in the caller's process) about :func:`unstaffed_escorts`."""
+    pairs = unstaffed_escorts(s)
+    if pairs:
+        where = ", ".join(f"{c} needs {f}" for c, f in pairs)
+        warnings.warn(
+            f"{s.name}: required escort forces with 0 units ({where}): those convoys wait "
+            "at the staging point until the policy changes",
+            UnstaffedEscortWarning,
+            stacklevel=stacklevel,
+        )
 
 
 class UnstaffedEscortWarning(UserWarning):

@@ -124,9 +124,13 @@ def test_posterior_ensemble_carries_parameter_uncertainty(fitted):
 def test_diagnostics_figure(fitted):
     fig = fitted.plot_diagnostics()
     axes = fig.get_axes()
-    assert len(axes) == 3  # two marginals and the statistics panel
+    assert len(axes) == 4  # two marginals, the pair panel and the statistics panel
     assert axes[0].get_xlabel() == "threat.hazard_per_100km"
-    labels = [t.get_text() for t in axes[2].get_xticklabels()]
+    pair = axes[2]
+    assert (pair.get_xlabel(), pair.get_ylabel()) == tuple(PRIOR)
+    posterior_points = pair.collections[1].get_offsets()
+    assert len(posterior_points) == len(fitted.posterior)
+    labels = [t.get_text() for t in axes[3].get_xticklabels()]
     assert labels == list(fitted.observed.index)
 
 
