@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -49,7 +51,7 @@ def corridor_map(
     *,
     ax: Axes | None = None,
     attacks: bool = True,
-    labels: bool = True,
+    labels: bool | str = True,
     title: str | None = None,
 ) -> Axes:
     """Map of the corridors on country outlines (longitude/latitude, equal aspect).
@@ -67,8 +69,10 @@ def corridor_map(
         Where to draw; a new figure if None.
     attacks : bool
         Draw attacks.
-    labels : bool
-        Write place names.
+    labels : bool or "all"
+        Write place names: True writes the depot, staging points and origins first, then
+        the other places where their name does not overlap one already written; "all"
+        writes every name, overlapping or not; False none.
     title : str, optional
         Axes title.
 
@@ -140,15 +144,6 @@ def corridor_map(
             color="black",
             zorder=4,
         )
-        if labels:
-            ax.annotate(
-                p.name or key,
-                (p.lon, p.lat),
-                xytext=(3, 3),
-                textcoords="offset points",
-                fontsize=8 if is_depot else 7,
-                zorder=5,
-            )
 
     if attacks:
         if isinstance(source, RunResult):
@@ -220,7 +215,39 @@ def corridor_map(
         va="bottom",
         color="#777777",
     )
+    if labels:  # last: the layout must be final to measure the names
+        _label_places(ax, sc, everything=labels == "all")
     return ax
+
+
+def _label_places(ax: Axes, sc: Scenario, everything: bool) -> None:
+    """Write place names, most important first, skipping those that would overlap."""
+    key_rank = {sc.depot.place: 0}
+    for c in sc.corridors.values():
+        key_rank.setdefault(c.staging, 1)
+        key_rank.setdefault(c.origin, 2)
+    order = sorted(sc.places, key=lambda k: key_rank.get(k, 3))
+    # Lay the figure out now so the text extents measured below are the final ones.
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    placed: list[Any] = []
+    for key in order:
+        p = sc.places[key]
+        text = ax.annotate(
+            p.name or key,
+            (p.lon, p.lat),
+            xytext=(3, 3),
+            textcoords="offset points",
+            fontsize=8 if key == sc.depot.place else 7,
+            zorder=5,
+        )
+        if everything:
+            continue
+        box = text.get_window_extent(renderer)
+        if any(box.overlaps(other) for other in placed):
+            text.remove()
+        else:
+            placed.append(box)
 
 
 def _scripted_points(sc: Scenario) -> list[tuple[float, float, int]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -32,7 +34,8 @@ def convoy_timeline(
 
     Bars are coloured by escort kind (none, ground, air, air+ground); convoys share a lane
     in thin rows so overlapping trips stay visible. Attacks are red crosses at the time
-    of the attack, labelled with the tankers lost when at least ``label_losses_from``.
+    of the attack, labelled with the tankers lost when at least ``label_losses_from``
+    (a label that finds no free place beside its cross is left out).
 
     Parameters
     ----------
@@ -94,17 +97,13 @@ def convoy_timeline(
         ax.scatter(
             xs, ys, marker="X", s=50, color=ATTACK_COLOR, edgecolor="white", lw=0.5, zorder=5
         )
-        for x, yv, lost in zip(xs, ys, attacks["tankers"], strict=True):
-            if lost >= label_losses_from:
-                ax.annotate(
-                    str(lost),
-                    (x, yv),
-                    xytext=(3, 3),
-                    textcoords="offset points",
-                    fontsize=7,
-                    color=ATTACK_COLOR,
-                    fontweight="bold",
-                )
+        to_label = [
+            (x, yv, int(lost))
+            for x, yv, lost in zip(xs, ys, attacks["tankers"], strict=True)
+            if lost >= label_losses_from
+        ]
+    else:
+        to_label = []
 
     ax.set_yticks(list(lanes.values()), [corridor_label(sc, k) for k in lanes], fontsize=8)
     ax.set_ylim(-0.6, len(lanes) - 0.4)
@@ -121,4 +120,29 @@ def convoy_timeline(
         handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False
     )
     ax.set_title(title or f"{sc.name}: convoys by corridor (seed {result.seed})")
+    _label_attacks(ax, to_label)  # last: the layout must be final to measure the labels
     return ax
+
+
+def _label_attacks(ax: Axes, points: list[tuple[float, float, int]]) -> None:
+    """Write tankers lost beside each cross, moving a label that would overlap another
+    (above, below, then further right) and leaving it out if no place is free."""
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    placed: list[Any] = []
+    for x, y, lost in points:
+        for offset in ((3, 3), (3, -10), (10, 9), (10, -16)):
+            text = ax.annotate(
+                str(lost),
+                (x, y),
+                xytext=offset,
+                textcoords="offset points",
+                fontsize=7,
+                color=ATTACK_COLOR,
+                fontweight="bold",
+            )
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+            text.remove()

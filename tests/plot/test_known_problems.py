@@ -99,14 +99,12 @@ def test_heatmap_title_fits(sweep_table: pd.DataFrame) -> None:
     assert box.x0 >= 0 and box.x1 <= ax.figure.bbox.width
 
 
-@xfail("attack labels on the convoy timeline can overlap (30 and 5 in Mali 2025, seed 1)")
 def test_timeline_attack_labels_do_not_overlap(mali_run: simfuel.RunResult) -> None:
     ax = convoy_timeline(mali_run)
     assert len(ax.texts) > 10
     assert overlapping(ax, list(ax.texts)) == []
 
 
-@xfail("place names on the map overlap (Kati/Bamako, Tengréla/Zégoua, ...)")
 def test_map_place_names_do_not_overlap(mali: simfuel.Scenario) -> None:
     ax = corridor_map(mali)
     names = {p.name or k for k, p in mali.places.items()}
