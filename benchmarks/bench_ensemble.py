@@ -3,28 +3,36 @@
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/bench_ensemble.py [--reps N] [--memory-reps 1000,10000]
-        [--skip-memory] [--skip-dask] [--json FILE]
+        [--skip-memory] [--skip-dask] [--rounds R] [--json FILE]
 
 It first prints the machine's load average and, if the 1-minute load is 1.0 or more
 (other jobs running), waits for it to drop, polling every 30 s for up to 10 minutes.
-Then, in this process, on the pre-loaded scenario and with the same root seed:
+Then, in this process, on the pre-loaded scenario and with the same root seed, ``--rounds``
+times (default 3; the order rotates from one round to the next):
 
-1. ``run_ensemble(scenario, N, workers=1)`` (serial, in this process) and
+1. ``run_ensemble(scenario, N, workers=1)`` (serial, in this process);
    ``run_ensemble(scenario, N, workers=2)`` (the default process pool, created, used and
-   shut down inside the call: its start-up is part of the time), then the same on a pool
-   started beforehand (start-up timed apart). Replications per second and the speedup.
-2. A Dask ``LocalCluster`` of 2 single-thread worker processes: start-up and worker
-   imports timed apart, then ``run_ensemble(..., executor=client)`` with the same N;
+   shut down inside the call: its start-up is part of the time); and the same on a pool
+   started once beforehand (its start-up timed apart). Replications per second, speedup.
+2. ``run_ensemble(..., executor=client)`` on a Dask ``LocalCluster`` of 2 single-thread
+   worker processes, started for the block and closed after it (start-up timed apart);
    ratio of its time to the pool's.
+
+Targets are judged on each configuration's best round (noise on a shared machine only
+adds time); medians and the rounds' paired ratios are printed too. Before each block it
+waits (up to 10 minutes) until processes outside this benchmark use under 0.25 cores,
+and times the block again (``--retries``) if they took more meanwhile. Each block
+records the 1-minute load, the cores used by this benchmark and by other processes
+(/proc/stat), and a speed probe (a fixed pure-Python loop) that shows how fast the
+machine itself was: on a virtual machine, neighbours on the host slow it down unseen.
+
 3. For each size in ``--memory-reps``, a fresh subprocess runs
    ``run_ensemble(..., workers=2, store=tmpdir)`` while this process samples the
    subprocess tree's memory (sum of VmRSS and of Pss over its processes, every 0.2 s,
-   from /proc); the subprocess also reports its own ``ru_maxrss`` and that of its
-   children (RUSAGE_CHILDREN: the largest child, not a sum).
+   from /proc); the subprocess also reports its peak RSS (VmHWM and ``ru_maxrss``) and
+   its children's ``ru_maxrss`` (RUSAGE_CHILDREN: the largest child, not a sum).
 
-Every timed block also records the 1-minute load and the CPU that processes outside this
-benchmark's process tree used meanwhile (from /proc/stat), to tell a slow machine from a
-busy one. No pass/fail is asserted: the targets are printed next to the numbers.
+No pass/fail is asserted: the targets are printed next to the numbers.
 """
 
 from __future__ import annotations
@@ -72,7 +80,6 @@ IDLE_WINDOW_S = 5.0
 SAMPLE_S = 0.2  # memory sampling period
 PROBE_LOOPS = 2_000_000  # speed probe: about 0.1 s
 CLK = os.sysconf("SC_CLK_TCK")
-PAGE = os.sysconf("SC_PAGE_SIZE")
 MB = 1024.0 * 1024.0
 
 
@@ -400,6 +407,8 @@ def dask_client(workers: int) -> Iterator[tuple[Any, dict[str, float]]]:
     )
     client = Client(cluster)
     client.wait_for_workers(workers)
+    # Dask spawns its workers, and a spawned process imports this script (so simfuel)
+    # before it starts: the imports are in the start-up, and worker_imports_s is ~0.
     times["cluster_start_s"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     client.run(_import_simfuel)

@@ -67,7 +67,9 @@ def map_batches(
             from distributed import as_completed as dask_as_completed
 
             # A list of one: scatter would split a tuple or list into several futures.
-            scattered = [pool.scatter([a], broadcast=True)[0] for a in shared]
+            # hash=False: content-hashed keys collide with the copy a previous call is
+            # still releasing ("lost dependencies", dask/distributed#8576).
+            scattered = [pool.scatter([a], broadcast=True, hash=False)[0] for a in shared]
 
             def submit() -> Any:
                 return pool.submit(fn, *scattered, pending.pop(), pure=False)
