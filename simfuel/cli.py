@@ -54,13 +54,10 @@ def _parser() -> argparse.ArgumentParser:
 
     w = sub.add_parser("sweep", help="run an ensemble at every point of a parameter grid")
     w.add_argument("scenario", help="scenario YAML file")
-    w.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        required=True,
-        metavar="PATH=V1,V2,...",
-        help="a swept field and its values, e.g. --param escorts.africa_corps.units=0,2,4",
+    _add_param(
+        w,
+        "PATH=V1,V2,...",
+        "a swept field and its values, e.g. --param escorts.africa_corps.units=0,2,4",
     )
     w.add_argument("--reps", type=int, default=100, metavar="N", help="replications per point")
     w.add_argument("--seed", type=int, default=0, help="root seed, shared by all points")
@@ -76,13 +73,10 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="incident table (CSV, see docs/incidents-format.md) or a shipped name: mali-2025",
     )
-    c.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        required=True,
-        metavar="PATH=LOW:HIGH",
-        help="a fitted field and its uniform prior range, e.g. threat.hazard_per_100km=0.01:0.5",
+    _add_param(
+        c,
+        "PATH=LOW:HIGH",
+        "a fitted field and its uniform prior range, e.g. threat.hazard_per_100km=0.01:0.5",
     )
     c.add_argument("--draws", type=int, default=1000, help="prior draws (default 1000)")
     c.add_argument("--accept", type=float, default=0.05, help="share kept (default 0.05)")
@@ -108,13 +102,8 @@ def _parser() -> argparse.ArgumentParser:
 
     se = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices (SALib)")
     se.add_argument("scenario", help="scenario YAML file")
-    se.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        required=True,
-        metavar="PATH=LOW:HIGH",
-        help="a varied field and its range, e.g. threat.hazard_per_100km=0.04:0.12",
+    _add_param(
+        se, "PATH=LOW:HIGH", "a varied field and its range, e.g. threat.hazard_per_100km=0.04:0.12"
     )
     se.add_argument(
         "--metric", default="tankers_lost", help="summary metric (default tankers_lost)"
@@ -152,6 +141,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, help="write to this file instead of stdout")
     s.add_argument("--markdown", action="store_true", help="the human-readable reference instead")
     return p
+
+
+def _add_param(p: argparse.ArgumentParser, metavar: str, text: str) -> None:
+    """The repeatable, required ``--param`` of sweep, calibrate and sensitivity."""
+    p.add_argument(
+        "--param", action="append", default=[], required=True, metavar=metavar, help=text
+    )
 
 
 def _add_set(p: argparse.ArgumentParser) -> None:
