@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -59,6 +60,8 @@ __all__ = [
     "SUMMARY_METRICS",
     "BalanceError",
     "RunResult",
+    "convoy_summary_array",
+    "summary_from_records",
     "summary_to_dict",
     "summary_vector",
 ]
@@ -209,17 +212,7 @@ class RunResult:
         """
         if self._summary:
             return dict(self._summary)
-        c = self.convoys
-        convoys = np.column_stack(
-            [
-                c["departed_h"].to_numpy(float),
-                c["destroyed"].to_numpy(float),
-                c["captured"].to_numpy(float),
-                c["attacks"].to_numpy(float),
-                c["escort_wait_h"].to_numpy(float),
-                (c["escort_forces"] != "").to_numpy(float),
-            ]
-        ).reshape(len(c), len(CONVOY_SUMMARY_FIELDS))
+        convoys = convoy_summary_array({k: self.convoys[k] for k in _CONVOY_SOURCE})
         daily = self.daily[list(DAILY_FIELDS)].to_numpy(float)
         out = summary_to_dict(summary_vector(daily, convoys), self.scenario.start)
         self._summary.update(out)
@@ -313,6 +306,16 @@ class RunResult:
         )
 
 
+#: Convoy-record fields that :func:`convoy_summary_array` reads.
+_CONVOY_SOURCE = (
+    "departed_h",
+    "destroyed",
+    "captured",
+    "attacks",
+    "escort_wait_h",
+    "escort_forces",
+)
+
 #: Columns of the compact convoy array that :func:`summary_vector` reads.
 CONVOY_SUMMARY_FIELDS = (
     "departed_h",
@@ -336,6 +339,43 @@ _INT_METRICS = {
     "days_with_shortfall",
 }
 _DATE_METRICS = {"first_rationing", "first_stockout"}
+
+
+def convoy_summary_array(columns: Mapping[str, Any]) -> np.ndarray:
+    """The compact convoy array that :func:`summary_vector` reads, from named columns.
+
+    The one place where convoy records become summary inputs, used by
+    :meth:`RunResult.summary` (columns of the convoy table) and by ensemble workers
+    (columns of the raw records), so the two can never disagree.
+
+    Parameters
+    ----------
+    columns : mapping of str to sequence
+        At least ``departed_h`` [h from start], ``destroyed``, ``captured``, ``attacks``,
+        ``escort_wait_h`` [h] and ``escort_forces`` (``""`` for an unescorted convoy), all
+        of one length.
+
+    Returns
+    -------
+    numpy.ndarray, shape (convoys, len(CONVOY_SUMMARY_FIELDS))
+    """
+    forces = np.asarray(columns["escort_forces"], dtype=object)
+    numeric = [np.asarray(columns[k], dtype=float) for k in _CONVOY_SOURCE[:-1]]
+    return np.column_stack([*numeric, (forces != "").astype(float)]).reshape(
+        len(forces), len(CONVOY_SUMMARY_FIELDS)
+    )
+
+
+def summary_from_records(rec: Recorder) -> np.ndarray:
+    """:func:`summary_vector` of one run's raw :class:`~simfuel.sim.recorder.Recorder`.
+
+    What ensemble workers compute instead of building tables; equal, metric by metric,
+    to :meth:`RunResult.summary` of the same run.
+    """
+    daily = np.asarray(rec.daily, dtype=float).reshape(len(rec.daily), len(DAILY_FIELDS))
+    cols = list(zip(*rec.convoys, strict=True)) or [()] * len(CONVOY_FIELDS)
+    by_name = dict(zip(CONVOY_FIELDS, cols, strict=True))
+    return summary_vector(daily, convoy_summary_array({k: by_name[k] for k in _CONVOY_SOURCE}))
 
 
 def summary_vector(daily: np.ndarray, convoys: np.ndarray) -> np.ndarray:

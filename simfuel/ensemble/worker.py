@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..results import CONVOY_SUMMARY_FIELDS, SUMMARY_METRICS, summary_vector
+from ..results import SUMMARY_METRICS, summary_from_records
 from ..scenario import Scenario
 from ..sim import Plan, Recorder, Simulation, compile_plan
-from ..sim.recorder import CONVOY_FIELDS, DAILY_FIELDS
+from ..sim.recorder import DAILY_FIELDS
 from .seeds import replication_seed
 
 __all__ = [
@@ -25,9 +25,6 @@ __all__ = [
     "run_batch",
     "simulate_arrays",
 ]
-
-_CONVOY_COLS = [CONVOY_FIELDS.index(f) for f in CONVOY_SUMMARY_FIELDS[:-1]]
-_FORCES_COL = CONVOY_FIELDS.index("escort_forces")
 
 
 @dataclass(frozen=True)
@@ -64,11 +61,7 @@ def simulate_arrays(plan: Plan, seed: np.random.SeedSequence) -> tuple[np.ndarra
 def arrays_from_records(rec: Recorder) -> tuple[np.ndarray, np.ndarray]:
     """``(daily, summary)`` arrays of one replication's records."""
     daily = np.asarray(rec.daily, dtype=float).reshape(len(rec.daily), len(DAILY_FIELDS))
-    convoys = np.array(
-        [[row[i] for i in _CONVOY_COLS] + [row[_FORCES_COL] != ""] for row in rec.convoys],
-        dtype=float,
-    ).reshape(len(rec.convoys), len(CONVOY_SUMMARY_FIELDS))
-    return daily, summary_vector(daily, convoys)
+    return daily, summary_from_records(rec)
 
 
 def run_batch(
