@@ -41,6 +41,7 @@ import yaml
 from ..ensemble.result import EnsembleResult
 from ..ensemble.seeds import root_seed
 from ..io import write_text
+from ..observations import parse_flags
 from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, apply_overrides, load_scenario
@@ -158,10 +159,12 @@ def observed_attacks(incidents: pd.DataFrame, report_threshold: int) -> pd.DataF
     central = (low + high.fillna(low)) / 2
     captured = column("captured").fillna(0.0)
     lost = (central + captured).fillna(float(report_threshold))
-    aggregate = (
-        frame["aggregate"].fillna(False).astype(bool)
+    # Read strictly: astype(bool) would take the text "false" for true.
+    aggregate = pd.Series(
+        parse_flags(frame["aggregate"].tolist(), "aggregate", frame.attrs.get("source", "<table>"))
         if "aggregate" in frame
-        else pd.Series(False, index=frame.index)
+        else False,
+        index=frame.index,
     )
     out = pd.DataFrame(
         {

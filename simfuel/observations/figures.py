@@ -42,9 +42,9 @@ def reported_losses(frame: pd.DataFrame, scenario: Scenario | None = None) -> pd
         Same row order as the table; columns ``id``, ``date``, ``corridor``,
         ``destroyed_low``, ``destroyed_high``, ``destroyed_central`` (midpoint of the
         range) [tankers, float, NaN: not reported], ``captured`` [tankers, NaN: not
-        reported], ``at_least``, ``unquantified``, ``derived`` (bool); with a
-        scenario also ``capacity_l`` [L/tanker] and ``destroyed_low_l``, ``destroyed_high_l``,
-        ``destroyed_central_l`` [L].
+        reported], ``at_least``, ``unquantified``, ``derived``, ``aggregate`` (bool); with
+        a scenario also ``capacity_l`` [L/tanker] and ``destroyed_low_l``,
+        ``destroyed_high_l``, ``destroyed_central_l`` [L].
     """
     table = validate_incidents(frame, source=frame.attrs.get("source", "<table>"))
     low = table["destroyed_low"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -62,6 +62,7 @@ def reported_losses(frame: pd.DataFrame, scenario: Scenario | None = None) -> pd
             "at_least": ~np.isnan(low) & np.isnan(given_high),
             "unquantified": np.isnan(low),
             "derived": table["derived"].to_numpy(dtype=bool),
+            "aggregate": table["aggregate"].to_numpy(dtype=bool),
         },
         index=table.index,
     )

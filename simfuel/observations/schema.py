@@ -121,6 +121,13 @@ INCIDENT_COLUMNS: tuple[IncidentColumn, ...] = (
         "in `note`.",
     ),
     IncidentColumn(
+        "aggregate",
+        "bool",
+        False,
+        "true if the row sums several attacks (a total over days or an area): calibration "
+        "counts its tankers lost but no attack for it; false (or blank) for one event.",
+    ),
+    IncidentColumn(
         "source",
         "text",
         True,

@@ -185,3 +185,48 @@ def test_bad_arguments():
             workers=1,
             progress=False,
         )
+
+
+# ---------------------------------------------------------------- the aggregate flag (bug 3)
+
+
+def test_aggregate_is_read_as_text_strictly():
+    """``"false"`` is a truthy string: it used to turn a row into an aggregate."""
+    table = pd.DataFrame(
+        {
+            "date": ["2025-09-06"] * 6,
+            "corridor": ["a"] * 6,
+            "destroyed_low": [10] * 6,
+            "destroyed_high": [10] * 6,
+            "aggregate": ["false", "true", "", "No", "YES", "0"],
+        }
+    )
+    rows = observed_attacks(table, 5)
+    assert rows["counts"].tolist() == [True, False, True, True, False, True]
+    assert rows["lost"].tolist() == [10.0] * 6  # aggregates add losses all the same
+
+
+def test_aggregate_from_the_loaded_table(tmp_path):
+    path = tmp_path / "incidents.csv"
+    path.write_text(
+        "date,corridor,destroyed_low,destroyed_high,aggregate,source\n"
+        "2025-09-06,a,60,80,true,AP\n"
+        "2025-09-14,a,20,40,false,RFI\n",
+        encoding="utf-8",
+    )
+    table = simfuel.incidents(path)
+    assert table["aggregate"].tolist() == [True, False]
+    assert observed_attacks(table, 5)["counts"].tolist() == [False, True]
+
+
+def test_a_bad_aggregate_cell_names_row_and_column():
+    table = pd.DataFrame(
+        {
+            "date": ["2025-09-06", "2025-09-07"],
+            "corridor": ["a", "a"],
+            "destroyed_low": [10, 10],
+            "aggregate": ["no", "sometimes"],
+        }
+    )
+    with pytest.raises(simfuel.IncidentsError, match=r"^<table>: row 2, aggregate: must be true"):
+        observed_attacks(table, 5)

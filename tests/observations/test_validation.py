@@ -139,3 +139,51 @@ def test_unknown_name_or_missing_file(tmp_path: Path) -> None:
         incidents("mali-2024")
     with pytest.raises(FileNotFoundError):
         incidents(tmp_path / "absent.csv")
+
+
+# ---------------------------------------------------------------- flags (bug 3)
+
+
+@pytest.mark.parametrize("column", ["derived", "aggregate"])
+def test_flags_are_read_strictly_as_text(tmp_path: Path, column: str) -> None:
+    """The text "false" is truthy in Python: flags must be read, not cast."""
+    cells = ["false", "true", "", "No", "YES", "0", "1", " False "]
+    expected = [False, True, False, False, True, False, True, False]
+    lines = [f"date,corridor,destroyed_low,destroyed_high,{column},source"]
+    lines += [f"2025-09-{10 + i},a,1,1,{v},AP" for i, v in enumerate(cells)]
+    got = incidents(write(tmp_path, *lines))
+    assert got[column].dtype == bool
+    assert got[column].tolist() == expected
+
+
+@pytest.mark.parametrize("bad", ["maybe", "y", "2", "nope"])
+def test_a_bad_aggregate_flag_names_row_and_column(tmp_path: Path, bad: str) -> None:
+    header = HEADER + ",aggregate"
+    lines = error_lines(
+        write(tmp_path, header, GOOD + ",false", GOOD.replace("a,", "b,") + f",{bad}")
+    )
+    assert lines == [
+        f"row 2, aggregate: must be true or false (also yes/no, 1/0; blank for false), got {bad!r}"
+    ]
+
+
+def test_typed_flags_in_memory() -> None:
+    frame = pd.DataFrame(
+        {
+            "date": ["2025-09-14"] * 4,
+            "corridor": ["x"] * 4,
+            "destroyed_low": [1] * 4,
+            "destroyed_high": [1] * 4,
+            "aggregate": [True, 0, 1.0, None],
+            "source": ["AP"] * 4,
+        }
+    )
+    assert validate_incidents(frame)["aggregate"].tolist() == [True, False, True, False]
+    frame["aggregate"] = [True, 2, False, False]
+    with pytest.raises(IncidentsError, match=r"row 2, aggregate: must be true or false"):
+        validate_incidents(frame)
+
+
+def test_aggregate_is_in_the_schema() -> None:
+    spec = {c.name: c for c in INCIDENT_COLUMNS}["aggregate"]
+    assert (spec.type, spec.required) == ("bool", False)
