@@ -12,12 +12,18 @@ The statistics (see :class:`IncidentStats`):
 * per month of the window: reported tankers lost, and the number of reported attacks;
 * per corridor: reported tankers lost over the window;
 * the mean loss of a reported attack over the window (it separates "many small attacks"
-  from "few large ones", which the totals alone confound).
+  from "few large ones", which the totals alone confound); *missing* (NaN) when the window
+  holds no reported attack, since 0 would read as "many small attacks".
 
-Only *reportable* model attacks count: those losing at least ``report_threshold`` tankers,
-because small attacks rarely make the news. Reported incidents with an unknown count count
-as attacks and as ``report_threshold`` tankers (the least a reported attack lost).
-Incident-free convoys in the table contribute nothing.
+One rule says what is *reported*, for the table and the model alike (:func:`reportable`):
+an attack losing at least ``report_threshold`` tankers, because small attacks rarely make
+the news. Reported incidents with an unknown count count as attacks of
+``report_threshold`` tankers (the least a reported attack lost); rows below the threshold
+(incident-free convoys, "up to 3") contribute nothing.
+
+The distance (:func:`abc_distance`) compares the statistics after a square root, each
+scaled by its spread across the prior draws; a statistic missing on one side only counts
+as the largest discrepancy any draw shows for it, missing on both sides as none.
 
 Scripted attacks: by default they are dropped from the scenario while fitting
 (``scripted="drop"``), so the hazard has to explain every reported loss, and the
@@ -51,9 +57,28 @@ from ..sim.engine import child_seed
 from ..sim.recorder import DAILY_FIELDS
 from .evaluate import evaluate_points
 
-__all__ = ["Calibration", "IncidentStats", "calibrate"]
+__all__ = ["Calibration", "IncidentStats", "abc_distance", "calibrate", "reportable"]
 
 _PRIOR_STREAM = 2**31 - 1  # child key of the root seed for prior draws, apart from replications
+
+
+def reportable(lost_tankers: Any, report_threshold: float) -> Any:
+    """Whether attacks would be reported: they lost at least ``report_threshold`` tankers.
+
+    The one rule for the incident table and the model alike.
+
+    Parameters
+    ----------
+    lost_tankers : float or array-like
+        Tankers lost (destroyed and captured) in each attack [tankers].
+    report_threshold : float
+        Smallest loss that is reported [tankers].
+
+    Returns
+    -------
+    bool or numpy.ndarray of bool
+    """
+    return np.asarray(lost_tankers, dtype=float) >= report_threshold
 
 
 @dataclass(frozen=True)
@@ -119,7 +144,8 @@ class IncidentStats:
             if corridor in cindex:
                 lost_c[cindex[corridor]] += lost
         attacks_n = count_m.sum()
-        mean_loss = lost_m.sum() / attacks_n if attacks_n else 0.0
+        # No reported attack: the mean loss is missing, not 0 ("many small attacks").
+        mean_loss = lost_m.sum() / attacks_n if attacks_n else math.nan
         return np.concatenate([lost_m, count_m, lost_c, [mean_loss]])
 
     def __call__(self, rec: Recorder, scenario: Scenario) -> np.ndarray:
@@ -127,7 +153,7 @@ class IncidentStats:
         rows = [
             (scenario.start + dt.timedelta(hours=e[0]), e[2], e[4])
             for e in rec.events
-            if e[1] == "attacked" and e[4] >= self.report_threshold
+            if e[1] == "attacked" and reportable(e[4], self.report_threshold)
         ]
         frame = pd.DataFrame(
             {
@@ -145,8 +171,9 @@ def observed_attacks(incidents: pd.DataFrame, report_threshold: int) -> pd.DataF
 
     Lost = central reported figure (mean of low and high; low alone when high is missing)
     of destroyed plus captured; unknown counts are taken as ``report_threshold``. Rows
-    with nothing lost (incident-free convoys) are left out; rows flagged ``aggregate``
-    add losses but not attacks.
+    that are not :func:`reportable` (incident-free convoys, losses below the threshold)
+    are left out, as the model's small attacks are; rows flagged ``aggregate`` add losses
+    but not attacks.
     """
     frame = incidents.copy()
 
@@ -174,7 +201,7 @@ def observed_attacks(incidents: pd.DataFrame, report_threshold: int) -> pd.DataF
             "counts": ~aggregate,
         }
     )
-    return out[out["lost"] > 0].reset_index(drop=True)
+    return out[reportable(out["lost"], report_threshold)].reset_index(drop=True)
 
 
 @dataclass
@@ -379,6 +406,77 @@ class Calibration:
         return fig
 
 
+def _mean_of_present(stats: np.ndarray) -> np.ndarray:
+    """Mean over replications (axis 1) of the values present; NaN where none is."""
+    present = ~np.isnan(stats)
+    n = present.sum(axis=1)
+    total = np.where(present, stats, 0.0).sum(axis=1)
+    return np.divide(total, n, out=np.full(total.shape, np.nan), where=n > 0)
+
+
+def abc_distance(
+    simulated: np.ndarray, observed: np.ndarray, scale: np.ndarray | None = None
+) -> np.ndarray:
+    """Distance of every draw's statistics from the observed ones.
+
+    Statistics are compared after a square root (counts and sums of counts become roughly
+    homoscedastic), each divided by its spread across the draws, so none dominates by its
+    units; the distance is the Euclidean norm of the scaled differences.
+
+    Missing statistics (NaN: a mean loss with no reported attack) are handled the same
+    way on both sides: missing in the draw and in the observation is no discrepancy (0);
+    missing on one side only is the largest scaled discrepancy any draw shows for that
+    statistic (or, if no draw has it on both sides, for any statistic; 1 if none has
+    any), so a draw that lacks what the table has is never closer on it than the worst
+    draw that has it.
+
+    Parameters
+    ----------
+    simulated : numpy.ndarray, shape (draws, k)
+        Simulated statistics per draw (NaN: missing).
+    observed : numpy.ndarray, shape (k,)
+        Observed statistics (NaN: missing).
+    scale : numpy.ndarray, shape (k,), optional
+        Spread of each statistic after the square root. Default: the median absolute
+        deviation of the present draws times 1.4826 (the standard deviation of a normal
+        sample), else their standard deviation, else 1.
+
+    Returns
+    -------
+    numpy.ndarray, shape (draws,)
+    """
+    t_sim = np.sqrt(np.asarray(simulated, dtype=float))
+    t_obs = np.sqrt(np.asarray(observed, dtype=float))
+    if scale is None:
+        scale = np.array([_spread(t_sim[:, j]) for j in range(t_sim.shape[1])])
+    gap = np.abs(t_sim - t_obs) / scale
+    sim_missing, obs_missing = np.isnan(t_sim), np.isnan(t_obs)
+    one_side = sim_missing != obs_missing
+    finite = np.isfinite(gap)
+    worst_any = float(gap[finite].max()) if finite.any() else 1.0
+    worst = np.array(
+        [
+            float(gap[finite[:, j], j].max()) if finite[:, j].any() else worst_any
+            for j in range(gap.shape[1])
+        ]
+    )
+    gap = np.where(one_side, worst, gap)
+    gap = np.where(sim_missing & obs_missing, 0.0, gap)
+    return np.sqrt((gap**2).sum(axis=1))
+
+
+def _spread(values: np.ndarray) -> float:
+    """Robust spread of the present values: 1.4826 MAD, else standard deviation, else 1."""
+    v = values[~np.isnan(values)]
+    if v.size == 0:
+        return 1.0
+    mad = float(np.median(np.abs(v - np.median(v)))) * 1.4826
+    if mad > 0:
+        return mad
+    sd = float(v.std())
+    return sd if sd > 0 else 1.0
+
+
 def _truncated(sc: Scenario, end: dt.date) -> Scenario:
     """``sc`` ending on ``end``, without the events dated after it."""
     if end >= sc.end:
@@ -442,7 +540,8 @@ def calibrate(
         Period compared; default: from the first to the last incident, clipped to the
         horizon, extended to whole months.
     report_threshold : int
-        Model attacks losing fewer tankers are not "reported" [tankers].
+        Attacks losing fewer tankers are not "reported", in the model and in the table
+        alike [tankers].
     scripted : {"drop", "keep"}
         Drop the scenario's scripted attacks while fitting (the hazard then explains every
         reported loss), or keep them (then leave their incidents out of the table).
@@ -475,7 +574,10 @@ def calibrate(
     obs_rows = observed_attacks(incidents, report_threshold)
     if window is None:
         if obs_rows.empty:
-            raise ValueError("the incident table has no losses to calibrate to")
+            raise ValueError(
+                "the incident table has no reported attack of at least "
+                f"{report_threshold} tankers to calibrate to"
+            )
         first, last = min(obs_rows["date"]), max(obs_rows["date"])
         start = max(dt.date(first.year, first.month, 1), sc.start)
         next_month = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
@@ -504,14 +606,8 @@ def calibrate(
         common_random_numbers=False,
     )
     assert res.stats is not None
-    sim = res.stats.mean(axis=1)  # (draws, k)
-    # sqrt: counts and sums of counts become roughly homoscedastic; then scale each
-    # statistic by its spread across prior draws so none dominates by its units.
-    t_sim, t_obs = np.sqrt(sim), np.sqrt(observed)
-    scale = np.median(np.abs(t_sim - np.median(t_sim, axis=0)), axis=0) * 1.4826
-    scale = np.where(scale > 0, scale, t_sim.std(axis=0))
-    scale = np.where(scale > 0, scale, 1.0)
-    distance = np.sqrt((((t_sim - t_obs) / scale) ** 2).sum(axis=1))
+    sim = _mean_of_present(res.stats)  # (draws, k)
+    distance = abc_distance(sim, observed)
 
     samples = pd.DataFrame({p: [pt[p] for pt in points] for p in names})
     samples["distance"] = distance

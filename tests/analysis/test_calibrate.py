@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 import simfuel
-from simfuel.analysis.calibrate import IncidentStats, calibrate, observed_attacks
+from simfuel.analysis.calibrate import IncidentStats, abc_distance, calibrate, observed_attacks
 from tests.helpers import SCENARIOS, tiny_scenario
 
 matplotlib.use("Agg")
@@ -230,3 +230,82 @@ def test_a_bad_aggregate_cell_names_row_and_column():
     )
     with pytest.raises(simfuel.IncidentsError, match=r"^<table>: row 2, aggregate: must be true"):
         observed_attacks(table, 5)
+
+
+# ---------------------------------------------------------------- one reporting rule (bug 4)
+
+
+def test_observed_and_simulated_attacks_follow_one_threshold():
+    """An attack is "reported" if it lost at least ``report_threshold`` tankers, on both sides.
+
+    The table used to count any loss (4 tankers here), the model only >= the threshold.
+    """
+    sc = simfuel.load_scenario(tiny_scenario())
+    stats = IncidentStats(dt.date(2025, 1, 1), dt.date(2025, 1, 20), ("main",), 5)
+    lost = [4, 5, 6, 0]
+    table = pd.DataFrame(
+        {
+            "date": ["2025-01-03"] * 4,
+            "corridor": ["main"] * 4,
+            "destroyed_low": lost,
+            "destroyed_high": lost,
+        }
+    )
+    rec = simfuel.sim.Recorder()
+    for tankers in lost:
+        rec.log(48.0, "attacked", "main", 1, tankers)
+    observed = stats.vector(observed_attacks(table, 5))
+    simulated = stats(rec, sc)
+    np.testing.assert_array_equal(observed, simulated)
+    # January: 5 + 6 tankers in 2 reportable attacks; the 4-tanker one is below the threshold
+    np.testing.assert_array_equal(observed, [11, 2, 11, 5.5])
+
+
+def test_exactly_the_threshold_is_reported():
+    rows = observed_attacks(
+        pd.DataFrame({"date": ["2025-01-03"], "corridor": ["a"], "destroyed_low": [5]}), 5
+    )
+    assert rows["lost"].tolist() == [5.0]
+
+
+def test_no_reportable_attack_gives_a_missing_mean_loss():
+    """No attack is not "many small attacks": the mean loss is missing, not 0."""
+    stats = IncidentStats(dt.date(2025, 1, 1), dt.date(2025, 1, 31), ("main",), 5)
+    none = observed_attacks(
+        pd.DataFrame({"date": ["2025-01-03"], "corridor": ["main"], "destroyed_low": [2]}), 5
+    )
+    v = stats.vector(none)
+    assert stats.names[-1] == "mean loss per attack"
+    assert np.isnan(v[-1])
+    np.testing.assert_array_equal(v[:-1], [0, 0, 0])
+
+
+def test_distance_with_missing_statistics():
+    """Both sides missing: no discrepancy; one side missing: the largest any draw shows."""
+    observed = np.array([4.0, 9.0])
+    simulated = np.array(
+        [
+            [4.0, 9.0],  # exact
+            [1.0, 16.0],  # sqrt: 1 and 1 off
+            [9.0, np.nan],  # 1 off, then missing where the table has a value
+            [16.0, 4.0],  # 2 and 1 off
+        ]
+    )
+    d = abc_distance(simulated, observed, scale=np.ones(2))
+    np.testing.assert_allclose(d, [0.0, np.sqrt(2), np.sqrt(1 + 1), np.sqrt(4 + 1)])
+    # the penalty is the worst discrepancy of that statistic among the draws: here 1
+    both = abc_distance(
+        np.array([[4.0, np.nan], [1.0, 1.0]]), np.array([4.0, np.nan]), scale=np.ones(2)
+    )
+    np.testing.assert_allclose(both, [0.0, np.sqrt(1 + 1)])
+
+
+def test_distance_scales_by_the_spread_of_the_present_draws():
+    observed = np.array([4.0, 4.0])
+    simulated = np.array([[0.0, 4.0], [4.0, np.nan], [16.0, 16.0], [4.0, 36.0]])
+    # sqrt: column 0 is 0, 2, 4, 2 (MAD 1), column 1 is 2, -, 4, 6 (MAD 2 of the present)
+    s0, s1 = 1.4826, 2 * 1.4826
+    d = abc_distance(simulated, observed)
+    expected = [2 / s0, 4 / s1, np.hypot(2 / s0, 2 / s1), 4 / s1]
+    np.testing.assert_allclose(d, expected, rtol=1e-12)
+    assert d[1] == d[3]  # missing where the table has a value: as far as the worst draw
