@@ -342,68 +342,20 @@ class Calibration:
                 for p, r in self.summary().iterrows()
             )
         )
+        # TODO(lead): use scenario.files.dump_yaml (scenario files are written by the
+        # scenario floor only); kept on yaml.safe_dump until that lands.
         write_text(target, header + yaml.safe_dump(doc, sort_keys=False))
         return target
 
     def plot_diagnostics(self) -> Any:
-        """A figure: prior vs posterior marginals, pairs, observed vs simulated statistics."""
-        import matplotlib.pyplot as plt
+        """A figure: prior vs posterior marginals, pairs, observed vs simulated statistics.
 
-        names = list(self.params)
-        k = len(names)
-        cols = k + (1 if k >= 2 else 0)  # marginals, then the first pair
-        fig = plt.figure(figsize=(4 * max(cols, 2), 7.5), layout="constrained")
-        grid = fig.add_gridspec(2, max(cols, 2))
-        for j, p in enumerate(names):
-            ax = fig.add_subplot(grid[0, j])
-            lo, hi = self.params[p]
-            bins = np.linspace(lo, hi, 25).tolist()
-            ax.hist(self.samples[p], bins=bins, density=True, color="#bbbbbb", label="prior draws")
-            ax.hist(
-                self.posterior[p],
-                bins=bins,
-                density=True,
-                color="#3b6ea8",
-                alpha=0.8,
-                label="posterior",
-            )
-            ax.axvline(float(self.posterior[p].median()), color="black", lw=1.5, label="median")
-            ax.set_xlabel(p)
-            ax.set_ylabel("density")
-            ax.legend(fontsize=7)
-        if k >= 2:
-            # Parameters that trade off (more attacks, smaller losses) show as a ridge here.
-            a, b = names[0], names[1]
-            ax = fig.add_subplot(grid[0, k])
-            ax.scatter(self.samples[a], self.samples[b], s=6, color="#bbbbbb", label="prior draws")
-            ax.scatter(
-                self.posterior[a], self.posterior[b], s=14, color="#3b6ea8", label="posterior"
-            )
-            ax.set_xlabel(a)
-            ax.set_ylabel(b)
-            ax.legend(fontsize=7)
-        ax = fig.add_subplot(grid[1, :])
-        obs = self.observed.to_numpy(float)
-        sim = self.simulated.to_numpy(float)
-        x = np.arange(len(obs))
-        lo, med, hi = np.quantile(sim, [0.05, 0.5, 0.95], axis=0)
-        ax.errorbar(
-            x,
-            med,
-            yerr=[med - lo, hi - med],
-            fmt="o",
-            color="#3b6ea8",
-            capsize=3,
-            label="simulated (accepted draws): median, 90 %",
-        )
-        ax.scatter(x, obs, marker="D", color="#d7301f", zorder=5, label="reported")
-        ax.set_xticks(x, list(self.observed.index), rotation=45, ha="right", fontsize=8)
-        ax.set_ylabel("tankers / attacks")
-        ax.set_title("summary statistics: reported vs simulated")
-        ax.legend(fontsize=8)
-        if k >= 2:
-            fig.suptitle(f"ABC posterior ({len(self.posterior)} of {len(self.samples)} draws)")
-        return fig
+        See :func:`simfuel.plot.calibration.calibration_diagnostics`.
+        """
+        # Imported here: the analysis floor must not import plot/ (nor matplotlib) on import.
+        from ..plot.calibration import calibration_diagnostics
+
+        return calibration_diagnostics(self)
 
 
 def _mean_of_present(stats: np.ndarray) -> np.ndarray:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+import copy
 import datetime as dt
+import importlib
+import warnings
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -309,3 +314,39 @@ def test_distance_scales_by_the_spread_of_the_present_draws():
     expected = [2 / s0, 4 / s1, np.hypot(2 / s0, 2 / s1), 4 / s1]
     np.testing.assert_allclose(d, expected, rtol=1e-12)
     assert d[1] == d[3]  # missing where the table has a value: as far as the worst draw
+
+
+# ---------------------------------------------------------------- the diagnostics figure
+
+
+def test_diagnostics_are_drawn_by_the_plot_floor(fitted):
+    """``plot_diagnostics`` delegates; calibrate.py imports neither plot/ nor matplotlib."""
+    from simfuel.plot.calibration import calibration_diagnostics
+
+    module = importlib.import_module("simfuel.analysis.calibrate")  # not the function
+    tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+    top_level = [
+        node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    assert not [m for m in top_level if m and ("plot" in m or "matplotlib" in m)], top_level
+    a = fitted.plot_diagnostics()
+    b = calibration_diagnostics(fitted)
+    assert [ax.get_xlabel() for ax in a.get_axes()] == [ax.get_xlabel() for ax in b.get_axes()]
+
+
+def test_diagnostics_with_a_missing_statistic(fitted):
+    """A mean loss missing in every accepted draw and in the table draws no point, no warning."""
+    cal = copy.copy(fitted)
+    cal.simulated = fitted.simulated.copy()
+    cal.simulated["mean loss per attack"] = np.nan
+    cal.observed = fitted.observed.copy()
+    cal.observed["mean loss per attack"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = cal.plot_diagnostics()
+    stats_ax = fig.get_axes()[3]
+    (points,) = [c for c in stats_ax.collections if c.get_label() == "reported"]
+    offsets = np.asarray(points.get_offsets(), float)
+    assert np.isnan(offsets[-1, 1]) and np.isfinite(offsets[:-1, 1]).all()
