@@ -55,7 +55,7 @@ from ..scenario.schema import ScriptedAttackEvent
 from ..sim import Recorder
 from ..sim.engine import child_seed
 from ..sim.recorder import DAILY_FIELDS
-from .evaluate import evaluate_points
+from .evaluate import evaluate_points, point_seed
 
 __all__ = ["Calibration", "IncidentStats", "abc_distance", "calibrate", "reportable"]
 
@@ -286,12 +286,15 @@ class Calibration:
         Runs ``reps_per_draw`` replications of each of ``draws`` posterior draws, so the
         spread of the result carries parameter uncertainty as well as chance. Returns an
         :class:`EnsembleResult` (scenario: the posterior median) whose ``replications``
-        table has a ``posterior_draw`` column.
+        table has a ``posterior_draw`` column; replication ``i`` is draw ``i //
+        reps_per_draw``, and ``result.replication_inputs(i)`` gives that draw's scenario
+        and the seed it ran on, to re-run it exactly.
         """
         rows = self.posterior.head(draws) if draws is not None else self.posterior
         points = [
             {p: _cast(self.base, p, float(r[p])) for p in self.params} for _, r in rows.iterrows()
         ]
+        crn = False  # every draw its own noise; the seeds recorded below follow this
         res = evaluate_points(
             self.base,
             points,
@@ -302,7 +305,7 @@ class Calibration:
             workers=workers,
             progress=progress,
             desc="posterior",
-            common_random_numbers=False,
+            common_random_numbers=crn,
         )
         n_points, reps = res.summary.shape[:2]
         summary = pd.DataFrame(
@@ -312,8 +315,20 @@ class Calibration:
         daily = {f: res.daily[f].reshape(n_points * reps, -1) for f in DAILY_FIELDS}
         root = root_seed(seed)
         assert isinstance(root.entropy, int)
+        # Each replication ran its own draw on its own seed: record both, so a report can
+        # re-run replication i (not the median scenario on child i of the root).
+        scenarios = [apply_overrides(self.base, pt) for pt in points]
+        inputs = [(p, r) for p in range(n_points) for r in range(reps)]
         return EnsembleResult(
-            self.scenario(), root.entropy, tuple(root.spawn_key), summary, daily=daily
+            self.scenario(),
+            root.entropy,
+            tuple(root.spawn_key),
+            summary,
+            daily=daily,
+            replication_scenarios=[scenarios[p] for p, _ in inputs],
+            replication_spawn_keys=[
+                tuple(point_seed(root, p, r, crn).spawn_key) for p, r in inputs
+            ],
         )
 
     def to_yaml(self, path: str | os.PathLike[str]) -> Path:

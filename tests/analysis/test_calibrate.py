@@ -17,6 +17,8 @@ import yaml
 
 import simfuel
 from simfuel.analysis.calibrate import IncidentStats, abc_distance, calibrate, observed_attacks
+from simfuel.ensemble.seeds import replication_seed
+from simfuel.sim.recorder import DAILY_FIELDS
 from tests.helpers import SCENARIOS, tiny_scenario
 
 matplotlib.use("Agg")
@@ -350,3 +352,63 @@ def test_diagnostics_with_a_missing_statistic(fitted):
     (points,) = [c for c in stats_ax.collections if c.get_label() == "reported"]
     offsets = np.asarray(points.get_offsets(), float)
     assert np.isnan(offsets[-1, 1]) and np.isfinite(offsets[:-1, 1]).all()
+
+
+# ---------------------------------------------------------------- re-running a replication (bug 6)
+
+
+def assert_reruns(ens, indices):
+    for i in indices:
+        sc, seed = ens.replication_inputs(i)
+        again = simfuel.run(sc, seed=seed)
+        for f in DAILY_FIELDS:
+            np.testing.assert_array_equal(
+                again.daily[f].to_numpy(float), ens.daily(f)[i], err_msg=f
+            )
+        summary = again.summary()
+        for m in ("delivered_l", "tankers_lost", "attacks", "days_with_shortfall"):
+            assert summary[m] == ens.replications.loc[i, m], (i, m)
+
+
+def test_a_posterior_replication_reruns_exactly_from_its_inputs(fitted):
+    ens = fitted.posterior_ensemble(2, seed=3, draws=3, workers=1, progress=False)
+    assert ens.n == 6
+    assert_reruns(ens, range(ens.n))
+    sc, seed = ens.replication_inputs(3)  # draw 1, its replication 1
+    assert sc == fitted.posterior_scenarios(3)[1]
+    assert tuple(seed.spawn_key) == (*ens.spawn_key, 1, 1)
+    # What the report did: the median scenario on child i of the root. Not the replication.
+    root = np.random.SeedSequence(ens.seed_entropy, spawn_key=ens.spawn_key)
+    wrong = [
+        simfuel.run(ens.scenario, seed=replication_seed(root, i)).summary()["tankers_lost"]
+        for i in range(ens.n)
+    ]
+    assert wrong != ens.replications["tankers_lost"].tolist()
+    with pytest.raises(KeyError, match="replication 6 is not in the ensemble"):
+        ens.replication_inputs(6)
+
+
+def test_a_plain_ensemble_reruns_from_its_inputs():
+    ens = simfuel.run_ensemble(
+        blockaded(hazard_per_100km=0.2, loss_fraction_mean=0.4),
+        3,
+        seed=4,
+        workers=1,
+        progress=False,
+    )
+    assert ens.replication_scenarios is None and ens.replication_spawn_keys is None
+    assert ens.replication_inputs(2)[0] is ens.scenario
+    assert_reruns(ens, range(ens.n))
+
+
+def test_per_replication_inputs_must_match_the_replications(fitted):
+    ens = fitted.posterior_ensemble(1, seed=3, draws=2, workers=1, progress=False)
+    with pytest.raises(ValueError, match="1 replication scenarios for 2 replications"):
+        simfuel.EnsembleResult(
+            ens.scenario,
+            ens.seed_entropy,
+            ens.spawn_key,
+            ens.replications,
+            daily={f: ens.daily(f) for f in DAILY_FIELDS},
+            replication_scenarios=[ens.scenario],
+        )
