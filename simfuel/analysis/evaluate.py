@@ -27,7 +27,7 @@ from ..sim.engine import child_seed
 from ..sim.plan import warn_unstaffed
 from ..sim.recorder import DAILY_FIELDS
 
-__all__ = ["PointResults", "evaluate_points"]
+__all__ = ["PointResults", "evaluate_points", "point_seed"]
 
 #: A statistic computed from one replication's records: ``stat(recorder, scenario)``.
 Statistic = Callable[[Recorder, Scenario], np.ndarray]
@@ -59,6 +59,20 @@ class PointResults:
         return self.summary[:, :, SUMMARY_METRICS.index(name)]
 
 
+def point_seed(
+    root: np.random.SeedSequence, point: int, rep: int, common_random_numbers: bool
+) -> np.random.SeedSequence:
+    """The seed of replication ``rep`` at point ``point`` (both >= 0) under ``root``.
+
+    With common random numbers, replication ``rep`` draws the same streams at every point
+    (child ``rep`` of the root); without, every (point, replication) has its own child
+    ``(point, rep)``. :meth:`EnsembleResult.replication_inputs` re-runs from these.
+    """
+    if common_random_numbers:
+        return replication_seed(root, rep)
+    return child_seed(root, point, rep)
+
+
 def _eval_batch(
     base: Scenario,
     entropy: int,
@@ -77,8 +91,7 @@ def _eval_batch(
         plan = compile_plan(sc)
         summaries, dailies, stats = [], [], []
         for r in range(reps):
-            # Common random numbers: replication r draws the same streams at every point.
-            seed = replication_seed(root, r) if common else child_seed(root, index, r)
+            seed = point_seed(root, index, r, common)
             if stat is None:
                 daily, summary = simulate_arrays(plan, seed)
             else:

@@ -16,6 +16,7 @@ import pandas as pd
 from ..results import SUMMARY_METRICS
 from ..scenario import Scenario
 from ..sim.recorder import DAILY_FIELDS
+from .seeds import replication_seed
 from .store import EnsembleStore
 
 __all__ = ["EnsembleResult"]
@@ -53,6 +54,13 @@ class EnsembleResult:
         ``first_rationing`` and ``first_stockout`` as timestamps (NaT: never).
     dates : pandas.DatetimeIndex
         The simulated days.
+    replication_scenarios : dict of int to Scenario, or None
+        The scenario each replication ran, by replication index, when they differ (a
+        posterior ensemble runs one posterior draw per group of replications); None:
+        every replication ran :attr:`scenario`.
+    replication_spawn_keys : dict of int to tuple of int, or None
+        The full spawn key of each replication's SeedSequence (with ``seed_entropy``),
+        when it is not the default child ``spawn_key + (i,)``; None: the default.
     """
 
     def __init__(
@@ -63,6 +71,9 @@ class EnsembleResult:
         summary: pd.DataFrame,
         daily: dict[str, np.ndarray] | None = None,
         store: EnsembleStore | None = None,
+        *,
+        replication_scenarios: Sequence[Scenario] | None = None,
+        replication_spawn_keys: Sequence[tuple[int, ...]] | None = None,
     ) -> None:
         if daily is None and store is None:
             raise ValueError("an EnsembleResult needs its daily arrays or a store")
@@ -74,6 +85,12 @@ class EnsembleResult:
         self.replications = _summary_table(summary, scenario.start)
         self._daily = daily
         self._store = store
+        # Per-replication inputs, aligned with ``summary``'s rows as given, kept by index.
+        self.replication_scenarios = _by_replication(summary, replication_scenarios, "scenarios")
+        keys = _by_replication(summary, replication_spawn_keys, "spawn keys")
+        self.replication_spawn_keys = (
+            {i: tuple(int(x) for x in k) for i, k in keys.items()} if keys is not None else None
+        )
 
     # ------------------------------------------------------------------ access
 
@@ -163,6 +180,40 @@ class EnsembleResult:
         if cumulative:
             flags = np.logical_or.accumulate(flags, axis=1)
         return pd.Series(flags.mean(axis=0), index=self.dates, name=name)
+
+    def replication_inputs(self, replication: int) -> tuple[Scenario, np.random.SeedSequence]:
+        """The scenario and seed that re-run one replication exactly.
+
+        ``simfuel.run(*ensemble.replication_inputs(i))`` reproduces replication ``i``:
+        its daily rows and summary, bit for bit, for a plain ensemble (child ``i`` of the
+        root seed, :attr:`scenario`) and for one whose replications ran other scenarios
+        or seeds (a posterior ensemble: posterior draw and its own child seed).
+
+        Parameters
+        ----------
+        replication : int
+            A replication index (a label of :attr:`replications`' index).
+
+        Returns
+        -------
+        (Scenario, numpy.random.SeedSequence)
+
+        Raises
+        ------
+        KeyError
+            If the ensemble has no such replication.
+        """
+        i = int(replication)
+        if i not in self.replications.index:
+            raise KeyError(f"replication {i} is not in the ensemble (n={self.n})")
+        scenario = self.scenario
+        if self.replication_scenarios is not None:
+            scenario = self.replication_scenarios[i]
+        if self.replication_spawn_keys is not None:
+            key = self.replication_spawn_keys[i]
+            return scenario, np.random.SeedSequence(self.seed_entropy, spawn_key=key)
+        root = np.random.SeedSequence(self.seed_entropy, spawn_key=self.spawn_key)
+        return scenario, replication_seed(root, i)
 
     # ------------------------------------------------------------------ conversions
 
@@ -292,6 +343,17 @@ class _LazyFields(Mapping[str, np.ndarray]):
 
     def __len__(self) -> int:
         return len(DAILY_FIELDS)
+
+
+def _by_replication(summary: pd.DataFrame, values: Sequence[Any] | None, what: str) -> Any:
+    """``values`` (one per row of ``summary``, in its order) keyed by replication index."""
+    if values is None:
+        return None
+    if len(values) != len(summary):
+        raise ValueError(
+            f"{len(values)} replication {what} for {len(summary)} replications: one per row"
+        )
+    return dict(zip(summary.index.astype(np.int64).tolist(), values, strict=True))
 
 
 def _summary_table(summary: pd.DataFrame, start: dt.date) -> pd.DataFrame:

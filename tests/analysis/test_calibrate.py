@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+import copy
 import datetime as dt
+import importlib
+import warnings
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -11,7 +16,9 @@ import pytest
 import yaml
 
 import simfuel
-from simfuel.analysis.calibrate import IncidentStats, calibrate, observed_attacks
+from simfuel.analysis.calibrate import IncidentStats, abc_distance, calibrate, observed_attacks
+from simfuel.ensemble.seeds import replication_seed
+from simfuel.sim.recorder import DAILY_FIELDS
 from tests.helpers import SCENARIOS, tiny_scenario
 
 matplotlib.use("Agg")
@@ -184,4 +191,224 @@ def test_bad_arguments():
             seed=1,
             workers=1,
             progress=False,
+        )
+
+
+# ---------------------------------------------------------------- the aggregate flag (bug 3)
+
+
+def test_aggregate_is_read_as_text_strictly():
+    """``"false"`` is a truthy string: it used to turn a row into an aggregate."""
+    table = pd.DataFrame(
+        {
+            "date": ["2025-09-06"] * 6,
+            "corridor": ["a"] * 6,
+            "destroyed_low": [10] * 6,
+            "destroyed_high": [10] * 6,
+            "aggregate": ["false", "true", "", "No", "YES", "0"],
+        }
+    )
+    rows = observed_attacks(table, 5)
+    assert rows["counts"].tolist() == [True, False, True, True, False, True]
+    assert rows["lost"].tolist() == [10.0] * 6  # aggregates add losses all the same
+
+
+def test_aggregate_from_the_loaded_table(tmp_path):
+    path = tmp_path / "incidents.csv"
+    path.write_text(
+        "date,corridor,destroyed_low,destroyed_high,aggregate,source\n"
+        "2025-09-06,a,60,80,true,AP\n"
+        "2025-09-14,a,20,40,false,RFI\n",
+        encoding="utf-8",
+    )
+    table = simfuel.incidents(path)
+    assert table["aggregate"].tolist() == [True, False]
+    assert observed_attacks(table, 5)["counts"].tolist() == [False, True]
+
+
+def test_a_bad_aggregate_cell_names_row_and_column():
+    table = pd.DataFrame(
+        {
+            "date": ["2025-09-06", "2025-09-07"],
+            "corridor": ["a", "a"],
+            "destroyed_low": [10, 10],
+            "aggregate": ["no", "sometimes"],
+        }
+    )
+    with pytest.raises(simfuel.IncidentsError, match=r"^<table>: row 2, aggregate: must be true"):
+        observed_attacks(table, 5)
+
+
+# ---------------------------------------------------------------- one reporting rule (bug 4)
+
+
+def test_observed_and_simulated_attacks_follow_one_threshold():
+    """An attack is "reported" if it lost at least ``report_threshold`` tankers, on both sides.
+
+    The table used to count any loss (4 tankers here), the model only >= the threshold.
+    """
+    sc = simfuel.load_scenario(tiny_scenario())
+    stats = IncidentStats(dt.date(2025, 1, 1), dt.date(2025, 1, 20), ("main",), 5)
+    lost = [4, 5, 6, 0]
+    table = pd.DataFrame(
+        {
+            "date": ["2025-01-03"] * 4,
+            "corridor": ["main"] * 4,
+            "destroyed_low": lost,
+            "destroyed_high": lost,
+        }
+    )
+    rec = simfuel.sim.Recorder()
+    for tankers in lost:
+        rec.log(48.0, "attacked", "main", 1, tankers)
+    observed = stats.vector(observed_attacks(table, 5))
+    simulated = stats(rec, sc)
+    np.testing.assert_array_equal(observed, simulated)
+    # January: 5 + 6 tankers in 2 reportable attacks; the 4-tanker one is below the threshold
+    np.testing.assert_array_equal(observed, [11, 2, 11, 5.5])
+
+
+def test_exactly_the_threshold_is_reported():
+    rows = observed_attacks(
+        pd.DataFrame({"date": ["2025-01-03"], "corridor": ["a"], "destroyed_low": [5]}), 5
+    )
+    assert rows["lost"].tolist() == [5.0]
+
+
+def test_no_reportable_attack_gives_a_missing_mean_loss():
+    """No attack is not "many small attacks": the mean loss is missing, not 0."""
+    stats = IncidentStats(dt.date(2025, 1, 1), dt.date(2025, 1, 31), ("main",), 5)
+    none = observed_attacks(
+        pd.DataFrame({"date": ["2025-01-03"], "corridor": ["main"], "destroyed_low": [2]}), 5
+    )
+    v = stats.vector(none)
+    assert stats.names[-1] == "mean loss per attack"
+    assert np.isnan(v[-1])
+    np.testing.assert_array_equal(v[:-1], [0, 0, 0])
+
+
+def test_distance_with_missing_statistics():
+    """Both sides missing: no discrepancy; one side missing: the largest any draw shows."""
+    observed = np.array([4.0, 9.0])
+    simulated = np.array(
+        [
+            [4.0, 9.0],  # exact
+            [1.0, 16.0],  # sqrt: 1 and 1 off
+            [9.0, np.nan],  # 1 off, then missing where the table has a value
+            [16.0, 4.0],  # 2 and 1 off
+        ]
+    )
+    d = abc_distance(simulated, observed, scale=np.ones(2))
+    np.testing.assert_allclose(d, [0.0, np.sqrt(2), np.sqrt(1 + 1), np.sqrt(4 + 1)])
+    # the penalty is the worst discrepancy of that statistic among the draws: here 1
+    both = abc_distance(
+        np.array([[4.0, np.nan], [1.0, 1.0]]), np.array([4.0, np.nan]), scale=np.ones(2)
+    )
+    np.testing.assert_allclose(both, [0.0, np.sqrt(1 + 1)])
+
+
+def test_distance_scales_by_the_spread_of_the_present_draws():
+    observed = np.array([4.0, 4.0])
+    simulated = np.array([[0.0, 4.0], [4.0, np.nan], [16.0, 16.0], [4.0, 36.0]])
+    # sqrt: column 0 is 0, 2, 4, 2 (MAD 1), column 1 is 2, -, 4, 6 (MAD 2 of the present)
+    s0, s1 = 1.4826, 2 * 1.4826
+    d = abc_distance(simulated, observed)
+    expected = [2 / s0, 4 / s1, np.hypot(2 / s0, 2 / s1), 4 / s1]
+    np.testing.assert_allclose(d, expected, rtol=1e-12)
+    assert d[1] == d[3]  # missing where the table has a value: as far as the worst draw
+
+
+# ---------------------------------------------------------------- the diagnostics figure
+
+
+def test_diagnostics_are_drawn_by_the_plot_floor(fitted):
+    """``plot_diagnostics`` delegates; calibrate.py imports neither plot/ nor matplotlib."""
+    from simfuel.plot.calibration import calibration_diagnostics
+
+    module = importlib.import_module("simfuel.analysis.calibrate")  # not the function
+    tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+    top_level = [
+        node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    assert not [m for m in top_level if m and ("plot" in m or "matplotlib" in m)], top_level
+    a = fitted.plot_diagnostics()
+    b = calibration_diagnostics(fitted)
+    assert [ax.get_xlabel() for ax in a.get_axes()] == [ax.get_xlabel() for ax in b.get_axes()]
+
+
+def test_diagnostics_with_a_missing_statistic(fitted):
+    """A mean loss missing in every accepted draw and in the table draws no point, no warning."""
+    cal = copy.copy(fitted)
+    cal.simulated = fitted.simulated.copy()
+    cal.simulated["mean loss per attack"] = np.nan
+    cal.observed = fitted.observed.copy()
+    cal.observed["mean loss per attack"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = cal.plot_diagnostics()
+    stats_ax = fig.get_axes()[3]
+    (points,) = [c for c in stats_ax.collections if c.get_label() == "reported"]
+    offsets = np.asarray(points.get_offsets(), float)
+    assert np.isnan(offsets[-1, 1]) and np.isfinite(offsets[:-1, 1]).all()
+
+
+# ---------------------------------------------------------------- re-running a replication (bug 6)
+
+
+def assert_reruns(ens, indices):
+    for i in indices:
+        sc, seed = ens.replication_inputs(i)
+        again = simfuel.run(sc, seed=seed)
+        for f in DAILY_FIELDS:
+            np.testing.assert_array_equal(
+                again.daily[f].to_numpy(float), ens.daily(f)[i], err_msg=f
+            )
+        summary = again.summary()
+        for m in ("delivered_l", "tankers_lost", "attacks", "days_with_shortfall"):
+            assert summary[m] == ens.replications.loc[i, m], (i, m)
+
+
+def test_a_posterior_replication_reruns_exactly_from_its_inputs(fitted):
+    ens = fitted.posterior_ensemble(2, seed=3, draws=3, workers=1, progress=False)
+    assert ens.n == 6
+    assert_reruns(ens, range(ens.n))
+    sc, seed = ens.replication_inputs(3)  # draw 1, its replication 1
+    assert sc == fitted.posterior_scenarios(3)[1]
+    assert tuple(seed.spawn_key) == (*ens.spawn_key, 1, 1)
+    # What the report did: the median scenario on child i of the root. Not the replication.
+    root = np.random.SeedSequence(ens.seed_entropy, spawn_key=ens.spawn_key)
+    wrong = [
+        simfuel.run(ens.scenario, seed=replication_seed(root, i)).summary()["tankers_lost"]
+        for i in range(ens.n)
+    ]
+    assert wrong != ens.replications["tankers_lost"].tolist()
+    with pytest.raises(KeyError, match="replication 6 is not in the ensemble"):
+        ens.replication_inputs(6)
+
+
+def test_a_plain_ensemble_reruns_from_its_inputs():
+    ens = simfuel.run_ensemble(
+        blockaded(hazard_per_100km=0.2, loss_fraction_mean=0.4),
+        3,
+        seed=4,
+        workers=1,
+        progress=False,
+    )
+    assert ens.replication_scenarios is None and ens.replication_spawn_keys is None
+    assert ens.replication_inputs(2)[0] is ens.scenario
+    assert_reruns(ens, range(ens.n))
+
+
+def test_per_replication_inputs_must_match_the_replications(fitted):
+    ens = fitted.posterior_ensemble(1, seed=3, draws=2, workers=1, progress=False)
+    with pytest.raises(ValueError, match="1 replication scenarios for 2 replications"):
+        simfuel.EnsembleResult(
+            ens.scenario,
+            ens.seed_entropy,
+            ens.spawn_key,
+            ens.replications,
+            daily={f: ens.daily(f) for f in DAILY_FIELDS},
+            replication_scenarios=[ens.scenario],
         )
