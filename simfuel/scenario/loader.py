@@ -351,8 +351,9 @@ def _read_chain(
     """Read ``path`` (reached through ``chain``) and the files it extends.
 
     ``seen`` maps each file already in the chain (by device and inode, so that links and
-    different spellings of one file are one file) to its place; ``budget`` is the number of
-    values (aliases expanded) the rest of the chain may still hold, shared so that
+    different spellings of one file are one file) to its index in ``chain``; ``budget`` is
+    the number of values (aliases expanded) the rest of the chain may still hold, shared so
+    that
     ``extends`` cannot multiply what each file is allowed.
     """
     label = " -> ".join(chain)
@@ -363,7 +364,12 @@ def _read_chain(
 
     text, identity = _read_text(path, refuse)
     if identity in seen:
-        raise refuse("", "circular extends: this file is already in the chain")
+        # Reported in the file where the cycle starts, with the cycle itself as the problem.
+        first = seen[identity]
+        cycle = " -> ".join(chain[first:])
+        raise ScenarioError(
+            " -> ".join(chain[: first + 1]), [Problem("", f"circular extends: {cycle}")]
+        )
     if len(chain) > _MAX_EXTENDS_DEPTH + 1:
         raise refuse("", f"the extends chain is longer than {_MAX_EXTENDS_DEPTH + 1} files")
     try:
@@ -389,7 +395,7 @@ def _read_chain(
             "extends", f"must name a .yaml or .yml file (got {_safe_repr(parent_ref, 120)})"
         )
     parent_path = path.parent / parent_ref  # an absolute parent_ref stays as it is
-    seen = {**seen, identity: len(chain)}
+    seen = {**seen, identity: len(chain) - 1}
     parent = _read_chain(parent_path, [*chain, _safe_echo(parent_ref, 120)], seen, budget)
     try:
         return typing.cast("dict[str, Any]", _merge(parent, data, ""))
