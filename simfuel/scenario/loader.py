@@ -137,7 +137,7 @@ def _path_of(stack: list[_Frame]) -> str:
     return out
 
 
-def _check_shape(text: str, budget: int, loader: type = _CLoader) -> int:
+def _check_shape(text: str, budget: int, loader: type = _CLoader, shared: bool = False) -> int:
     """Walk the YAML events of ``text`` and refuse what would hang or crash the loader.
 
     PyYAML composes and constructs recursively and expands every alias where it is used,
@@ -204,9 +204,15 @@ def _check_shape(text: str, budget: int, loader: type = _CLoader) -> int:
             total += values
             if total > budget:
                 what = "aliases expand it to" if aliased else "it holds"
+                share = (
+                    f", what the files before it in the extends chain leave of {MAX_VALUES:,}"
+                    if shared
+                    else ""
+                )
                 raise _Refused(
                     where,
-                    f"too large: {what} more than {budget:,} values (keys, values and items)",
+                    f"too large: {what} more than {budget:,} values (keys, values and items"
+                    f"{share})",
                     event.start_mark,
                 )
             if isinstance(event, yaml.CollectionStartEvent):
@@ -220,7 +226,7 @@ def _check_shape(text: str, budget: int, loader: type = _CLoader) -> int:
         # A syntax error: the loader reports it. The pure-Python parser, which words it, may
         # read further than libyaml, so what it reads is checked too.
         if loader is not _PyLoader:
-            return _check_shape(text, budget, _PyLoader)
+            return _check_shape(text, budget, _PyLoader, shared)
     return total
 
 
@@ -247,9 +253,9 @@ def _key_text(event: yaml.Event, where: str) -> str:
     return shown
 
 
-def _load_yaml(text: str, budget: int = MAX_VALUES) -> tuple[Any, int]:
+def _load_yaml(text: str, budget: int | None = None, shared: bool = False) -> tuple[Any, int]:
     """``yaml.safe_load`` with the checks of :func:`_check_shape`; also the values used."""
-    used = _check_shape(text, budget)
+    used = _check_shape(text, MAX_VALUES if budget is None else budget, shared=shared)
     try:
         return yaml.load(text, Loader=_CLoader), used  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError:
@@ -373,7 +379,7 @@ def _read_chain(
     if len(chain) > _MAX_EXTENDS_DEPTH + 1:
         raise refuse("", f"the extends chain is longer than {_MAX_EXTENDS_DEPTH + 1} files")
     try:
-        data, used = _load_yaml(text, budget[0])
+        data, used = _load_yaml(text, budget[0], shared=is_parent)
     except _Refused as exc:
         raise refuse(_safe_echo(exc.path, 120), _yaml_message(exc)) from None
     except yaml.YAMLError as exc:
