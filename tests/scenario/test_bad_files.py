@@ -403,3 +403,44 @@ def test_unknown_key_hint_never_suggests_the_key_itself() -> None:
     message = str(info.value)
     assert "corridors.main.speed_kmh: unknown key" in message
     assert "did you mean 'speed_kmh'" not in message
+
+
+# ---------------------------------------------------------------- --set typos
+
+
+@pytest.mark.parametrize(
+    ("override", "where", "expected"),
+    [
+        ("escorts.armi.units=6", "escorts.armi", "unknown entry 'armi' (did you mean 'army'?)"),
+        ("corridors.mian.tankers_per_day=3", "corridors.mian", "(did you mean 'main'?)"),
+        ("places.prot.lat=3", "places.prot", "(did you mean 'port'?)"),
+        (
+            "events.cutt.intensity=0.1",
+            "events.cutt",
+            "no list item 'cutt' (by index or id) (did you mean 'cut'?)",
+        ),
+        ("escorts.qqzz.units=1", "escorts.qqzz", "unknown entry 'qqzz' (known: army, air)"),
+    ],
+)
+def test_a_set_typo_gets_a_hint_like_a_typo_in_a_file(
+    override: str, where: str, expected: str
+) -> None:
+    path = HERE / "base.yaml"
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, [override])
+    message = str(info.value)
+    assert message.startswith(f"{path}: {where}: "), message
+    assert expected in message
+    assert "\n" not in message
+    # the same hint for a scenario already loaded (how sweeps and calibration vary one)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(load_scenario(path), [override])
+    message = str(info.value)
+    assert message.startswith(f"<scenario base>: {where}: "), message
+    assert expected in message
+
+
+def test_a_set_may_add_a_whole_entry_and_change_a_new_one() -> None:
+    militia = "escorts.militia={kind: ground, units: 2, deterrence: 0.3, protection: 0.2}"
+    sc = load_scenario(HERE / "base.yaml", [militia, "escorts.militia.units=5"])
+    assert sc.escorts["militia"].units == 5
