@@ -330,7 +330,7 @@ def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any] | Sequence[
     # exclude_unset: defaults stay implicit, so checks that look at what the file set
     # (e.g. risk on legs before staging) see the same scenario again.
     raw = scenario.model_dump(by_alias=True, exclude_unset=True)
-    label = f"<scenario {scenario.name}>"
+    label = f"<scenario {_safe_echo(scenario.name)}>"
     raw = _apply_to_raw(raw, parse_overrides(overrides, label), label)
     return validate(raw, label)
 
