@@ -14,7 +14,7 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Any, TypeVar
 
 __all__ = ["exit_with_parent", "is_dask_client", "map_batches", "resolve_workers"]
@@ -79,8 +79,11 @@ def map_batches(
     *,
     executor: Any = None,
     workers: int = 1,
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """Yield ``fn(*shared, batch)`` for every batch, in completion order.
+
+    Close the generator (``contextlib.closing``) to stop early: an owned pool's workers
+    are then ended at once.
 
     Parameters
     ----------

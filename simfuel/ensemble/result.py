@@ -55,6 +55,11 @@ class EnsembleResult:
         ``first_rationing`` and ``first_stockout`` as timestamps (NaT: never).
     dates : pandas.DatetimeIndex
         The simulated days.
+    complete : bool
+        False only for a store opened with ``from_parquet(..., allow_incomplete=True)``
+        that misses replications.
+    n_planned : int or None
+        Replications the store's manifest plans (None for an ensemble held in memory).
     """
 
     def __init__(

@@ -193,13 +193,16 @@ def _run_batches(
     try:
         shared = (plan.scenario, plan.entropy, plan.spawn_key)
         batches = map_batches(run_batch, shared, plan.batches, executor=executor, workers=workers)
-        for out in batches:
-            failures.extend(out.failures)
-            if box is not None:
-                box.write_batch(out)
-            else:
-                outputs.append(out)
-            bar.update(out.indices.size + len(out.failures))
+        # closing: a failed write (a full disk) stops the pool now, not when the
+        # traceback that holds this frame is freed.
+        with contextlib.closing(batches):
+            for out in batches:
+                failures.extend(out.failures)
+                if box is not None:
+                    box.write_batch(out)
+                else:
+                    outputs.append(out)
+                bar.update(out.indices.size + len(out.failures))
     finally:
         bar.close()
     return outputs, failures

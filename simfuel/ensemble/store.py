@@ -166,6 +166,9 @@ class EnsembleStore:
         if self.dir.exists() and not self.dir.is_dir():
             raise StoreError(f"{self.dir}: is a file, not a store folder")
         self.dir.mkdir(parents=True, exist_ok=True)
+        # flock, not lockf: a second writer in this very process is refused too, and
+        # probing the lock (writer()) cannot release it. Forked pool workers share the
+        # lock, but they exit as soon as this process dies (executors.exit_with_parent).
         try:
             with exclusive_lock(self.lock_path):
                 self._writing = True
@@ -489,6 +492,9 @@ class EnsembleStore:
         """
         parts = self._finished()
         frames = [self._read_part(p.summary).to_pandas() for p in parts]
+        for part, frame in zip(parts, frames, strict=True):
+            if missing := set(SUMMARY_METRICS) - set(frame.columns):
+                raise StoreDamaged(f"{part.summary}: columns missing: {', '.join(sorted(missing))}")
         if not frames:
             return pd.DataFrame(columns=["replication", *SUMMARY_METRICS]).set_index("replication")
         out = pd.concat(frames, ignore_index=True).sort_values("replication")
