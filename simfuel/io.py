@@ -154,12 +154,19 @@ def write_file_set(
     dict of str to Path
         The final path of every file, by name.
     """
-    target = Path(directory).absolute()
+    # The real folder: swapping a symlink would replace the link, not the folder.
+    target = Path(os.path.realpath(directory))
     if target.exists() and not target.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(target))
     names = list(writers)
+    cwd = Path.cwd()
     whole = not target.exists() or (
-        not os.path.ismount(target) and set(os.listdir(target)) <= set(names)
+        not os.path.ismount(target)
+        and set(os.listdir(target)) <= set(names)
+        # Swapping the working folder away would leave this process (and a shell
+        # started in it) in a deleted folder.
+        and target != cwd
+        and target not in cwd.parents
     )
     stage: Path | None = None
     if whole:

@@ -399,6 +399,19 @@ def test_to_csv_keeps_other_files_in_the_folder(tmp_path):
     ]
 
 
+def test_to_csv_through_a_symlink_and_into_the_working_folder(tmp_path, monkeypatch):
+    real, link = tmp_path / "real", tmp_path / "link"
+    scenario = threatened()
+    simfuel.run(scenario, seed=1).to_csv(real)
+    link.symlink_to(real, target_is_directory=True)
+    simfuel.run(scenario, seed=2).to_csv(link)
+    assert link.is_symlink() and '"seed": 2' in (real / "summary.json").read_text()
+    monkeypatch.chdir(real)
+    simfuel.run(scenario, seed=3).to_csv(".")
+    assert Path.cwd().exists() and '"seed": 3' in Path("summary.json").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
 # ---------------------------------------------------------------------- a full disk
 
 
