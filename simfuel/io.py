@@ -282,7 +282,7 @@ def exclusive_lock(path: str | os.PathLike[str]) -> Iterator[None]:
         If another process (or another ``exclusive_lock`` in this one) holds it.
     """
     lock = Path(path)
-    if _fcntl is None:  # pragma: no cover - exercised by a test that hides fcntl
+    if _fcntl is None:  # Windows and the like (a test hides fcntl to run this)
         with _exclusive_file(lock):
             yield
         return
