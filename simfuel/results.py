@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .io import write_csv, write_text
+from .io import write_file_set
 from .scenario.schema import Scenario
 from .sim.recorder import CONVOY_FIELDS, DAILY_FIELDS, EVENT_FIELDS, Recorder
 
@@ -265,7 +265,11 @@ class RunResult:
     def to_csv(self, directory: str | os.PathLike[str]) -> dict[str, Path]:
         """Write ``daily.csv``, ``convoys.csv``, ``events.csv`` and ``summary.json``.
 
-        Each file is written atomically (a temporary file, then a rename).
+        The four files replace an earlier set as one (see :func:`simfuel.io.write_file_set`):
+        they are written and flushed into a temporary folder first, so a full disk or an
+        error leaves the earlier set whole, never tables of two runs side by side. In a
+        folder that holds other files too, ``summary.json`` goes in last: a folder with
+        the tables but no ``summary.json`` was cut short.
 
         Parameters
         ----------
@@ -290,12 +294,27 @@ class RunResult:
             "spawn_key": list(self.spawn_key),
             "summary": summary,
         }
-        return {
-            "daily": write_csv(out / "daily.csv", self.daily),
-            "convoys": write_csv(out / "convoys.csv", self.convoys, index=False),
-            "events": write_csv(out / "events.csv", self.events, index=False),
-            "summary": write_text(out / "summary.json", json.dumps(meta, indent=2) + "\n"),
+        text = json.dumps(meta, indent=2) + "\n"
+
+        def table(frame: pd.DataFrame, index: bool) -> Callable[[Path], None]:
+            def write(path: Path) -> None:
+                with open(path, "w", encoding="utf-8", newline="") as fh:
+                    frame.to_csv(fh, index=index)
+
+            return write
+
+        def write_summary(path: Path) -> None:
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+
+        writers = {
+            "daily.csv": table(self.daily, True),
+            "convoys.csv": table(self.convoys, False),
+            "events.csv": table(self.events, False),
+            "summary.json": write_summary,  # last: the set's marker
         }
+        paths = write_file_set(out, writers)
+        return {name.split(".")[0]: path for name, path in paths.items()}
 
     def __repr__(self) -> str:
         s = self.summary()

@@ -3,16 +3,24 @@
 One function, :func:`map_batches`, is shared by ensembles, sweeps, calibration,
 sensitivity analysis and fleet sizing: it calls ``fn(*shared, batch)`` for every batch and
 yields results as they complete, with a bounded number in flight (memory stays flat).
+
+The process pool's workers never outlive the process that started them: each watches
+its parent (:func:`exit_with_parent`) and exits when it dies, even by ``kill -9``.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Generator, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["is_dask_client", "map_batches", "resolve_workers"]
+__all__ = ["exit_with_parent", "is_dask_client", "map_batches", "resolve_workers"]
+
+#: Seconds between two looks at the parent; bounds how long an orphaned worker lives.
+PARENT_POLL_S = 1.0
 
 R = TypeVar("R")
 
@@ -29,6 +37,41 @@ def resolve_workers(executor: Any, workers: int | None) -> int:
     return int(workers or os.cpu_count() or 1)
 
 
+def exit_with_parent() -> None:
+    """Make this worker process exit as soon as its parent process is gone.
+
+    An ``initializer`` for :class:`concurrent.futures.ProcessPoolExecutor` (the default
+    pool uses it; pass it to a pool of your own). Without it, the workers of a parent
+    killed with ``kill -9`` (or by a ``SIGTERM`` it does not handle) wait for work
+    forever. A daemon thread waits on the parent's sentinel (a pipe that the kernel
+    closes when the parent dies; a handle on Windows), and also checks, every
+    :data:`PARENT_POLL_S`, that the parent's process id is unchanged (POSIX reparents an
+    orphan), then ends the process at once.
+    """
+    parent = multiprocessing.parent_process()
+    first_ppid = os.getppid()
+
+    def watch() -> None:
+        while True:
+            if parent is not None:
+                parent.join(PARENT_POLL_S)  # returns early when the parent dies
+                gone = not parent.is_alive()
+            else:  # pragma: no cover - not started by multiprocessing
+                threading.Event().wait(PARENT_POLL_S)
+                gone = False
+            if gone or (os.name != "nt" and os.getppid() != first_ppid):
+                os._exit(1)  # no clean-up: the parent that would want the results is gone
+
+    threading.Thread(target=watch, name="simfuel-exit-with-parent", daemon=True).start()
+
+
+def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """End the pool's workers now, not after their running batches (an interrupted run)."""
+    processes = getattr(pool, "_processes", None) or {}  # no public way before 3.14
+    for proc in list(processes.values()):
+        proc.terminate()
+
+
 def map_batches(
     fn: Callable[..., R],
     shared: Sequence[Any],
@@ -36,8 +79,11 @@ def map_batches(
     *,
     executor: Any = None,
     workers: int = 1,
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """Yield ``fn(*shared, batch)`` for every batch, in completion order.
+
+    Close the generator (``contextlib.closing``) to stop early: an owned pool's workers
+    are then ended at once.
 
     Parameters
     ----------
@@ -59,7 +105,11 @@ def map_batches(
         return
 
     owned = executor is None
-    pool: Any = cf.ProcessPoolExecutor(max_workers=workers) if owned else executor
+    pool: Any = (
+        cf.ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent)
+        if owned
+        else executor
+    )
     pending = list(reversed(batches))
     limit = 2 * max(1, workers)
     try:
@@ -89,6 +139,12 @@ def map_batches(
                 if pending:
                     running.add(pool.submit(fn, *shared, pending.pop()))
                 yield future.result()
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM turned into an exception, a failed write) or
+        # abandoned: batches still running are not wanted, so do not wait for them.
+        if owned:
+            _stop_workers(pool)
+        raise
     finally:
         if owned:
             pool.shutdown(wait=True, cancel_futures=True)

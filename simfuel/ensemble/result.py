@@ -13,15 +13,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..io import atomic_path
 from ..results import SUMMARY_METRICS
 from ..scenario import Scenario
 from ..sim.recorder import DAILY_FIELDS
 from .seeds import replication_seed
-from .store import EnsembleStore
+from .store import EnsembleStore, IncompleteStore
 
 __all__ = ["EnsembleResult"]
 
 _DATE_METRICS = ("first_rationing", "first_stockout")
+_PART_SIZE = 100  # replications per part written by to_parquet
 _COMPARISON = re.compile(r"^\s*([a-z_]+)\s*(<=|>=|==|!=|<|>)\s*(-?[0-9.eE+_-]+)\s*$")
 _OPS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
     "<": np.less,
@@ -61,6 +63,11 @@ class EnsembleResult:
     replication_spawn_keys : dict of int to tuple of int, or None
         The full spawn key of each replication's SeedSequence (with ``seed_entropy``),
         when it is not the default child ``spawn_key + (i,)``; None: the default.
+    complete : bool
+        False only for a store opened with ``from_parquet(..., allow_incomplete=True)``
+        that misses replications.
+    n_planned : int or None
+        Replications the store's manifest plans (None for an ensemble held in memory).
     """
 
     def __init__(
@@ -240,48 +247,114 @@ class EnsembleResult:
     def to_parquet(self, directory: str | os.PathLike[str]) -> Path:
         """Write the ensemble as a store folder (manifest and Parquet parts).
 
-        :meth:`from_parquet` reads it back. Returns the folder.
+        :meth:`from_parquet` reads it back. Returns the folder. The folder is locked
+        while it is written, and parts hold at most 100 replications each, so reading a
+        daily field back needs no more memory than the field itself.
+
+        Raises
+        ------
+        FileExistsError
+            If ``directory`` already holds an ensemble.
+        StoreLocked
+            If a run is writing into ``directory`` now.
         """
         target = Path(directory)
         if self._store is not None and self._store.dir.resolve() == target.resolve():
             return target
         store = EnsembleStore(target)
-        if store.exists():
-            raise FileExistsError(f"{target} already holds an ensemble")
-        if self._store is not None:
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copytree(self._store.dir, target, dirs_exist_ok=True)
-            return target
-        from .worker import BatchOutput
+        with store.writing():
+            if store.exists():
+                raise FileExistsError(f"{target} already holds an ensemble")
+            if self._store is not None:
+                # The parts are sound and finished (they were read to build this result);
+                # the manifest goes last, so a copy cut short holds no ensemble.
+                store.parts.mkdir(parents=True, exist_ok=True)
+                for part in sorted(self._store.parts.glob("*.parquet")):
+                    with atomic_path(store.parts / part.name) as tmp:
+                        shutil.copyfile(part, tmp)
+                for name in ("scenario.json", "manifest.json"):
+                    with atomic_path(target / name) as tmp:
+                        shutil.copyfile(self._store.dir / name, tmp)
+                return target
+            from .worker import BatchOutput
 
-        store.initialise(self.scenario, self.seed_entropy, self.spawn_key, self.n, resume=False)
-        raw = self.replications.copy()
-        for col in _DATE_METRICS:
-            raw[col] = (raw[col] - pd.Timestamp(self.scenario.start)).dt.days.astype(float)
-        daily = np.stack([self.daily(f) for f in DAILY_FIELDS], axis=-1)
-        store.write_batch(
-            BatchOutput(
-                indices=self.replications.index.to_numpy(np.int64),
-                summary=raw[list(SUMMARY_METRICS)].to_numpy(float),
-                daily=daily,
-            )
-        )
+            store.initialise(self.scenario, self.seed_entropy, self.spawn_key, self.n, resume=False)
+            raw = self.replications.copy()
+            for col in _DATE_METRICS:
+                raw[col] = (raw[col] - pd.Timestamp(self.scenario.start)).dt.days.astype(float)
+            summary = raw[list(SUMMARY_METRICS)].to_numpy(float)
+            index = self.replications.index.to_numpy(np.int64)
+            daily = {f: self.daily(f) for f in DAILY_FIELDS}
+            for lo in range(0, self.n, _PART_SIZE):
+                rows = slice(lo, lo + _PART_SIZE)
+                store.write_batch(
+                    BatchOutput(
+                        indices=index[rows],
+                        summary=summary[rows],
+                        daily=np.stack([daily[f][rows] for f in DAILY_FIELDS], axis=-1),
+                    )
+                )
         return target
 
     @classmethod
-    def from_parquet(cls, directory: str | os.PathLike[str]) -> EnsembleResult:
-        """Open an ensemble written by :meth:`to_parquet` or by ``run_ensemble(store=...)``."""
+    def from_parquet(
+        cls, directory: str | os.PathLike[str], *, allow_incomplete: bool = False
+    ) -> EnsembleResult:
+        """Open an ensemble written by :meth:`to_parquet` or by ``run_ensemble(store=...)``.
+
+        Parameters
+        ----------
+        directory : path
+            The store folder.
+        allow_incomplete : bool
+            Open a store that holds fewer replications than its manifest plans (a run
+            interrupted, failed or still going): the result holds the finished ones and
+            has :attr:`complete` False. By default such a store raises.
+
+        Raises
+        ------
+        FileNotFoundError
+            If the folder holds no ensemble.
+        IncompleteStore
+            If replications are missing and ``allow_incomplete`` is False.
+        StoreDamaged
+            If the manifest or a part cannot be read, or two parts overlap.
+        """
         store = EnsembleStore(directory)
         if not store.exists():
             raise FileNotFoundError(f"{directory} holds no ensemble (no manifest.json)")
         m = store.manifest()
-        return cls(
+        summary = store.read_summary()
+        planned = int(m["n"])
+        missing = np.setdiff1d(np.arange(planned), summary.index.to_numpy())
+        if missing.size and not allow_incomplete:
+            writer = store.writer()
+            why = (
+                f"a run is writing it now ({writer})"
+                if writer
+                else "finish it with resume=True (--resume)"
+            )
+            raise IncompleteStore(
+                f"{directory}: holds {planned - missing.size} of {planned} replications "
+                f"(missing {_ranges(missing)}): {why}, or pass allow_incomplete=True",
+                done=planned - int(missing.size),
+                planned=planned,
+            )
+        result = cls(
             scenario=store.scenario(),
             seed_entropy=int(m["seed_entropy"]),
             spawn_key=tuple(m["spawn_key"]),
-            summary=store.read_summary(),
+            summary=summary[summary.index < planned],
             store=store,
         )
+        result.complete = not missing.size
+        result.n_planned = planned
+        return result
+
+    #: False for a store opened with ``allow_incomplete=True`` that misses replications.
+    complete: bool = True
+    #: Replications the store's manifest plans (None for an ensemble run in memory).
+    n_planned: int | None = None
 
     def summary_table(self, q: tuple[float, float] = (0.05, 0.95)) -> pd.DataFrame:
         """Median and interval of every summary metric across replications.
@@ -365,3 +438,16 @@ def _summary_table(summary: pd.DataFrame, start: dt.date) -> pd.DataFrame:
         if col in out.columns and not pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = origin + pd.to_timedelta(out[col].astype(float), unit="D")
     return out.sort_index()
+
+
+def _ranges(values: np.ndarray, limit: int = 4) -> str:
+    """``0-3, 7, 9-12`` for sorted integers: what is missing, briefly."""
+    runs: list[str] = []
+    breaks = np.flatnonzero(np.diff(values) != 1)
+    starts = np.concatenate([[0], breaks + 1])
+    ends = np.concatenate([breaks, [values.size - 1]])
+    for a, b in zip(starts[:limit], ends[:limit], strict=True):
+        lo, hi = int(values[a]), int(values[b])
+        runs.append(str(lo) if lo == hi else f"{lo}-{hi}")
+    more = ", ..." if starts.size > limit else ""
+    return ", ".join(runs) + more

@@ -15,6 +15,7 @@ batch and on whichever worker, so the result is the same, bit for bit, everywher
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from .executors import map_batches, resolve_workers
 from .progress import progress_bar
 from .result import EnsembleResult
 from .seeds import root_seed
-from .store import EnsembleStore
+from .store import EnsembleStore, StoreDamaged
 from .worker import BatchOutput, ReplicationFailure, run_batch
 
 __all__ = ["EnsembleError", "default_batch_size", "run_ensemble"]
@@ -105,11 +106,14 @@ def run_ensemble(
     batch_size : int, optional
         Replications per task (default: :func:`default_batch_size`).
     store : path, optional
-        Folder to stream finished batches to as Parquet parts (atomic renames). Memory
-        then stays flat in ``n`` and the returned result reads from disk.
+        Folder to stream finished batches to as Parquet parts (flushed to disk, then
+        renamed into place). Memory then stays flat in ``n`` and the returned result
+        reads from disk. The folder is locked for the whole run: one writer at a time.
     resume : bool
         With ``store``: finish an interrupted ensemble, running only the missing
-        replications. The result is identical to an uninterrupted run.
+        replications. Every part is read first; batches whose parts cannot be read
+        (truncated, empty) are run again. The result is identical to an uninterrupted
+        run.
     progress : bool
         Show a progress bar (tqdm; renders in Jupyter too).
 
@@ -124,6 +128,14 @@ def run_ensemble(
         finished replications are kept in ``store`` (so ``resume`` retries only those).
     StoreMismatch
         If ``store`` holds another ensemble, or this one and ``resume`` is False.
+    StoreLocked
+        If another run or resume is writing into ``store`` now (one writer per folder).
+    StoreDamaged
+        If ``store``'s manifest cannot be read, or two of its parts overlap. (Parts that
+        cannot be read are computed again on ``resume``.)
+    OSError
+        If a part cannot be written (a full disk): the parts written before stay, and
+        ``resume`` finishes the run.
     """
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise ValueError(f"n must be a positive integer (got {n!r})")
@@ -138,42 +150,62 @@ def run_ensemble(
         raise ValueError(f"batch_size must be >= 1 (got {batch_size})")
 
     box = EnsembleStore(store) if store is not None else None
-    done = np.empty(0, dtype=np.int64)
-    if box is not None:
-        box.initialise(sc, root.entropy, tuple(root.spawn_key), int(n), resume)
-        done = box.done()
-    todo = np.setdiff1d(np.arange(n, dtype=np.int64), done)
-    plan = _Plan(sc, root.entropy, tuple(root.spawn_key), _batches(todo, size))
+    # One writer per store from the first check to the last read: a second run or resume
+    # started meanwhile is refused (StoreLocked) instead of writing overlapping parts.
+    with box.writing() if box is not None else contextlib.nullcontext():
+        done = np.empty(0, dtype=np.int64)
+        if box is not None:
+            box.initialise(sc, root.entropy, tuple(root.spawn_key), int(n), resume)
+            done = box.done()
+        todo = np.setdiff1d(np.arange(n, dtype=np.int64), done)
+        plan = _Plan(sc, root.entropy, tuple(root.spawn_key), _batches(todo, size))
+        outputs, failures = _run_batches(plan, n, done, box, executor, workers, progress)
+        if failures:
+            raise EnsembleError(sorted(failures, key=lambda f: f.index))
+        if box is None:
+            return _in_memory(sc, root, outputs)
+        summary = box.read_summary()
+        summary = summary[summary.index < n]
+        if not np.array_equal(summary.index.to_numpy(), np.arange(n)):  # pragma: no cover
+            raise StoreDamaged(f"{box.dir}: after the run, replications are missing")
+        return EnsembleResult(sc, root.entropy, tuple(root.spawn_key), summary, store=box)
 
+
+def _run_batches(
+    plan: _Plan,
+    n: int,
+    done: np.ndarray,
+    box: EnsembleStore | None,
+    executor: Any,
+    workers: int,
+    progress: bool,
+) -> tuple[list[BatchOutput], list[ReplicationFailure]]:
+    """Run the plan's batches; stream them to ``box`` or keep them. Returns (kept, failed)."""
     outputs: list[BatchOutput] = []
     failures: list[ReplicationFailure] = []
     bar = progress_bar(
         n,
         initial=int(np.intersect1d(done, np.arange(n)).size),
         enabled=progress,
-        desc=sc.name,
+        desc=plan.scenario.name,
         unit="rep",
     )
     try:
         shared = (plan.scenario, plan.entropy, plan.spawn_key)
         batches = map_batches(run_batch, shared, plan.batches, executor=executor, workers=workers)
-        for out in batches:
-            failures.extend(out.failures)
-            if box is not None:
-                box.write_batch(out)
-            else:
-                outputs.append(out)
-            bar.update(out.indices.size + len(out.failures))
+        # closing: a failed write (a full disk) stops the pool now, not when the
+        # traceback that holds this frame is freed.
+        with contextlib.closing(batches):
+            for out in batches:
+                failures.extend(out.failures)
+                if box is not None:
+                    box.write_batch(out)
+                else:
+                    outputs.append(out)
+                bar.update(out.indices.size + len(out.failures))
     finally:
         bar.close()
-    if failures:
-        raise EnsembleError(sorted(failures, key=lambda f: f.index))
-
-    if box is not None:
-        summary = box.read_summary()
-        summary = summary[summary.index < n]
-        return EnsembleResult(sc, root.entropy, tuple(root.spawn_key), summary, store=box)
-    return _in_memory(sc, root, outputs)
+    return outputs, failures
 
 
 def _in_memory(
