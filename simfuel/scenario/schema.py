@@ -170,7 +170,8 @@ def _date_in(value: Any) -> Any:
     raise ValueError(f"expected a date written YYYY-MM-DD (got {value!r})")
 
 
-def _date_range(value: dt.date) -> dt.date:
+def in_calendar(value: dt.date) -> dt.date:
+    """``value`` if it lies in :data:`FIRST_DATE` .. :data:`LAST_DATE`, else ValueError."""
     if not FIRST_DATE <= value <= LAST_DATE:
         raise ValueError(f"must be between {FIRST_DATE} and {LAST_DATE} (got {value})")
     return value
@@ -180,7 +181,7 @@ Real = Annotated[float, BeforeValidator(_number_in)]
 """A finite number; an integer is taken, a boolean is not."""
 Whole = Annotated[int, BeforeValidator(_whole_in)]
 """An integer; a whole decimal is taken, a boolean is not."""
-Day = Annotated[dt.date, BeforeValidator(_date_in), AfterValidator(_date_range)]
+Day = Annotated[dt.date, BeforeValidator(_date_in), AfterValidator(in_calendar)]
 """A calendar day, ``YYYY-MM-DD``, inside :data:`FIRST_DATE` .. :data:`LAST_DATE`."""
 
 
@@ -903,8 +904,13 @@ def _size_problems(s: Scenario) -> list[Problem]:
     total = sum(e["convoys"] for e in estimate.values())
     if total > MAX_CONVOYS:
         key, e = max(estimate.items(), key=lambda kv: kv[1]["convoys"])
-        trips = (
-            f" x {e['trips']:.3g} trips (threat.turn_back_probability)" if e["trips"] > 1.01 else ""
+        many_trips = e["trips"] > 1.01
+        trips = f" x {e['trips']:.3g} trips" if many_trips else ""
+        fix = (
+            "lower threat.turn_back_probability or threat.hazard_per_100km"
+            if many_trips
+            else "lower tankers_per_day, contracts or dispatches_per_day, raise "
+            "escort_policy.max_size or shorten start .. end"
         )
         out.append(
             Problem(
@@ -912,8 +918,7 @@ def _size_problems(s: Scenario) -> list[Problem]:
                 f"one run would form too many convoys: must be <= {MAX_CONVOYS} (got about "
                 f"{total:.3g}; here ({e['dispatches']:.3g} dispatches over {e['days']:.0f} days "
                 f"with warm-up + {e['tankers']:.3g} tankers / max_size {e['max_size']:.0f})"
-                f"{trips}); lower tankers_per_day, contracts or dispatches_per_day, raise "
-                "escort_policy.max_size or shorten start .. end",
+                f"{trips}); {fix}",
             )
         )
     return out
