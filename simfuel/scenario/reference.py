@@ -75,10 +75,16 @@ def _constraints(info: FieldInfo) -> str:
         for attr, op in (("gt", ">"), ("ge", "≥"), ("lt", "<"), ("le", "≤")):
             value = getattr(meta, attr, None)
             if value is not None:
-                parts.append(f"{op} {value}")
+                parts.append(f"{op} {value:g}")
         if getattr(meta, "min_length", None):
             parts.append(f"at least {meta.min_length} item(s)")
+        if getattr(meta, "func", None) is schema.in_calendar:
+            parts.append(f"{schema.FIRST_DATE} .. {schema.LAST_DATE}")
     return ", ".join(parts)
+
+
+def _limit(value: object) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
 
 
 def _default(info: FieldInfo) -> str:
@@ -110,6 +116,31 @@ def format_reference() -> str:
         "mappings merge key by key, lists replace, except lists of mappings with an `id` "
         "(the `events` timeline), which merge by id; `{id: x, remove: true}` removes an "
         "item and an empty list replaces the whole list.",
+        "",
+        "## Numbers, dates and limits",
+        "",
+        "Every number must be finite (`.inf` and `.nan` are errors). A boolean is never a "
+        "number (`true` is not 1 km, `yes` is not 1 tanker a day); an integer is accepted "
+        "where a decimal goes (`5` for 5.0), and a whole decimal where an integer goes "
+        "(`45000.0`). Text is read as a number only in plain decimal notation, because "
+        "PyYAML reads `6.3e6` and `1e-3` as text (YAML 1.1 wants `6.3e+6`); any other text "
+        "(`inf`, `nan`, `1,000`) is an error. Dates are written `YYYY-MM-DD`: a number is "
+        "never a date (`start: 0` is not 1970-01-01).",
+        "",
+        "Every quantity is bounded far beyond any real figure (the constraint column), so "
+        "that a unit error cannot make a run hang, overflow or leave the calendar pandas can "
+        "hold (1677-09-21 .. 2262-04-11). Checks on the scenario as a whole:",
+        "",
+        "| limit | value |",
+        "|---|---|",
+        *(f"| {what} | {_limit(value)} |" for what, value in schema.LIMITS.items()),
+        "",
+        "The run starts a warm-up before `start` (the longest origin-to-depot time, rounded "
+        "up to whole days, plus one day) to fill the pipeline. The convoy count is the upper "
+        "estimate of `simfuel.scenario.schema.convoy_estimate`: per corridor, "
+        "(dispatches_per_day x days + tankers / max_size) x expected trips, with the "
+        "highest supply rate, every contract and the smallest max_size over the run, and "
+        "trips > 1 when attacked convoys may turn back.",
         "",
     ]
     for title, model in _SECTIONS:

@@ -5,17 +5,33 @@ Every quantity carries its unit in its name (``length_km``, ``speed_kmh``, ``cap
 involve several parts of the file (a leg naming an unknown place, a policy naming an unknown
 escort force, an event dated outside the horizon) run in :meth:`Scenario._check_references`
 and report the exact field path of the offending value.
+
+Numbers mean what they say (see :data:`LIMITS`): every number must be finite; a boolean is
+never a number (``true`` is not 1 km) and a number is never a date (``start: 0`` is not
+1970-01-01; dates are ``YYYY-MM-DD``). An integer is accepted where a decimal goes (``5``
+for 5.0). Text is accepted for a number only in plain decimal notation (``"6.3e6"``),
+because PyYAML reads ``6.3e6`` and ``1e-3`` as text (YAML 1.1 wants ``6.3e+6``); any other
+text (``inf``, ``nan``, ``yes``, ``1,000``) is an error. Every quantity has an upper (and
+where it matters a lower) bound, far beyond any real figure, so that a unit error cannot
+make a run hang, overflow or leave the calendar pandas can hold; and the whole scenario
+must imply at most :data:`MAX_CONVOYS` convoys (see :func:`convoy_estimate`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     field_validator,
     model_validator,
 )
@@ -23,6 +39,8 @@ from pydantic import (
 from .errors import Problem, ScenarioError
 
 __all__ = [
+    "LIMITS",
+    "MAX_CONVOYS",
     "Corridor",
     "Demand",
     "Depot",
@@ -35,11 +53,142 @@ __all__ = [
     "Rationing",
     "Scenario",
     "Threat",
+    "convoy_estimate",
+    "delay_upper_h",
+    "pipeline_h",
+    "warmup_days",
 ]
 
 
+# ---------------------------------------------------------------- bounds on numbers
+# Each bound is far beyond any real figure: it catches unit errors (km for m, L for ML) and
+# values that would make a run hang, overflow or leave the calendar pandas can hold. The
+# reference (docs/scenario-format.md) lists them; change them here only.
+
+MAX_LEG_KM = 100_000  # a leg longer than that is surely a unit error
+MIN_SPEED_KMH = 1.0  # slower would make the warm-up (filling the pipeline) endless
+MAX_SPEED_KMH = 200.0  # road tankers; faster is surely a unit error (km/day?)
+MAX_DELAY_H = 8_760.0  # one year; any single delay longer is surely a unit error
+MAX_PIPELINE_DAYS = 365  # origin to depot (the warm-up runs this long before start)
+MAX_RATE = 1_000.0  # hazard per 100 km, blockade intensity, leg risk
+MAX_TANKERS_PER_DAY = 100_000
+MAX_TANKER_L = 1_000_000  # a road tanker carries 30 000 to 60 000 L
+MAX_TANKERS = 1_000_000  # convoy sizes, tankers destroyed or captured in one attack
+MAX_UNITS = 100_000  # units of one escort force
+MAX_LITRES = 1e12  # storage, stock, reserve, a contract (~2 months of world oil use)
+MAX_TONNES = 1e9
+MAX_DEMAND_L_PER_DAY = 1e10  # more than half the world's oil consumption
+MIN_DEMAND_L_PER_DAY = 1.0
+MAX_LITRES_PER_TONNE = 10_000.0  # real fuels: 1 100 to 1 800 L/t
+MAX_DAYS = 36_525.0  # 100 years: thresholds, reserve release, contract periods
+MIN_PERIOD_DAYS = 0.01  # a contract delivered in less than ~15 minutes is a unit error
+MAX_CONCENTRATION = 1e6
+MAX_DELAY_CV = 100.0  # lognormal sd / mean; above it the draws overflow
+# pandas timestamps hold 1677-09-21 .. 2262-04-11; these leave room for the warm-up.
+FIRST_DATE = dt.date(1700, 1, 1)
+LAST_DATE = dt.date(2200, 12, 31)
+MAX_HORIZON_DAYS = 36_525  # 100 years
+# One replication forms at most this many convoys (estimated). Measured at the limit:
+# 484 000 convoys took 165 s and 0.8 GB; the shipped scenarios form about 4 000.
+MAX_CONVOYS = 500_000
+
+LIMITS: dict[str, object] = {
+    "longest leg [km]": MAX_LEG_KM,
+    "convoy speed [km/h]": f"{MIN_SPEED_KMH:g} .. {MAX_SPEED_KMH:g}",
+    "one delay [h]": MAX_DELAY_H,
+    "origin to depot, driving and border delay at its upper end [days]": MAX_PIPELINE_DAYS,
+    "hazard per 100 km, blockade intensity, leg risk [-]": MAX_RATE,
+    "tankers loaded per day on one corridor": MAX_TANKERS_PER_DAY,
+    "load of one tanker [L]": MAX_TANKER_L,
+    "convoy sizes, tankers lost in one scripted attack": MAX_TANKERS,
+    "units of one escort force": MAX_UNITS,
+    "depot capacity, stocks, reserve, a contract [L]": f"{MAX_LITRES:g}",
+    "a contract [t]": f"{MAX_TONNES:g}",
+    "demand [L/day]": f"{MIN_DEMAND_L_PER_DAY:g} .. {MAX_DEMAND_L_PER_DAY:g}",
+    "any span in days (thresholds, contract periods)": MAX_DAYS,
+    "dates": f"{FIRST_DATE} .. {LAST_DATE}",
+    "horizon (start .. end) [days]": MAX_HORIZON_DAYS,
+    "convoys one replication may form (upper estimate, warm-up included)": MAX_CONVOYS,
+}
+
+_DECIMAL = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool | np.bool_)
+
+
+def _from_text(value: str, want: str) -> float | int:
+    if not _DECIMAL.fullmatch(value):
+        raise ValueError(f"expected {want} (got {value!r})")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"must be a finite number (got {value!r})")
+    if re.fullmatch(r"[-+]?\d+", value):
+        return int(value)
+    return number
+
+
+def _number_in(value: Any) -> Any:
+    """A number as the file means it: no booleans, no inf/nan, text only as a decimal."""
+    if _is_bool(value):
+        raise ValueError(f"expected a number, not a boolean (got {value!r})")
+    if isinstance(value, str):
+        return _from_text(value, "a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"must be a finite number (got {value!r})")
+    return value
+
+
+def _whole_in(value: Any) -> Any:
+    """An integer: as :func:`_number_in`; a whole float (``45000.0``, ``1.0e30``) is taken."""
+    if _is_bool(value):
+        raise ValueError(f"expected an integer, not a boolean (got {value!r})")
+    if isinstance(value, str):
+        value = _from_text(value, "an integer")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"must be a finite number (got {value!r})")
+        if value.is_integer():
+            # Python ints do not overflow, so 1e30 meets the field's upper bound, not an
+            # OverflowError deep in the simulation.
+            return int(value)
+    return value
+
+
+def _date_in(value: Any) -> Any:
+    """A date written ``YYYY-MM-DD`` (or a date object): never a number of seconds."""
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0):
+            raise ValueError(f"expected a date, not a time of day (got {value.isoformat()!r})")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        return value.strip()  # pydantic parses it (and names an impossible day)
+    raise ValueError(f"expected a date written YYYY-MM-DD (got {value!r})")
+
+
+def in_calendar(value: dt.date) -> dt.date:
+    """``value`` if it lies in :data:`FIRST_DATE` .. :data:`LAST_DATE`, else ValueError."""
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"must be between {FIRST_DATE} and {LAST_DATE} (got {value})")
+    return value
+
+
+Real = Annotated[float, BeforeValidator(_number_in)]
+"""A finite number; an integer is taken, a boolean is not."""
+Whole = Annotated[int, BeforeValidator(_whole_in)]
+"""An integer; a whole decimal is taken, a boolean is not."""
+Day = Annotated[dt.date, BeforeValidator(_date_in), AfterValidator(in_calendar)]
+"""A calendar day, ``YYYY-MM-DD``, inside :data:`FIRST_DATE` .. :data:`LAST_DATE`."""
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 # ---------------------------------------------------------------- distributions of delays
@@ -49,15 +198,15 @@ class FixedDelay(_Model):
     """A delay that is always the same. A bare number in YAML means this."""
 
     distribution: Literal["fixed"] = "fixed"
-    value: float = Field(ge=0, description="The delay [h].")
+    value: Real = Field(ge=0, le=MAX_DELAY_H, description="The delay [h].")
 
 
 class UniformDelay(_Model):
     """A delay drawn uniformly between ``low`` and ``high`` hours."""
 
     distribution: Literal["uniform"]
-    low: float = Field(ge=0, description="Shortest delay [h].")
-    high: float = Field(ge=0, description="Longest delay [h].")
+    low: Real = Field(ge=0, le=MAX_DELAY_H, description="Shortest delay [h].")
+    high: Real = Field(ge=0, le=MAX_DELAY_H, description="Longest delay [h].")
 
     @model_validator(mode="after")
     def _ordered(self) -> UniformDelay:
@@ -70,9 +219,9 @@ class TriangularDelay(_Model):
     """A delay drawn from a triangular distribution (hours)."""
 
     distribution: Literal["triangular"]
-    low: float = Field(ge=0, description="Shortest delay [h].")
-    mode: float = Field(ge=0, description="Most likely delay [h].")
-    high: float = Field(ge=0, description="Longest delay [h].")
+    low: Real = Field(ge=0, le=MAX_DELAY_H, description="Shortest delay [h].")
+    mode: Real = Field(ge=0, le=MAX_DELAY_H, description="Most likely delay [h].")
+    high: Real = Field(ge=0, le=MAX_DELAY_H, description="Longest delay [h].")
 
     @model_validator(mode="after")
     def _ordered(self) -> TriangularDelay:
@@ -85,12 +234,22 @@ class LognormalDelay(_Model):
     """A delay drawn from a lognormal distribution with the given mean and sd (hours)."""
 
     distribution: Literal["lognormal"]
-    mean: float = Field(gt=0, description="Mean delay [h].")
-    sd: float = Field(ge=0, description="Standard deviation of the delay [h].")
+    mean: Real = Field(gt=0, le=MAX_DELAY_H, description="Mean delay [h].")
+    sd: Real = Field(ge=0, le=MAX_DELAY_H, description="Standard deviation of the delay [h].")
+
+    @model_validator(mode="after")
+    def _spread(self) -> LognormalDelay:
+        if self.sd > MAX_DELAY_CV * self.mean:
+            raise ValueError(
+                f"sd must be <= {MAX_DELAY_CV:g} x mean (got sd {self.sd:g}, mean {self.mean:g})"
+            )
+        return self
 
 
 def _bare_number_is_fixed(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not _is_bool(value):
+        return {"distribution": "fixed", "value": value}
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
         return {"distribution": "fixed", "value": value}
     return value
 
@@ -111,8 +270,8 @@ def _zero_delay() -> FixedDelay:
 class Place(_Model):
     """A named point on the map."""
 
-    lat: float = Field(ge=-90, le=90, description="Latitude [degrees north].")
-    lon: float = Field(ge=-180, le=180, description="Longitude [degrees east].")
+    lat: Real = Field(ge=-90, le=90, description="Latitude [degrees north].")
+    lon: Real = Field(ge=-180, le=180, description="Longitude [degrees east].")
     name: str | None = Field(None, description="Display name (defaults to the key).")
     country: str | None = Field(None, description="ISO 3166 alpha-3 code, for display.")
 
@@ -122,10 +281,15 @@ class Leg(_Model):
 
     from_: str = Field(alias="from", description="Place the leg starts at.")
     to: str = Field(description="Place the leg ends at.")
-    length_km: float = Field(gt=0, description="Road length [km].")
-    speed_kmh: float = Field(gt=0, description="Mean convoy speed on the leg [km/h].")
-    risk: float = Field(
-        1.0, ge=0, description="Relative attack risk weight [-]; only legs from staging on."
+    length_km: Real = Field(gt=0, le=MAX_LEG_KM, description="Road length [km].")
+    speed_kmh: Real = Field(
+        ge=MIN_SPEED_KMH, le=MAX_SPEED_KMH, description="Mean convoy speed on the leg [km/h]."
+    )
+    risk: Real = Field(
+        1.0,
+        ge=0,
+        le=MAX_RATE,
+        description="Relative attack risk weight [-]; only legs from staging on.",
     )
     source: str | None = Field(None, description="Where the figures come from.")
 
@@ -140,9 +304,11 @@ class EscortPolicy(_Model):
     """
 
     forces: list[str] = Field(default_factory=list, description="Escort forces, by key.")
-    required: bool = Field(False, description="Convoys wait for every listed force.")
-    min_size: int = Field(1, ge=1, description="Smallest convoy that may leave [tankers].")
-    max_size: int = Field(50, ge=1, description="Largest convoy [tankers].")
+    required: StrictBool = Field(False, description="Convoys wait for every listed force.")
+    min_size: Whole = Field(
+        1, ge=1, le=MAX_TANKERS, description="Smallest convoy that may leave [tankers]."
+    )
+    max_size: Whole = Field(50, ge=1, le=MAX_TANKERS, description="Largest convoy [tankers].")
 
     @model_validator(mode="after")
     def _sizes(self) -> EscortPolicy:
@@ -161,12 +327,18 @@ class Corridor(_Model):
     border_delay_h: Delay = Field(
         default_factory=_zero_delay, description="Border/customs delay at staging [h]."
     )
-    tankers_per_day: float = Field(ge=0, description="Tankers loaded per day at the origin.")
-    tanker_capacity_l: int = Field(45_000, gt=0, description="Load of one tanker [L].")
-    dispatches_per_day: int = Field(
+    tankers_per_day: Real = Field(
+        ge=0, le=MAX_TANKERS_PER_DAY, description="Tankers loaded per day at the origin."
+    )
+    tanker_capacity_l: Whole = Field(
+        45_000, gt=0, le=MAX_TANKER_L, description="Load of one tanker [L]."
+    )
+    dispatches_per_day: Whole = Field(
         4, ge=1, le=24, description="Tankers leave the origin in this many batches a day."
     )
-    blockade_intensity: float = Field(0.0, ge=0, description="Initial blockade intensity [-].")
+    blockade_intensity: Real = Field(
+        0.0, ge=0, le=MAX_RATE, description="Initial blockade intensity [-]."
+    )
     escort_policy: EscortPolicy = Field(
         default_factory=EscortPolicy, description="Initial convoy formation policy."
     )
@@ -190,14 +362,14 @@ class EscortForce(_Model):
     """
 
     kind: Literal["air", "ground"] = Field(description="Air cover or ground escort.")
-    units: int = Field(ge=0, description="Units available [-].")
-    deterrence: float = Field(ge=0, le=1, description="Multiplies the attack hazard [-].")
-    protection: float = Field(ge=0, le=1, description="Multiplies the fraction lost [-].")
-    convoy_hours_per_day: float = Field(
+    units: Whole = Field(ge=0, le=MAX_UNITS, description="Units available [-].")
+    deterrence: Real = Field(ge=0, le=1, description="Multiplies the attack hazard [-].")
+    protection: Real = Field(ge=0, le=1, description="Multiplies the fraction lost [-].")
+    convoy_hours_per_day: Real = Field(
         12.0, gt=0, le=24, description="Air only: convoy-hours one unit covers a day [h]."
     )
-    turnaround_h: float = Field(
-        0.0, ge=0, description="Ground only: rest after the drive back [h]."
+    turnaround_h: Real = Field(
+        0.0, ge=0, le=MAX_DELAY_H, description="Ground only: rest after the drive back [h]."
     )
     name: str | None = Field(None, description="Display name.")
     source: str | None = Field(None, description="Where the figures come from.")
@@ -210,20 +382,25 @@ class Threat(_Model):
     ``1 - exp(-hazard_per_100km * intensity * risk * deterrence * L / 100)``.
     """
 
-    hazard_per_100km: float = Field(ge=0, description="Attacks per 100 km at intensity 1.")
-    loss_fraction_mean: float = Field(
+    hazard_per_100km: Real = Field(
+        ge=0, le=MAX_RATE, description="Attacks per 100 km at intensity 1."
+    )
+    loss_fraction_mean: Real = Field(
         ge=0, le=1, description="Mean fraction of an unescorted convoy lost when attacked."
     )
-    loss_fraction_concentration: float = Field(
-        10.0, gt=0, description="Concentration (a + b) of the Beta loss distribution [-]."
+    loss_fraction_concentration: Real = Field(
+        10.0,
+        gt=0,
+        le=MAX_CONCENTRATION,
+        description="Concentration (a + b) of the Beta loss distribution [-].",
     )
-    capture_fraction: float = Field(
+    capture_fraction: Real = Field(
         0.0, ge=0, le=1, description="Share of lost tankers captured rather than burned."
     )
     attack_delay_h: Delay = Field(
         default_factory=_zero_delay, description="Delay an attack inflicts on survivors [h]."
     )
-    turn_back_probability: float = Field(
+    turn_back_probability: Real = Field(
         0.0, ge=0, le=1, description="Chance an attacked convoy turns back to staging."
     )
 
@@ -237,11 +414,16 @@ class Depot(_Model):
     """The destination depot (Bamako)."""
 
     place: str = Field(description="Place key of the depot; every corridor ends here.")
-    capacity_l: float = Field(gt=0, description="Storage capacity [L].")
-    initial_stock_l: float = Field(ge=0, description="Stock at the start [L].")
-    reserve_l: float = Field(0.0, ge=0, description="Strategic reserve, held apart [L].")
-    reserve_release_days: float = Field(
-        0.0, ge=0, description="Release the reserve when cover falls below this [days]."
+    capacity_l: Real = Field(gt=0, le=MAX_LITRES, description="Storage capacity [L].")
+    initial_stock_l: Real = Field(ge=0, le=MAX_LITRES, description="Stock at the start [L].")
+    reserve_l: Real = Field(
+        0.0, ge=0, le=MAX_LITRES, description="Strategic reserve, held apart [L]."
+    )
+    reserve_release_days: Real = Field(
+        0.0,
+        ge=0,
+        le=MAX_DAYS,
+        description="Release the reserve when cover falls below this [days].",
     )
     source: str | None = Field(None, description="Where the figures come from.")
 
@@ -258,22 +440,28 @@ class Depot(_Model):
 class Demand(_Model):
     """National fuel demand drawn from the depot."""
 
-    demand_l_per_day: float = Field(gt=0, description="Demand [L/day].")
-    cv: float = Field(0.0, ge=0, le=1, description="Day-to-day coefficient of variation.")
+    demand_l_per_day: Real = Field(
+        ge=MIN_DEMAND_L_PER_DAY, le=MAX_DEMAND_L_PER_DAY, description="Demand [L/day]."
+    )
+    cv: Real = Field(0.0, ge=0, le=1, description="Day-to-day coefficient of variation.")
     source: str | None = Field(None, description="Where the figures come from.")
 
 
 class Rationing(_Model):
     """Below ``threshold_days`` of cover only ``served_fraction`` of demand is served."""
 
-    threshold_days: float = Field(0.0, ge=0, description="Cover that triggers rationing [days].")
-    served_fraction: float = Field(1.0, ge=0, le=1, description="Share of demand served.")
+    threshold_days: Real = Field(
+        0.0, ge=0, le=MAX_DAYS, description="Cover that triggers rationing [days]."
+    )
+    served_fraction: Real = Field(1.0, ge=0, le=1, description="Share of demand served.")
 
 
 class Product(_Model):
     """A fuel product and its tonnes-to-litres factor."""
 
-    litres_per_tonne: float = Field(gt=0, description="Litres in one tonne [L/t].")
+    litres_per_tonne: Real = Field(
+        gt=0, le=MAX_LITRES_PER_TONNE, description="Litres in one tonne [L/t]."
+    )
 
 
 def _default_products() -> dict[str, Product]:
@@ -294,7 +482,7 @@ def _as_list(value: Any) -> Any:
 
 class _Event(_Model):
     id: str | None = Field(None, description="Name used by `extends` to merge or remove.")
-    date: dt.date = Field(description="Day the event takes effect, at 00:00.")
+    date: Day = Field(description="Day the event takes effect, at 00:00 (YYYY-MM-DD).")
     note: str | None = Field(None, description="Free text, shown in the event log.")
     source: str | None = Field(None, description="Where the figures come from.")
 
@@ -314,7 +502,7 @@ class BlockadeEvent(_CorridorsEvent):
     """From this date the corridors' blockade intensity is ``intensity``."""
 
     type: Literal["blockade"] = Field(description="Event type.")
-    intensity: float = Field(ge=0, description="Blockade intensity [-] (0 = none).")
+    intensity: Real = Field(ge=0, le=MAX_RATE, description="Blockade intensity [-] (0 = none).")
 
 
 class EscortPolicyEvent(_CorridorsEvent):
@@ -322,9 +510,11 @@ class EscortPolicyEvent(_CorridorsEvent):
 
     type: Literal["escort_policy"] = Field(description="Event type.")
     forces: list[str] = Field(default_factory=list, description="Escort forces, by key.")
-    required: bool = Field(False, description="Convoys wait for every listed force.")
-    min_size: int = Field(1, ge=1, description="Smallest convoy that may leave [tankers].")
-    max_size: int = Field(50, ge=1, description="Largest convoy [tankers].")
+    required: StrictBool = Field(False, description="Convoys wait for every listed force.")
+    min_size: Whole = Field(
+        1, ge=1, le=MAX_TANKERS, description="Smallest convoy that may leave [tankers]."
+    )
+    max_size: Whole = Field(50, ge=1, le=MAX_TANKERS, description="Largest convoy [tankers].")
 
     def policy(self) -> EscortPolicy:
         """The :class:`EscortPolicy` this event sets."""
@@ -340,7 +530,9 @@ class SupplyRateEvent(_CorridorsEvent):
     """From this date the corridors load ``tankers_per_day`` (contracts come on top)."""
 
     type: Literal["supply_rate"] = Field(description="Event type.")
-    tankers_per_day: float = Field(ge=0, description="Tankers loaded per day.")
+    tankers_per_day: Real = Field(
+        ge=0, le=MAX_TANKERS_PER_DAY, description="Tankers loaded per day."
+    )
 
 
 class ContractEvent(_Event):
@@ -351,11 +543,13 @@ class ContractEvent(_Event):
     """
 
     type: Literal["contract"] = Field(description="Event type.")
-    quantity_t: float | None = Field(None, gt=0, description="Quantity [t].")
-    quantity_l: float | None = Field(None, gt=0, description="Quantity [L].")
+    quantity_t: Real | None = Field(None, gt=0, le=MAX_TONNES, description="Quantity [t].")
+    quantity_l: Real | None = Field(None, gt=0, le=MAX_LITRES, description="Quantity [L].")
     product: str = Field("diesel", description="Product key (for quantity_t).")
-    period_days: float = Field(gt=0, description="Delivery period [days].")
-    split: dict[str, float] = Field(description="Share of the quantity per corridor [-].")
+    period_days: Real = Field(
+        ge=MIN_PERIOD_DAYS, le=MAX_DAYS, description="Delivery period [days]."
+    )
+    split: dict[str, Real] = Field(description="Share of the quantity per corridor [-].")
 
     @model_validator(mode="after")
     def _one_quantity(self) -> ContractEvent:
@@ -381,23 +575,29 @@ class ScriptedAttackEvent(_Event):
     type: Literal["scripted_attack"] = Field(description="Event type.")
     corridor: str = Field(description="Corridor key.")
     leg_from: str | None = Field(None, description="Place where the attacked leg starts.")
-    tankers_destroyed: int = Field(ge=0, description="Tankers burned [tankers].")
-    tankers_captured: int = Field(0, ge=0, description="Tankers captured [tankers].")
+    tankers_destroyed: Whole = Field(ge=0, le=MAX_TANKERS, description="Tankers burned [tankers].")
+    tankers_captured: Whole = Field(
+        0, ge=0, le=MAX_TANKERS, description="Tankers captured [tankers]."
+    )
 
 
 class DemandEvent(_Event):
     """From this date national demand is ``demand_l_per_day``."""
 
     type: Literal["demand"] = Field(description="Event type.")
-    demand_l_per_day: float = Field(gt=0, description="Demand [L/day].")
+    demand_l_per_day: Real = Field(
+        ge=MIN_DEMAND_L_PER_DAY, le=MAX_DEMAND_L_PER_DAY, description="Demand [L/day]."
+    )
 
 
 class RationingEvent(_Event):
     """From this date the rationing rule is this one."""
 
     type: Literal["rationing"] = Field(description="Event type.")
-    threshold_days: float = Field(ge=0, description="Cover that triggers rationing [days].")
-    served_fraction: float = Field(ge=0, le=1, description="Share of demand served.")
+    threshold_days: Real = Field(
+        ge=0, le=MAX_DAYS, description="Cover that triggers rationing [days]."
+    )
+    served_fraction: Real = Field(ge=0, le=1, description="Share of demand served.")
 
 
 Event = Annotated[
@@ -435,8 +635,8 @@ class Scenario(_Model):
 
     name: str = Field(description="Short name, used in outputs.")
     description: str = Field("", description="What the scenario represents.")
-    start: dt.date = Field(description="First simulated day (YYYY-MM-DD).")
-    end: dt.date = Field(description="Last simulated day, included (YYYY-MM-DD).")
+    start: Day = Field(description="First simulated day (YYYY-MM-DD).")
+    end: Day = Field(description="Last simulated day, included (YYYY-MM-DD).")
     places: dict[str, Place] = Field(min_length=1, description="Named places, by key.")
     products: dict[str, Product] = Field(
         default_factory=_default_products, description="Fuel products and L/t factors (BP)."
@@ -476,6 +676,14 @@ def _reference_problems(s: Scenario) -> list[Problem]:
     out: list[Problem] = []
     if s.end < s.start:
         out.append(Problem("end", f"{s.end} is before start {s.start}"))
+    elif s.horizon_days > MAX_HORIZON_DAYS:
+        out.append(
+            Problem(
+                "end",
+                f"the horizon start .. end must be <= {MAX_HORIZON_DAYS} days "
+                f"(got {s.horizon_days} days, {s.start} .. {s.end})",
+            )
+        )
     places = set(s.places)
     if s.depot.place not in places:
         out.append(Problem("depot.place", _unknown("place", s.depot.place, places)))
@@ -580,6 +788,139 @@ def _reference_problems(s: Scenario) -> list[Problem]:
                             f"starts at '{ev.leg_from}' (they start at: {', '.join(starts)})",
                         )
                     )
+    if not out:  # the estimates below assume the references hold
+        out.extend(_size_problems(s))
+    return out
+
+
+# ---------------------------------------------------------------- what the numbers imply
+
+
+def delay_upper_h(delay: FixedDelay | UniformDelay | TriangularDelay | LognormalDelay) -> float:
+    """The upper end of a delay [h]: its maximum, or mean + 4 sd for a lognormal.
+
+    The same rule sizes the simulation's warm-up (``simfuel.sim.plan``).
+    """
+    if isinstance(delay, FixedDelay):
+        return delay.value
+    if isinstance(delay, LognormalDelay):
+        return delay.mean + 4 * delay.sd
+    return delay.high
+
+
+def pipeline_h(c: Corridor) -> float:
+    """Origin to depot [h]: every leg driven plus the border delay at its upper end."""
+    return sum(leg.length_km / leg.speed_kmh for leg in c.legs) + delay_upper_h(c.border_delay_h)
+
+
+def warmup_days(s: Scenario) -> int:
+    """Days the simulation runs before ``start`` to fill the pipeline (as the engine does)."""
+    return math.ceil(max(pipeline_h(c) for c in s.corridors.values()) / 24.0) + 1
+
+
+def convoy_estimate(s: Scenario) -> dict[str, dict[str, float]]:
+    """An upper estimate of the convoys one replication forms, per corridor.
+
+    Each dispatch batch forms at most ``1 + n / max_size`` convoys, so a corridor forms at
+    most ``dispatches + tankers / max_size`` convoys, with ``dispatches`` =
+    ``dispatches_per_day`` x (warm-up + horizon days), ``tankers`` its highest supply rate
+    over those days plus every contract, and ``max_size`` its smallest. A convoy that turns
+    back forms again: the count is multiplied by the expected trips ``1 / (1 - q)``, with
+    ``q`` = ``turn_back_probability`` x the chance of an attack on the whole route at the
+    highest intensity (at most one trip per shortest leg's driving time in the run).
+
+    Returns
+    -------
+    dict
+        Per corridor key: ``days``, ``dispatches``, ``tankers``, ``max_size``, ``trips`` and
+        ``convoys`` (the estimate).
+    """
+    days = warmup_days(s) + s.horizon_days
+    out: dict[str, dict[str, float]] = {}
+    for key, c in s.corridors.items():
+        rate, size, intensity = c.tankers_per_day, c.escort_policy.max_size, c.blockade_intensity
+        contract_tankers = 0.0
+        for ev in s.events:
+            if isinstance(ev, ContractEvent) and key in ev.split:
+                litres = ev.quantity_l
+                if litres is None and ev.product in s.products:
+                    litres = (ev.quantity_t or 0.0) * s.products[ev.product].litres_per_tonne
+                contract_tankers += (litres or 0.0) * ev.split[key] / c.tanker_capacity_l
+            elif isinstance(ev, _CorridorsEvent) and (
+                ev.corridors == ["all"] or key in ev.corridors
+            ):
+                if isinstance(ev, SupplyRateEvent):
+                    rate = max(rate, ev.tankers_per_day)
+                elif isinstance(ev, EscortPolicyEvent):
+                    size = min(size, ev.max_size)
+                elif isinstance(ev, BlockadeEvent):
+                    intensity = max(intensity, ev.intensity)
+        starts = [leg.from_ for leg in c.legs]
+        legs = c.legs[starts.index(c.staging) :] if c.staging in starts else c.legs
+        exposure = sum(leg.risk * leg.length_km for leg in legs) / 100.0
+        q = s.threat.turn_back_probability * -math.expm1(
+            -s.threat.hazard_per_100km * intensity * exposure
+        )
+        shortest_h = min(leg.length_km / leg.speed_kmh for leg in legs)
+        trips = min(1.0 / (1.0 - q) if q < 1.0 else math.inf, 1.0 + 24.0 * days / shortest_h)
+        dispatches = days * c.dispatches_per_day
+        tankers = rate * days + contract_tankers
+        out[key] = {
+            "days": days,
+            "dispatches": dispatches,
+            "tankers": tankers,
+            "max_size": size,
+            "trips": trips,
+            "convoys": (dispatches + tankers / size) * trips,
+        }
+    return out
+
+
+def _size_problems(s: Scenario) -> list[Problem]:
+    out: list[Problem] = []
+    for key, c in s.corridors.items():
+        hours = pipeline_h(c)
+        if hours > 24.0 * MAX_PIPELINE_DAYS:
+            out.append(
+                Problem(
+                    f"corridors.{key}",
+                    "origin to depot (legs length_km / speed_kmh plus border_delay_h at its "
+                    f"upper end) must be <= {MAX_PIPELINE_DAYS} days: the warm-up runs that "
+                    f"long before start (got {hours / 24.0:.4g} days)",
+                )
+            )
+    if out:
+        return out
+    first = s.start - dt.timedelta(days=warmup_days(s))
+    if first < FIRST_DATE:
+        out.append(
+            Problem(
+                "start",
+                f"the warm-up before start (filling the pipeline) must begin on or after "
+                f"{FIRST_DATE} (got {first}, {warmup_days(s)} days before {s.start})",
+            )
+        )
+    estimate = convoy_estimate(s)
+    total = sum(e["convoys"] for e in estimate.values())
+    if total > MAX_CONVOYS:
+        key, e = max(estimate.items(), key=lambda kv: kv[1]["convoys"])
+        many_trips = e["trips"] > 1.01
+        trips = f" x {e['trips']:.3g} trips" if many_trips else ""
+        fix = (
+            "lower threat.turn_back_probability or threat.hazard_per_100km"
+            if many_trips
+            else "lower tankers_per_day, contracts or dispatches_per_day, raise "
+            "escort_policy.max_size or shorten start .. end"
+        )
+        out.append(
+            Problem(
+                f"corridors.{key}",
+                f"one run would form too many convoys: must be <= {MAX_CONVOYS} (got about "
+                f"{total:.3g}; here ({e['dispatches']:.3g} dispatches over {e['days']:.0f} days "
+                f"with warm-up + {e['tankers']:.3g} tankers / max_size {e['max_size']:.0f})"
+                f"{trips}); {fix}",
+            )
+        )
     return out
 
 
