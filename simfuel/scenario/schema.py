@@ -36,7 +36,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, _safe_echo
 
 __all__ = [
     "LIMITS",
@@ -115,16 +115,21 @@ _DECIMAL = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def _got(value: Any) -> str:
+    """An echoed input value: quoted if text, escaped and cut (a 1 MB value stays short)."""
+    return _safe_echo(repr(value) if isinstance(value, str) else value)
+
+
 def _is_bool(value: Any) -> bool:
     return isinstance(value, bool | np.bool_)
 
 
 def _from_text(value: str, want: str) -> float | int:
     if not _DECIMAL.fullmatch(value):
-        raise ValueError(f"expected {want} (got {value!r})")
+        raise ValueError(f"expected {want} (got {_got(value)})")
     number = float(value)
     if not math.isfinite(number):
-        raise ValueError(f"must be a finite number (got {value!r})")
+        raise ValueError(f"must be a finite number (got {_got(value)})")
     if re.fullmatch(r"[-+]?\d+", value):
         return int(value)
     return number
@@ -133,23 +138,23 @@ def _from_text(value: str, want: str) -> float | int:
 def _number_in(value: Any) -> Any:
     """A number as the file means it: no booleans, no inf/nan, text only as a decimal."""
     if _is_bool(value):
-        raise ValueError(f"expected a number, not a boolean (got {value!r})")
+        raise ValueError(f"expected a number, not a boolean (got {_got(value)})")
     if isinstance(value, str):
         return _from_text(value, "a number")
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"must be a finite number (got {value!r})")
+        raise ValueError(f"must be a finite number (got {_got(value)})")
     return value
 
 
 def _whole_in(value: Any) -> Any:
     """An integer: as :func:`_number_in`; a whole float (``45000.0``, ``1.0e30``) is taken."""
     if _is_bool(value):
-        raise ValueError(f"expected an integer, not a boolean (got {value!r})")
+        raise ValueError(f"expected an integer, not a boolean (got {_got(value)})")
     if isinstance(value, str):
         value = _from_text(value, "an integer")
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"must be a finite number (got {value!r})")
+            raise ValueError(f"must be a finite number (got {_got(value)})")
         if value.is_integer():
             # Python ints do not overflow, so 1e30 meets the field's upper bound, not an
             # OverflowError deep in the simulation.
@@ -161,13 +166,13 @@ def _date_in(value: Any) -> Any:
     """A date written ``YYYY-MM-DD`` (or a date object): never a number of seconds."""
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0):
-            raise ValueError(f"expected a date, not a time of day (got {value.isoformat()!r})")
+            raise ValueError(f"expected a date, not a time of day (got {_got(value.isoformat())})")
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         return value.strip()  # pydantic parses it (and names an impossible day)
-    raise ValueError(f"expected a date written YYYY-MM-DD (got {value!r})")
+    raise ValueError(f"expected a date written YYYY-MM-DD (got {_got(value)})")
 
 
 def in_calendar(value: dt.date) -> dt.date:
