@@ -18,6 +18,7 @@ import copy
 import difflib
 import errno
 import os
+import re
 import stat
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -80,6 +81,31 @@ class _Strict:
             seen[key] = key_node
         return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        _refuse_yaml11_number(node)
+        return super().construct_yaml_int(node)  # type: ignore[misc]
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        _refuse_yaml11_number(node)
+        return super().construct_yaml_float(node)  # type: ignore[misc]
+
+
+#: Plain numbers whose YAML 1.1 meaning (PyYAML's) differs from what a reader sees and from
+#: YAML 1.2: ``1:30`` is base 60 (90), ``012`` is octal (10). Digit groups (``40_000_000``)
+#: stay allowed: they mean what they look like.
+_YAML11_ONLY = re.compile(r"[-+]?(?:0[0-9_]+|[0-9][0-9_]*:[0-9:_.]*)")
+
+
+def _refuse_yaml11_number(node: yaml.ScalarNode) -> None:
+    """Refuse a plain number that YAML 1.1 reads differently from how it looks."""
+    if _YAML11_ONLY.fullmatch(node.value):
+        raise _Refused(
+            "",
+            f"ambiguous number {_safe_repr(node.value)}: YAML 1.1 reads a leading 0 as "
+            "octal and ':' as base 60; write it plainly (or quote it as text)",
+            node.start_mark,
+        )
+
 
 _NO_TIMESTAMPS = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -95,6 +121,11 @@ class _CLoader(_Strict, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type:
     """libyaml's parser (about 10x faster) when PyYAML was built with it."""
 
     yaml_implicit_resolvers = _NO_TIMESTAMPS
+
+
+for _loader in (_PyLoader, _CLoader):
+    _loader.add_constructor("tag:yaml.org,2002:int", _Strict.construct_yaml_int)  # type: ignore[type-var]
+    _loader.add_constructor("tag:yaml.org,2002:float", _Strict.construct_yaml_float)  # type: ignore[type-var]
 
 
 class _KeyResolver(yaml.resolver.Resolver):
