@@ -13,16 +13,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from .. import __version__
+from .._version import __version__
 from ..data import BORDERS_CREDIT
 from ..ensemble import EnsembleResult, run_ensemble
 from ..ensemble.seeds import replication_seed
 from ..io import write_text
 from ..results import SUMMARY_METRICS, RunResult
 from ..run import SeedLike, run
-from ..scenario import Scenario, load_scenario
+from ..scenario import Scenario, ScenarioError, load_scenario, read_source, to_yaml
 from ..scenario.schema import (
     BlockadeEvent,
     ContractEvent,
@@ -221,11 +220,11 @@ class _Context:
 
 
 def _read_source(path: Path | None) -> tuple[str, str] | None:
-    if path is None or not path.is_file():
+    if path is None:
         return None
     try:
-        return str(path), path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return str(path), read_source(path)
+    except ScenarioError:  # the report still shows the scenario as loaded
         return None
 
 
@@ -842,13 +841,11 @@ def _section_parameters(ctx: _Context, source: tuple[str, str] | None) -> Html:
 
     parts += [tag("h3", "Timeline of events"), _events_table(sc)]
 
-    scenario_yaml = yaml.safe_dump(
+    scenario_yaml = to_yaml(
         # exclude_unset: what the file (and its extends chain) set; defaults stay implicit,
         # so the text loads again with simfuel.load_scenario.
         sc.model_dump(mode="json", by_alias=True, exclude_unset=True),
-        sort_keys=False,
-        default_flow_style=None,  # leaves (places, legs, events) on one line each
-        allow_unicode=True,
+        flow_leaves=True,  # leaves (places, legs, events) on one line each
         width=110,
     )
     parts.append(
