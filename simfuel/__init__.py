@@ -107,14 +107,23 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
 
 
 def __getattr__(name: str) -> Any:
-    """Import a public name on first use and keep it (later lookups are plain attributes)."""
-    try:
+    """Import a public name on first use and keep it (later lookups are plain attributes).
+
+    A subpackage or module (``simfuel.plot``, ``simfuel.io``) is imported on first use too,
+    as the eager imports used to make them all reachable after ``import simfuel``.
+    """
+    if name in _EXPORTS:
         module, attribute = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'simfuel' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), attribute)
-    globals()[name] = value
-    return value
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
+    if not name.startswith("__"):
+        try:
+            return importlib.import_module(f"{__name__}.{name}")  # binds it as an attribute
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise  # a submodule that exists but fails to import: say why
+    raise AttributeError(f"module 'simfuel' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

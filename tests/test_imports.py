@@ -170,3 +170,17 @@ def test_dask_workers_never_import_matplotlib() -> None:
         """
     )
     assert out == {"workers": [[]]}
+
+
+def test_submodules_are_reachable_as_attributes_after_import_simfuel() -> None:
+    # The eager face bound every floor as a side effect; scripts and docs rely on it
+    # (``simfuel.plot.incidents_vs_model``, ``simfuel.io.atomic_path``).
+    out = python(
+        """
+        import json, simfuel
+        print(json.dumps({"plot": simfuel.plot.stock_fan.__name__,
+                          "io": simfuel.io.atomic_path.__name__,
+                          "sim": simfuel.sim.recorder.__name__}))
+        """
+    )
+    assert out == {"plot": "stock_fan", "io": "atomic_path", "sim": "simfuel.sim.recorder"}
