@@ -13,6 +13,10 @@ Every function takes ``ax=None`` (a new figure if None) and returns the axes it 
 * :func:`fleet_curve` - an escort-fleet sizing (what ``FleetSizing.plot`` draws);
 * :func:`sensitivity_bars` - sensitivity indices (what ``SensitivityResult.plot`` draws).
 
+Text taken from a scenario (names, keys, dotted paths) is drawn as written: its ``$`` are
+escaped, so it is never parsed as mathtext. A ``title=`` or ``label=`` you pass is drawn as
+you give it (mathtext allowed).
+
 Importing this package loads matplotlib but not pyplot: a new figure (``ax=None``) starts
 pyplot then; the report draws on Agg figures of its own and never does.
 """
