@@ -28,6 +28,7 @@ demo: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check simfuel tests benchmarks docs/figures.py notebooks/execute.py
 	$(BIN)/ruff format --check simfuel tests benchmarks docs/figures.py notebooks/execute.py
+	$(BIN)/lint-imports  # the floors of the README's architecture (pyproject.toml)
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy

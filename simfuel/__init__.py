@@ -8,33 +8,51 @@ The public API::
     result.summary(); result.daily; result.convoys; result.events
     ensemble = simfuel.run_ensemble(scenario, 200, seed=1)
     simfuel.report(scenario, reps=200, out="out/report")   # a self-contained report.html
+
+Every name below is imported on first use (PEP 562): ``import simfuel`` costs no pandas,
+matplotlib or pyarrow, so the command line starts fast and process-pool and Dask workers
+never load the plotting and reporting floors.
 """
 
-__version__ = "0.1.0"  # before the imports: submodules read it
+from __future__ import annotations
 
-from .analysis import (
-    Calibration,
-    FleetSizing,
-    SensitivityResult,
-    calibrate,
-    sensitivity,
-    size_fleet,
-)
-from .ensemble import EnsembleResult, run_ensemble, sweep
-from .incidents import (
-    INCIDENT_COLUMNS,
-    IncidentsError,
-    check_against,
-    cumulative_losses,
-    incidents,
-    reported_losses,
-    validate_incidents,
-)
-from .reporting import make_report as report
-from .results import BalanceError, RunResult
-from .run import run
-from .scenario import Scenario, ScenarioError, apply_overrides, load_scenario
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
+
+#: public name -> (module, attribute): where each name of ``__all__`` lives.
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "INCIDENT_COLUMNS": ("simfuel.incidents", "INCIDENT_COLUMNS"),
+    "BalanceError": ("simfuel.results", "BalanceError"),
+    "Calibration": ("simfuel.analysis", "Calibration"),
+    "EnsembleResult": ("simfuel.ensemble", "EnsembleResult"),
+    "FleetSizing": ("simfuel.analysis", "FleetSizing"),
+    "IncidentsError": ("simfuel.incidents", "IncidentsError"),
+    "RunResult": ("simfuel.results", "RunResult"),
+    "Scenario": ("simfuel.scenario", "Scenario"),
+    "ScenarioError": ("simfuel.scenario", "ScenarioError"),
+    "SensitivityResult": ("simfuel.analysis", "SensitivityResult"),
+    "apply_overrides": ("simfuel.scenario", "apply_overrides"),
+    "calibrate": ("simfuel.analysis", "calibrate"),
+    "check_against": ("simfuel.incidents", "check_against"),
+    "cumulative_losses": ("simfuel.incidents", "cumulative_losses"),
+    "incidents": ("simfuel.incidents", "incidents"),
+    "load_scenario": ("simfuel.scenario", "load_scenario"),
+    "report": ("simfuel.reporting", "make_report"),
+    "reported_losses": ("simfuel.incidents", "reported_losses"),
+    "run": ("simfuel.run", "run"),
+    "run_ensemble": ("simfuel.ensemble", "run_ensemble"),
+    "sensitivity": ("simfuel.analysis", "sensitivity"),
+    "size_fleet": ("simfuel.analysis", "size_fleet"),
+    "sweep": ("simfuel.ensemble", "sweep"),
+    "validate_incidents": ("simfuel.incidents", "validate_incidents"),
+}
+
+# A literal list (not built from _EXPORTS) so linters and readers see it; a test checks
+# that the two agree.
 __all__ = [
     "INCIDENT_COLUMNS",
     "BalanceError",
@@ -62,3 +80,69 @@ __all__ = [
     "sweep",
     "validate_incidents",
 ]
+
+if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
+    from .analysis import (
+        Calibration,
+        FleetSizing,
+        SensitivityResult,
+        calibrate,
+        sensitivity,
+        size_fleet,
+    )
+    from .ensemble import EnsembleResult, run_ensemble, sweep
+    from .incidents import (
+        INCIDENT_COLUMNS,
+        IncidentsError,
+        check_against,
+        cumulative_losses,
+        incidents,
+        reported_losses,
+        validate_incidents,
+    )
+    from .reporting import make_report as report
+    from .results import BalanceError, RunResult
+    from .run import run
+    from .scenario import Scenario, ScenarioError, apply_overrides, load_scenario
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use and keep it (later lookups are plain attributes).
+
+    A subpackage or module (``simfuel.plot``, ``simfuel.io``) is imported on first use too,
+    as the eager imports used to make them all reachable after ``import simfuel``.
+    """
+    if name in _EXPORTS:
+        module, attribute = _EXPORTS[name]
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
+    if not name.startswith("__"):
+        try:
+            return importlib.import_module(f"{__name__}.{name}")  # binds it as an attribute
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise  # a submodule that exists but fails to import: say why
+    raise AttributeError(f"module 'simfuel' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Face(types.ModuleType):
+    """The package module, keeping ``simfuel.run`` and ``simfuel.incidents`` the functions.
+
+    Importing a submodule binds it on its package (``simfuel.run = <module simfuel.run>``).
+    With eager imports ``from .run import run`` overwrote that binding at once; with lazy
+    ones the submodule may be imported first (``simfuel.ensemble`` needs ``simfuel.run``),
+    so a submodule must not replace a public name of the same spelling.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return  # still reachable as sys.modules["simfuel." + name]
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Face

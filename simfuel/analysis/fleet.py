@@ -18,17 +18,19 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 
 from ..ensemble.seeds import root_seed
 from ..run import SeedLike
 from ..scenario import Problem, Scenario, ScenarioError, load_scenario
 from ..scenario.schema import EscortPolicyEvent
 from .evaluate import evaluate_points
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["FleetSizing", "first_escort_date", "size_fleet", "wilson_interval"]
 
@@ -147,46 +149,14 @@ class FleetSizing:
         return f"{head}; {rng}. Criterion: {crit}."
 
     def plot(self, ax: Axes | None = None) -> Axes:
-        """The curve units -> probability with its intervals, the target and the answer."""
-        from ..plot._style import BAND_COLOR, get_ax
+        """The curve units -> probability with its intervals, the target and the answer.
 
-        ax = get_ax(ax, figsize=(8, 4.5))
-        c = self.curve
-        ax.fill_between(c["units"], c["low"], c["high"], color=BAND_COLOR, alpha=0.2, lw=0)
-        ax.errorbar(
-            c["units"],
-            c["probability"],
-            yerr=[c["probability"] - c["low"], c["high"] - c["probability"]],
-            fmt="o-",
-            color=BAND_COLOR,
-            capsize=3,
-            label=f"share of replications meeting the criterion ({self.confidence:.0%} Wilson)",
-        )
-        ax.axhline(self.probability, color="0.3", ls="--", lw=1, label="target")
-        lo, hi = self.answer_range
-        if lo is not None:
-            right = hi if hi is not None else c["units"].max()
-            ax.axvspan(
-                lo - 0.3,
-                right + 0.3,
-                color="#e6ab02",
-                alpha=0.15,
-                lw=0,
-                label="answer range" if hi is not None else "answer range (upper end open)",
-            )
-        if self.answer is not None:
-            ax.axvline(self.answer, color="#d95f02", lw=1.5, label=f"answer: {self.answer}")
-        ax.set_xlabel(f"units of {self.force} [-]")
-        ax.set_ylabel("probability [share of replications]")
-        ax.set_ylim(-0.02, 1.02)
-        ax.set_xticks(c["units"])
-        ax.set_title(
-            f"cover ≥ {self.min_cover_days:g} days on ≥ {self.day_share:.0%} of days "
-            f"{self.after:%d %b}–{self.until:%d %b %Y}",
-            fontsize="medium",
-        )
-        ax.legend(loc="lower right", fontsize="small")
-        return ax
+        Drawn by :func:`simfuel.plot.fleet_curve` (imported here, on use: the analysis
+        floor does not load matplotlib).
+        """
+        from ..plot.fleet import fleet_curve
+
+        return fleet_curve(self, ax=ax)
 
 
 def _as_date(value: DateLike, name: str) -> dt.date:

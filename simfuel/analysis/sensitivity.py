@@ -23,11 +23,10 @@ import os
 import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from pydantic import BaseModel
 
 from ..ensemble.seeds import root_seed
@@ -35,6 +34,9 @@ from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, apply_overrides, load_scenario
 from .evaluate import PointResults, evaluate_points
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["SensitivityResult", "sensitivity"]
 
@@ -148,60 +150,13 @@ class SensitivityResult:
         """Horizontal bars of the indices with their confidence intervals.
 
         Sobol: first-order ``S1`` and total ``ST`` side by side. Morris: ``mu_star``
-        with ``sigma`` as markers. Parameters top to bottom in the order given.
+        with ``sigma`` as markers. Parameters top to bottom in the order given. Drawn by
+        :func:`simfuel.plot.sensitivity_bars` (imported here, on use: the analysis floor
+        does not load matplotlib).
         """
-        from ..plot._style import BAND_COLOR, axis_label, get_ax, metric_info
+        from ..plot.sensitivity import sensitivity_bars
 
-        names = list(self.params)
-        ax = get_ax(ax, figsize=(8, 1.2 + 0.6 * len(names)))
-        y = np.arange(len(names), dtype=float)
-        df = self.to_df()
-        label = metric_info(self.metric)[0]
-        if self.method == "sobol":
-            h = 0.38
-            ax.barh(
-                y - h / 2,
-                df["S1"],
-                height=h,
-                xerr=df["S1_conf"],
-                color=BAND_COLOR,
-                alpha=0.55,
-                capsize=3,
-                label="first order $S_1$",
-            )
-            ax.barh(
-                y + h / 2,
-                df["ST"],
-                height=h,
-                xerr=df["ST_conf"],
-                color=BAND_COLOR,
-                capsize=3,
-                label="total $S_T$",
-            )
-            ax.axvline(0.0, color="0.3", lw=0.8)
-            ax.set_xlabel(f"Sobol' index of {label} [share of variance]")
-        else:
-            ax.barh(
-                y,
-                df["mu_star"],
-                height=0.6,
-                xerr=df["mu_star_conf"],
-                color=BAND_COLOR,
-                capsize=3,
-                label=r"$\mu^*$ (mean |elementary effect|)",
-            )
-            ax.plot(df["sigma"], y, "o", color="#d95f02", label=r"$\sigma$ (interactions)")
-            ax.set_xlabel(f"Morris effect on {axis_label(self.metric)}")
-        ax.set_yticks(y, names)
-        ax.invert_yaxis()
-        ax.legend(loc="best", fontsize="small")
-        ci = f"{self.conf_level:.0%} intervals"
-        ax.set_title(
-            f"{'Sobol' if self.method == 'sobol' else 'Morris'} sensitivity of {label}: "
-            f"{self.n_points} points × {self.reps} reps, {ci}",
-            fontsize="medium",
-        )
-        return ax
+        return sensitivity_bars(self, ax=ax)
 
 
 # ---------------------------------------------------------------- helpers

@@ -9,7 +9,16 @@ Every function takes ``ax=None`` (a new figure if None) and returns the axes it 
   a summary metric across replications;
 * :func:`compare_scenarios`, :func:`compare_summary` - several scenarios side by side;
 * :func:`sweep_heatmap` - a metric over two swept parameters;
-* :func:`incidents_vs_model` - reported cumulative losses over the model's band.
+* :func:`incidents_vs_model` - reported cumulative losses over the model's band;
+* :func:`fleet_curve` - an escort-fleet sizing (what ``FleetSizing.plot`` draws);
+* :func:`sensitivity_bars` - sensitivity indices (what ``SensitivityResult.plot`` draws).
+
+Text taken from a scenario (names, keys, dotted paths) is drawn as written: its ``$`` are
+escaped, so it is never parsed as mathtext. A ``title=`` or ``label=`` you pass is drawn as
+you give it (mathtext allowed).
+
+Importing this package loads matplotlib but not pyplot: a new figure (``ax=None``) starts
+pyplot then; the report draws on Agg figures of its own and never does.
 """
 
 from ._style import CORRIDOR_PALETTE, ESCORT_COLORS, corridor_colors
@@ -22,8 +31,10 @@ from .distributions import (
     sweep_heatmap,
 )
 from .fan import stock_fan, timeline_marks
+from .fleet import fleet_curve
 from .incidents import incidents_vs_model, model_cumulative_tankers
 from .map import attack_locations, corridor_map
+from .sensitivity import sensitivity_bars
 from .timeline import convoy_timeline
 
 __all__ = [
@@ -37,9 +48,11 @@ __all__ = [
     "corridor_map",
     "delivery_distribution",
     "distribution",
+    "fleet_curve",
     "incidents_vs_model",
     "loss_distribution",
     "model_cumulative_tankers",
+    "sensitivity_bars",
     "stock_fan",
     "sweep_heatmap",
     "timeline_marks",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
-from matplotlib.axes import Axes
 
-from ..scenario import Scenario
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..scenario import Scenario
 
 # ColorBrewer Dark2: distinct on screen and in print, colour-blind tolerant for 5-6 hues.
 CORRIDOR_PALETTE = (
@@ -62,13 +63,24 @@ _METRICS: dict[str, tuple[str, str, float]] = {
 }
 
 
+def plain(text: object) -> str:
+    """``text`` to be drawn as written, never parsed as matplotlib mathtext.
+
+    Matplotlib reads a string with a pair of ``$`` as mathtext: a scenario, corridor or
+    place named ``$\\foo$`` would stop the drawing with a parse error (and ``$x$`` would be
+    typeset). Every ``$`` is escaped; matplotlib draws ``\\$`` as a plain ``$``. Scenario
+    text (names, ids, notes, dotted paths) goes through this before it reaches a label.
+    """
+    return str(text).replace("$", r"\$")
+
+
 def metric_info(metric: str) -> tuple[str, str, float]:
     """``(label, unit, divisor)`` for a metric; litres are shown in megalitres (ML)."""
     if metric in _METRICS:
         return _METRICS[metric]
     if metric.endswith("_l"):
-        return (metric[:-2].replace("_", " "), "ML", 1e6)
-    return (metric.replace("_", " "), "", 1.0)
+        return (plain(metric[:-2].replace("_", " ")), "ML", 1e6)
+    return (plain(metric.replace("_", " ")), "", 1.0)
 
 
 def axis_label(metric: str) -> str:
@@ -85,14 +97,16 @@ def corridor_colors(scenario: Scenario) -> dict[str, str]:
 
 
 def corridor_label(scenario: Scenario, key: str) -> str:
-    """A corridor's display name (its ``name``, else its key)."""
-    return scenario.corridors[key].name or key
+    """A corridor's display name (its ``name``, else its key), safe for a label."""
+    return plain(scenario.corridors[key].name or key)
 
 
 def get_ax(ax: Axes | None, figsize: tuple[float, float] = (10, 5)) -> Axes:
     """The axes to draw on: ``ax``, or new ones on a new figure."""
     if ax is not None:
         return ax
+    import matplotlib.pyplot as plt  # here: importing simfuel.plot must not start pyplot
+
     _, new = plt.subplots(figsize=figsize, layout="constrained")
     return new
 

@@ -18,6 +18,7 @@ from ._style import (
     format_dates,
     get_ax,
     metric_info,
+    plain,
 )
 from .fan import stock_fan
 
@@ -99,7 +100,8 @@ def distribution(
         ax.set_xlabel(axis_label(metric))
     ax.set_ylabel("replications")
     ax.set_title(
-        title or f"{ensemble.scenario.name}: {metric_info(metric)[0]} ({ensemble.n} replications)"
+        title
+        or f"{plain(ensemble.scenario.name)}: {metric_info(metric)[0]} ({ensemble.n} replications)"
     )
     ax.legend(fontsize=8, loc="best")
     ax.grid(alpha=0.3)
@@ -139,14 +141,14 @@ def compare_scenarios(
             threshold=i == 0,
             bands=(0.05, 0.05, 0.95, 0.95),  # one 90 % band: two bands per scenario clutter
             color=CORRIDOR_PALETTE[i % len(CORRIDOR_PALETTE)],
-            label=name,
+            label=plain(name),
         )
     starts = [r.scenario.start for r in results.values()]
     ends = [r.scenario.end for r in results.values()]
     ax.set_xlim(
         mdates.date2num(pd.Timestamp(min(starts))), mdates.date2num(pd.Timestamp(max(ends)))
     )
-    ax.set_title(title or f"{metric_info(metric)[0]}: " + " vs ".join(results))
+    ax.set_title(title or f"{metric_info(metric)[0]}: " + " vs ".join(map(plain, results)))
     return ax
 
 
@@ -168,7 +170,7 @@ def compare_summary(
     data = [r.replications[metric].dropna().to_numpy(float) / scale for r in results.values()]
     box = ax.boxplot(
         data,
-        tick_labels=list(results),
+        tick_labels=[plain(name) for name in results],
         patch_artist=True,
         whis=(5, 95),
         showfliers=False,
@@ -234,20 +236,22 @@ def sweep_heatmap(
         stat_name = f"q{float(stat):g}"
     elif callable(stat):
         values = grouped.agg(stat)
-        stat_name = str(getattr(stat, "__name__", "stat"))
+        stat_name = plain(getattr(stat, "__name__", "stat"))
     else:
         values = grouped.agg(str(stat))
-        stat_name = str(stat)
+        stat_name = plain(stat)
     grid = values.unstack(x) / scale
     image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap=cmap)
     ax.set_xticks(
-        range(grid.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.columns]
+        range(grid.shape[1]),
+        [f"{v:g}" if isinstance(v, float) else plain(v) for v in grid.columns],
     )
     ax.set_yticks(
-        range(grid.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.index]
+        range(grid.shape[0]),
+        [f"{v:g}" if isinstance(v, float) else plain(v) for v in grid.index],
     )
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+    ax.set_xlabel(plain(x))
+    ax.set_ylabel(plain(y))
     bar = ax.figure.colorbar(image, ax=ax)
     bar.set_label(f"{stat_name} of {axis_label(metric)}")
     if annotate:
@@ -266,6 +270,8 @@ def sweep_heatmap(
                     color="white" if v < mid else "black",
                 )
     ax.set_title(
-        title or f"{stat_name} {metric_info(metric)[0]}\nby {y} and {x}", fontsize=10, wrap=True
+        title or f"{stat_name} {metric_info(metric)[0]}\nby {plain(y)} and {plain(x)}",
+        fontsize=10,
+        wrap=True,
     )
     return ax

@@ -21,7 +21,15 @@ from ..scenario.schema import (
     RationingEvent,
     ScriptedAttackEvent,
 )
-from ._style import ATTACK_COLOR, BAND_COLOR, axis_label, format_dates, get_ax, metric_info
+from ._style import (
+    ATTACK_COLOR,
+    BAND_COLOR,
+    axis_label,
+    format_dates,
+    get_ax,
+    metric_info,
+    plain,
+)
 
 __all__ = ["stock_fan", "timeline_marks"]
 
@@ -117,7 +125,7 @@ def stock_fan(
     ax = get_ax(ax)
     scenario = result.scenario
     _, _, scale = metric_info(metric)
-    name = label or scenario.name
+    name = label or plain(scenario.name)
     if isinstance(result, EnsembleResult):
         lo90, lo50, hi50, hi90 = bands
         q = result.bands(metric, q=(lo90, lo50, 0.5, hi50, hi90)) / scale
@@ -169,7 +177,8 @@ def stock_fan(
     ax.set_xlabel("date")
     # Room above the axes for the numbered timeline marks.
     ax.set_title(
-        title or f"{scenario.name}: {metric_info(metric)[0]}{n_text}", pad=38 if annotate else 6
+        title or f"{plain(scenario.name)}: {metric_info(metric)[0]}{n_text}",
+        pad=38 if annotate else 6,
     )
     ax.grid(alpha=0.3)
     format_dates(ax)
@@ -200,7 +209,7 @@ def _annotate(ax: Axes, scenario: Scenario) -> None:
             color="#333333",
             bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "#555555", "lw": 0.6},
         )
-        caption.append(f"({i}) {day:%d %b}: {text}")
+        caption.append(f"({i}) {day:%d %b}: {plain(text)}")
     if caption:
         ax.text(
             0.0,

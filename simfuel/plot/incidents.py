@@ -15,7 +15,7 @@ from ..incidents import cumulative_losses, reported_losses, validate_incidents
 from ..incidents import incidents as load_incidents
 from ..results import RunResult
 from ..scenario import Scenario
-from ._style import ATTACK_COLOR, BAND_COLOR, format_dates, get_ax
+from ._style import ATTACK_COLOR, BAND_COLOR, format_dates, get_ax, plain
 
 __all__ = ["incidents_vs_model", "model_cumulative_tankers"]
 
@@ -174,7 +174,7 @@ def incidents_vs_model(
     what = "tankers lost (destroyed + captured)" if include_captured else "tankers destroyed"
 
     # ---- the model
-    name = scenario.name
+    name = plain(scenario.name)
     if isinstance(result, EnsembleResult):
         lo90, lo50, hi50, hi90 = bands
         q = np.quantile(model.to_numpy(float), [lo90, lo50, 0.5, hi50, hi90], axis=1)
@@ -264,7 +264,7 @@ def incidents_vs_model(
     ax.set_xlim(dates[0], dates[-1])
     ax.set_ylabel(f"{what}, cumulative [tankers]")
     ax.set_xlabel("date")
-    where = f", corridor {corridor}" if corridor else ""
+    where = f", corridor {plain(corridor)}" if corridor else ""
     ax.set_title(title or f"{name}: reported vs modelled {what}{where} ({n_text})")
     ax.grid(alpha=0.3)
     format_dates(ax)

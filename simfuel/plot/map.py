@@ -15,7 +15,7 @@ from ..ensemble import EnsembleResult
 from ..results import RunResult
 from ..scenario import Scenario
 from ..scenario.schema import ScriptedAttackEvent
-from ._style import ATTACK_COLOR, corridor_colors, corridor_label, get_ax
+from ._style import ATTACK_COLOR, corridor_colors, corridor_label, get_ax, plain
 
 __all__ = ["attack_locations", "corridor_map"]
 
@@ -204,7 +204,7 @@ def corridor_map(
     ax.set_aspect("equal")
     ax.set_xlabel("longitude [°E]")
     ax.set_ylabel("latitude [°N]")
-    ax.set_title(title or f"{sc.name}: corridors to {sc.places[depot].name or depot}")
+    ax.set_title(title or f"{plain(sc.name)}: corridors to {plain(sc.places[depot].name or depot)}")
     ax.text(
         0.99,
         0.01,
@@ -234,7 +234,7 @@ def _label_places(ax: Axes, sc: Scenario, everything: bool) -> None:
     for key in order:
         p = sc.places[key]
         text = ax.annotate(
-            p.name or key,
+            plain(p.name or key),
             (p.lon, p.lat),
             xytext=(3, 3),
             textcoords="offset points",

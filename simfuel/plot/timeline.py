@@ -18,6 +18,7 @@ from ._style import (
     format_dates,
     get_ax,
     hours_to_num,
+    plain,
 )
 
 __all__ = ["convoy_timeline"]
@@ -119,7 +120,7 @@ def convoy_timeline(
     ax.legend(
         handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False
     )
-    ax.set_title(title or f"{sc.name}: convoys by corridor (seed {result.seed})")
+    ax.set_title(title or f"{plain(sc.name)}: convoys by corridor (seed {result.seed})")
     _label_attacks(ax, to_label)  # last: the layout must be final to measure the labels
     return ax
 

@@ -25,6 +25,7 @@ from ..plot import (
     loss_distribution,
     stock_fan,
 )
+from ..plot._style import plain
 from ..results import RunResult
 from .html import Image
 
@@ -62,7 +63,8 @@ def _probabilities(ensemble: EnsembleResult, ax: Axes) -> None:
     ax.set_xlim(float(mdates.date2num(dates[0])), float(mdates.date2num(dates[-1])))
     ax.set_ylabel("share of replications [%]")
     ax.set_xlabel("date")
-    ax.set_title(f"{ensemble.scenario.name}: rationing and stock-out, {ensemble.n} replications")
+    name = plain(ensemble.scenario.name)
+    ax.set_title(f"{name}: rationing and stock-out, {ensemble.n} replications")
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -79,6 +81,7 @@ def report_figures(ensemble: EnsembleResult, run: RunResult, replication: int) -
     ``min_cover`` (distributions across replications).
     """
     sc = ensemble.scenario
+    name = plain(sc.name)  # the titles below are drawn as written, never as mathtext
     lanes = len(sc.corridors)
     return {
         "cover": render(lambda ax: stock_fan(ensemble, "days_of_cover", ax=ax), (10.5, 5.0)),
@@ -88,7 +91,7 @@ def report_figures(ensemble: EnsembleResult, run: RunResult, replication: int) -
             lambda ax: convoy_timeline(
                 run,
                 ax=ax,
-                title=f"{sc.name}: convoys by corridor, replication {replication}",
+                title=f"{name}: convoys by corridor, replication {replication}",
             ),
             (11.0, 1.4 + 0.9 * lanes),
         ),
@@ -96,7 +99,7 @@ def report_figures(ensemble: EnsembleResult, run: RunResult, replication: int) -
             lambda ax: corridor_map(
                 run,
                 ax=ax,
-                title=f"{sc.name}: corridors and the attacks of replication {replication}",
+                title=f"{name}: corridors and the attacks of replication {replication}",
             ),
             (9.0, 8.0),
         ),

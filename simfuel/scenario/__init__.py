@@ -1,9 +1,11 @@
 """Scenario floor: the pydantic schema, YAML loading with ``extends`` and overrides, errors.
 
-The only floor that reads a scenario file; everything above sees a validated ``Scenario``.
+The only floor that reads or writes a scenario file; everything above sees a validated
+``Scenario`` (``files.py``: JSON back into a scenario, the YAML text as written, YAML out).
 """
 
 from .errors import Problem, ScenarioError
+from .files import dump_yaml, load_json, read_source, to_yaml
 from .loader import apply_overrides, deep_merge, load_scenario, parse_overrides
 from .schema import Scenario
 
@@ -13,6 +15,10 @@ __all__ = [
     "ScenarioError",
     "apply_overrides",
     "deep_merge",
+    "dump_yaml",
+    "load_json",
     "load_scenario",
     "parse_overrides",
+    "read_source",
+    "to_yaml",
 ]

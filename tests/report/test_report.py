@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -254,3 +255,17 @@ def test_no_stockout_anywhere_reads_never(tmp_path) -> None:
     assert "never in 100 % of replications (3 of 3)" in text
     assert "No dated events" in page.text_by_id["parameters"]
     assert dt.date(2025, 1, 1).isoformat() in page.text_by_id["scenario"]
+
+
+def test_names_holding_mathtext_are_shown_as_written(tmp_path: Path) -> None:
+    # A pair of $ in scenario text made matplotlib parse it as mathtext: `$\foo$` (an
+    # unknown command) crashed the report while drawing its figures.
+    raw = report_scenario()
+    evil = r"$\foo$"
+    raw["name"] = f"tiny {evil}"
+    raw["corridors"]["main"]["name"] = f"Main {evil}"
+    raw["places"]["city"]["name"] = f"Capital {evil}"
+    raw["escorts"]["army"]["name"] = f"Army {evil}"
+    path = make_report(raw, reps=3, seed=1, out=tmp_path, workers=1, progress=False)
+    page = path.read_text(encoding="utf-8")
+    assert f"Main {evil}" in page and f"tiny {evil}" in page

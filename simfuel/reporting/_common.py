@@ -1,0 +1,112 @@
+"""Shared by the report's sections: the context of one report; numbers, dates and names.
+
+How a number, a duration, a date or a place is written, once for every section.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..ensemble import EnsembleResult
+from ..results import RunResult
+from ..scenario import Scenario
+from ..scenario.schema import (
+    FixedDelay,
+    LognormalDelay,
+    TriangularDelay,
+    UniformDelay,
+)
+from .html import Html, Image, esc, join, tag
+
+
+@dataclass
+class Context:
+    ensemble: EnsembleResult
+    run: RunResult
+    replication: int
+    images: dict[str, Image]
+
+    @property
+    def sc(self) -> Scenario:
+        return self.ensemble.scenario
+
+
+def _num(value: Any, digits: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{value:,.{digits}f}"
+
+
+def _ml(litres: float, digits: int = 1) -> str:
+    return _num(litres / 1e6, digits)
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.0f} %"
+
+
+def _hours(h: float) -> str:
+    return f"{h:,.0f} h" if h < 72 else f"{h:,.0f} h ({h / 24:.1f} d)"
+
+
+def _delay(d: object) -> str:
+    if isinstance(d, FixedDelay):
+        return f"{d.value:g} h"
+    if isinstance(d, UniformDelay):
+        return f"uniform {d.low:g}–{d.high:g} h"
+    if isinstance(d, TriangularDelay):
+        return f"triangular {d.low:g}–{d.high:g} h, mode {d.mode:g} h"
+    if isinstance(d, LognormalDelay):
+        return f"lognormal, mean {d.mean:g} h, sd {d.sd:g} h"
+    return str(d)
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _place(sc: Scenario, key: str) -> str:
+    p = sc.places.get(key)
+    return (p.name or key) if p is not None else key
+
+
+def _corridors(sc: Scenario, keys: Sequence[str]) -> Html:
+    """Corridor names, one a line; ``all corridors`` when every one is named."""
+    if list(keys) == ["all"] or (len(sc.corridors) > 1 and set(keys) == set(sc.corridors)):
+        return esc("all corridors")
+    names = [sc.corridors[k].name or k if k in sc.corridors else k for k in keys]
+    return Html("<br>".join(esc(n) for n in names))
+
+
+def _forces(sc: Scenario, keys: Sequence[str]) -> str:
+    return " + ".join(sc.escorts[f].name or f if f in sc.escorts else f for f in keys)
+
+
+def _with_source(text: object, source: str | None) -> Html:
+    if not source:
+        return esc(text)
+    return join([esc(text), tag("span", f"Source: {source}", cls="src")])
+
+
+def _dated(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return "never"
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _same(a: object, b: object) -> bool:
+    try:
+        return bool(np.isclose(float(a), float(b), rtol=1e-9, atol=1e-6))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return a == b

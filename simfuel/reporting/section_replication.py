@@ -1,0 +1,64 @@
+"""Report section on the representative replication: its figures, convoy timeline and map."""
+
+from __future__ import annotations
+
+from ._common import Context, _dated, _ml, _same
+from .html import Html, figure, join, tag
+
+
+def section_replication(ctx: Context) -> Html:
+    """The representative replication: what happened in it, its timeline and map."""
+    ens, k = ctx.ensemble, ctx.replication
+    s = ctx.run.summary()
+    reproduced = all(
+        _same(s[m], ens.replications.loc[k, m])
+        for m in ("delivered_l", "tankers_lost", "attacks", "days_with_shortfall")
+    )
+    text: list[object] = [
+        f"The convoy timeline and the map show one replication: replication {k}, the one "
+        "closest to the ensemble's medians of delivered fuel, tankers lost, attacks, days "
+        "with shortfall and minimum cover (smallest sum of distances of its percentile "
+        "ranks from 50 %). It is re-run here with ",
+        tag(
+            "code",
+            f"simfuel.run(scenario, seed=numpy.random.SeedSequence({ens.seed_entropy}, "
+            f"spawn_key={(*ens.spawn_key, k)}))",
+        ),
+        ", the stream the ensemble gave it. In it: "
+        f"{_ml(s['delivered_l'])} ML delivered, {s['tankers_lost']:,} tankers lost in "
+        f"{s['attacks']:,} attacks on {s['convoys']:,} convoys, "
+        f"{s['days_with_shortfall']} days with shortfall, first rationing "
+        f"{_dated(s['first_rationing'])}, first stock-out {_dated(s['first_stockout'])}.",
+    ]
+    parts: list[object] = [tag("p", join(text))]
+    if not reproduced:
+        parts.append(
+            tag(
+                "p",
+                "Warning: the re-run differs from the ensemble's record of this replication "
+                "(was the ensemble run with another version of simfuel?).",
+                cls="warn",
+            )
+        )
+    parts += [
+        figure(
+            ctx.images["timeline"],
+            f"Convoy timeline of replication {k}",
+            "Each bar is a convoy from its departure at the staging point to its arrival "
+            "at the depot or its loss (time axis: dates); one lane per corridor, convoys "
+            "spread over thin rows; colour: escort kind. Red crosses: attacks, labelled "
+            "with the tankers lost [tankers] when 5 or more.",
+            "fig-timeline",
+        ),
+        figure(
+            ctx.images["map"],
+            f"Map of the corridors with the attacks of replication {k}",
+            "Corridors on country outlines (longitude/latitude [°]); solid from the staging "
+            "point on (the threatened part), thicker where the leg's risk weight is higher; "
+            "dashed before it. Red circles: the replication's attacks, placed at the middle "
+            "of their leg (the model knows the leg, not the point), sized by tankers lost. "
+            "Country outlines: Natural Earth.",
+            "fig-map",
+        ),
+    ]
+    return join(parts)

@@ -1,0 +1,102 @@
+"""Report section "Scenario": the facts of the scenario, its corridors and escort forces."""
+
+from __future__ import annotations
+
+from ._common import Context, _hours, _ml, _num, _place, _with_source
+from .html import Html, join, table, tag
+
+
+def section_scenario(ctx: Context) -> Html:
+    """The scenario in facts, its corridors and its escort forces."""
+    sc = ctx.sc
+    parts: list[object] = []
+    if sc.description:
+        parts.append(tag("p", sc.description, cls="lead"))
+    depot = sc.depot
+    demand = sc.demand.demand_l_per_day
+    facts = [
+        ("Scenario", sc.name),
+        ("Horizon", f"{sc.start} to {sc.end} (both included), {sc.horizon_days} days"),
+        ("Depot", f"{_place(sc, depot.place)}: capacity {_ml(depot.capacity_l)} ML"),
+        (
+            "Initial stock",
+            f"{_ml(depot.initial_stock_l)} ML ({depot.initial_stock_l / demand:.1f} days of "
+            f"demand), strategic reserve {_ml(depot.reserve_l)} ML held apart",
+        ),
+        ("Demand", f"{_ml(demand, 2)} ML/day at the start"),
+        (
+            "Network",
+            f"{len(sc.corridors)} corridors · {len(sc.escorts)} escort forces · "
+            f"{len(sc.events)} dated events",
+        ),
+    ]
+    parts.append(tag("dl", join(join([tag("dt", k), tag("dd", v)]) for k, v in facts), cls="facts"))
+
+    rows = []
+    for key, c in sc.corridors.items():
+        starts = [leg.from_ for leg in c.legs]
+        total = sum(leg.length_km for leg in c.legs)
+        threatened = sum(leg.length_km for leg in c.legs[starts.index(c.staging) :])
+        hours = sum(leg.length_km / leg.speed_kmh for leg in c.legs)
+        rows.append(
+            [
+                _with_source(c.name or key, c.source),
+                f"{_place(sc, c.origin)} → {_place(sc, c.staging)} → {_place(sc, depot.place)}",
+                _num(total),
+                _num(threatened),
+                _hours(hours),
+                _num(c.tankers_per_day, 1 if c.tankers_per_day % 1 else 0),
+                _num(c.tanker_capacity_l),
+            ]
+        )
+    parts.append(tag("h3", "Corridors"))
+    parts.append(
+        table(
+            [
+                "corridor",
+                "route (origin → staging → depot)",
+                "length [km]",
+                "under threat [km]",
+                "driving time",
+                "tankers/day at start",
+                "tanker load [L]",
+            ],
+            rows,
+            numeric=(2, 3, 4, 5, 6),
+            cls="first-wide",
+            caption="Under threat: from the staging point (the border) to the depot; "
+            "driving time at the legs' mean convoy speeds, without border or escort waits.",
+        )
+    )
+
+    parts.append(tag("h3", "Escort forces"))
+    if sc.escorts:
+        frows = []
+        for key, f in sc.escorts.items():
+            extra = (
+                f"{f.convoy_hours_per_day:g} convoy-hours a day per unit"
+                if f.kind == "air"
+                else f"rest {f.turnaround_h:g} h after the drive back"
+            )
+            frows.append(
+                [
+                    _with_source(f.name or key, f.source),
+                    f.kind,
+                    str(f.units),
+                    f"{f.deterrence:g}",
+                    f"{f.protection:g}",
+                    extra,
+                ]
+            )
+        parts.append(
+            table(
+                ["force", "kind", "units", "deterrence", "protection", "availability"],
+                frows,
+                numeric=(2, 3, 4),
+                caption="Deterrence multiplies the attack hazard, protection the mean share "
+                "of a convoy lost when attacked (1: no effect; lower is better).",
+            )
+        )
+    else:
+        parts.append(tag("p", "No escort forces in this scenario.", cls="note"))
+    return join(parts)

@@ -1,0 +1,44 @@
+"""Report section on the depot's fuel: fan charts of cover and stock, rationing, stock-outs."""
+
+from __future__ import annotations
+
+from ._common import Context, _place
+from .html import Html, figure, join
+
+
+def section_stocks(ctx: Context) -> Html:
+    """Fan charts of days of cover and of stock; shares rationing and out of stock."""
+    ens, sc = ctx.ensemble, ctx.sc
+    marks = (
+        "Dotted vertical lines mark the timeline (blockade declared, escort changes, "
+        "import contracts); red triangles at the bottom are the reported attacks replayed "
+        "in every replication, with the tankers they cost."
+    )
+    return join(
+        [
+            figure(
+                ctx.images["cover"],
+                "Fan chart of days of cover",
+                f"Days of cover in {_place(sc, sc.depot.place)} [days]: end-of-day stock "
+                "divided by the day's nominal demand. Median (line), 50 % and 90 % bands "
+                f"across {ens.n} replications; dashed: the rationing threshold [days]. " + marks,
+                "fig-cover",
+            ),
+            figure(
+                ctx.images["stock"],
+                "Fan chart of the depot stock",
+                f"Stock in the depot [ML], strategic reserve excluded until released; "
+                f"median, 50 % and 90 % bands across {ens.n} replications; dashed: the "
+                "stock at the rationing threshold [ML]. " + marks,
+                "fig-stock",
+            ),
+            figure(
+                ctx.images["probability"],
+                "Share of replications rationing or out of stock",
+                "Share of replications [%] with rationing in force on each day, with a "
+                "stock-out on each day, and with a stock-out on any day up to each date "
+                "(the probability of a stock-out by that date).",
+                "fig-probability",
+            ),
+        ]
+    )
