@@ -25,30 +25,30 @@ from ._version import __version__
 
 #: public name -> (module, attribute): where each name of ``__all__`` lives.
 _EXPORTS: dict[str, tuple[str, str]] = {
-    "INCIDENT_COLUMNS": ("simfuel.incidents", "INCIDENT_COLUMNS"),
+    "INCIDENT_COLUMNS": ("simfuel.observations", "INCIDENT_COLUMNS"),
     "BalanceError": ("simfuel.results", "BalanceError"),
     "Calibration": ("simfuel.analysis", "Calibration"),
     "EnsembleResult": ("simfuel.ensemble", "EnsembleResult"),
     "FleetSizing": ("simfuel.analysis", "FleetSizing"),
-    "IncidentsError": ("simfuel.incidents", "IncidentsError"),
+    "IncidentsError": ("simfuel.observations", "IncidentsError"),
     "RunResult": ("simfuel.results", "RunResult"),
     "Scenario": ("simfuel.scenario", "Scenario"),
     "ScenarioError": ("simfuel.scenario", "ScenarioError"),
     "SensitivityResult": ("simfuel.analysis", "SensitivityResult"),
     "apply_overrides": ("simfuel.scenario", "apply_overrides"),
     "calibrate": ("simfuel.analysis", "calibrate"),
-    "check_against": ("simfuel.incidents", "check_against"),
-    "cumulative_losses": ("simfuel.incidents", "cumulative_losses"),
-    "incidents": ("simfuel.incidents", "incidents"),
+    "check_against": ("simfuel.observations", "check_against"),
+    "cumulative_losses": ("simfuel.observations", "cumulative_losses"),
+    "incidents": ("simfuel.observations", "incidents"),
     "load_scenario": ("simfuel.scenario", "load_scenario"),
     "report": ("simfuel.reporting", "make_report"),
-    "reported_losses": ("simfuel.incidents", "reported_losses"),
+    "reported_losses": ("simfuel.observations", "reported_losses"),
     "run": ("simfuel.run", "run"),
     "run_ensemble": ("simfuel.ensemble", "run_ensemble"),
     "sensitivity": ("simfuel.analysis", "sensitivity"),
     "size_fleet": ("simfuel.analysis", "size_fleet"),
     "sweep": ("simfuel.ensemble", "sweep"),
-    "validate_incidents": ("simfuel.incidents", "validate_incidents"),
+    "validate_incidents": ("simfuel.observations", "validate_incidents"),
 }
 
 # A literal list (not built from _EXPORTS) so linters and readers see it; a test checks
@@ -91,7 +91,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
         size_fleet,
     )
     from .ensemble import EnsembleResult, run_ensemble, sweep
-    from .incidents import (
+    from .observations import (
         INCIDENT_COLUMNS,
         IncidentsError,
         check_against,

@@ -42,15 +42,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from ..ensemble.result import EnsembleResult
 from ..ensemble.seeds import root_seed
-from ..io import write_text
 from ..observations import parse_flags
 from ..results import SUMMARY_METRICS
 from ..run import SeedLike
-from ..scenario import Scenario, apply_overrides, load_scenario
+from ..scenario import Scenario, apply_overrides, dump_yaml, load_scenario
 from ..scenario.schema import ScriptedAttackEvent
 from ..sim import Recorder
 from ..sim.engine import child_seed
@@ -357,9 +355,7 @@ class Calibration:
                 for p, r in self.summary().iterrows()
             )
         )
-        # TODO(lead): use scenario.files.dump_yaml (scenario files are written by the
-        # scenario floor only); kept on yaml.safe_dump until that lands.
-        write_text(target, header + yaml.safe_dump(doc, sort_keys=False))
+        dump_yaml(doc, target, header=header)
         return target
 
     def plot_diagnostics(self) -> Any:

@@ -6,14 +6,18 @@ compact arrays.
 
 from .result import EnsembleResult
 from .runner import EnsembleError, default_batch_size, run_ensemble
-from .store import StoreMismatch
+from .store import IncompleteStore, StoreDamaged, StoreError, StoreLocked, StoreMismatch
 from .sweep import grid_points, sweep
 from .worker import ReplicationFailure
 
 __all__ = [
     "EnsembleError",
     "EnsembleResult",
+    "IncompleteStore",
     "ReplicationFailure",
+    "StoreDamaged",
+    "StoreError",
+    "StoreLocked",
     "StoreMismatch",
     "default_batch_size",
     "grid_points",

@@ -45,7 +45,7 @@ import pandas as pd
 from ..errors import InputError
 from ..io import FolderLocked, atomic_path, exclusive_lock, lock_holder, write_text
 from ..results import SUMMARY_METRICS
-from ..scenario import Scenario
+from ..scenario import Scenario, load_json, read_source
 from ..sim.recorder import DAILY_FIELDS
 from .worker import BatchOutput
 
@@ -316,7 +316,7 @@ class EnsembleStore:
         """
         path = self.dir / "scenario.json"
         try:
-            return Scenario.model_validate_json(path.read_text(encoding="utf-8"))
+            return load_json(read_source(path), str(path))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise StoreDamaged(f"{path}: cannot be read ({first}); the store is damaged") from None

@@ -11,7 +11,9 @@ Every function takes ``ax=None`` (a new figure if None) and returns the axes it 
 * :func:`sweep_heatmap` - a metric over two swept parameters;
 * :func:`incidents_vs_model` - reported cumulative losses over the model's band;
 * :func:`fleet_curve` - an escort-fleet sizing (what ``FleetSizing.plot`` draws);
-* :func:`sensitivity_bars` - sensitivity indices (what ``SensitivityResult.plot`` draws).
+* :func:`sensitivity_bars` - sensitivity indices (what ``SensitivityResult.plot`` draws);
+* :func:`calibration_diagnostics` - ABC marginals, pairs and fit (what
+  ``Calibration.plot_diagnostics`` draws).
 
 Text taken from a scenario (names, keys, dotted paths) is drawn as written: its ``$`` are
 escaped, so it is never parsed as mathtext. A ``title=`` or ``label=`` you pass is drawn as
@@ -22,6 +24,7 @@ pyplot then; the report draws on Agg figures of its own and never does.
 """
 
 from ._style import CORRIDOR_PALETTE, ESCORT_COLORS, corridor_colors
+from .calibration import calibration_diagnostics
 from .distributions import (
     compare_scenarios,
     compare_summary,
@@ -41,6 +44,7 @@ __all__ = [
     "CORRIDOR_PALETTE",
     "ESCORT_COLORS",
     "attack_locations",
+    "calibration_diagnostics",
     "compare_scenarios",
     "compare_summary",
     "convoy_timeline",

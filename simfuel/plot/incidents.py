@@ -11,8 +11,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..ensemble import EnsembleResult
-from ..incidents import cumulative_losses, reported_losses, validate_incidents
-from ..incidents import incidents as load_incidents
+from ..observations import cumulative_losses, reported_losses, validate_incidents
+from ..observations import incidents as load_incidents
 from ..results import RunResult
 from ..scenario import Scenario
 from ._style import ATTACK_COLOR, BAND_COLOR, format_dates, get_ax, plain

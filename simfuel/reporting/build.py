@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 
 from ..ensemble import EnsembleResult, run_ensemble
-from ..ensemble.seeds import replication_seed
 from ..io import write_text
 from ..results import RunResult
 from ..run import SeedLike, run
@@ -138,11 +137,12 @@ def representative_replication(ensemble: EnsembleResult) -> int:
 def representative_run(ensemble: EnsembleResult, replication: int) -> RunResult:
     """Re-run replication ``replication`` of the ensemble with :func:`simfuel.run`.
 
-    Its seed is child ``replication`` of the ensemble's root SeedSequence, the stream the
-    ensemble ran it on, so the run reproduces that replication exactly.
+    Scenario and seed come from :meth:`EnsembleResult.replication_inputs`, the ones the
+    ensemble ran it with (a posterior ensemble runs a different draw per replication), so
+    the run reproduces that replication exactly.
     """
-    root = np.random.SeedSequence(ensemble.seed_entropy, spawn_key=ensemble.spawn_key)
-    return run(ensemble.scenario, seed=replication_seed(root, replication))
+    scenario, seed = ensemble.replication_inputs(replication)
+    return run(scenario, seed=seed)
 
 
 def render_html(

@@ -10,6 +10,7 @@ def section_replication(ctx: Context) -> Html:
     """The representative replication: what happened in it, its timeline and map."""
     ens, k = ctx.ensemble, ctx.replication
     s = ctx.run.summary()
+    seed = ens.replication_inputs(k)[1]
     reproduced = all(
         _same(s[m], ens.replications.loc[k, m])
         for m in ("delivered_l", "tankers_lost", "attacks", "days_with_shortfall")
@@ -21,8 +22,8 @@ def section_replication(ctx: Context) -> Html:
         "ranks from 50 %). It is re-run here with ",
         tag(
             "code",
-            f"simfuel.run(scenario, seed=numpy.random.SeedSequence({ens.seed_entropy}, "
-            f"spawn_key={(*ens.spawn_key, k)}))",
+            f"simfuel.run(*ensemble.replication_inputs({k})), that is simfuel.run(scenario, "
+            f"seed=numpy.random.SeedSequence({seed.entropy}, spawn_key={tuple(seed.spawn_key)}))",
         ),
         ", the stream the ensemble gave it. In it: "
         f"{_ml(s['delivered_l'])} ML delivered, {s['tankers_lost']:,} tankers lost in "
