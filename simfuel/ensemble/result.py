@@ -222,6 +222,57 @@ class EnsembleResult:
         root = np.random.SeedSequence(self.seed_entropy, spawn_key=self.spawn_key)
         return scenario, replication_seed(root, i)
 
+    #: Metrics whose medians :meth:`representative_replication` is closest to.
+    REPRESENTATIVE_METRICS: tuple[str, ...] = (
+        "delivered_l",
+        "tankers_lost",
+        "attacks",
+        "days_with_shortfall",
+        "min_days_of_cover",
+    )
+
+    def representative_replication(self, metrics: Sequence[str] | None = None) -> int:
+        """The replication closest to the ensemble's medians: a typical run to show.
+
+        For each metric every replication gets its mid-rank percentile
+        (``(rank - 0.5) / n``, ties averaged; a missing value counts as the far end); the
+        replication with the smallest sum of distances of those percentiles from 50 % is
+        chosen, the lowest index on ties. ``simfuel.run(*self.replication_inputs(k))``
+        re-runs it.
+
+        Parameters
+        ----------
+        metrics : sequence of str, optional
+            Summary metrics to be typical in (default :attr:`REPRESENTATIVE_METRICS`:
+            delivered fuel, tankers lost, attacks, days with shortfall, minimum cover).
+
+        Returns
+        -------
+        int
+            A replication index (a label of :attr:`replications`' index).
+
+        Raises
+        ------
+        ValueError
+            If the ensemble has no replications.
+        KeyError
+            If a metric is not a column of :attr:`replications`.
+        """
+        reps = self.replications
+        n = len(reps)
+        if n == 0:
+            raise ValueError("the ensemble has no replications")
+        chosen = self.REPRESENTATIVE_METRICS if metrics is None else tuple(metrics)
+        if unknown := [m for m in chosen if m not in reps.columns]:
+            raise KeyError(f"unknown metrics {unknown}; known: {', '.join(SUMMARY_METRICS)}")
+        distance = np.zeros(n)
+        for metric in chosen:
+            # Ranks treat dates and numbers alike; NaN/NaT rank as NaN, then as far as can be.
+            pct = (reps[metric].rank(method="average").to_numpy(float) - 0.5) / n
+            distance += np.abs(np.nan_to_num(pct, nan=1.0) - 0.5)
+        best = np.flatnonzero(np.isclose(distance, distance.min(), rtol=0, atol=1e-12))
+        return int(reps.index[best].min())
+
     # ------------------------------------------------------------------ conversions
 
     def to_dataframe(self) -> pd.DataFrame:

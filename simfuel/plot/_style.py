@@ -1,11 +1,17 @@
-"""Colours, labels and units shared by every plot, so a corridor looks the same everywhere."""
+"""Colours shared by every plot, so a corridor looks the same everywhere; labels made safe to draw.
+
+What a metric is called and in what unit comes from :mod:`simfuel.labels`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import matplotlib.dates as mdates
+
+from ..labels import Label, daily_label, summary_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -32,36 +38,6 @@ ESCORT_COLORS = {
 ATTACK_COLOR = "#d7301f"
 BAND_COLOR = "#3b6ea8"
 
-# metric -> (label, unit shown, divisor)
-_METRICS: dict[str, tuple[str, str, float]] = {
-    "stock_l": ("depot stock", "ML", 1e6),
-    "days_of_cover": ("days of cover", "days", 1.0),
-    "demand_l": ("demand", "ML/day", 1e6),
-    "served_l": ("fuel served", "ML/day", 1e6),
-    "shortfall_l": ("demand not served", "ML/day", 1e6),
-    "loaded_l": ("loaded", "ML/day", 1e6),
-    "arrived_l": ("arrived at the depot", "ML/day", 1e6),
-    "delivered_l": ("delivered", "ML", 1e6),
-    "destroyed_l": ("destroyed", "ML", 1e6),
-    "captured_l": ("captured", "ML", 1e6),
-    "in_transit_l": ("on the road", "ML", 1e6),
-    "queued_l": ("queued", "ML", 1e6),
-    "tankers_waiting": ("tankers waiting at staging points", "tankers", 1.0),
-    "tankers_waiting_unload": ("tankers waiting to unload", "tankers", 1.0),
-    "reserve_l": ("strategic reserve left", "ML", 1e6),
-    "rationing": ("rationing in force", "share", 1.0),
-    "stockout": ("stock-out", "share", 1.0),
-    "tankers_lost": ("tankers lost", "tankers", 1.0),
-    "tankers_destroyed": ("tankers destroyed", "tankers", 1.0),
-    "tankers_captured": ("tankers captured", "tankers", 1.0),
-    "attacks": ("attacks", "attacks", 1.0),
-    "convoys": ("convoys", "convoys", 1.0),
-    "days_with_shortfall": ("days with shortfall", "days", 1.0),
-    "min_days_of_cover": ("minimum cover", "days", 1.0),
-    "final_stock_l": ("final stock", "ML", 1e6),
-    "mean_escort_wait_h": ("mean escort wait", "h", 1.0),
-}
-
 
 def plain(text: object) -> str:
     """``text`` to be drawn as written, never parsed as matplotlib mathtext.
@@ -74,19 +50,19 @@ def plain(text: object) -> str:
     return str(text).replace("$", r"\$")
 
 
-def metric_info(metric: str) -> tuple[str, str, float]:
-    """``(label, unit, divisor)`` for a metric; litres are shown in megalitres (ML)."""
-    if metric in _METRICS:
-        return _METRICS[metric]
-    if metric.endswith("_l"):
-        return (plain(metric[:-2].replace("_", " ")), "ML", 1e6)
-    return (plain(metric.replace("_", " ")), "", 1.0)
+def metric_label(metric: str, *, daily: bool = False) -> Label:
+    """The :class:`simfuel.labels.Label` of a summary metric (or, ``daily``, a daily field).
+
+    Its ``label`` is safe to draw (see :func:`plain`): a metric not known to
+    :mod:`simfuel.labels` is named after itself, and that name may hold a ``$``.
+    """
+    lab = daily_label(metric) if daily else summary_label(metric)
+    return replace(lab, label=plain(lab.label))
 
 
-def axis_label(metric: str) -> str:
-    """Axis label with the unit in brackets, e.g. ``Bamako stock [ML]``."""
-    label, unit, _ = metric_info(metric)
-    return f"{label} [{unit}]" if unit else label
+def axis_label(metric: str, *, daily: bool = False) -> str:
+    """Axis label with the unit in brackets, e.g. ``depot stock [ML]``."""
+    return metric_label(metric, daily=daily).axis
 
 
 def corridor_colors(scenario: Scenario) -> dict[str, str]:

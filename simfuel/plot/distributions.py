@@ -17,7 +17,7 @@ from ._style import (
     axis_label,
     format_dates,
     get_ax,
-    metric_info,
+    metric_label,
     plain,
 )
 from .fan import stock_fan
@@ -61,7 +61,8 @@ def distribution(
     column = ensemble.replications[metric]
     is_date = pd.api.types.is_datetime64_any_dtype(column)
     ax = get_ax(ax, figsize=(7, 4))
-    scale = metric_info(metric)[2]
+    lab = metric_label(metric)
+    scale = lab.scale
     if is_date:  # dates as matplotlib day numbers, on a date axis
         values = mdates.date2num(column.dropna())
     else:
@@ -71,17 +72,16 @@ def distribution(
     # The interval goes behind the bars so it does not grey them.
     ax.hist(values, bins=bins, color=color, alpha=0.75, edgecolor="white", zorder=2)
     lo, med, hi = np.quantile(values, [0.05, 0.5, 0.95])
-    unit = metric_info(metric)[1]
+    unit = lab.unit
     if is_date:
 
         def show(v: float) -> str:
             return f"{mdates.num2date(v):%d %b %Y}"
 
     else:
-        fmt = "{:,.0f}" if unit in ("tankers", "attacks", "convoys", "days") else "{:,.1f}"
 
         def show(v: float) -> str:
-            return fmt.format(v)
+            return f"{v:,.{lab.digits}f}"
 
     never = int(column.isna().sum())
     ax.axvline(med, color="black", lw=2, zorder=3, label=f"median {show(med)} {unit}".rstrip())
@@ -95,13 +95,12 @@ def distribution(
     )
     if is_date:
         format_dates(ax)
-        ax.set_xlabel(f"{metric_info(metric)[0]} [date]" + (f" ({never} never)" if never else ""))
+        ax.set_xlabel(f"{lab.label} [date]" + (f" ({never} never)" if never else ""))
     else:
         ax.set_xlabel(axis_label(metric))
     ax.set_ylabel("replications")
     ax.set_title(
-        title
-        or f"{plain(ensemble.scenario.name)}: {metric_info(metric)[0]} ({ensemble.n} replications)"
+        title or f"{plain(ensemble.scenario.name)}: {lab.label} ({ensemble.n} replications)"
     )
     ax.legend(fontsize=8, loc="best")
     ax.grid(alpha=0.3)
@@ -148,7 +147,9 @@ def compare_scenarios(
     ax.set_xlim(
         mdates.date2num(pd.Timestamp(min(starts))), mdates.date2num(pd.Timestamp(max(ends)))
     )
-    ax.set_title(title or f"{metric_info(metric)[0]}: " + " vs ".join(map(plain, results)))
+    ax.set_title(
+        title or f"{metric_label(metric, daily=True).label}: " + " vs ".join(map(plain, results))
+    )
     return ax
 
 
@@ -166,8 +167,8 @@ def compare_summary(
         if metric not in r.replications.columns:
             raise KeyError(f"{metric!r} is not a metric of {name!r}'s replications")
     ax = get_ax(ax, figsize=(8, 4))
-    _, _, scale = metric_info(metric)
-    data = [r.replications[metric].dropna().to_numpy(float) / scale for r in results.values()]
+    lab = metric_label(metric)
+    data = [r.replications[metric].dropna().to_numpy(float) / lab.scale for r in results.values()]
     box = ax.boxplot(
         data,
         tick_labels=[plain(name) for name in results],
@@ -180,9 +181,7 @@ def compare_summary(
         patch.set_facecolor(CORRIDOR_PALETTE[i % len(CORRIDOR_PALETTE)])
         patch.set_alpha(0.6)
     ax.set_ylabel(axis_label(metric))
-    ax.set_title(
-        title or f"{metric_info(metric)[0]} by scenario (box: quartiles, whiskers: 5-95 %)"
-    )
+    ax.set_title(title or f"{lab.label} by scenario (box: quartiles, whiskers: 5-95 %)")
     ax.grid(axis="y", alpha=0.3)
     ax.tick_params(axis="x", labelsize=8)
     return ax
@@ -228,7 +227,7 @@ def sweep_heatmap(
             f"table.assign(days=(table['{metric}'] - start).dt.days)"
         )
     ax = get_ax(ax, figsize=(7, 5))
-    _, _, scale = metric_info(metric)
+    lab = metric_label(metric)
     grouped = table.groupby([y, x])[metric]
     stat_name: str
     if isinstance(stat, int | float) and not isinstance(stat, bool):
@@ -240,7 +239,7 @@ def sweep_heatmap(
     else:
         values = grouped.agg(str(stat))
         stat_name = plain(stat)
-    grid = values.unstack(x) / scale
+    grid = values.unstack(x) / lab.scale
     image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap=cmap)
     ax.set_xticks(
         range(grid.shape[1]),
@@ -270,7 +269,7 @@ def sweep_heatmap(
                     color="white" if v < mid else "black",
                 )
     ax.set_title(
-        title or f"{stat_name} {metric_info(metric)[0]}\nby {plain(y)} and {plain(x)}",
+        title or f"{stat_name} {lab.label}\nby {plain(y)} and {plain(x)}",
         fontsize=10,
         wrap=True,
     )

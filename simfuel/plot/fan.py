@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..ensemble import EnsembleResult
+from ..labels import describe_event
 from ..results import RunResult
 from ..scenario import Scenario
 from ..scenario.schema import (
@@ -27,7 +28,7 @@ from ._style import (
     axis_label,
     format_dates,
     get_ax,
-    metric_info,
+    metric_label,
     plain,
 )
 
@@ -43,23 +44,16 @@ def timeline_marks(scenario: Scenario) -> list[tuple[dt.date, str]]:
     marks: dict[dt.date, list[str]] = defaultdict(list)
     blockade_seen = False
     for ev in scenario.events:
-        if isinstance(ev, BlockadeEvent) and ev.intensity > 0 and not blockade_seen:
-            marks[ev.date].append("blockade declared")
+        if isinstance(ev, BlockadeEvent):
+            if ev.intensity <= 0 or blockade_seen:
+                continue
             blockade_seen = True
-        elif isinstance(ev, EscortPolicyEvent):
-            names = [scenario.escorts[f].name or f for f in ev.forces]
-            if ev.required and names:
-                names[-1] += " (required)"
-            text = "escort: " + (" + ".join(names) if names else "none")
-            if text not in marks[ev.date]:
-                marks[ev.date].append(text)
-        elif isinstance(ev, ContractEvent):
-            qty = (
-                f"{ev.quantity_t:,.0f} t"
-                if ev.quantity_t
-                else f"{(ev.quantity_l or 0) / 1e6:,.0f} ML"
-            )
-            marks[ev.date].append(f"import contract {qty}")
+        elif not isinstance(ev, EscortPolicyEvent | ContractEvent):
+            continue
+        text = describe_event(ev, scenario, short=True)
+        # One mark per escort change, whatever the corridors it was written for.
+        if not (isinstance(ev, EscortPolicyEvent) and text in marks[ev.date]):
+            marks[ev.date].append(text)
     return [(d, "; ".join(labels)) for d, labels in sorted(marks.items())]
 
 
@@ -124,7 +118,7 @@ def stock_fan(
         )
     ax = get_ax(ax)
     scenario = result.scenario
-    _, _, scale = metric_info(metric)
+    scale = metric_label(metric, daily=True).scale
     name = label or plain(scenario.name)
     if isinstance(result, EnsembleResult):
         lo90, lo50, hi50, hi90 = bands
@@ -173,11 +167,11 @@ def stock_fan(
 
     ax.set_ylim(bottom=0)
     ax.set_xlim(dates[0], dates[-1])
-    ax.set_ylabel(axis_label(metric))
+    ax.set_ylabel(axis_label(metric, daily=True))
     ax.set_xlabel("date")
     # Room above the axes for the numbered timeline marks.
     ax.set_title(
-        title or f"{plain(scenario.name)}: {metric_info(metric)[0]}{n_text}",
+        title or f"{plain(scenario.name)}: {metric_label(metric, daily=True).label}{n_text}",
         pad=38 if annotate else 6,
     )
     ax.grid(alpha=0.3)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._style import BAND_COLOR, axis_label, get_ax, metric_info, plain
+from ._style import BAND_COLOR, axis_label, get_ax, metric_label, plain
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -38,7 +38,7 @@ def sensitivity_bars(result: SensitivityResult, *, ax: Axes | None = None) -> Ax
     ax = get_ax(ax, figsize=(8, 1.2 + 0.6 * len(names)))
     y = np.arange(len(names), dtype=float)
     df = result.to_df()
-    label = metric_info(result.metric)[0]
+    label = metric_label(result.metric).label
     if result.method == "sobol":
         h = 0.38
         ax.barh(

@@ -1,18 +1,16 @@
 """Shared by the report's sections: the context of one report; numbers, dates and names.
 
-How a number, a duration, a date or a place is written, once for every section.
+How a place, a corridor or a delay is written, once for every section; numbers, litres,
+shares, hours and dates are written by :mod:`simfuel.labels`, as everywhere else.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..ensemble import EnsembleResult
 from ..results import RunResult
@@ -36,24 +34,6 @@ class Context:
     @property
     def sc(self) -> Scenario:
         return self.ensemble.scenario
-
-
-def _num(value: Any, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    return f"{value:,.{digits}f}"
-
-
-def _ml(litres: float, digits: int = 1) -> str:
-    return _num(litres / 1e6, digits)
-
-
-def _pct(share: float) -> str:
-    return f"{share * 100:.0f} %"
-
-
-def _hours(h: float) -> str:
-    return f"{h:,.0f} h" if h < 72 else f"{h:,.0f} h ({h / 24:.1f} d)"
 
 
 def _delay(d: object) -> str:
@@ -93,16 +73,6 @@ def _with_source(text: object, source: str | None) -> Html:
     if not source:
         return esc(text)
     return join([esc(text), tag("span", f"Source: {source}", cls="src")])
-
-
-def _dated(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return "never"
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def _same(a: object, b: object) -> bool:

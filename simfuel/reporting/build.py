@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ..ensemble import EnsembleResult, run_ensemble
 from ..io import write_text
 from ..results import RunResult
@@ -30,14 +28,9 @@ __all__ = ["REPRESENTATIVE_METRICS", "make_report", "render_html", "representati
 
 ScenarioLike = Scenario | str | os.PathLike[str] | Mapping[str, Any]
 
-#: Metrics whose medians the representative replication is closest to.
-REPRESENTATIVE_METRICS = (
-    "delivered_l",
-    "tankers_lost",
-    "attacks",
-    "days_with_shortfall",
-    "min_days_of_cover",
-)
+#: Metrics whose medians the representative replication is closest to (see
+#: :meth:`EnsembleResult.representative_replication`).
+REPRESENTATIVE_METRICS = EnsembleResult.REPRESENTATIVE_METRICS
 
 
 def make_report(
@@ -56,7 +49,7 @@ def make_report(
     The page holds the scenario summary, key figures (median and 90 % interval across
     replications), fan charts of days of cover and stock, the share of replications
     rationing or out of stock, the convoy timeline and corridor map of one representative
-    replication (see :func:`representative_replication`), distributions of losses,
+    replication (see :meth:`EnsembleResult.representative_replication`), distributions of losses,
     deliveries, shortfall days and minimum cover, the scenario's parameters and timeline,
     and the full scenario as YAML. Figures are embedded PNGs (``data:`` URIs); the page
     loads nothing from anywhere.
@@ -118,20 +111,10 @@ def make_report(
 def representative_replication(ensemble: EnsembleResult) -> int:
     """The replication closest to the ensemble's medians.
 
-    For each of :data:`REPRESENTATIVE_METRICS` every replication gets its mid-rank
-    percentile (``(rank - 0.5) / n``, ties averaged); the replication with the smallest
-    sum of distances of those percentiles from 50 % is chosen, the lowest index on ties.
+    Kept for callers of ``simfuel.reporting``: the same as
+    :meth:`EnsembleResult.representative_replication`, which documents the choice.
     """
-    reps = ensemble.replications
-    n = len(reps)
-    if n == 0:
-        raise ValueError("the ensemble has no replications")
-    distance = np.zeros(n)
-    for metric in REPRESENTATIVE_METRICS:
-        pct = (reps[metric].rank(method="average").to_numpy(float) - 0.5) / n
-        distance += np.abs(np.nan_to_num(pct, nan=1.0) - 0.5)
-    best = np.flatnonzero(np.isclose(distance, distance.min(), rtol=0, atol=1e-12))
-    return int(reps.index[best].min())
+    return ensemble.representative_replication()
 
 
 def representative_run(ensemble: EnsembleResult, replication: int) -> RunResult:
@@ -160,14 +143,14 @@ def render_html(
         The replications.
     replication : int, optional
         The replication whose convoys and attacks are shown (default:
-        :func:`representative_replication`).
+        :meth:`EnsembleResult.representative_replication`).
     source : (name, text), optional
         The scenario file as written, shown with its comments.
     started : float, optional
         ``time.perf_counter()`` at the start of the work, to report the time taken.
     """
     t0 = time.perf_counter() if started is None else started
-    k = representative_replication(ensemble) if replication is None else int(replication)
+    k = ensemble.representative_replication() if replication is None else int(replication)
     if k not in ensemble.replications.index:
         raise ValueError(f"replication {k} is not in the ensemble")
     result = representative_run(ensemble, k)

@@ -2,50 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from ..labels import SUMMARY_LABELS, format_date, format_litres, format_share
 from ..results import SUMMARY_METRICS
-from ._common import Context, _dated, _ml, _num, _pct
+from ._common import Context
 from .html import Html, details, esc, join, table, tag
 
-
-@dataclass(frozen=True)
-class _KeyFigure:
-    metric: str
-    label: str
-    unit: str
-    digits: int
-    scale: float = 1.0
-
-
+#: The metrics shown as cards, in order; their names and units come from ``simfuel.labels``.
 _KEY_FIGURES = (
-    _KeyFigure("delivered_l", "Fuel delivered to the depot", "ML", 1, 1e6),
-    _KeyFigure("tankers_lost", "Tankers lost", "tankers", 0),
-    _KeyFigure("attacks", "Attacks on convoys", "attacks", 0),
-    _KeyFigure("days_with_shortfall", "Days with shortfall", "days", 0),
-    _KeyFigure("min_days_of_cover", "Minimum cover", "days", 1),
+    "delivered_l",
+    "tankers_lost",
+    "attacks",
+    "days_with_shortfall",
+    "min_days_of_cover",
 )
-
-
-_LABELS: dict[str, tuple[str, str, int, float]] = {
-    "loaded_l": ("loaded at the origins", "ML", 1, 1e6),
-    "delivered_l": ("delivered to the depot", "ML", 1, 1e6),
-    "destroyed_l": ("destroyed", "ML", 1, 1e6),
-    "captured_l": ("captured", "ML", 1, 1e6),
-    "tankers_lost": ("tankers lost (destroyed + captured)", "tankers", 0, 1.0),
-    "tankers_destroyed": ("tankers destroyed", "tankers", 0, 1.0),
-    "tankers_captured": ("tankers captured", "tankers", 0, 1.0),
-    "attacks": ("attacks", "attacks", 0, 1.0),
-    "convoys": ("convoys", "convoys", 0, 1.0),
-    "days_with_shortfall": ("days with shortfall", "days", 0, 1.0),
-    "shortfall_l": ("demand not served", "ML", 1, 1e6),
-    "first_rationing": ("first day of rationing", "date", 0, 1.0),
-    "first_stockout": ("first day of stock-out", "date", 0, 1.0),
-    "min_days_of_cover": ("minimum days of cover", "days", 1, 1.0),
-    "final_stock_l": ("final stock", "ML", 1, 1e6),
-    "mean_escort_wait_h": ("mean escort wait (escorted convoys)", "h", 1, 1.0),
-}
 
 
 def section_key_figures(ctx: Context) -> Html:
@@ -53,39 +24,27 @@ def section_key_figures(ctx: Context) -> Html:
     ens, sc = ctx.ensemble, ctx.sc
     stats: dict[Any, dict[Any, Any]] = ens.summary_table().to_dict(orient="index")
     cards = []
-    for kf in _KEY_FIGURES:
-        row = stats[kf.metric]
-        value = join(
-            [
-                _num(row["median"] / kf.scale, kf.digits),
-                " ",
-                tag("span", kf.unit, cls="unit"),
-            ]
-        )
-        rng = (
-            f"90 % interval {_num(row['low'] / kf.scale, kf.digits)} – "
-            f"{_num(row['high'] / kf.scale, kf.digits)} {kf.unit}"
-        )
+    for metric in _KEY_FIGURES:
+        lab, row = SUMMARY_LABELS[metric], stats[metric]
+        value = join([lab.format(row["median"]), " ", tag("span", lab.unit, cls="unit")])
+        rng = f"90 % interval {lab.format(row['low'])} – {lab.format(row['high'], unit=True)}"
         extra = ""
-        if kf.metric == "days_with_shortfall":
+        if metric == "days_with_shortfall":
             extra = f"out of {sc.horizon_days} days"
-        elif kf.metric == "delivered_l":
-            extra = f"demand at the start: {_ml(sc.demand.demand_l_per_day, 2)} ML/day"
-        cards.append(_card(kf.metric, kf.label, value, rng, extra))
-    for metric, label in (
-        ("first_rationing", "First day of rationing"),
-        ("first_stockout", "First stock-out"),
-    ):
-        row = stats[metric]
+        elif metric == "delivered_l":
+            extra = f"demand at the start: {format_litres(sc.demand.demand_l_per_day, 2)} ML/day"
+        cards.append(_card(metric, lab.title, value, rng, extra))
+    for metric in ("first_rationing", "first_stockout"):
+        label, row = SUMMARY_LABELS[metric].title, stats[metric]
         never = float(row["share_never"])
         happened = ens.n - round(never * ens.n)
-        if _dated(row["median"]) == "never":
+        if format_date(row["median"]) == "never":
             value = esc("never")
             rng = f"in none of the {ens.n} replications"
         else:
-            value = esc(_dated(row["median"]))
-            rng = f"90 % interval {_dated(row['low'])} – {_dated(row['high'])}"
-        extra = f"never in {_pct(never)} of replications ({ens.n - happened} of {ens.n})"
+            value = esc(format_date(row["median"]))
+            rng = f"90 % interval {format_date(row['low'])} – {format_date(row['high'])}"
+        extra = f"never in {format_share(never)} of replications ({ens.n - happened} of {ens.n})"
         if 0 < happened < ens.n:
             extra += f"; dates among the {happened} where it happened"
         cards.append(_card(metric, label, value, rng, extra))
@@ -105,19 +64,11 @@ def section_key_figures(ctx: Context) -> Html:
     ids = []
     run_summary = ctx.run.summary()
     for metric in SUMMARY_METRICS:
-        label, unit, digits, scale = _LABELS[metric]
-        row = stats[metric]
-        if unit == "date":
-            cells = [_dated(row["median"]), _dated(row["low"]), _dated(row["high"])]
-            never_text = _pct(float(row["share_never"]))
-            mine = _dated(run_summary[metric])
-            unit_text = ""
-        else:
-            cells = [_num(row[c] / scale, digits) for c in ("median", "low", "high")]
-            never_text = ""
-            mine = _num(float(run_summary[metric]) / scale, digits)
-            unit_text = unit
-        rows.append([label, unit_text, *cells, never_text, mine])
+        lab, row = SUMMARY_LABELS[metric], stats[metric]
+        cells = [lab.format(row[c]) for c in ("median", "low", "high")]
+        mine = lab.format(run_summary[metric] if lab.is_date else float(run_summary[metric]))
+        never_text = format_share(float(row["share_never"])) if lab.is_date else ""
+        rows.append([lab.long, "" if lab.is_date else lab.unit, *cells, never_text, mine])
         ids.append(f"metric-{metric}")
     parts.append(
         details(

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from ..labels import describe_event, format_litres, format_number, format_share
 from ..scenario import Scenario, to_yaml
 from ..scenario.schema import (
     BlockadeEvent,
     ContractEvent,
-    DemandEvent,
     EscortPolicyEvent,
-    RationingEvent,
     ScriptedAttackEvent,
     SupplyRateEvent,
 )
-from ._common import Context, _corridors, _delay, _forces, _ml, _num, _pct, _place, _with_source
+from ._common import Context, _corridors, _delay, _forces, _place, _with_source
 from .html import Html, details, esc, join, table, tag
 
 
@@ -23,20 +22,30 @@ def section_parameters(ctx: Context, source: tuple[str, str] | None) -> Html:
     demand = sc.demand
     params = [
         ("Calendar", "start – end", f"{sc.start} – {sc.end}", f"{sc.horizon_days} days"),
-        ("Depot", "capacity", _ml(d.capacity_l), "ML"),
-        ("Depot", "initial stock", _ml(d.initial_stock_l), "ML"),
-        ("Depot", "strategic reserve", _ml(d.reserve_l), "ML"),
+        ("Depot", "capacity", format_litres(d.capacity_l), "ML"),
+        ("Depot", "initial stock", format_litres(d.initial_stock_l), "ML"),
+        ("Depot", "strategic reserve", format_litres(d.reserve_l), "ML"),
         ("Depot", "reserve released below", f"{d.reserve_release_days:g}", "days of cover"),
-        ("Demand", "national demand", _ml(demand.demand_l_per_day, 2), "ML/day"),
+        ("Demand", "national demand", format_litres(demand.demand_l_per_day, 2), "ML/day"),
         ("Demand", "day-to-day variation (CV)", f"{demand.cv:g}", "–"),
         ("Rationing", "rationing below", f"{r.threshold_days:g}", "days of cover"),
-        ("Rationing", "share of demand served", _pct(r.served_fraction), ""),
+        ("Rationing", "share of demand served", format_share(r.served_fraction), ""),
         ("Threat", "hazard", f"{t.hazard_per_100km:g}", "attacks per 100 km at intensity 1"),
-        ("Threat", "mean share of an unescorted convoy lost", _pct(t.loss_fraction_mean), ""),
+        (
+            "Threat",
+            "mean share of an unescorted convoy lost",
+            format_share(t.loss_fraction_mean),
+            "",
+        ),
         ("Threat", "loss concentration (Beta a + b)", f"{t.loss_fraction_concentration:g}", "–"),
-        ("Threat", "share of losses captured", _pct(t.capture_fraction), ""),
+        ("Threat", "share of losses captured", format_share(t.capture_fraction), ""),
         ("Threat", "delay after an attack", _delay(t.attack_delay_h), ""),
-        ("Threat", "chance an attacked convoy turns back", _pct(t.turn_back_probability), ""),
+        (
+            "Threat",
+            "chance an attacked convoy turns back",
+            format_share(t.turn_back_probability),
+            "",
+        ),
     ]
     sources = {"Depot": d.source, "Demand": demand.source}
     rows = [
@@ -102,7 +111,7 @@ def section_parameters(ctx: Context, source: tuple[str, str] | None) -> Html:
                 [
                     _with_source(_place(sc, leg.from_), leg.source),
                     _place(sc, leg.to),
-                    _num(leg.length_km),
+                    format_number(leg.length_km),
                     f"{leg.speed_kmh:g}",
                     f"{leg.risk:g}" if staged else "– (before staging)",
                 ]
@@ -143,43 +152,6 @@ def section_parameters(ctx: Context, source: tuple[str, str] | None) -> Html:
     return join(parts)
 
 
-def _event_text(sc: Scenario, ev: object) -> str:
-    if isinstance(ev, BlockadeEvent):
-        return f"blockade intensity {ev.intensity:g}" + (" (lifted)" if ev.intensity == 0 else "")
-    if isinstance(ev, EscortPolicyEvent):
-        if not ev.forces:
-            return f"no escort: groups of up to {ev.max_size} tankers"
-        how = "convoys wait for" if ev.required else "convoys take, if free,"
-        return f"{how} {_forces(sc, ev.forces)}; convoys of {ev.min_size}–{ev.max_size} tankers"
-    if isinstance(ev, SupplyRateEvent):
-        return f"{ev.tankers_per_day:g} tankers/day loaded"
-    if isinstance(ev, ContractEvent):
-        if ev.quantity_t is not None:
-            litres = ev.quantity_t * sc.products[ev.product].litres_per_tonne
-            qty = f"{ev.quantity_t:,.0f} t of {ev.product} ({_ml(litres, 0)} ML)"
-        else:
-            qty = f"{_ml(ev.quantity_l or 0.0, 0)} ML"
-        split = " / ".join(f"{v * 100:.0f} %" for v in ev.split.values())
-        return (
-            f"import contract: {qty} over {ev.period_days:g} days, split "
-            f"{split} over the corridors listed"
-        )
-    if isinstance(ev, ScriptedAttackEvent):
-        where = f"leg from {_place(sc, ev.leg_from)}" if ev.leg_from else "first threatened leg"
-        lost = f"{ev.tankers_destroyed} tankers destroyed"
-        if ev.tankers_captured:
-            lost += f", {ev.tankers_captured} captured"
-        return f"reported attack replayed ({where}): {lost}"
-    if isinstance(ev, DemandEvent):
-        return f"demand {_ml(ev.demand_l_per_day, 2)} ML/day"
-    if isinstance(ev, RationingEvent):
-        return (
-            f"rationing below {ev.threshold_days:g} days of cover, "
-            f"{ev.served_fraction:.0%} of demand served"
-        )
-    return str(ev)
-
-
 def _events_table(sc: Scenario) -> Html:
     if not sc.events:
         return tag("p", "No dated events: the initial settings hold throughout.", cls="note")
@@ -205,7 +177,7 @@ def _events_table(sc: Scenario) -> Html:
                 tag("span", ev.id, cls="src") if ev.id else "",
             ]
         )
-        rows.append([ev.date.isoformat(), kind, _event_text(sc, ev), where, note])
+        rows.append([ev.date.isoformat(), kind, describe_event(ev, sc), where, note])
     return table(
         ["date", "event", "what", "corridors", "note and source"],
         rows,

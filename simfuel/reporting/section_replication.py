@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ._common import Context, _dated, _ml, _same
+from ..labels import format_date, format_litres
+from ._common import Context, _same
 from .html import Html, figure, join, tag
 
 
@@ -26,10 +27,10 @@ def section_replication(ctx: Context) -> Html:
             f"seed=numpy.random.SeedSequence({seed.entropy}, spawn_key={tuple(seed.spawn_key)}))",
         ),
         ", the stream the ensemble gave it. In it: "
-        f"{_ml(s['delivered_l'])} ML delivered, {s['tankers_lost']:,} tankers lost in "
+        f"{format_litres(s['delivered_l'])} ML delivered, {s['tankers_lost']:,} tankers lost in "
         f"{s['attacks']:,} attacks on {s['convoys']:,} convoys, "
         f"{s['days_with_shortfall']} days with shortfall, first rationing "
-        f"{_dated(s['first_rationing'])}, first stock-out {_dated(s['first_stockout'])}.",
+        f"{format_date(s['first_rationing'])}, first stock-out {format_date(s['first_stockout'])}.",
     ]
     parts: list[object] = [tag("p", join(text))]
     if not reproduced:

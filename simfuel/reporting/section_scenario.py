@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ._common import Context, _hours, _ml, _num, _place, _with_source
+from ..labels import format_hours, format_litres, format_number
+from ._common import Context, _place, _with_source
 from .html import Html, join, table, tag
 
 
@@ -17,13 +18,14 @@ def section_scenario(ctx: Context) -> Html:
     facts = [
         ("Scenario", sc.name),
         ("Horizon", f"{sc.start} to {sc.end} (both included), {sc.horizon_days} days"),
-        ("Depot", f"{_place(sc, depot.place)}: capacity {_ml(depot.capacity_l)} ML"),
+        ("Depot", f"{_place(sc, depot.place)}: capacity {format_litres(depot.capacity_l)} ML"),
         (
             "Initial stock",
-            f"{_ml(depot.initial_stock_l)} ML ({depot.initial_stock_l / demand:.1f} days of "
-            f"demand), strategic reserve {_ml(depot.reserve_l)} ML held apart",
+            f"{format_litres(depot.initial_stock_l)} ML "
+            f"({depot.initial_stock_l / demand:.1f} days of demand), "
+            f"strategic reserve {format_litres(depot.reserve_l)} ML held apart",
         ),
-        ("Demand", f"{_ml(demand, 2)} ML/day at the start"),
+        ("Demand", f"{format_litres(demand, 2)} ML/day at the start"),
         (
             "Network",
             f"{len(sc.corridors)} corridors · {len(sc.escorts)} escort forces · "
@@ -42,11 +44,11 @@ def section_scenario(ctx: Context) -> Html:
             [
                 _with_source(c.name or key, c.source),
                 f"{_place(sc, c.origin)} → {_place(sc, c.staging)} → {_place(sc, depot.place)}",
-                _num(total),
-                _num(threatened),
-                _hours(hours),
-                _num(c.tankers_per_day, 1 if c.tankers_per_day % 1 else 0),
-                _num(c.tanker_capacity_l),
+                format_number(total),
+                format_number(threatened),
+                format_hours(hours),
+                format_number(c.tankers_per_day, 1 if c.tankers_per_day % 1 else 0),
+                format_number(c.tanker_capacity_l),
             ]
         )
     parts.append(tag("h3", "Corridors"))

@@ -86,3 +86,64 @@ def test_summary_table_median_matches_numpy(ens):
     assert table.loc["tankers_lost", "low"] == pytest.approx(
         np.quantile(ens.replications["tankers_lost"], 0.05)
     )
+
+
+# ---------------------------------------------------------------- representative replication
+
+
+def _made_up(values: dict[str, list[float]], n: int = 5) -> EnsembleResult:
+    """An ensemble whose summary holds ``values`` (other metrics 0, dates never)."""
+    from simfuel.results import SUMMARY_METRICS
+    from tests.ensemble.conftest import threatened
+
+    sc = threatened()
+    summary = pd.DataFrame(
+        {m: np.zeros(n) for m in SUMMARY_METRICS}, index=pd.Index(range(n), dtype=np.int64)
+    )
+    summary["first_rationing"] = np.nan
+    summary["first_stockout"] = np.nan
+    for metric, column in values.items():
+        summary[metric] = column
+    daily = {f: np.zeros((n, sc.horizon_days)) for f in DAILY_FIELDS}
+    return EnsembleResult(sc, 0, (), summary, daily=daily)
+
+
+def test_representative_replication_is_the_one_nearest_every_median() -> None:
+    middle = [10.0, 50.0, 40.0, 30.0, 20.0]  # replication 3 holds the median
+    ens = _made_up({m: middle for m in EnsembleResult.REPRESENTATIVE_METRICS})
+    assert ens.representative_replication() == 3
+    # Only the metrics asked about count: replication 0 is the median of this one.
+    ens = _made_up({"convoys": [30.0, 10.0, 50.0, 40.0, 20.0]})
+    assert ens.representative_replication(["convoys"]) == 0
+
+
+def test_representative_replication_sums_distances_over_metrics() -> None:
+    # Distinct values: a replication's rank is its position in the sorted column.
+    rng = np.random.default_rng(7)
+    metrics = ["delivered_l", "attacks", "tankers_lost"]
+    n = 21
+    ens = _made_up({m: rng.permutation(n) * 1.5 for m in metrics}, n=n)
+    values = ens.replications[metrics].to_numpy()
+    ranks = values.argsort(axis=0).argsort(axis=0) + 1
+    distance = np.abs((ranks - 0.5) / n - 0.5).sum(axis=1)
+    assert np.sum(np.isclose(distance, distance.min())) == 1  # the draw has one answer
+    assert ens.representative_replication(metrics) == int(np.argmin(distance))
+
+
+def test_representative_replication_ties_go_to_the_lowest_index() -> None:
+    ens = _made_up({m: [7.0] * 5 for m in EnsembleResult.REPRESENTATIVE_METRICS})
+    assert ens.representative_replication() == 0
+
+
+def test_representative_replication_of_a_real_ensemble_reruns(ens) -> None:
+    import simfuel
+
+    k = ens.representative_replication()
+    assert k in ens.replications.index
+    again = simfuel.run(*ens.replication_inputs(k)).summary()
+    assert again["tankers_lost"] == ens.replications.loc[k, "tankers_lost"]
+
+
+def test_representative_replication_refuses_unknown_metrics(ens) -> None:
+    with pytest.raises(KeyError, match="tankers_lots"):
+        ens.representative_replication(["tankers_lots"])

@@ -51,12 +51,12 @@ def hist_bars(ax: plt.Axes) -> list[Rectangle]:
     [
         (lambda e: distribution(e), "tankers_lost", 1, "tankers lost [tankers]", "#3b6ea8"),
         (loss_distribution, "tankers_lost", 1, "tankers lost [tankers]", "#d7301f"),
-        (delivery_distribution, "delivered_l", 1e6, "delivered [ML]", "#1b9e77"),
+        (delivery_distribution, "delivered_l", 1e6, "fuel delivered to the depot [ML]", "#1b9e77"),
         (
             lambda e: distribution(e, "min_days_of_cover", bins=5),
             "min_days_of_cover",
             1,
-            "minimum cover [days]",
+            "minimum days of cover [days]",
             "#3b6ea8",
         ),
     ],
@@ -99,7 +99,7 @@ def test_median_line_and_interval(ensemble: simfuel.EnsembleResult) -> None:
         f"median {np.median(values):,.1f} ML",
         f"90 % interval [{lo:,.1f}, {hi:,.1f}]",
     ]
-    assert ax.get_title() == f"plotted: delivered ({ensemble.n} replications)"
+    assert ax.get_title() == f"plotted: fuel delivered to the depot ({ensemble.n} replications)"
 
 
 def test_counts_are_labelled_as_whole_numbers(ensemble: simfuel.EnsembleResult) -> None:
@@ -225,7 +225,7 @@ def test_summary_in_megalitres(
     ensemble: simfuel.EnsembleResult, calm_ensemble: simfuel.EnsembleResult
 ) -> None:
     ax = compare_summary({"a": ensemble, "b": calm_ensemble}, "delivered_l")
-    assert ax.get_ylabel() == "delivered [ML]"
+    assert ax.get_ylabel() == "fuel delivered to the depot [ML]"
     boxes = [p for p in ax.patches if isinstance(p, PathPatch)]
     _, _, q1, q3 = box_extent(boxes[0])
     values = ensemble.replications["delivered_l"].to_numpy(float) / 1e6
@@ -287,7 +287,7 @@ def test_heatmap_statistics(sweep_table: pd.DataFrame, stat, name: str, reduce) 
     ax = sweep_heatmap(sweep_table, X, Y, "delivered_l", stat=stat)
     expected = sweep_table.groupby([Y, X])["delivered_l"].apply(reduce).unstack(X) / 1e6
     np.testing.assert_allclose(cells(ax), expected.to_numpy())
-    assert colorbar_label(ax) == f"{name} of delivered [ML]"
+    assert colorbar_label(ax) == f"{name} of fuel delivered to the depot [ML]"
 
 
 @pytest.mark.parametrize("column", ["x", "y", "metric"])

@@ -225,7 +225,7 @@ def test_without_annotation_or_threshold(ensemble: simfuel.EnsembleResult) -> No
 def test_no_threshold_line_for_other_metrics(ensemble: simfuel.EnsembleResult) -> None:
     ax = stock_fan(ensemble, "delivered_l")
     assert "rationing threshold" not in [ln.get_label() for ln in ax.lines]
-    assert ax.get_ylabel() == "delivered [ML]"
+    assert ax.get_ylabel() == "fuel delivered to the depot [ML/day]"  # a daily flow
 
 
 def test_no_threshold_line_without_rationing(tiny: dict) -> None:

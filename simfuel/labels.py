@@ -1,0 +1,371 @@
+"""What every metric, daily field and scenario event is called, and how its values are written.
+
+One description of things, for every place that shows them: the command line's tables,
+the report's sections and the plots' axes. A metric added to ``SUMMARY_METRICS`` or a
+field added to ``DAILY_FIELDS`` needs a line here (``tests/test_labels.py`` fails
+otherwise).
+
+On the base floor: nothing of simfuel, no pandas, no matplotlib. Events and scenarios are
+read by their attributes (``ev.type``, ``scenario.escorts``), not by importing the schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "DAILY_LABELS",
+    "SUMMARY_LABELS",
+    "Label",
+    "daily_label",
+    "describe_event",
+    "format_count",
+    "format_date",
+    "format_hours",
+    "format_litres",
+    "format_number",
+    "format_share",
+    "summary_label",
+]
+
+LITRES_PER_ML = 1e6
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """How one metric or daily field is named and written.
+
+    Attributes
+    ----------
+    name : str
+        The column name (``delivered_l``).
+    label : str
+        Lower-case phrase for an axis or a table (``fuel delivered to the depot``).
+    unit : str
+        Unit of the shown value: ``ML`` (megalitres), ``ML/day``, ``tankers``, ``days``,
+        ``h``, ``share``, ``date`` (a calendar date), or ``""``.
+    scale : float
+        Stored value / shown value (1e6 for litres shown in ML).
+    digits : int
+        Decimals shown.
+    note : str
+        What the label leaves out, shown in brackets where there is room
+        (``destroyed + captured``).
+    """
+
+    name: str
+    label: str
+    unit: str
+    scale: float = 1.0
+    digits: int = 0
+    note: str = ""
+
+    @property
+    def long(self) -> str:
+        """The label with its note: ``tankers lost (destroyed + captured)``."""
+        return f"{self.label} ({self.note})" if self.note else self.label
+
+    @property
+    def title(self) -> str:
+        """The label as a heading: ``Tankers lost``."""
+        return self.label[:1].upper() + self.label[1:]
+
+    @property
+    def axis(self) -> str:
+        """Axis label, unit in brackets: ``depot stock [ML]`` (a date axis: ``[date]``)."""
+        return f"{self.label} [{self.unit}]" if self.unit else self.label
+
+    @property
+    def is_date(self) -> bool:
+        """Whether values are calendar dates (or day offsets standing for them)."""
+        return self.unit == "date"
+
+    def shown(self, value: float) -> float:
+        """``value`` in the shown unit (litres to ML)."""
+        return value / self.scale
+
+    def format(self, value: Any, *, unit: bool = False) -> str:
+        """``value`` as written: ``1,234.5``, ``12``, ``2025-09-14``; ``n/a``/``never``.
+
+        Parameters
+        ----------
+        value : number, date or None
+            In the stored unit (litres, not ML); a date for a date metric.
+        unit : bool
+            Append the unit (``1,234.5 ML``).
+        """
+        if self.is_date:
+            return format_date(value)
+        text = format_number(None if _missing(value) else value / self.scale, self.digits)
+        return f"{text} {self.unit}" if unit and self.unit and text != "n/a" else text
+
+
+def _l(name: str, label: str, unit: str = "ML", digits: int = 1, note: str = "") -> Label:
+    return Label(name, label, unit, LITRES_PER_ML, digits, note)
+
+
+#: Label of every summary metric (``simfuel.results.SUMMARY_METRICS``), by name.
+SUMMARY_LABELS: Mapping[str, Label] = {
+    lab.name: lab
+    for lab in (
+        _l("loaded_l", "loaded at the origins"),
+        _l("delivered_l", "fuel delivered to the depot"),
+        _l("destroyed_l", "destroyed"),
+        _l("captured_l", "captured"),
+        Label("tankers_lost", "tankers lost", "tankers", note="destroyed + captured"),
+        Label("tankers_destroyed", "tankers destroyed", "tankers"),
+        Label("tankers_captured", "tankers captured", "tankers"),
+        Label("attacks", "attacks on convoys", "attacks"),
+        Label("convoys", "convoys", "convoys"),
+        Label("days_with_shortfall", "days with shortfall", "days"),
+        _l("shortfall_l", "demand not served"),
+        Label("first_rationing", "first day of rationing", "date"),
+        Label("first_stockout", "first day of stock-out", "date"),
+        Label("min_days_of_cover", "minimum days of cover", "days", digits=1),
+        _l("final_stock_l", "final stock"),
+        Label("mean_escort_wait_h", "mean escort wait", "h", digits=1, note="escorted convoys"),
+    )
+}
+
+#: Label of every daily field (``simfuel.sim.recorder.DAILY_FIELDS``), by name. Flows are
+#: per day (``ML/day``), levels at the end of the day (``ML``).
+DAILY_LABELS: Mapping[str, Label] = {
+    lab.name: lab
+    for lab in (
+        _l("stock_l", "depot stock"),
+        Label("days_of_cover", "days of cover", "days", digits=1),
+        _l("demand_l", "demand", "ML/day", 2),
+        _l("served_l", "fuel served", "ML/day", 2),
+        _l("shortfall_l", "demand not served", "ML/day", 2),
+        Label("rationing", "rationing in force", "share", digits=2),
+        _l("loaded_l", "loaded at the origins", "ML/day", 2),
+        _l("arrived_l", "arrived at the depot", "ML/day", 2),
+        _l("delivered_l", "fuel delivered to the depot", "ML/day", 2),
+        _l("destroyed_l", "destroyed", "ML/day", 2),
+        _l("captured_l", "captured", "ML/day", 2),
+        _l("in_transit_l", "on the road"),
+        _l("queued_l", "queued at staging points"),
+        Label("tankers_waiting", "tankers waiting at staging points", "tankers"),
+        Label("tankers_waiting_unload", "tankers waiting to unload", "tankers"),
+        _l("reserve_l", "strategic reserve left"),
+        Label("stockout", "stock-out", "share", digits=2),
+    )
+}
+
+
+def summary_label(name: str) -> Label:
+    """The label of a summary metric; a name it does not know gets one from its suffix.
+
+    ``*_l`` reads as litres (shown in ML), ``*_h`` as hours; anything else has no unit
+    (a callable metric of :func:`simfuel.sensitivity` is named by its ``__name__``).
+    """
+    return SUMMARY_LABELS.get(name) or _guess(name)
+
+
+def daily_label(name: str) -> Label:
+    """The label of a daily field; a name it does not know gets one from its suffix."""
+    return DAILY_LABELS.get(name) or _guess(name)
+
+
+def _guess(name: str) -> Label:
+    stem, _, suffix = name.rpartition("_")
+    if stem and suffix == "l":
+        return _l(name, stem.replace("_", " "))
+    if stem and suffix == "h":
+        return Label(name, stem.replace("_", " "), "h", digits=1)
+    return Label(name, name.replace("_", " "), "", digits=2)
+
+
+# ---------------------------------------------------------------- values
+
+
+def _missing(value: Any) -> bool:
+    # ``x != x`` holds for NaN and pandas' NaT alike, without importing either library.
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except TypeError:  # pandas.NA has no truth value: missing too
+        return True
+
+
+def format_number(value: Any, digits: int = 0) -> str:
+    """``1,234.5``: thousands separated, ``digits`` decimals; ``n/a`` for None or NaN."""
+    if _missing(value):
+        return "n/a"
+    return f"{value:,.{digits}f}"
+
+
+def format_count(value: Any) -> str:
+    """A whole number: ``1,234`` (``n/a`` if missing)."""
+    return format_number(value, 0)
+
+
+def format_litres(litres: Any, digits: int = 1) -> str:
+    """Litres written in megalitres without the unit: ``1234567`` gives ``1.2``."""
+    return format_number(None if _missing(litres) else litres / LITRES_PER_ML, digits)
+
+
+def format_share(share: float) -> str:
+    """A share as a whole percentage: ``0.25`` gives ``25 %``."""
+    return f"{share * 100:.0f} %"
+
+
+def format_hours(hours: float) -> str:
+    """``36 h``; three days and more also in days: ``96 h (4.0 d)``."""
+    return f"{hours:,.0f} h" if hours < 72 else f"{hours:,.0f} h ({hours / 24:.1f} d)"
+
+
+def format_date(value: Any) -> str:
+    """A calendar date as ``2025-09-14``; ``never`` for None, NaN or NaT.
+
+    Datetimes (pandas Timestamps among them) are written as their date.
+    """
+    if _missing(value):
+        return "never"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# ---------------------------------------------------------------- events
+
+
+def describe_event(ev: Any, scenario: Any = None, *, short: bool = False) -> str:
+    """What a dated scenario event does, in words.
+
+    Parameters
+    ----------
+    ev : scenario event
+        A validated event (``simfuel.scenario.schema``), read by its ``type``.
+    scenario : Scenario, optional
+        For names of forces and places and the litres of a tonne; keys without it.
+    short : bool
+        A few words, for a mark on a chart (``escort: Africa Corps (required)``); the
+        default is one sentence, for a table (``convoys wait for Africa Corps; convoys of
+        10–40 tankers``).
+
+    Returns
+    -------
+    str
+        Plain text (not escaped for HTML or mathtext).
+    """
+    kind = getattr(ev, "type", None)
+    describe = (_SHORT if short else _FULL).get(str(kind))
+    return describe(ev, scenario) if describe is not None else str(ev)
+
+
+def _name(scenario: Any, collection: str, key: str) -> str:
+    entry = getattr(scenario, collection, {}).get(key) if scenario is not None else None
+    return (getattr(entry, "name", None) or key) if entry is not None else key
+
+
+def _forces(ev: Any, scenario: Any) -> list[str]:
+    return [_name(scenario, "escorts", f) for f in ev.forces]
+
+
+def _contract_quantity(ev: Any, scenario: Any, short: bool) -> str:
+    if ev.quantity_t is None:
+        return f"{format_litres(ev.quantity_l or 0.0, 0)} ML"
+    if short:
+        return f"{ev.quantity_t:,.0f} t"
+    product = getattr(scenario, "products", {}).get(ev.product) if scenario is not None else None
+    if product is None:
+        return f"{ev.quantity_t:,.0f} t of {ev.product}"
+    litres = ev.quantity_t * product.litres_per_tonne
+    return f"{ev.quantity_t:,.0f} t of {ev.product} ({format_litres(litres, 0)} ML)"
+
+
+def _blockade(ev: Any, sc: Any) -> str:
+    return f"blockade intensity {ev.intensity:g}" + (" (lifted)" if ev.intensity == 0 else "")
+
+
+def _escort(ev: Any, sc: Any) -> str:
+    if not ev.forces:
+        return f"no escort: groups of up to {ev.max_size} tankers"
+    how = "convoys wait for" if ev.required else "convoys take, if free,"
+    forces = " + ".join(_forces(ev, sc))
+    return f"{how} {forces}; convoys of {ev.min_size}–{ev.max_size} tankers"
+
+
+def _supply(ev: Any, sc: Any) -> str:
+    return f"{ev.tankers_per_day:g} tankers/day loaded"
+
+
+def _contract(ev: Any, sc: Any) -> str:
+    split = " / ".join(f"{v * 100:.0f} %" for v in ev.split.values())
+    return (
+        f"import contract: {_contract_quantity(ev, sc, False)} over {ev.period_days:g} days, "
+        f"split {split} over the corridors listed"
+    )
+
+
+def _attack(ev: Any, sc: Any) -> str:
+    where = (
+        f"leg from {_name(sc, 'places', ev.leg_from)}" if ev.leg_from else "first threatened leg"
+    )
+    lost = f"{ev.tankers_destroyed} tankers destroyed"
+    if ev.tankers_captured:
+        lost += f", {ev.tankers_captured} captured"
+    return f"reported attack replayed ({where}): {lost}"
+
+
+def _demand(ev: Any, sc: Any) -> str:
+    return f"demand {format_litres(ev.demand_l_per_day, 2)} ML/day"
+
+
+def _rationing(ev: Any, sc: Any) -> str:
+    return (
+        f"rationing below {ev.threshold_days:g} days of cover, "
+        f"{ev.served_fraction:.0%} of demand served"
+    )
+
+
+_FULL = {
+    "blockade": _blockade,
+    "escort_policy": _escort,
+    "supply_rate": _supply,
+    "contract": _contract,
+    "scripted_attack": _attack,
+    "demand": _demand,
+    "rationing": _rationing,
+}
+
+
+def _blockade_short(ev: Any, sc: Any) -> str:
+    return "blockade declared" if ev.intensity > 0 else "blockade lifted"
+
+
+def _escort_short(ev: Any, sc: Any) -> str:
+    names = _forces(ev, sc)
+    if ev.required and names:
+        names[-1] += " (required)"
+    return "escort: " + (" + ".join(names) if names else "none")
+
+
+def _contract_short(ev: Any, sc: Any) -> str:
+    return f"import contract {_contract_quantity(ev, sc, True)}"
+
+
+def _attack_short(ev: Any, sc: Any) -> str:
+    return f"reported attack: {ev.tankers_destroyed + ev.tankers_captured} tankers lost"
+
+
+def _rationing_short(ev: Any, sc: Any) -> str:
+    return f"rationing below {ev.threshold_days:g} days"
+
+
+_SHORT = {
+    "blockade": _blockade_short,
+    "escort_policy": _escort_short,
+    "supply_rate": _supply,
+    "contract": _contract_short,
+    "scripted_attack": _attack_short,
+    "demand": _demand,
+    "rationing": _rationing_short,
+}
