@@ -124,24 +124,19 @@ def stock_fan(
         lo90, lo50, hi50, hi90 = bands
         q = result.bands(metric, q=(lo90, lo50, 0.5, hi50, hi90)) / scale
         dates = q.index
-        ax.fill_between(
-            dates,
-            q.iloc[:, 0],
-            q.iloc[:, 4],
-            color=color,
-            alpha=0.18,
-            lw=0,
-            label=f"{name}: {round((hi90 - lo90) * 100)} % band",
-        )
-        if (lo50, hi50) != (lo90, hi90):  # equal quantiles: a single band
+        # Outer band, then the inner one over it; equal quantiles draw a single band.
+        drawn = [(0, 4, lo90, hi90, 0.18)]
+        if (lo50, hi50) != (lo90, hi90):
+            drawn.append((1, 3, lo50, hi50, 0.35))
+        for i, j, lo, hi, alpha in drawn:
             ax.fill_between(
                 dates,
-                q.iloc[:, 1],
-                q.iloc[:, 3],
+                q.iloc[:, i],
+                q.iloc[:, j],
                 color=color,
-                alpha=0.35,
+                alpha=alpha,
                 lw=0,
-                label=f"{name}: {round((hi50 - lo50) * 100)} % band",
+                label=f"{name}: {round((hi - lo) * 100)} % band",
             )
         ax.plot(dates, q.iloc[:, 2], color=color, lw=2, label=f"{name}: median")
         n_text = f", {result.n} replications"
