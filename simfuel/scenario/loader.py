@@ -30,6 +30,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, ScenarioError, _safe_echo, _safe_repr
+from .paths import PathError, set_path
 from .schema import DELAY_DISTRIBUTIONS, EVENT_TYPES, Scenario
 
 __all__ = ["apply_overrides", "deep_merge", "load_scenario", "parse_overrides", "read_raw"]
@@ -611,43 +612,31 @@ def parse_overrides(
 
 def _apply_to_raw(raw: dict[str, Any], overrides: Mapping[str, Any], label: str) -> dict[str, Any]:
     raw = copy.deepcopy(raw)
+
+    def create(loc: tuple[int | str, ...], node: Mapping[str, Any], created: bool) -> bool:
+        # A path into an entry that does not exist is almost always a typo (it would
+        # otherwise create an entry with every field missing).
+        return created or not node or not _is_named_collection(loc)
+
     for dotted, value in overrides.items():
-        parts = str(dotted).split(".")
-        node: Any = raw
-        loc: tuple[int | str, ...] = ()
-        created = False  # node was made by this override, not read from the scenario
-        for depth, part in enumerate(parts):
-            last = depth == len(parts) - 1
-            where = _safe_echo(".".join(parts[: depth + 1]), 120)
-            if isinstance(node, list):
-                idx = _list_index(node, part)
-                if idx is None:
-                    ids = [str(v["id"]) for v in node if isinstance(v, dict) and "id" in v]
-                    problem = f"no list item '{_safe_echo(part)}' (by index or id)"
-                    raise ScenarioError(label, [Problem(where, problem + _hint(part, ids))])
-                if last:
-                    node[idx] = value
-                else:
-                    node, loc = node[idx], (*loc, idx)
-            elif isinstance(node, dict):
-                if last:
-                    node[part] = value
-                    continue
-                if node.get(part) is None:
-                    if not created and node and _is_named_collection(loc):
-                        # A path into an entry that does not exist is almost always a typo
-                        # (it would otherwise create an entry with every field missing).
-                        problem = (
-                            f"unknown entry '{_safe_echo(part)}'{_hint(part, list(node))}; "
-                            f"to add one, set it whole ({where}={{...}})"
-                        )
-                        raise ScenarioError(label, [Problem(where, problem)])
-                    node[part] = {}
-                    created = True
-                node, loc = node[part], (*loc, part)
+        try:
+            set_path(raw, str(dotted), value, create=create)
+        except PathError as exc:
+            where, part = _safe_echo(exc.where, 120), _safe_echo(exc.part)
+            if exc.kind == "no_item":
+                problem = f"no list item '{part}' (by index or id)" + _hint(
+                    exc.part, exc.candidates
+                )
+            elif exc.kind == "refused":
+                problem = (
+                    f"unknown entry '{part}'{_hint(exc.part, exc.candidates)}; "
+                    f"to add one, set it whole ({where}={{...}})"
+                )
+            elif exc.kind == "empty":
+                problem = "empty part in the path (two dots, or a dot at an end)"
             else:
-                problem = f"cannot set a field inside a {type(node).__name__}"
-                raise ScenarioError(label, [Problem(where, problem)])
+                problem = f"cannot set a field inside a {exc.container}"
+            raise ScenarioError(label, [Problem(where, problem)]) from None
     return raw
 
 
@@ -679,16 +668,6 @@ def _is_dict(annotation: Any) -> bool:
     if origin is dict:
         return True
     return any(_is_dict(arg) for arg in typing.get_args(annotation)) if origin else False
-
-
-def _list_index(node: list[Any], part: str) -> int | None:
-    if part.lstrip("-").isdigit():
-        i = int(part)
-        return i if -len(node) <= i < len(node) else None
-    for i, item in enumerate(node):
-        if isinstance(item, dict) and item.get("id") == part:
-            return i
-    return None
 
 
 # ---------------------------------------------------------------- error messages
