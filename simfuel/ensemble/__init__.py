@@ -5,7 +5,8 @@ compact arrays.
 """
 
 from .result import EnsembleResult
-from .runner import EnsembleError, default_batch_size, run_ensemble
+from .points import EnsembleError, default_batch_size
+from .runner import run_ensemble
 from .store import IncompleteStore, StoreDamaged, StoreError, StoreLocked, StoreMismatch
 from .sweep import grid_points, sweep
 from .worker import ReplicationFailure
