@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..results import SUMMARY_METRICS
 from .executors import map_batches
 from .progress import progress_bar
-from .worker import BatchOutput, PointSpec, ReplicationFailure, run_points as _run_batch
+from .worker import BatchOutput, PointSpec, ReplicationFailure, run_tasks
 
 __all__ = [
     "EnsembleError",
@@ -117,7 +117,7 @@ def iter_runs(
         unit=unit,
     )
     try:
-        outputs = map_batches(_run_batch, (spec,), batches, executor=executor, workers=workers)
+        outputs = map_batches(run_tasks, (spec,), batches, executor=executor, workers=workers)
         # closing: a caller that stops (a failed write) stops the pool now, not when the
         # traceback that holds this frame is freed.
         with contextlib.closing(outputs):
@@ -144,12 +144,7 @@ class PointArrays:
     summary: np.ndarray
     daily: np.ndarray
     stats: np.ndarray | None
-    failures: list[ReplicationFailure] = field(default_factory=list)
-
-    @property
-    def failed_points(self) -> list[int]:
-        """Points with at least one failed run, in order."""
-        return sorted({f.point or 0 for f in self.failures})
+    failures: list[ReplicationFailure]
 
 
 def run_points(

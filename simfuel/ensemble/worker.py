@@ -28,7 +28,7 @@ __all__ = [
     "ReplicationFailure",
     "Statistic",
     "arrays_from_records",
-    "run_points",
+    "run_tasks",
     "simulate_arrays",
 ]
 
@@ -116,7 +116,7 @@ def _run_one(
     return daily, summary, np.asarray(spec.stat(rec, sc), dtype=float)
 
 
-def run_points(spec: PointSpec, tasks: Sequence[tuple[int, int]]) -> BatchOutput:
+def run_tasks(spec: PointSpec, tasks: Sequence[tuple[int, int]]) -> BatchOutput:
     """Run the ``(point, replication)`` pairs ``tasks`` of ``spec``; capture failures.
 
     Consecutive tasks of one point share its compiled plan.
@@ -158,9 +158,7 @@ def run_points(spec: PointSpec, tasks: Sequence[tuple[int, int]]) -> BatchOutput
     return BatchOutput(
         indices=np.asarray(reps, dtype=np.int64),
         summary=np.vstack(summaries) if summaries else np.empty((0, len(SUMMARY_METRICS))),
-        daily=(
-            np.stack(dailies) if dailies else np.empty((0, spec.base.horizon_days, len(cols)))
-        ),
+        daily=(np.stack(dailies) if dailies else np.empty((0, spec.base.horizon_days, len(cols)))),
         failures=failures,
         points=np.asarray(points, dtype=np.int64),
         stats=np.stack(stats) if stats else None,
