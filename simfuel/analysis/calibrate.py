@@ -55,7 +55,7 @@ from ..scenario import Scenario, apply_overrides, dump_yaml, load_scenario
 from ..scenario.schema import ScriptedAttackEvent
 from ..sim import Recorder
 from ..sim.recorder import DAILY_FIELDS
-from .evaluate import evaluate_points
+from .evaluate import PointResults, evaluate_points
 
 __all__ = ["Calibration", "IncidentStats", "abc_distance", "calibrate", "reportable"]
 
@@ -304,19 +304,8 @@ class Calibration:
         points = [
             {p: _cast(self.base, p, float(r[p])) for p in self.params} for _, r in rows.iterrows()
         ]
-        crn = False  # every draw its own noise; the seeds recorded below follow this
-        res = evaluate_points(
-            self.base,
-            points,
-            reps=reps_per_draw,
-            seed=seed,
-            fields=DAILY_FIELDS,
-            executor=executor,
-            workers=workers,
-            progress=progress,
-            desc="posterior",
-            common_random_numbers=crn,
-        )
+        where = {"executor": executor, "workers": workers, "progress": progress}
+        res = _run_draws(self.base, points, reps_per_draw, seed, "posterior", where, DAILY_FIELDS)
         res.raise_failures("posterior replication")
         n_points, reps = res.summary.shape[:2]
         summary = pd.DataFrame(
@@ -338,7 +327,7 @@ class Calibration:
             daily=daily,
             replication_scenarios=[scenarios[p] for p, _ in inputs],
             replication_spawn_keys=[
-                tuple(point_seed(root, p, r, crn).spawn_key) for p, r in inputs
+                tuple(point_seed(root, p, r, _DRAW_CRN).spawn_key) for p, r in inputs
             ],
         )
 
@@ -380,6 +369,28 @@ class Calibration:
         from ..plot.calibration import calibration_diagnostics
 
         return calibration_diagnostics(self)
+
+
+#: Every draw its own noise (no common random numbers): ABC compares each draw with the
+#: table, not draws with each other. The posterior ensemble records its seeds by this too.
+_DRAW_CRN = False
+
+
+def _run_draws(
+    base: Scenario,
+    points: list[dict[str, Any]],
+    reps: int,
+    seed: SeedLike,
+    desc: str,
+    where: Mapping[str, Any],
+    fields: tuple[str, ...] = (),
+    stat: IncidentStats | None = None,
+) -> PointResults:
+    """``reps`` replications of every draw; ``where``: executor, workers, progress."""
+    return evaluate_points(
+        base, points, reps=reps, seed=seed, fields=fields, stat=stat, desc=desc,
+        common_random_numbers=_DRAW_CRN, **where,
+    )  # fmt: skip
 
 
 def _mean_of_present(stats: np.ndarray) -> np.ndarray:
@@ -577,18 +588,8 @@ def calibrate(
     highs = np.array([params[p][1] for p in names], dtype=float)
     theta = lows + (highs - lows) * rng.random((draws, len(names)))
     points = [{p: _cast(sc, p, float(v)) for p, v in zip(names, row, strict=True)} for row in theta]
-    res = evaluate_points(
-        fit,
-        points,
-        reps=reps,
-        seed=root,
-        stat=stats,
-        executor=executor,
-        workers=workers,
-        progress=progress,
-        desc="ABC draws",
-        common_random_numbers=False,
-    )
+    where = {"executor": executor, "workers": workers, "progress": progress}
+    res = _run_draws(fit, points, reps, root, "ABC draws", where, stat=stats)
     ok = _drop_failed_draws(res.failed_points, draws, res.failures)
     assert res.stats is not None
     sim = _mean_of_present(res.stats)  # (draws, k)

@@ -17,8 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ensemble.executors import resolve_workers
-from ..ensemble.points import EnsembleError, run_points
+from ..ensemble.points import EnsembleError, Execution, run_points
 from ..ensemble.seeds import point_seed, root_seed
 from ..ensemble.worker import PointSpec, ReplicationFailure, Statistic
 from ..results import SUMMARY_METRICS
@@ -142,15 +141,7 @@ def evaluate_points(
         stat=stat,
         tag_points=True,
     )
-    arrays = run_points(
-        spec,
-        len(pts),
-        reps,
-        executor=executor,
-        workers=resolve_workers(executor, workers),
-        batch_size=batch_size,
-        progress=progress,
-        desc=desc,
-    )
+    how = Execution(executor, workers, batch_size, progress, desc=desc)
+    arrays = run_points(spec, len(pts), reps, how)
     daily = {f: arrays.daily[:, :, :, j] for j, f in enumerate(fields)}
     return PointResults(pts, arrays.summary, daily, arrays.stats, arrays.failures)

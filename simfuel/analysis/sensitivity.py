@@ -440,6 +440,8 @@ def sensitivity(
         )
     outputs = per_rep.mean(axis=1)
 
+    # The confidence intervals' bootstrap, the same for either method.
+    bootstrap = {"num_resamples": num_resamples, "conf_level": conf_level, "seed": salib}
     indices: dict[str, np.ndarray]
     if np.ptp(outputs) <= np.finfo(float).eps * max(1.0, float(np.abs(outputs).max())):
         msg = f"{metric_name} is the same at every point: no parameter has an effect"
@@ -459,9 +461,7 @@ def sensitivity(
             problem,
             outputs,
             calc_second_order=second_order,
-            num_resamples=num_resamples,
-            conf_level=conf_level,
-            seed=salib,
+            **bootstrap,
         )
         keys = ("S1", "S1_conf", "ST", "ST_conf") + (("S2", "S2_conf") if second_order else ())
         indices = {k: np.asarray(si[k], dtype=float) for k in keys}
@@ -470,10 +470,8 @@ def sensitivity(
             problem,
             samples,
             outputs,
-            num_resamples=num_resamples,
-            conf_level=conf_level,
             num_levels=num_levels,
-            seed=salib,
+            **bootstrap,
         )
         indices = {
             k: np.asarray(si[k], dtype=float) for k in ("mu", "mu_star", "mu_star_conf", "sigma")

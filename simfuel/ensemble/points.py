@@ -25,12 +25,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..results import SUMMARY_METRICS
-from .executors import map_batches
+from .executors import map_batches, resolve_workers
 from .progress import progress_bar
 from .worker import BatchOutput, PointSpec, ReplicationFailure, run_tasks
 
 __all__ = [
     "EnsembleError",
+    "Execution",
     "PointArrays",
     "default_batch_size",
     "iter_runs",
@@ -70,23 +71,55 @@ def tasks_of(points: int, reps: int) -> np.ndarray:
     return np.stack([p, r], axis=1)
 
 
+@dataclass(frozen=True)
+class Execution:
+    """Where and how the runs of one call go: executor, batches, progress bar.
+
+    Parameters
+    ----------
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Where to run (see :func:`~simfuel.ensemble.executors.map_batches`); None: a
+        process pool of ``workers`` processes, or this process when ``workers`` is 1.
+    workers : int, optional
+        Processes of the default pool (default: all cores); with a Dask client, its
+        workers are counted instead (:func:`~simfuel.ensemble.executors.resolve_workers`).
+    batch_size : int, optional
+        Runs per task (default: :func:`default_batch_size`).
+    progress : bool
+        Show the progress bar.
+    desc, unit : str
+        The bar's label and unit.
+    """
+
+    executor: object = None
+    workers: int | None = None
+    batch_size: int | None = None
+    progress: bool = True
+    desc: str = "runs"
+    unit: str = "run"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "workers", resolve_workers(self.executor, self.workers))
+        if self.batch_size is not None and self.batch_size < 0:
+            raise ValueError(f"batch_size must be >= 1 (got {self.batch_size})")
+
+    def batch(self, runs: int) -> int:
+        """Runs per task for ``runs`` runs."""
+        return int(self.batch_size or default_batch_size(runs, int(self.workers or 1)))
+
+
 def iter_runs(
     spec: PointSpec,
     tasks: np.ndarray,
+    how: Execution,
     *,
-    executor: object = None,
-    workers: int = 1,
-    batch_size: int | None = None,
-    progress: bool = True,
-    desc: str = "runs",
-    unit: str = "run",
     total: int | None = None,
     initial: int = 0,
 ) -> Generator[BatchOutput, None, None]:
     """Run ``tasks`` (rows of ``(point, replication)``); yield batches as they complete.
 
-    Close the generator (``contextlib.closing``) to stop early: an owned pool's workers
-    are then ended at once.
+    Stopping early works as for :func:`~simfuel.ensemble.executors.map_batches` (close
+    the generator); the progress bar is closed with it.
 
     Parameters
     ----------
@@ -94,30 +127,26 @@ def iter_runs(
         The base scenario, the points' overrides, the root seed and what to keep.
     tasks : numpy.ndarray, shape (k, 2)
         The runs to do.
-    executor, workers
-        Where to run (see :func:`~simfuel.ensemble.executors.map_batches`).
-    batch_size : int, optional
-        Runs per task (default: :func:`default_batch_size`).
-    progress, desc, unit
-        The progress bar.
+    how : Execution
+        Executor, batch size and progress bar.
     total, initial
         The bar's length and start (default: ``len(tasks)`` and 0; a resumed ensemble
         starts at the runs already done).
     """
-    size = int(batch_size or default_batch_size(len(tasks), workers))
-    if size < 1:
-        raise ValueError(f"batch_size must be >= 1 (got {batch_size})")
+    size = how.batch(len(tasks))
     pairs = [(int(p), int(r)) for p, r in tasks]
     batches = [pairs[i : i + size] for i in range(0, len(pairs), size)]
     bar = progress_bar(
         len(pairs) + initial if total is None else total,
         initial=initial,
-        enabled=progress,
-        desc=desc,
-        unit=unit,
+        enabled=how.progress,
+        desc=how.desc,
+        unit=how.unit,
     )
     try:
-        outputs = map_batches(run_tasks, (spec,), batches, executor=executor, workers=workers)
+        outputs = map_batches(
+            run_tasks, (spec,), batches, executor=how.executor, workers=int(how.workers or 1)
+        )
         # closing: a caller that stops (a failed write) stops the pool now, not when the
         # traceback that holds this frame is freed.
         with contextlib.closing(outputs):
@@ -147,18 +176,7 @@ class PointArrays:
     failures: list[ReplicationFailure]
 
 
-def run_points(
-    spec: PointSpec,
-    points: int,
-    reps: int,
-    *,
-    executor: object = None,
-    workers: int = 1,
-    batch_size: int | None = None,
-    progress: bool = True,
-    desc: str = "runs",
-    unit: str = "run",
-) -> PointArrays:
+def run_points(spec: PointSpec, points: int, reps: int, how: Execution) -> PointArrays:
     """Run ``reps`` replications at each of ``points`` points; collect them as arrays.
 
     Failed runs are left NaN and listed in :attr:`PointArrays.failures`; nothing is raised
@@ -169,16 +187,7 @@ def run_points(
     daily = np.full((points, reps, days, len(spec.fields)), np.nan)
     stats: np.ndarray | None = None
     failures: list[ReplicationFailure] = []
-    runs = iter_runs(
-        spec,
-        tasks_of(points, reps),
-        executor=executor,
-        workers=workers,
-        batch_size=batch_size,
-        progress=progress,
-        desc=desc,
-        unit=unit,
-    )
+    runs = iter_runs(spec, tasks_of(points, reps), how)
     with contextlib.closing(runs):
         for out in runs:
             failures.extend(out.failures)

@@ -16,6 +16,7 @@ batch and on whichever worker, so the result is the same, bit for bit, everywher
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -28,8 +29,7 @@ from ..run import SeedLike
 from ..scenario import Scenario, load_scenario
 from ..sim.plan import warn_unstaffed
 from ..sim.recorder import DAILY_FIELDS
-from .executors import resolve_workers
-from .points import EnsembleError, default_batch_size, iter_runs, run_points
+from .points import EnsembleError, Execution, default_batch_size, iter_runs, run_points
 from .result import EnsembleResult
 from .seeds import root_seed
 from .store import EnsembleStore, StoreDamaged
@@ -105,15 +105,10 @@ def run_ensemble(
     warn_unstaffed(sc)  # here, once: not in every worker process
     root = root_seed(seed, pinned=True)
     assert isinstance(root.entropy, int)
-    workers = resolve_workers(executor, workers)
-    size = int(batch_size or default_batch_size(int(n), workers))
-    if size < 1:
-        raise ValueError(f"batch_size must be >= 1 (got {batch_size})")
+    how = Execution(executor, workers, batch_size, progress, desc=sc.name, unit="rep")
     spec = PointSpec(sc, root.entropy, tuple(root.spawn_key))
-    run: dict[str, Any] = {"executor": executor, "workers": workers, "progress": progress}
-    run["desc"] = sc.name
     if store is None:
-        arrays = run_points(spec, 1, int(n), batch_size=size, unit="rep", **run)
+        arrays = run_points(spec, 1, int(n), how)
         if arrays.failures:
             raise EnsembleError(arrays.failures)
         return _in_memory(spec, arrays.summary[0], arrays.daily[0])
@@ -129,11 +124,10 @@ def run_ensemble(
         runs = iter_runs(
             spec,
             np.stack([np.zeros_like(todo), todo], axis=1),
-            batch_size=size,
-            unit="rep",
+            # Batches sized for the whole ensemble, not for what is left to resume.
+            dataclasses.replace(how, batch_size=how.batch(int(n))),
             total=int(n),
             initial=int(np.intersect1d(done, np.arange(n)).size),
-            **run,
         )
         with contextlib.closing(runs):
             for out in runs:
