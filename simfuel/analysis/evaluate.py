@@ -139,7 +139,6 @@ def evaluate_points(
         common_random_numbers=common_random_numbers,
         fields=tuple(fields),
         stat=stat,
-        tag_points=True,
     )
     how = Execution(executor, workers, batch_size, progress, desc=desc)
     arrays = run_points(spec, len(pts), reps, how)

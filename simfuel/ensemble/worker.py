@@ -76,7 +76,8 @@ class PointSpec:
     """What every batch of a many-runs call shares (sent to a Dask cluster once).
 
     Point ``p`` is ``base`` with ``overrides[p]`` applied (no overrides: ``base`` is the
-    only point); run ``(p, r)`` runs on :func:`~simfuel.ensemble.seeds.point_seed`.
+    only point, a plain ensemble, whose failures name no point); run ``(p, r)`` runs on
+    :func:`~simfuel.ensemble.seeds.point_seed`.
     """
 
     base: Scenario
@@ -86,7 +87,6 @@ class PointSpec:
     common_random_numbers: bool = True
     fields: tuple[str, ...] = DAILY_FIELDS
     stat: Statistic | None = None
-    tag_points: bool = False  # name the point in failures (not for a plain ensemble)
 
     def scenario(self, point: int) -> Scenario:
         """The scenario of point ``point``."""
@@ -145,7 +145,7 @@ def run_tasks(spec: PointSpec, tasks: Sequence[tuple[int, int]]) -> BatchOutput:
                     ent,
                     tuple(ss.spawn_key),
                     traceback.format_exc(),
-                    int(p) if spec.tag_points else None,
+                    int(p) if spec.overrides else None,
                 )
             )
             continue
