@@ -90,13 +90,23 @@ def sweep(
     pandas.DataFrame
         Tidy: one row per (point, replication) with columns ``point``, one per swept
         parameter, ``replication``, and the summary metrics.
+
+    Raises
+    ------
+    EnsembleError
+        If any replication raised: each is named with its point, index and seed (without
+        ``store``, after every point has run; with it, after the point's ensemble, whose
+        finished replications are kept for ``resume``).
     """
     base = load_scenario(scenario)
     points = grid_points(params)
     scenarios = [apply_overrides(base, p) for p in points]  # validate every point first
     if store is not None:
-        run = {"executor": executor, "workers": workers, "batch_size": batch_size}
-        return _stored(scenarios, points, n, seed, Path(store), resume, progress, run)
+        return _stored(
+            scenarios, points, n, seed, Path(store),
+            resume=resume, progress=progress, executor=executor, workers=workers,
+            batch_size=batch_size,
+        )  # fmt: skip
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise ValueError(f"n must be a positive integer (got {n!r})")
     for sc in scenarios:
@@ -133,12 +143,18 @@ def _stored(
     n: int,
     seed: SeedLike,
     store: Path,
+    *,
     resume: bool,
     progress: bool,
-    run: dict[str, Any],
+    executor: Any,
+    workers: int | None,
+    batch_size: int | None,
 ) -> pd.DataFrame:
-    """A sweep streamed to ``store/point-k``: an ensemble per point, on one shared pool."""
-    executor, workers = run.pop("executor"), run["workers"]
+    """A sweep streamed to ``store/point-k``: an ensemble per point, on one shared pool.
+
+    Each point is a resumable :func:`run_ensemble` of its own folder (its lock, its
+    manifest), so a sweep interrupted anywhere finishes with ``resume``.
+    """
     owned = executor is None and (workers or os.cpu_count() or 1) > 1
     pool = (
         cf.ProcessPoolExecutor(max_workers=workers or os.cpu_count(), initializer=exit_with_parent)
@@ -148,16 +164,16 @@ def _stored(
     frames = []
     try:
         for k, (point, sc) in enumerate(zip(points, scenarios, strict=True)):
-            folder = store / f"point-{k:03d}"
             result = run_ensemble(
                 sc,
                 n,
                 seed=seed,
                 executor=pool,
-                store=folder,
+                workers=workers,
+                batch_size=batch_size,
+                store=store / f"point-{k:03d}",
                 resume=resume,
                 progress=progress,
-                **run,
             )
             frames.append(_tidy(k, point, result.replications))
     finally:

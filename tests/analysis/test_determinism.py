@@ -13,6 +13,7 @@ from simfuel.analysis import calibrate, sensitivity, size_fleet
 from tests.analysis.test_calibrate import PRIOR, blockaded, synthetic_incidents
 from tests.analysis.test_fleet import scarce_escorts
 from tests.analysis.test_sensitivity import PARAMS, attacked
+from tests.ensemble.harness import local_dask_client
 
 
 def analyses(**where):
@@ -64,15 +65,5 @@ def test_pool_and_batch_sizes_equal_serial(serial):
 
 
 def test_dask_equals_serial(serial):
-    distributed = pytest.importorskip("distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            host="127.0.0.1",
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
+    with local_dask_client() as client:
         assert_same(serial, analyses(executor=client, progress=False))

@@ -7,13 +7,13 @@ import warnings
 import numpy as np
 import pytest
 
-import simfuel.ensemble.worker as worker_module
 from simfuel.analysis import calibrate, sensitivity, size_fleet
 from simfuel.analysis.calibrate import IncidentStats
 from simfuel.ensemble import EnsembleError
 from tests.analysis.test_calibrate import PRIOR, blockaded, synthetic_incidents
 from tests.analysis.test_fleet import scarce_escorts
 from tests.analysis.test_sensitivity import PARAMS, attacked
+from tests.ensemble.harness import fail_runs
 
 HAZARD = "threat.hazard_per_100km"
 LIMIT = 0.45  # draws above this hazard fail (PRIOR's range: 0.01-0.6)
@@ -78,14 +78,7 @@ def test_a_calibration_whose_every_draw_fails_raises(monkeypatch):
 
 @pytest.fixture
 def replication_one_fails(monkeypatch):
-    real = worker_module.simulate_arrays
-
-    def run(plan, seed):
-        if seed.spawn_key[-1] == 1:
-            raise RuntimeError("boom in replication one")
-        return real(plan, seed)
-
-    monkeypatch.setattr(worker_module, "simulate_arrays", run)
+    fail_runs(monkeypatch, lambda key: key[-1] == 1, "boom in replication one")
 
 
 @pytest.mark.usefixtures("replication_one_fails")
@@ -109,13 +102,6 @@ def test_fleet_sizing_names_the_failed_candidates():
 
 def test_a_posterior_ensemble_with_a_failing_replication_raises(monkeypatch):
     cal = fit(draws=20)
-    real = worker_module.simulate_arrays
-
-    def run(plan, seed):
-        if tuple(seed.spawn_key) == (0, 1):
-            raise RuntimeError("boom")
-        return real(plan, seed)
-
-    monkeypatch.setattr(worker_module, "simulate_arrays", run)
+    fail_runs(monkeypatch, lambda key: key == (0, 1), "boom")
     with pytest.raises(EnsembleError, match="point 0, replication 1"):
         cal.posterior_ensemble(2, seed=3, draws=2, workers=1, progress=False)

@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import simfuel.ensemble.worker as worker_module
 from simfuel.analysis import evaluate_points
 from simfuel.ensemble import EnsembleError, run_ensemble, sweep
 from simfuel.ensemble.points import Execution, run_points, tasks_of
 from simfuel.ensemble.seeds import PRIOR_STREAM, point_seed, prior_seed, replication_seed
 from simfuel.ensemble.worker import PointSpec
 from simfuel.scenario import apply_overrides
+from tests.ensemble.harness import fail_runs, local_dask_client
 
 POINTS = [{"threat.hazard_per_100km": h} for h in (0.1, 0.3, 0.6)]
 
@@ -44,18 +44,8 @@ def test_points_serial_equals_pool_for_any_batch_size(scenario, crn):
 
 
 def test_points_on_dask_equal_serial(scenario):
-    distributed = pytest.importorskip("distributed")
     serial = evaluate(scenario, common_random_numbers=False)
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            host="127.0.0.1",
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
+    with local_dask_client() as client:
         on_dask = evaluate(scenario, common_random_numbers=False, executor=client, batch_size=5)
         swept = sweep(scenario, {"demand.cv": [0.0, 0.2]}, 3, seed=4, executor=client)
     assert_same_points(serial, on_dask)
@@ -82,22 +72,10 @@ def test_seed_layout_is_unchanged():
     assert root.spawn_key == (9,) and root.n_children_spawned == 0  # never mutated
 
 
-def flaky(real, bad_key):
-    def run(plan, seed):
-        if tuple(seed.spawn_key) == bad_key:
-            raise RuntimeError(f"boom at {bad_key}")
-        return real(plan, seed)
-
-    return run
-
-
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_failing_run_is_captured_with_its_point_and_seed(scenario, monkeypatch, workers):
     clean = evaluate(scenario, common_random_numbers=False)
-    # Forked pool workers inherit the patch (created after it).
-    monkeypatch.setattr(
-        worker_module, "simulate_arrays", flaky(worker_module.simulate_arrays, (1, 2))
-    )
+    fail_runs(monkeypatch, lambda key: key == (1, 2), "boom at (1, 2)")
     res = evaluate(scenario, common_random_numbers=False, workers=workers, batch_size=2)
     (failure,) = res.failures
     assert (failure.point, failure.index, failure.entropy) == (1, 2, 8)
@@ -115,9 +93,7 @@ def test_a_failing_run_is_captured_with_its_point_and_seed(scenario, monkeypatch
 
 
 def test_a_failing_sweep_point_names_the_point(scenario, monkeypatch):
-    monkeypatch.setattr(
-        worker_module, "simulate_arrays", flaky(worker_module.simulate_arrays, (1,))
-    )
+    fail_runs(monkeypatch, lambda key: key == (1,), "boom")
     with pytest.raises(EnsembleError) as info:
         sweep(scenario, {"demand.cv": [0.0, 0.2]}, 3, seed=4, workers=1, progress=False)
     assert [(f.point, f.index) for f in info.value.failures] == [(0, 1), (1, 1)]
