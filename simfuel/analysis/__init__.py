@@ -3,7 +3,8 @@
 * :func:`calibrate` - fit scenario fields to reported incidents (rejection ABC);
 * :func:`sensitivity` - Sobol or Morris indices of a metric (SALib, ``simfuel[sensitivity]``);
 * :func:`size_fleet` - the smallest escort force that keeps the depot supplied;
-* :func:`evaluate_points` - the engine under them: many points, common random numbers.
+* :func:`evaluate_points` - many points, common random numbers: the analyses' view of
+  the one many-runs primitive of the ensemble floor (:mod:`simfuel.ensemble.points`).
 """
 
 from .calibrate import Calibration, IncidentStats, calibrate

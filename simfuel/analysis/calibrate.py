@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,21 +44,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..ensemble.points import EnsembleError
 from ..ensemble.result import EnsembleResult
-from ..ensemble.seeds import root_seed
+from ..ensemble.seeds import point_seed, prior_seed, root_seed
+from ..ensemble.worker import ReplicationFailure
 from ..observations import parse_flags
 from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, apply_overrides, dump_yaml, load_scenario
 from ..scenario.schema import ScriptedAttackEvent
 from ..sim import Recorder
-from ..sim.engine import child_seed
 from ..sim.recorder import DAILY_FIELDS
-from .evaluate import evaluate_points, point_seed
+from .evaluate import PointResults, evaluate_points
 
 __all__ = ["Calibration", "IncidentStats", "abc_distance", "calibrate", "reportable"]
-
-_PRIOR_STREAM = 2**31 - 1  # child key of the root seed for prior draws, apart from replications
 
 
 def reportable(lost_tankers: Any, report_threshold: float) -> Any:
@@ -213,7 +213,7 @@ class Calibration:
     params : dict
         Prior ranges by dotted path.
     samples : pandas.DataFrame
-        Every prior draw: parameter columns and ``distance``.
+        Every prior draw: parameter columns and ``distance`` (NaN for a failed draw).
     posterior : pandas.DataFrame
         The accepted draws (the posterior sample), closest first.
     observed : pandas.Series
@@ -222,6 +222,9 @@ class Calibration:
         Simulated statistics of the accepted draws.
     source_path : Path or None
         The scenario file, if it came from one (for :meth:`to_yaml`).
+    failures : list of ReplicationFailure
+        The replications that raised (``point`` is the draw); their draws were dropped
+        (:attr:`failed_draws`) and the accepted share is taken of the draws that ran.
     """
 
     base: Scenario
@@ -232,6 +235,12 @@ class Calibration:
     simulated: pd.DataFrame
     dropped_events: list[str] = field(default_factory=list)
     source_path: Path | None = None
+    failures: list[ReplicationFailure] = field(default_factory=list)
+
+    @property
+    def failed_draws(self) -> list[int]:
+        """Prior draws dropped because a replication raised (their ``distance`` is NaN)."""
+        return sorted({int(f.point or 0) for f in self.failures})
 
     def summary(self, q: tuple[float, float] = (0.05, 0.95)) -> pd.DataFrame:
         """Median and interval of every parameter's posterior, beside its prior range."""
@@ -287,24 +296,17 @@ class Calibration:
         table has a ``posterior_draw`` column; replication ``i`` is draw ``i //
         reps_per_draw``, and ``result.replication_inputs(i)`` gives that draw's scenario
         and the seed it ran on, to re-run it exactly.
+
+        Raises :class:`~simfuel.ensemble.EnsembleError` (naming the draw and seed of each)
+        if any replication raised, as :func:`simfuel.run_ensemble` does.
         """
         rows = self.posterior.head(draws) if draws is not None else self.posterior
         points = [
             {p: _cast(self.base, p, float(r[p])) for p in self.params} for _, r in rows.iterrows()
         ]
-        crn = False  # every draw its own noise; the seeds recorded below follow this
-        res = evaluate_points(
-            self.base,
-            points,
-            reps=reps_per_draw,
-            seed=seed,
-            fields=DAILY_FIELDS,
-            executor=executor,
-            workers=workers,
-            progress=progress,
-            desc="posterior",
-            common_random_numbers=crn,
-        )
+        where = {"executor": executor, "workers": workers, "progress": progress}
+        res = _run_draws(self.base, points, reps_per_draw, seed, "posterior", where, DAILY_FIELDS)
+        res.raise_failures("posterior replication")
         n_points, reps = res.summary.shape[:2]
         summary = pd.DataFrame(
             res.summary.reshape(n_points * reps, -1), columns=list(SUMMARY_METRICS)
@@ -325,7 +327,7 @@ class Calibration:
             daily=daily,
             replication_scenarios=[scenarios[p] for p, _ in inputs],
             replication_spawn_keys=[
-                tuple(point_seed(root, p, r, crn).spawn_key) for p, r in inputs
+                tuple(point_seed(root, p, r, _DRAW_CRN).spawn_key) for p, r in inputs
             ],
         )
 
@@ -367,6 +369,28 @@ class Calibration:
         from ..plot.calibration import calibration_diagnostics
 
         return calibration_diagnostics(self)
+
+
+#: Every draw its own noise (no common random numbers): ABC compares each draw with the
+#: table, not draws with each other. The posterior ensemble records its seeds by this too.
+_DRAW_CRN = False
+
+
+def _run_draws(
+    base: Scenario,
+    points: list[dict[str, Any]],
+    reps: int,
+    seed: SeedLike,
+    desc: str,
+    where: Mapping[str, Any],
+    fields: tuple[str, ...] = (),
+    stat: IncidentStats | None = None,
+) -> PointResults:
+    """``reps`` replications of every draw; ``where``: executor, workers, progress."""
+    return evaluate_points(
+        base, points, reps=reps, seed=seed, fields=fields, stat=stat, desc=desc,
+        common_random_numbers=_DRAW_CRN, **where,
+    )  # fmt: skip
 
 
 def _mean_of_present(stats: np.ndarray) -> np.ndarray:
@@ -514,6 +538,14 @@ def calibrate(
     Returns
     -------
     Calibration
+        A draw one of whose replications raised is dropped (with a ``UserWarning``) and
+        listed in ``Calibration.failures``; ``accept`` is then a share of the draws that
+        ran.
+
+    Raises
+    ------
+    EnsembleError
+        If every draw failed.
     """
     if scripted not in ("drop", "keep"):
         raise ValueError(f"scripted must be 'drop' or 'keep' (got {scripted!r})")
@@ -550,31 +582,23 @@ def calibrate(
     fit = _truncated(sc, window[1])  # nothing after the window matters to the fit
 
     root = root_seed(seed)
-    rng = np.random.default_rng(child_seed(root, _PRIOR_STREAM))
+    rng = np.random.default_rng(prior_seed(root))
     names = list(params)
     lows = np.array([params[p][0] for p in names], dtype=float)
     highs = np.array([params[p][1] for p in names], dtype=float)
     theta = lows + (highs - lows) * rng.random((draws, len(names)))
     points = [{p: _cast(sc, p, float(v)) for p, v in zip(names, row, strict=True)} for row in theta]
-    res = evaluate_points(
-        fit,
-        points,
-        reps=reps,
-        seed=root,
-        stat=stats,
-        executor=executor,
-        workers=workers,
-        progress=progress,
-        desc="ABC draws",
-        common_random_numbers=False,
-    )
+    where = {"executor": executor, "workers": workers, "progress": progress}
+    res = _run_draws(fit, points, reps, root, "ABC draws", where, stat=stats)
+    ok = _drop_failed_draws(res.failed_points, draws, res.failures)
     assert res.stats is not None
     sim = _mean_of_present(res.stats)  # (draws, k)
-    distance = abc_distance(sim, observed)
+    distance = np.full(draws, np.nan)  # a failed draw has no distance: never accepted
+    distance[ok] = abc_distance(sim[ok], observed)
 
     samples = pd.DataFrame({p: [pt[p] for pt in points] for p in names})
     samples["distance"] = distance
-    keep = max(1, round(accept * draws))
+    keep = max(1, round(accept * int(ok.sum())))
     order = np.argsort(distance, kind="stable")[:keep]
     posterior = samples.iloc[order].reset_index(names="draw")
     simulated = pd.DataFrame(sim[order], columns=stats.names)
@@ -587,4 +611,30 @@ def calibrate(
         simulated=simulated,
         dropped_events=dropped,
         source_path=source_path,
+        failures=res.failures,
     )
+
+
+def _drop_failed_draws(
+    failed: list[int], draws: int, failures: list[ReplicationFailure]
+) -> np.ndarray:
+    """Which draws to keep (a mask): those none of whose replications raised.
+
+    A failed draw is dropped with a warning naming it; if every draw failed, there is
+    nothing to fit and the failures are raised.
+    """
+    ok = np.ones(draws, dtype=bool)
+    ok[failed] = False
+    if not failed:
+        return ok
+    if not ok.any():
+        raise EnsembleError(failures, "calibration run")
+    first = str(failures[0])
+    warnings.warn(
+        f"calibrate: {len(failed)} of {draws} draws failed and were dropped "
+        f"(draws {failed[:10]}{' ...' if len(failed) > 10 else ''}; first: {first}); "
+        "see Calibration.failures",
+        UserWarning,
+        stacklevel=3,
+    )
+    return ok

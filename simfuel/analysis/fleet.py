@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..ensemble.seeds import root_seed
+from ..ensemble.seeds import bootstrap_seed, root_seed
 from ..run import SeedLike
 from ..scenario import Problem, Scenario, ScenarioError, load_scenario
 from ..scenario.schema import EscortPolicyEvent
@@ -266,6 +266,9 @@ def size_fleet(
         ``force`` is not an escort force of the scenario, or a candidate is invalid.
     ValueError
         Bad criterion, window or candidates.
+    EnsembleError
+        A replication raised; the message names each failed candidate (``point`` is its
+        position in the sorted ``units``), replication and seed.
     """
     base = load_scenario(scenario)
     if force not in base.escorts:
@@ -302,9 +305,8 @@ def size_fleet(
         )
     lo_day, hi_day = (start - base.start).days, (stop - base.start).days
 
-    root = root_seed(seed)
-    if not isinstance(root.entropy, int):
-        raise ValueError("the root SeedSequence must have integer entropy")
+    root = root_seed(seed, pinned=True)
+    assert isinstance(root.entropy, int)
     results = evaluate_points(
         base,
         [{f"escorts.{force}.units": u} for u in cands],
@@ -317,6 +319,8 @@ def size_fleet(
         progress=progress,
         desc=f"{force} units",
     )
+    # A candidate with a failed replication has no success share: an error, named.
+    results.raise_failures(f"{force} units run")
     cover = results.daily["days_of_cover"][:, :, lo_day : hi_day + 1]
     shares = (cover >= min_cover_days).mean(axis=2)  # (candidates, reps)
     met = shares >= day_share - 1e-12
@@ -356,7 +360,7 @@ def size_fleet(
 
     counts: dict[int, int] = {}
     if n_boot > 0:
-        rng = np.random.default_rng(root.generate_state(4))
+        rng = np.random.default_rng(bootstrap_seed(root))
         for _ in range(n_boot):
             idx = rng.integers(0, reps, size=reps)
             ans = _smallest(cands, met[:, idx].mean(axis=1) >= target)

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from ..ensemble.seeds import root_seed
+from ..ensemble.seeds import root_seed, salib_seed
 from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, apply_overrides, load_scenario
@@ -295,12 +295,6 @@ def _metric_values(
     return metric, values
 
 
-def _derived_seed(root: np.random.SeedSequence) -> int:
-    """An int for SALib from the root's own state (children feed the replications)."""
-    state = int(root.generate_state(1, dtype=np.uint32)[0])
-    return state % (2**31 - 2) + 1  # SALib's Sobol analyser treats 0 as "no seed"
-
-
 # ---------------------------------------------------------------- the analysis
 
 
@@ -382,6 +376,9 @@ def sensitivity(
         invalid.
     ValueError
         A bad range (``low >= high``), method, metric or size.
+    EnsembleError
+        A replication raised (SALib's estimators need every point); the message names
+        each failed point, replication and seed, and ``.failures`` holds them.
     """
     if method not in ("sobol", "morris"):
         raise ValueError(f"method must be 'sobol' or 'morris' (got {method!r})")
@@ -400,10 +397,9 @@ def sensitivity(
     ranges, ints, bounds = _check_params(base, params, integer)
     names = list(ranges)
     problem: dict[str, Any] = {"num_vars": len(names), "names": names, "bounds": bounds}
-    root = root_seed(seed)
-    if not isinstance(root.entropy, int):
-        raise ValueError("the root SeedSequence must have integer entropy")
-    salib_seed = _derived_seed(root)
+    root = root_seed(seed, pinned=True)
+    assert isinstance(root.entropy, int)
+    salib = salib_seed(root)
 
     notes: list[str] = []
     if method == "sobol":
@@ -414,10 +410,10 @@ def sensitivity(
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*balance properties of Sobol")
             samples = _salib("sample.sobol").sample(
-                problem, n, calc_second_order=second_order, seed=salib_seed
+                problem, n, calc_second_order=second_order, seed=salib
             )
     else:
-        samples = _salib("sample.morris").sample(problem, n, num_levels=num_levels, seed=salib_seed)
+        samples = _salib("sample.morris").sample(problem, n, num_levels=num_levels, seed=salib)
     samples = np.asarray(samples, dtype=float)
     points = _to_points(samples, names, ints, ranges)
 
@@ -433,6 +429,8 @@ def sensitivity(
         progress=progress,
         desc=f"{method} points",
     )
+    # SALib's estimators need every point: a failed run is an error, named with its seed.
+    results.raise_failures("sensitivity run")
     metric_name, per_rep = _metric_values(results, metric, base.horizon_days)
     bad = ~np.isfinite(per_rep).all(axis=1)
     if bad.any():
@@ -442,6 +440,8 @@ def sensitivity(
         )
     outputs = per_rep.mean(axis=1)
 
+    # The confidence intervals' bootstrap, the same for either method.
+    bootstrap = {"num_resamples": num_resamples, "conf_level": conf_level, "seed": salib}
     indices: dict[str, np.ndarray]
     if np.ptp(outputs) <= np.finfo(float).eps * max(1.0, float(np.abs(outputs).max())):
         msg = f"{metric_name} is the same at every point: no parameter has an effect"
@@ -461,9 +461,7 @@ def sensitivity(
             problem,
             outputs,
             calc_second_order=second_order,
-            num_resamples=num_resamples,
-            conf_level=conf_level,
-            seed=salib_seed,
+            **bootstrap,
         )
         keys = ("S1", "S1_conf", "ST", "ST_conf") + (("S2", "S2_conf") if second_order else ())
         indices = {k: np.asarray(si[k], dtype=float) for k in keys}
@@ -472,10 +470,8 @@ def sensitivity(
             problem,
             samples,
             outputs,
-            num_resamples=num_resamples,
-            conf_level=conf_level,
             num_levels=num_levels,
-            seed=salib_seed,
+            **bootstrap,
         )
         indices = {
             k: np.asarray(si[k], dtype=float) for k in ("mu", "mu_star", "mu_star_conf", "sigma")

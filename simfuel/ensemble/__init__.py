@@ -4,8 +4,9 @@ Knows nothing of convoys: it repeats :func:`simfuel.run`'s simulation and collec
 compact arrays.
 """
 
+from .points import EnsembleError, default_batch_size
 from .result import EnsembleResult
-from .runner import EnsembleError, default_batch_size, run_ensemble
+from .runner import run_ensemble
 from .store import IncompleteStore, StoreDamaged, StoreError, StoreLocked, StoreMismatch
 from .sweep import grid_points, sweep
 from .worker import ReplicationFailure

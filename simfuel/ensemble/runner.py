@@ -16,9 +16,9 @@ batch and on whichever worker, so the result is the same, bit for bit, everywher
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -29,51 +29,13 @@ from ..run import SeedLike
 from ..scenario import Scenario, load_scenario
 from ..sim.plan import warn_unstaffed
 from ..sim.recorder import DAILY_FIELDS
-from .executors import map_batches, resolve_workers
-from .progress import progress_bar
+from .points import EnsembleError, Execution, default_batch_size, iter_runs, run_points
 from .result import EnsembleResult
 from .seeds import root_seed
 from .store import EnsembleStore, StoreDamaged
-from .worker import BatchOutput, ReplicationFailure, run_batch
+from .worker import PointSpec, ReplicationFailure
 
 __all__ = ["EnsembleError", "default_batch_size", "run_ensemble"]
-
-
-class EnsembleError(RuntimeError):
-    """Some replications raised. Finished ones are kept (and stored, with ``store=``).
-
-    Attributes
-    ----------
-    failures : list of ReplicationFailure
-        Index, seed and traceback of every failed replication.
-    """
-
-    def __init__(self, failures: Sequence[ReplicationFailure]) -> None:
-        self.failures = list(failures)
-        head = "\n".join(str(f) for f in self.failures[:10])
-        more = f"\n... and {len(self.failures) - 10} more" if len(self.failures) > 10 else ""
-        super().__init__(f"{len(self.failures)} replication(s) failed:\n{head}{more}")
-
-
-def default_batch_size(n: int, workers: int) -> int:
-    """Replications per task: about 8 tasks per worker, between 1 and 100.
-
-    Enough tasks to balance the load, few enough that per-task overhead (pickling the
-    scenario, scheduling) stays small next to the tasks' run time.
-    """
-    return int(max(1, min(100, -(-n // (8 * max(1, workers))))))
-
-
-@dataclass
-class _Plan:
-    scenario: Scenario
-    entropy: int
-    spawn_key: tuple[int, ...]
-    batches: list[list[int]]
-
-
-def _batches(todo: np.ndarray, size: int) -> list[list[int]]:
-    return [todo[i : i + size].tolist() for i in range(0, todo.size, size)]
 
 
 def run_ensemble(
@@ -141,29 +103,38 @@ def run_ensemble(
         raise ValueError(f"n must be a positive integer (got {n!r})")
     sc = load_scenario(scenario)
     warn_unstaffed(sc)  # here, once: not in every worker process
-    root = root_seed(seed)
-    if not isinstance(root.entropy, int):
-        raise ValueError("the root SeedSequence must have integer entropy")
-    workers = resolve_workers(executor, workers)
-    size = int(batch_size or default_batch_size(n, workers))
-    if size < 1:
-        raise ValueError(f"batch_size must be >= 1 (got {batch_size})")
+    root = root_seed(seed, pinned=True)
+    assert isinstance(root.entropy, int)
+    how = Execution(executor, workers, batch_size, progress, desc=sc.name, unit="rep")
+    spec = PointSpec(sc, root.entropy, tuple(root.spawn_key))
+    if store is None:
+        arrays = run_points(spec, 1, int(n), how)
+        if arrays.failures:
+            raise EnsembleError(arrays.failures)
+        return _in_memory(spec, arrays.summary[0], arrays.daily[0])
 
-    box = EnsembleStore(store) if store is not None else None
+    box = EnsembleStore(store)
     # One writer per store from the first check to the last read: a second run or resume
     # started meanwhile is refused (StoreLocked) instead of writing overlapping parts.
-    with box.writing() if box is not None else contextlib.nullcontext():
-        done = np.empty(0, dtype=np.int64)
-        if box is not None:
-            box.initialise(sc, root.entropy, tuple(root.spawn_key), int(n), resume)
-            done = box.done()
+    with box.writing():
+        box.initialise(sc, root.entropy, tuple(root.spawn_key), int(n), resume)
+        done = box.done()
         todo = np.setdiff1d(np.arange(n, dtype=np.int64), done)
-        plan = _Plan(sc, root.entropy, tuple(root.spawn_key), _batches(todo, size))
-        outputs, failures = _run_batches(plan, n, done, box, executor, workers, progress)
+        failures: list[ReplicationFailure] = []
+        runs = iter_runs(
+            spec,
+            np.stack([np.zeros_like(todo), todo], axis=1),
+            # Batches sized for the whole ensemble, not for what is left to resume.
+            dataclasses.replace(how, batch_size=how.batch(int(n))),
+            total=int(n),
+            initial=int(np.intersect1d(done, np.arange(n)).size),
+        )
+        with contextlib.closing(runs):
+            for out in runs:
+                failures.extend(out.failures)
+                box.write_batch(out)
         if failures:
-            raise EnsembleError(sorted(failures, key=lambda f: f.index))
-        if box is None:
-            return _in_memory(sc, root, outputs)
+            raise EnsembleError(failures)
         summary = box.read_summary()
         summary = summary[summary.index < n]
         if not np.array_equal(summary.index.to_numpy(), np.arange(n)):  # pragma: no cover
@@ -171,51 +142,8 @@ def run_ensemble(
         return EnsembleResult(sc, root.entropy, tuple(root.spawn_key), summary, store=box)
 
 
-def _run_batches(
-    plan: _Plan,
-    n: int,
-    done: np.ndarray,
-    box: EnsembleStore | None,
-    executor: Any,
-    workers: int,
-    progress: bool,
-) -> tuple[list[BatchOutput], list[ReplicationFailure]]:
-    """Run the plan's batches; stream them to ``box`` or keep them. Returns (kept, failed)."""
-    outputs: list[BatchOutput] = []
-    failures: list[ReplicationFailure] = []
-    bar = progress_bar(
-        n,
-        initial=int(np.intersect1d(done, np.arange(n)).size),
-        enabled=progress,
-        desc=plan.scenario.name,
-        unit="rep",
-    )
-    try:
-        shared = (plan.scenario, plan.entropy, plan.spawn_key)
-        batches = map_batches(run_batch, shared, plan.batches, executor=executor, workers=workers)
-        # closing: a failed write (a full disk) stops the pool now, not when the
-        # traceback that holds this frame is freed.
-        with contextlib.closing(batches):
-            for out in batches:
-                failures.extend(out.failures)
-                if box is not None:
-                    box.write_batch(out)
-                else:
-                    outputs.append(out)
-                bar.update(out.indices.size + len(out.failures))
-    finally:
-        bar.close()
-    return outputs, failures
-
-
-def _in_memory(
-    sc: Scenario, root: np.random.SeedSequence, outputs: list[BatchOutput]
-) -> EnsembleResult:
-    indices = np.concatenate([o.indices for o in outputs])
-    order = np.argsort(indices, kind="stable")
-    summary = np.vstack([o.summary for o in outputs])[order]
-    daily = np.concatenate([o.daily for o in outputs])[order]
-    frame = pd.DataFrame(summary, columns=list(SUMMARY_METRICS), index=indices[order])
+def _in_memory(spec: PointSpec, summary: np.ndarray, daily: np.ndarray) -> EnsembleResult:
+    """The result of a whole ensemble held in memory (``summary`` (n, m), ``daily`` (n, d, f))."""
+    frame = pd.DataFrame(summary, columns=list(SUMMARY_METRICS), index=np.arange(len(summary)))
     fields = {f: np.ascontiguousarray(daily[:, :, j]) for j, f in enumerate(DAILY_FIELDS)}
-    assert isinstance(root.entropy, int)
-    return EnsembleResult(sc, root.entropy, tuple(root.spawn_key), frame, daily=fields)
+    return EnsembleResult(spec.base, spec.entropy, spec.spawn_key, frame, daily=fields)

@@ -9,11 +9,19 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, apply_overrides, load_scenario
+from ..sim.plan import warn_unstaffed
+from .executors import exit_with_parent
+from .points import EnsembleError, Execution, run_points
+from .result import _summary_table  # the replications table of an EnsembleResult
 from .runner import run_ensemble
+from .seeds import root_seed
+from .worker import PointSpec
 
 __all__ = ["grid_points", "sweep"]
 
@@ -82,12 +90,77 @@ def sweep(
     pandas.DataFrame
         Tidy: one row per (point, replication) with columns ``point``, one per swept
         parameter, ``replication``, and the summary metrics.
+
+    Raises
+    ------
+    EnsembleError
+        If any replication raised: each is named with its point, index and seed (without
+        ``store``, after every point has run; with it, after the point's ensemble, whose
+        finished replications are kept for ``resume``).
     """
     base = load_scenario(scenario)
     points = grid_points(params)
     scenarios = [apply_overrides(base, p) for p in points]  # validate every point first
+    if store is not None:
+        return _stored(
+            scenarios, points, n, seed, Path(store),
+            resume=resume, progress=progress, executor=executor, workers=workers,
+            batch_size=batch_size,
+        )  # fmt: skip
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"n must be a positive integer (got {n!r})")
+    for sc in scenarios:
+        warn_unstaffed(sc)
+    root = root_seed(seed, pinned=True)
+    assert isinstance(root.entropy, int)
+    # All points in one call of the primitive: one pool, one progress bar, and the
+    # batches of every point balanced across the workers. Common random numbers:
+    # replication r of every point runs on child r of the root, as run_ensemble's does.
+    spec = PointSpec(base, root.entropy, tuple(root.spawn_key), tuple(points), fields=())
+    how = Execution(executor, workers, batch_size, progress, desc=f"{base.name} sweep", unit="rep")
+    arrays = run_points(spec, len(points), int(n), how)
+    if arrays.failures:
+        raise EnsembleError(arrays.failures)
+    frames = []
+    for k, (point, sc) in enumerate(zip(points, scenarios, strict=True)):
+        summary = pd.DataFrame(arrays.summary[k], columns=list(SUMMARY_METRICS))
+        frames.append(_tidy(k, point, _summary_table(summary, sc.start)))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _tidy(k: int, point: dict[str, Any], replications: pd.DataFrame) -> pd.DataFrame:
+    """Point ``k``'s rows of the sweep table: ``point``, its parameters, then the metrics."""
+    table = replications.reset_index()
+    for key, value in reversed(point.items()):
+        table.insert(0, key, value)
+    table.insert(0, "point", k)
+    return table
+
+
+def _stored(
+    scenarios: Sequence[Scenario],
+    points: Sequence[dict[str, Any]],
+    n: int,
+    seed: SeedLike,
+    store: Path,
+    *,
+    resume: bool,
+    progress: bool,
+    executor: Any,
+    workers: int | None,
+    batch_size: int | None,
+) -> pd.DataFrame:
+    """A sweep streamed to ``store/point-k``: an ensemble per point, on one shared pool.
+
+    Each point is a resumable :func:`run_ensemble` of its own folder (its lock, its
+    manifest), so a sweep interrupted anywhere finishes with ``resume``.
+    """
     owned = executor is None and (workers or os.cpu_count() or 1) > 1
-    pool = cf.ProcessPoolExecutor(max_workers=workers or os.cpu_count()) if owned else executor
+    pool = (
+        cf.ProcessPoolExecutor(max_workers=workers or os.cpu_count(), initializer=exit_with_parent)
+        if owned
+        else executor
+    )
     frames = []
     try:
         for k, (point, sc) in enumerate(zip(points, scenarios, strict=True)):
@@ -98,15 +171,11 @@ def sweep(
                 executor=pool,
                 workers=workers,
                 batch_size=batch_size,
-                store=None if store is None else Path(store) / f"point-{k:03d}",
+                store=store / f"point-{k:03d}",
                 resume=resume,
                 progress=progress,
             )
-            table = result.replications.reset_index()
-            for key, value in reversed(point.items()):
-                table.insert(0, key, value)
-            table.insert(0, "point", k)
-            frames.append(table)
+            frames.append(_tidy(k, point, result.replications))
     finally:
         if owned and pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

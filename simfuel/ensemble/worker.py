@@ -1,56 +1,97 @@
-"""What a worker process runs: a batch of replications, returned as compact numpy arrays.
+"""What a worker process runs: a batch of (point, replication) runs, as compact arrays.
 
-Workers never send DataFrames or SimPy objects back: a batch of ``k`` replications is
-one ``(k, metrics)`` summary array and one ``(k, days, fields)`` daily array.
+Workers never send DataFrames or SimPy objects back: a batch of ``k`` runs is one
+``(k, metrics)`` summary array, one ``(k, days, fields)`` daily array and, when a
+statistic is asked for, one ``(k, stats)`` array. A run that raises comes back as a
+:class:`ReplicationFailure` (its point, replication, seed and traceback), not raised, so
+one bad draw does not lose the rest of the batch, nor of the run.
 """
 
 from __future__ import annotations
 
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from ..results import SUMMARY_METRICS, summary_from_records
-from ..scenario import Scenario
+from ..scenario import Scenario, apply_overrides
 from ..sim import Plan, Recorder, Simulation, compile_plan
 from ..sim.recorder import DAILY_FIELDS
-from .seeds import replication_seed
+from .seeds import point_seed
 
 __all__ = [
     "BatchOutput",
+    "PointSpec",
     "ReplicationFailure",
+    "Statistic",
     "arrays_from_records",
-    "run_batch",
+    "run_tasks",
     "simulate_arrays",
 ]
+
+#: A statistic computed from one replication's records: ``stat(recorder, scenario)``.
+Statistic = Callable[[Recorder, Scenario], np.ndarray]
 
 
 @dataclass(frozen=True)
 class ReplicationFailure:
-    """A replication that raised: its index, its seed and the error."""
+    """A run that raised: its replication index (and point), its seed and the error."""
 
     index: int
     entropy: int | None
     spawn_key: tuple[int, ...]
     error: str
+    point: int | None = None  # None: a plain ensemble (one point)
 
     def __str__(self) -> str:
+        where = f"point {self.point}, " if self.point is not None else ""
         return (
-            f"replication {self.index} (seed entropy {self.entropy}, spawn_key "
+            f"{where}replication {self.index} (seed entropy {self.entropy}, spawn_key "
             f"{self.spawn_key}) failed: {self.error.strip().splitlines()[-1]}"
         )
 
 
 @dataclass
 class BatchOutput:
-    """The compact result of one batch of replications."""
+    """The compact result of one batch of runs (the failed ones are left out of the arrays)."""
 
-    indices: np.ndarray  # (k,) int64
+    indices: np.ndarray  # (k,) int64: replication of each run
     summary: np.ndarray  # (k, len(SUMMARY_METRICS)) float64
-    daily: np.ndarray  # (k, days, len(DAILY_FIELDS)) float64
+    daily: np.ndarray  # (k, days, len(fields)) float64; all DAILY_FIELDS for an ensemble
     failures: list[ReplicationFailure] = field(default_factory=list)
+    points: np.ndarray | None = None  # (k,) int64: point of each run; None: all point 0
+    stats: np.ndarray | None = None  # (k, s) float64, when a statistic was asked for
+
+    @property
+    def runs(self) -> int:
+        """Runs this batch accounts for, finished or failed."""
+        return int(self.indices.size) + len(self.failures)
+
+
+@dataclass(frozen=True)
+class PointSpec:
+    """What every batch of a many-runs call shares (sent to a Dask cluster once).
+
+    Point ``p`` is ``base`` with ``overrides[p]`` applied (no overrides: ``base`` is the
+    only point, a plain ensemble, whose failures name no point); run ``(p, r)`` runs on
+    :func:`~simfuel.ensemble.seeds.point_seed`.
+    """
+
+    base: Scenario
+    entropy: int
+    spawn_key: tuple[int, ...]
+    overrides: tuple[Mapping[str, Any], ...] = ()
+    common_random_numbers: bool = True
+    fields: tuple[str, ...] = DAILY_FIELDS
+    stat: Statistic | None = None
+
+    def scenario(self, point: int) -> Scenario:
+        """The scenario of point ``point``."""
+        over = self.overrides[point] if self.overrides else None
+        return apply_overrides(self.base, over) if over else self.base
 
 
 def simulate_arrays(plan: Plan, seed: np.random.SeedSequence) -> tuple[np.ndarray, np.ndarray]:
@@ -64,41 +105,61 @@ def arrays_from_records(rec: Recorder) -> tuple[np.ndarray, np.ndarray]:
     return daily, summary_from_records(rec)
 
 
-def run_batch(
-    scenario: Scenario,
-    entropy: int | Sequence[int] | None,
-    spawn_key: tuple[int, ...],
-    indices: Sequence[int],
-) -> BatchOutput:
-    """Run replications ``indices`` of the ensemble whose root seed is (entropy, spawn_key).
+def _run_one(
+    spec: PointSpec, sc: Scenario, plan: Plan, seed: np.random.SeedSequence
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    if spec.stat is None:
+        daily, summary = simulate_arrays(plan, seed)
+        return daily, summary, None
+    rec = Simulation(plan, seed).run()
+    daily, summary = arrays_from_records(rec)
+    return daily, summary, np.asarray(spec.stat(rec, sc), dtype=float)
 
-    A replication that raises is returned as a :class:`ReplicationFailure`, not raised,
-    so one bad draw does not lose the rest of the batch.
+
+def run_tasks(spec: PointSpec, tasks: Sequence[tuple[int, int]]) -> BatchOutput:
+    """Run the ``(point, replication)`` pairs ``tasks`` of ``spec``; capture failures.
+
+    Consecutive tasks of one point share its compiled plan.
     """
-    root = np.random.SeedSequence(entropy, spawn_key=spawn_key)
-    plan = compile_plan(scenario)
-    days = scenario.horizon_days
-    ok: list[int] = []
+    root = np.random.SeedSequence(spec.entropy, spawn_key=spec.spawn_key)
+    cols = [DAILY_FIELDS.index(f) for f in spec.fields]
+    points: list[int] = []
+    reps: list[int] = []
     summaries: list[np.ndarray] = []
     dailies: list[np.ndarray] = []
+    stats: list[np.ndarray] = []
     failures: list[ReplicationFailure] = []
-    for i in indices:
-        ss = replication_seed(root, int(i))
+    compiled: tuple[int, Scenario, Plan] | None = None
+    for p, r in tasks:
+        ss = point_seed(root, int(p), int(r), spec.common_random_numbers)
         try:
-            daily, summary = simulate_arrays(plan, ss)
+            if compiled is None or compiled[0] != p:
+                sc = spec.scenario(int(p))
+                compiled = (int(p), sc, compile_plan(sc))
+            daily, summary, stat = _run_one(spec, compiled[1], compiled[2], ss)
         except Exception:
             ent = ss.entropy if isinstance(ss.entropy, int) else None
             failures.append(
-                ReplicationFailure(int(i), ent, tuple(ss.spawn_key), traceback.format_exc())
+                ReplicationFailure(
+                    int(r),
+                    ent,
+                    tuple(ss.spawn_key),
+                    traceback.format_exc(),
+                    int(p) if spec.overrides else None,
+                )
             )
             continue
-        ok.append(int(i))
+        points.append(int(p))
+        reps.append(int(r))
         summaries.append(summary)
-        dailies.append(daily)
-    width = len(DAILY_FIELDS)
+        dailies.append(daily[:, cols])
+        if stat is not None:
+            stats.append(stat)
     return BatchOutput(
-        indices=np.asarray(ok, dtype=np.int64),
+        indices=np.asarray(reps, dtype=np.int64),
         summary=np.vstack(summaries) if summaries else np.empty((0, len(SUMMARY_METRICS))),
-        daily=np.stack(dailies) if dailies else np.empty((0, days, width)),
+        daily=(np.stack(dailies) if dailies else np.empty((0, spec.base.horizon_days, len(cols)))),
         failures=failures,
+        points=np.asarray(points, dtype=np.int64),
+        stats=np.stack(stats) if stats else None,
     )

@@ -11,6 +11,7 @@ import pytest
 import simfuel
 from simfuel.ensemble import run_ensemble
 from simfuel.sim.recorder import DAILY_FIELDS
+from tests.ensemble.harness import local_dask_client
 
 
 def assert_same(a, b):
@@ -52,18 +53,8 @@ def test_growing_n_keeps_the_first_replications(scenario):
 
 
 def test_dask_local_cluster_equals_serial(scenario):
-    distributed = pytest.importorskip("distributed")
     serial = run_ensemble(scenario, 10, seed=21, workers=1, progress=False)
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            host="127.0.0.1",
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
+    with local_dask_client() as client:
         on_dask = run_ensemble(scenario, 10, seed=21, executor=client, batch_size=3, progress=False)
     assert_same(serial, on_dask)
 

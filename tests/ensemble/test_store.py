@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from simfuel.ensemble import EnsembleError, EnsembleResult, StoreMismatch, run_ensemble
-from simfuel.ensemble import worker as worker_module
+from tests.ensemble.harness import fail_runs
 from tests.helpers import SCENARIOS
 
 
@@ -73,14 +73,7 @@ def test_resume_refuses_another_ensemble(scenario, tmp_path):
 
 
 def test_failing_replication_is_reported_with_its_seed(scenario, tmp_path, monkeypatch):
-    real = worker_module.simulate_arrays
-
-    def flaky(plan, seed):
-        if seed.spawn_key[-1] == 3:
-            raise RuntimeError("boom in replication three")
-        return real(plan, seed)
-
-    monkeypatch.setattr(worker_module, "simulate_arrays", flaky)
+    fail_runs(monkeypatch, lambda key: key[-1] == 3, "boom in replication three")
     with pytest.raises(EnsembleError) as info:
         run_ensemble(scenario, 6, seed=99, workers=1, batch_size=2, store=tmp_path, progress=False)
     (failure,) = info.value.failures
@@ -90,7 +83,7 @@ def test_failing_replication_is_reported_with_its_seed(scenario, tmp_path, monke
     assert "boom in replication three" in failure.error
     assert "replication 3" in str(info.value) and "99" in str(info.value)
     # The others were kept; resuming (now without the fault) runs only replication 3.
-    monkeypatch.setattr(worker_module, "simulate_arrays", real)
+    monkeypatch.undo()
     done_before = sorted(p.name for p in tmp_path.glob("parts/summary-*"))
     ens = run_ensemble(scenario, 6, seed=99, workers=1, store=tmp_path, resume=True, progress=False)
     new = sorted(set(p.name for p in tmp_path.glob("parts/summary-*")) - set(done_before))
