@@ -52,6 +52,7 @@ from ..observations import parse_flags
 from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, apply_overrides, dump_yaml, load_scenario
+from ..scenario.paths import get_path, set_path
 from ..scenario.schema import ScriptedAttackEvent
 from ..sim import Recorder
 from ..sim.recorder import DAILY_FIELDS
@@ -342,11 +343,7 @@ class Calibration:
         rel = os.path.relpath(self.source_path.resolve(), target.resolve().parent)
         doc: dict[str, Any] = {"extends": rel, "name": f"{self.base.name}-calibrated"}
         for p, value in self.point().items():
-            node = doc
-            parts = p.split(".")
-            for part in parts[:-1]:
-                node = node.setdefault(part, {})
-            node[parts[-1]] = value
+            set_path(doc, p, value)
         if self.dropped_events:
             doc["events"] = [{"id": i, "remove": True} for i in self.dropped_events]
         header = (
@@ -478,12 +475,7 @@ def _truncated(sc: Scenario, end: dt.date) -> Scenario:
 
 def _cast(sc: Scenario, path: str, value: float) -> Any:
     """Round ``value`` if the field at ``path`` holds an integer in ``sc``."""
-    node: Any = sc.model_dump(by_alias=True)
-    for part in path.split("."):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return value
+    node = get_path(sc, path, default=None)
     return round(value) if isinstance(node, int) and not isinstance(node, bool) else value
 
 

@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
 
 from ..ensemble.seeds import root_seed, salib_seed
 from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, apply_overrides, load_scenario
+from ..scenario.paths import PathError, walk
 from .evaluate import PointResults, evaluate_points
 
 if TYPE_CHECKING:
@@ -171,34 +171,11 @@ def _salib(module: str) -> Any:
 
 def _walk(scenario: Scenario, path: str) -> tuple[Any, Any]:
     """The current value at a dotted path and its declared type (None if unknown)."""
-    node: Any = scenario
-    annotation: Any = None
-    for part in path.split("."):
-        annotation = None
-        if isinstance(node, BaseModel):
-            fields = type(node).model_fields
-            name = next(
-                (k for k, f in fields.items() if part in (k, f.alias)),
-                None,
-            )
-            if name is None:
-                return None, None
-            annotation = fields[name].annotation
-            node = getattr(node, name)
-        elif isinstance(node, Mapping):
-            if part not in node:
-                return None, None
-            node = node[part]
-        elif isinstance(node, list):
-            if part.lstrip("-").isdigit() and -len(node) <= int(part) < len(node):
-                node = node[int(part)]
-            else:
-                node = next((item for item in node if getattr(item, "id", None) == part), None)
-                if node is None:
-                    return None, None
-        else:
-            return None, None
-    return node, annotation
+    try:
+        step = walk(scenario, path)[-1]
+    except PathError:
+        return None, None
+    return step.value, step.annotation
 
 
 def _is_integer(scenario: Scenario, path: str) -> bool:
