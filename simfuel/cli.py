@@ -399,6 +399,10 @@ def _guarded(argv: Sequence[str] | None) -> int:
         if os.environ.get("SIMFUEL_TRACEBACK"):
             raise
         code, text = describe_error(exc)
+        out = getattr(args, "out", None)
+        if isinstance(exc, OSError) and exc.filename is None and out is not None:
+            # A failed write() names no file; the folder being written is the best clue.
+            text = f"writing to {safe_echo(str(out), 200)}: {text}"
         _error(text)
         return code
 
@@ -574,7 +578,7 @@ def _os_text(exc: OSError) -> str:
         if exc.filename2 is not None:
             where += f" -> {safe_echo(os.fsdecode(exc.filename2), 200)}"
         return f"{where}: {exc.strerror}"
-    return str(exc) or type(exc).__name__
+    return exc.strerror or str(exc) or type(exc).__name__
 
 
 # ---------------------------------------------------------------- argument checks
