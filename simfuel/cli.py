@@ -1,6 +1,14 @@
 """The ``simfuel`` command: argument parsing and exit codes, nothing else.
 
-Exit codes: 0 success; 2 invalid scenario or usage; 1 unexpected error; 130 interrupted.
+Exit codes: 0 success; 1 runtime failure (failed replications, a full disk, a lost Dask
+cluster); 2 bad input (a scenario, an incident table, an argument, a store folder holding
+another ensemble, a missing optional dependency); 130 interrupted (Ctrl-C or SIGTERM).
+
+This module is the one place that turns errors into exit codes: every error ends as one
+line on stderr, never a traceback (set ``SIMFUEL_TRACEBACK=1`` to see one). Arguments are
+checked before any work starts. Everything heavy (pandas, the ensemble, analysis and
+reporting floors, matplotlib, Dask) is imported inside the command that needs it, so
+``simfuel --help`` and ``simfuel validate`` stay quick.
 """
 
 from __future__ import annotations
@@ -8,39 +16,169 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import importlib
 import json
 import math
 import os
+import signal
+import socket
 import sys
-from collections.abc import Iterator, Sequence
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import yaml
+from typing import Any, NoReturn
 
 from . import __version__
-from .ensemble import EnsembleError, StoreMismatch
-from .io import atomic_path
-from .run import run
-from .scenario import Scenario, ScenarioError, load_scenario
+from .errors import InputError
+from .text import one_line, safe_echo
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
 
+# Most candidates `--units` may name: each is a whole ensemble, so more is a typo.
+MAX_UNIT_CANDIDATES = 1000
+# Seconds to wait for a Dask scheduler's port before calling the address unreachable.
+DASK_CONNECT_TIMEOUT_S = 3.0
+# Seconds Dask's client may then take to complete its handshake.
+DASK_HANDSHAKE_TIMEOUT_S = 10.0
+DASK_SCHEMES = ("tcp", "tls", "inproc", "ucx", "ws", "wss")
+# Keyword arguments of distributed.security.Security that a --dask-security file may set.
+SECURITY_FILE_KEYS = (
+    "tls_ca_file",
+    "tls_client_cert",
+    "tls_client_key",
+    "tls_scheduler_cert",
+    "tls_scheduler_key",
+    "tls_worker_cert",
+    "tls_worker_key",
+)
+SECURITY_KEYS = ("require_encryption", "tls_ciphers", *SECURITY_FILE_KEYS)
+
+
+class UsageError(InputError):
+    """A command-line argument that cannot be used."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be so that runs stop the same clean way."""
+
+
+# ---------------------------------------------------------------- argument types
+
+
+def _int_at_least(low: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number (got {safe_echo(text)})"
+            ) from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be >= {low} (got {value})")
+        return value
+
+    return parse
+
+
+def _float_in(
+    low: float, high: float, *, low_open: bool, high_open: bool
+) -> Callable[[str], float]:
+    left, right = "(" if low_open else "[", ")" if high_open else "]"
+    span = f"in {left}{low:g}, {high:g}{right}" if math.isfinite(high) else f">= {low:g}"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number (got {safe_echo(text)})") from None
+        below = value <= low if low_open else value < low
+        above = value >= high if high_open else value > high
+        if not math.isfinite(value) or below or above:
+            raise argparse.ArgumentTypeError(f"must be a finite number {span} (got {value:g})")
+        return value
+
+    return parse
+
+
+_SHARE = _float_in(0.0, 1.0, low_open=True, high_open=False)
+
+
+def _units(text: str) -> list[int]:
+    shown = safe_echo(text)
+    try:
+        if ":" in text:
+            low_text, high_text = text.split(":")
+            low, high = int(low_text), int(high_text)
+            if low > high:
+                raise argparse.ArgumentTypeError(f"LOW must be <= HIGH (got {shown})")
+            count = high - low + 1
+            values: Sequence[int] = range(low, high + 1)
+        else:
+            values = [int(v) for v in text.split(",")]
+            count = len(values)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"needs LOW:HIGH or a,b,c with whole numbers (got {shown})"
+        ) from None
+    if count > MAX_UNIT_CANDIDATES:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_UNIT_CANDIDATES} candidates, each an ensemble (got {count})"
+        )
+    if min(values) < 0:
+        raise argparse.ArgumentTypeError(f"units must be >= 0 (got {shown})")
+    return list(values)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a calendar date YYYY-MM-DD (got {safe_echo(text)})"
+        ) from None
+
+
+def _dask_address(text: str) -> str:
+    if text == "local":
+        return text
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "tcp", text  # Dask reads a bare HOST:PORT as tcp://
+    if scheme not in DASK_SCHEMES:
+        raise argparse.ArgumentTypeError(
+            f"unknown scheme {safe_echo(scheme)!r} in {safe_echo(text)} "
+            f"(use 'local' or one of: {', '.join(s + '://' for s in DASK_SCHEMES)})"
+        )
+    if not rest:
+        raise argparse.ArgumentTypeError(f"needs SCHEME://HOST:PORT (got {safe_echo(text)})")
+    return text
+
+
+# ---------------------------------------------------------------- the parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error message (the usage stays in ``--help``)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_INVALID, f"{self.prog}: error: {one_line(message)} (see --help)\n")
+
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="simfuel",
         description="Simulate fuel supply to a city under armed threat (SimPy model).",
+        epilog="Exit codes: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.",
     )
     p.add_argument("--version", action="version", version=f"simfuel {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     r = sub.add_parser("run", help="run one replication of a scenario and write its tables")
     r.add_argument("scenario", help="scenario YAML file")
-    r.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    _add_seed(r, "random seed (default 0)")
     r.add_argument(
         "--out",
         type=Path,
@@ -48,7 +186,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_set(r)
     r.add_argument(
-        "--reps", type=int, metavar="N", help="run an ensemble of N replications instead"
+        "--reps", type=_int_at_least(1), metavar="N", help="run an ensemble of N replications"
     )
     _add_ensemble_options(r)
 
@@ -59,8 +197,8 @@ def _parser() -> argparse.ArgumentParser:
         "PATH=V1,V2,...",
         "a swept field and its values, e.g. --param escorts.africa_corps.units=0,2,4",
     )
-    w.add_argument("--reps", type=int, default=100, metavar="N", help="replications per point")
-    w.add_argument("--seed", type=int, default=0, help="root seed, shared by all points")
+    _add_reps(w, 100, "replications per point")
+    _add_seed(w, "root seed, shared by all points")
     w.add_argument("--out", type=Path, help="folder for sweep.csv and each point's parts")
     _add_set(w)
     _add_ensemble_options(w)
@@ -78,24 +216,31 @@ def _parser() -> argparse.ArgumentParser:
         "PATH=LOW:HIGH",
         "a fitted field and its uniform prior range, e.g. threat.hazard_per_100km=0.01:0.5",
     )
-    c.add_argument("--draws", type=int, default=1000, help="prior draws (default 1000)")
-    c.add_argument("--accept", type=float, default=0.05, help="share kept (default 0.05)")
-    c.add_argument("--reps", type=int, default=1, help="replications per draw (default 1)")
-    c.add_argument("--threshold", type=int, default=5, help="tankers for an attack to be reported")
+    c.add_argument(
+        "--draws", type=_int_at_least(2), default=1000, help="prior draws (default 1000)"
+    )
+    c.add_argument("--accept", type=_SHARE, default=0.05, help="share kept (default 0.05)")
+    _add_reps(c, 1, "replications per draw")
+    c.add_argument(
+        "--threshold",
+        type=_int_at_least(0),
+        default=5,
+        help="tankers for an attack to be reported (default 5)",
+    )
     c.add_argument(
         "--keep-scripted",
         action="store_true",
         help="keep scripted attacks while fitting (default: drop them; see the README)",
     )
-    c.add_argument("--seed", type=int, default=0, help="root seed")
+    _add_seed(c, "root seed")
     c.add_argument("--out", type=Path, required=True, help="folder for the posterior and YAML")
     _add_set(c)
     _add_ensemble_options(c)
 
     rp = sub.add_parser("report", help="run an ensemble and write a self-contained report.html")
     rp.add_argument("scenario", help="scenario YAML file")
-    rp.add_argument("--reps", type=int, default=200, help="replications (default 200)")
-    rp.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    _add_reps(rp, 200, "replications")
+    _add_seed(rp, "root seed (default 0)")
     rp.add_argument("--out", type=Path, default=Path("out/report"), help="output folder")
     _add_set(rp)
     _add_ensemble_options(rp)
@@ -109,9 +254,14 @@ def _parser() -> argparse.ArgumentParser:
         "--metric", default="tankers_lost", help="summary metric (default tankers_lost)"
     )
     se.add_argument("--method", choices=["sobol", "morris"], default="sobol")
-    se.add_argument("--n", type=int, default=64, help="base sample size (Sobol: a power of 2)")
-    se.add_argument("--reps", type=int, default=4, help="replications per point (default 4)")
-    se.add_argument("--seed", type=int, default=0, help="root seed")
+    se.add_argument(
+        "--n",
+        type=_int_at_least(2),
+        default=64,
+        help="base sample size (Sobol: a power of 2)",
+    )
+    _add_reps(se, 4, "replications per point")
+    _add_seed(se, "root seed")
     se.add_argument("--out", type=Path, help="folder for indices.csv, samples.csv, indices.png")
     _add_set(se)
     _add_ensemble_options(se)
@@ -121,15 +271,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     fl.add_argument("scenario", help="scenario YAML file")
     fl.add_argument("--force", required=True, help="escort force key, e.g. africa_corps")
-    fl.add_argument("--units", default="0:10", help="candidate units: LOW:HIGH or a,b,c")
-    fl.add_argument("--min-cover", type=float, default=3.0, help="days of cover to keep")
-    fl.add_argument("--day-share", type=float, default=0.9, help="share of days it must hold")
     fl.add_argument(
-        "--probability", type=float, default=0.9, help="share of replications meeting it"
+        "--units", type=_units, default="0:10", help="candidate units: LOW:HIGH or a,b,c"
     )
-    fl.add_argument("--after", help="first day judged (default: the force's first escort)")
-    fl.add_argument("--reps", type=int, default=100, help="replications per candidate")
-    fl.add_argument("--seed", type=int, default=0, help="root seed")
+    fl.add_argument(
+        "--min-cover",
+        type=_float_in(0.0, math.inf, low_open=False, high_open=True),
+        default=3.0,
+        help="days of cover to keep",
+    )
+    fl.add_argument("--day-share", type=_SHARE, default=0.9, help="share of days it must hold")
+    fl.add_argument(
+        "--probability", type=_SHARE, default=0.9, help="share of replications meeting it"
+    )
+    fl.add_argument(
+        "--after", type=_date, help="first day judged (default: the force's first escort)"
+    )
+    _add_reps(fl, 100, "replications per candidate")
+    _add_seed(fl, "root seed")
     fl.add_argument("--out", type=Path, help="folder for curve.csv and curve.png")
     _add_set(fl)
     _add_ensemble_options(fl)
@@ -141,6 +300,20 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, help="write to this file instead of stdout")
     s.add_argument("--markdown", action="store_true", help="the human-readable reference instead")
     return p
+
+
+def _add_seed(p: argparse.ArgumentParser, text: str) -> None:
+    p.add_argument("--seed", type=_int_at_least(0), default=0, help=text)
+
+
+def _add_reps(p: argparse.ArgumentParser, default: int, text: str) -> None:
+    p.add_argument(
+        "--reps",
+        type=_int_at_least(1),
+        default=default,
+        metavar="N",
+        help=f"{text} (default {default})",
+    )
 
 
 def _add_param(p: argparse.ArgumentParser, metavar: str, text: str) -> None:
@@ -162,68 +335,401 @@ def _add_set(p: argparse.ArgumentParser) -> None:
 
 
 def _add_ensemble_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=int, metavar="K", help="local processes (default: all)")
+    p.add_argument(
+        "--workers", type=_int_at_least(1), metavar="K", help="local processes (default: all)"
+    )
     p.add_argument(
         "--dask",
+        type=_dask_address,
         metavar="ADDRESS",
         help="run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local'",
     )
-    p.add_argument("--batch-size", type=int, metavar="B", help="replications per task")
+    p.add_argument(
+        "--dask-security",
+        metavar="FILE|temporary",
+        help="TLS for --dask: a YAML file of distributed.security.Security arguments "
+        "(tls_ca_file, tls_client_cert, tls_client_key, ...), or 'temporary' with --dask local",
+    )
+    p.add_argument("--batch-size", type=_int_at_least(1), metavar="B", help="replications per task")
     p.add_argument("--resume", action="store_true", help="finish an interrupted ensemble in --out")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+# ---------------------------------------------------------------- the entry point
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``simfuel`` console script; returns the exit code."""
-    args = _parser().parse_args(argv)
+    """Entry point of the ``simfuel`` console script; returns the exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 success, 1 runtime failure, 2 bad input, 130 interrupted (Ctrl-C or SIGTERM).
+    """
+    _tolerant_streams()
     try:
-        if args.command == "run":
-            return _cmd_run(args)
-        if args.command == "sweep":
-            return _cmd_sweep(args)
-        if args.command == "report":
-            return _cmd_report(args)
-        if args.command == "sensitivity":
-            return _cmd_sensitivity(args)
-        if args.command == "size-fleet":
-            return _cmd_size_fleet(args)
-        if args.command == "calibrate":
-            return _cmd_calibrate(args)
-        if args.command == "validate":
-            return _cmd_validate(args)
-        if args.command == "schema":
-            return _cmd_schema(args)
-    except (ScenarioError, StoreMismatch, UsageError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    except EnsembleError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        with _sigterm_as_interrupt(), _one_line_warnings():
+            code = _guarded(argv)
+            # Inside the try: a reader that went away surfaces here, not at exit.
+            sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _stdout_gone()
+
+
+def _guarded(argv: Sequence[str] | None) -> int:
+    args: argparse.Namespace | None = None
+    try:
+        args = _parser().parse_args(argv)
+        return _dispatch(args)
+    except SystemExit as exc:  # argparse: --help, --version, a bad argument
+        return exc.code if isinstance(exc.code, int) else EXIT_INVALID if exc.code else EXIT_OK
+    except BrokenPipeError:
+        raise
+    except KeyboardInterrupt as exc:
+        what = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+        _error(what + _resume_hint(args), prefix="")
         return EXIT_INTERRUPTED
-    return EXIT_ERROR  # pragma: no cover - argparse rejects unknown commands
+    except Exception as exc:
+        if os.environ.get("SIMFUEL_TRACEBACK"):
+            raise
+        code, text = describe_error(exc)
+        out = getattr(args, "out", None)
+        if isinstance(exc, OSError) and exc.filename is None and out is not None:
+            # A failed write() names no file; the folder being written is the best clue.
+            text = f"writing to {safe_echo(str(out), 200)}: {text}"
+        _error(text)
+        return code
 
 
-class UsageError(ValueError):
-    """A command-line argument that cannot be used."""
+def _dispatch(args: argparse.Namespace) -> int:
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "run": _cmd_run,
+        "sweep": _cmd_sweep,
+        "report": _cmd_report,
+        "sensitivity": _cmd_sensitivity,
+        "size-fleet": _cmd_size_fleet,
+        "calibrate": _cmd_calibrate,
+        "validate": _cmd_validate,
+        "schema": _cmd_schema,
+    }
+    return commands[args.command](args)
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario, args.overrides or None)
-    if args.reps is not None:
-        return _run_ensemble(args, scenario)
-    if args.resume or args.dask:
-        raise UsageError("--resume and --dask need --reps N")
-    result = run(scenario, seed=args.seed)
-    result.check_balance()
-    print(f"{scenario.name}: {scenario.start} .. {scenario.end}, seed {args.seed}")
-    print(format_summary(result.summary()))
-    if args.out is not None:
-        paths = result.to_csv(args.out)
-        for path in paths.values():
-            print(f"wrote {path}")
-    return EXIT_OK
+def _error(text: str, prefix: str = "error: ") -> None:
+    print(f"{prefix}{one_line(text)}", file=sys.stderr)
+
+
+def _resume_hint(args: argparse.Namespace | None) -> str:
+    if args is None or args.command not in ("run", "sweep") or getattr(args, "out", None) is None:
+        return ""
+    if args.command == "run" and args.reps is None:
+        return ""
+    return f"; finished replications are kept in {safe_echo(str(args.out))}: add --resume to finish"
+
+
+def _stdout_gone() -> int:
+    """The reader of stdout closed it (``simfuel validate ... | head``): stop quietly.
+
+    The recipe of the Python documentation (signal module, "Note on SIGPIPE"): point
+    stdout at devnull so the interpreter's final flush does not raise again.
+    """
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_ERROR
+
+
+def _tolerant_streams() -> None:
+    """Printing never raises an encoding error (an ascii terminal, PYTHONIOENCODING=ascii).
+
+    What the stream cannot encode is written as a backslash escape instead.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):
+                reconfigure(errors="backslashreplace")
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises :class:`Terminated` (a KeyboardInterrupt) in this process.
+
+    Runs then stop as on Ctrl-C: pools shut down, finished ensemble parts stay, and the
+    command exits 130. Pool workers forked while this is active inherit the handler; in
+    them it restores the default action, so they die as they would have.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+
+    def handler(signum: int, frame: Any) -> None:
+        if os.getpid() != owner:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _one_line_warnings() -> Iterator[None]:
+    """Warnings print as one ``warning:`` line, without the source line below them."""
+    with warnings.catch_warnings():
+
+        def show(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: Any = None,
+            line: str | None = None,
+        ) -> None:
+            print(f"warning: {one_line(str(message))}", file=sys.stderr)
+
+        warnings.showwarning = show
+        yield
+
+
+# ---------------------------------------------------------------- errors to exit codes
+
+
+def _instance_of(exc: BaseException, module: str, name: str) -> bool:
+    """Whether ``exc`` is a ``module.name``, without importing ``module`` to find out.
+
+    An exception of a module that is not loaded cannot have been raised, so this keeps
+    the heavy floors out of a command that never touched them.
+    """
+    cls = getattr(sys.modules.get(module), name, None)
+    return isinstance(cls, type) and isinstance(exc, cls)
+
+
+def describe_error(exc: BaseException) -> tuple[int, str]:
+    """The exit code and the one-line message for an exception that ended a command.
+
+    Parameters
+    ----------
+    exc : BaseException
+        What was raised.
+
+    Returns
+    -------
+    (int, str)
+        ``EXIT_INVALID`` (2) for bad input: :class:`simfuel.errors.InputError` (scenario
+        and incident errors, bad arguments), a store holding another ensemble, YAML that
+        does not parse, a missing optional dependency, any other ``ValueError``;
+        ``EXIT_ERROR`` (1) for runtime failures: failed replications, ``OSError`` (a
+        full disk, a read-only file system, a permission), Dask, anything else. The
+        message is not yet escaped (:func:`_error` does it).
+    """
+    if _instance_of(exc, "simfuel.scenario.errors", "ScenarioError"):
+        return EXIT_INVALID, _problems_text(exc)
+    if isinstance(exc, InputError) or _instance_of(exc, "simfuel.ensemble.store", "StoreMismatch"):
+        return EXIT_INVALID, str(exc)
+    if _instance_of(exc, "yaml", "YAMLError"):
+        return EXIT_INVALID, f"not valid YAML: {exc}"
+    if isinstance(exc, ImportError):
+        return EXIT_INVALID, f"{exc} (a missing optional dependency?)"
+    if _instance_of(exc, "simfuel.ensemble.runner", "EnsembleError"):
+        return EXIT_ERROR, str(exc)
+    if isinstance(exc, MemoryError):
+        return EXIT_ERROR, "out of memory (fewer replications per task: --batch-size)"
+    if isinstance(exc, OSError):
+        return EXIT_ERROR, _os_text(exc)
+    top = type(exc).__module__.partition(".")[0]
+    if top in ("distributed", "dask", "tornado"):
+        return EXIT_ERROR, f"Dask: {type(exc).__name__}: {exc}"
+    if isinstance(exc, ValueError):
+        return EXIT_INVALID, str(exc) or type(exc).__name__
+    if top == "simfuel":
+        return EXIT_ERROR, str(exc) or type(exc).__name__
+    return EXIT_ERROR, (
+        f"internal error: {type(exc).__name__}: {exc} (SIMFUEL_TRACEBACK=1 shows the traceback)"
+    )
+
+
+def _problems_text(exc: BaseException, most: int = 5) -> str:
+    """A scenario error's problems on one line (its message holds one line per problem)."""
+    source = getattr(exc, "source", None)
+    problems = list(getattr(exc, "problems", []) or [])
+    if source is None or not problems:
+        return str(exc)
+    shown = "; ".join(str(p) for p in problems[:most])
+    more = len(problems) - most
+    tail = f"; and {more} more problem{'s' * (more > 1)} (simfuel validate lists all)"
+    return f"{source}: {shown}{tail if more > 0 else ''}"
+
+
+def _os_text(exc: OSError) -> str:
+    if exc.strerror and exc.filename is not None:
+        where = safe_echo(os.fsdecode(exc.filename), 200)
+        if exc.filename2 is not None:
+            where += f" -> {safe_echo(os.fsdecode(exc.filename2), 200)}"
+        return f"{where}: {exc.strerror}"
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+# ---------------------------------------------------------------- argument checks
+
+
+def _check_out(path: Path | None, *, folder: bool = True) -> None:
+    """Refuse an output path that cannot be written, before any work is done.
+
+    ``folder``: the path is a folder to create or fill (else a file to write). Checks
+    that no file stands in the way and that the nearest existing folder is writable (a
+    read-only file system fails this too, for root as well). A full disk cannot be
+    known in advance: it ends the run with exit 1.
+    """
+    if path is None:
+        return
+    shown = safe_echo(str(path))
+    try:
+        if folder and path.exists() and not path.is_dir():
+            raise UsageError(f"--out {shown}: is a file, not a folder")
+        if not folder and path.is_dir():
+            raise UsageError(f"--out {shown}: is a folder, not a file")
+        ancestor = path if folder else path.parent
+        while not ancestor.exists() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            raise UsageError(
+                f"--out {shown}: {safe_echo(str(ancestor))} is a file, so no folder can be made"
+            )
+        if not os.access(ancestor, os.W_OK | os.X_OK):
+            raise UsageError(
+                f"--out {shown}: cannot write in {safe_echo(str(ancestor))} "
+                "(read-only or no permission)"
+            )
+    except OSError as exc:
+        raise UsageError(f"--out {shown}: {exc.strerror or exc}") from None
+
+
+def _require(module: str, extra: str, what: str) -> None:
+    """Refuse a command whose optional dependency is missing, naming the extra to install."""
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        raise UsageError(f"{what} needs {module}: pip install 'simfuel[{extra}]'") from None
+
+
+def _preflight(args: argparse.Namespace, *, out_is_folder: bool = True) -> None:
+    """Every check of the arguments that needs no scenario: run before any work."""
+    _check_out(getattr(args, "out", None), folder=out_is_folder)
+    if getattr(args, "resume", False) and getattr(args, "out", None) is None:
+        raise UsageError("--resume needs --out DIR (the folder of the interrupted run)")
+    dask = getattr(args, "dask", None)
+    security = getattr(args, "dask_security", None)
+    if security is not None and dask is None:
+        raise UsageError("--dask-security needs --dask")
+    if dask is not None:
+        _require("distributed", "dask", "--dask")
+        if security == "temporary" and dask != "local":
+            raise UsageError(
+                "--dask-security temporary makes certificates only this process knows: "
+                "use it with --dask local, and a certificate file for a remote scheduler"
+            )
+        if dask.startswith("tls://") and security is None:
+            raise UsageError("--dask tls://... needs --dask-security FILE (the certificates)")
+        args.security_object = _security(security)
+        if dask != "local":
+            _check_reachable(dask)
+
+
+def _security(value: str | None) -> Any:
+    """The :class:`distributed.security.Security` that ``--dask-security`` names, or None."""
+    if value is None:
+        return None
+    from distributed.security import Security
+
+    if value == "temporary":
+        try:
+            return Security.temporary()
+        except ImportError:
+            raise UsageError(
+                "--dask-security temporary needs the cryptography package: pip install cryptography"
+            ) from None
+    import yaml
+
+    shown = safe_echo(value)
+    try:
+        text = Path(value).read_text(encoding="utf-8")
+        config = yaml.safe_load(text)
+    except OSError as exc:
+        raise UsageError(f"--dask-security {shown}: {exc.strerror or exc}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--dask-security {shown}: not a YAML file ({exc})") from None
+    if not isinstance(config, dict) or not config:
+        raise UsageError(f"--dask-security {shown}: needs a mapping of {', '.join(SECURITY_KEYS)}")
+    base = Path(value).parent
+    kwargs: dict[str, Any] = {}
+    for key, item in config.items():
+        if key not in SECURITY_KEYS:
+            raise UsageError(
+                f"--dask-security {shown}: unknown key {safe_echo(key)!r} "
+                f"(known: {', '.join(SECURITY_KEYS)})"
+            )
+        if key == "require_encryption":
+            if not isinstance(item, bool):
+                raise UsageError(f"--dask-security {shown}: {key} must be true or false")
+            kwargs[key] = item
+            continue
+        if not isinstance(item, str) or not item:
+            raise UsageError(f"--dask-security {shown}: {key} must be a text")
+        if key in SECURITY_FILE_KEYS:
+            # Relative to the file, so a config and its certificates travel together.
+            target = (base / item).expanduser()
+            if not target.is_file():
+                raise UsageError(
+                    f"--dask-security {shown}: {key}: no such file {safe_echo(str(target))}"
+                )
+            item = str(target)
+        kwargs[key] = item
+    kwargs.setdefault("require_encryption", True)
+    return Security(**kwargs)
+
+
+def _check_reachable(address: str) -> None:
+    """Fail within seconds, with one line, when nothing listens at a scheduler address."""
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        scheme, rest = "tcp", address
+    if scheme in ("inproc", "ucx"):
+        return
+    hostport = rest.split("/", 1)[0]
+    host, colon, port_text = hostport.rpartition(":")
+    if not colon:
+        host, port_text = hostport, "8786"  # Dask's default scheduler port
+    host = host.strip("[]")
+    shown = safe_echo(address)
+    try:
+        port = int(port_text)
+        if not 0 < port < 65536:
+            raise ValueError
+    except ValueError:
+        raise UsageError(f"--dask {shown}: needs SCHEME://HOST:PORT with a port number") from None
+    if not host:
+        raise UsageError(f"--dask {shown}: needs SCHEME://HOST:PORT with a host")
+    try:
+        with socket.create_connection((host, port), timeout=DASK_CONNECT_TIMEOUT_S):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise UsageError(
+            f"--dask {shown}: no scheduler reachable there ({reason}); start one with "
+            "'dask scheduler', or use --dask local"
+        ) from None
 
 
 @contextlib.contextmanager
@@ -232,29 +738,40 @@ def _executor(args: argparse.Namespace) -> Iterator[Any]:
     if not args.dask:
         yield None
         return
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise UsageError("--dask needs Dask: pip install 'simfuel[dask]'") from None
+    from distributed import Client, LocalCluster
+
+    security = getattr(args, "security_object", None)
     if args.dask == "local":
         n = args.workers or os.cpu_count() or 1
         with (
             LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                security=security,
             ) as cluster,
-            Client(cluster) as client,
+            Client(cluster, security=security) as client,
         ):
             yield client
-    else:
-        with Client(args.dask, timeout=30) as client:
-            yield client
+        return
+    try:
+        client = Client(args.dask, timeout=DASK_HANDSHAKE_TIMEOUT_S, security=security)
+    except MemoryError:
+        # Dask read another protocol's bytes (an HTTP server's reply) as a frame length.
+        raise UsageError(
+            f"--dask {safe_echo(args.dask)}: something listens there, but not a Dask scheduler"
+        ) from None
+    except Exception as exc:
+        reason = one_line(str(exc), 200) or type(exc).__name__
+        raise UsageError(
+            f"--dask {safe_echo(args.dask)}: cannot connect to a Dask scheduler ({reason})"
+        ) from None
+    with client:
+        yield client
 
 
 def _ensemble_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    if args.resume and args.out is None:
-        raise UsageError("--resume needs --out DIR (the folder of the interrupted run)")
-    if args.reps is not None and args.reps < 1:
-        raise UsageError(f"--reps must be >= 1 (got {args.reps})")
     return {
         "seed": args.seed,
         "workers": args.workers,
@@ -264,33 +781,86 @@ def _ensemble_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _run_ensemble(args: argparse.Namespace, scenario: Scenario) -> int:
+def _load(args: argparse.Namespace) -> Any:
+    from .scenario import load_scenario
+
+    return load_scenario(args.scenario, args.overrides or None)
+
+
+# ---------------------------------------------------------------- the commands
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    if args.reps is None and (args.resume or args.dask or args.dask_security or args.batch_size):
+        raise UsageError("--resume, --dask and --batch-size need --reps N")
+    _preflight(args)
+    scenario = _load(args)
+    if args.reps is not None:
+        return _run_ensemble(args, scenario)
+    from .run import run
+
+    result = run(scenario, seed=args.seed)
+    result.check_balance()
+    # Written before anything is printed: a failed write must not follow printed results.
+    paths = result.to_csv(args.out) if args.out is not None else {}
+    print(f"{safe_echo(scenario.name)}: {scenario.start} .. {scenario.end}, seed {args.seed}")
+    print(format_summary(result.summary()))
+    for path in paths.values():
+        print(f"wrote {safe_echo(str(path), 200)}")
+    return EXIT_OK
+
+
+def _run_ensemble(args: argparse.Namespace, scenario: Any) -> int:
     from .ensemble import run_ensemble
 
     kwargs = _ensemble_kwargs(args)
     with _executor(args) as executor:
         result = run_ensemble(scenario, args.reps, executor=executor, store=args.out, **kwargs)
     print(
-        f"{scenario.name}: {scenario.start} .. {scenario.end}, {result.n} replications, "
-        f"seed {args.seed}"
+        f"{safe_echo(scenario.name)}: {scenario.start} .. {scenario.end}, {result.n} "
+        f"replications, seed {args.seed}"
     )
     print(format_ensemble_summary(result.summary_table()))
     if args.out is not None:
-        print(f"wrote {args.out} (Parquet; open with simfuel.EnsembleResult.from_parquet)")
+        print(
+            f"wrote {safe_echo(str(args.out), 200)} "
+            "(Parquet; open with simfuel.EnsembleResult.from_parquet)"
+        )
     return EXIT_OK
 
 
+def _yaml_value(text: str, item: str) -> Any:
+    """One ``--param`` value read as YAML: a number, a date, a word, a flow list."""
+    import yaml
+
+    where = f"--param {safe_echo(item)}"
+    try:
+        # Anchors and aliases have no use in one value, and can expand beyond memory.
+        if any(isinstance(t, yaml.AliasToken | yaml.AnchorToken) for t in yaml.scan(text)):
+            raise UsageError(f"{where}: YAML anchors and aliases are not allowed in a value")
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or "does not parse"
+        raise UsageError(f"{where}: {safe_echo(text)!r} is not a YAML value ({problem})") from None
+
+
+def _grid(items: Sequence[str]) -> dict[str, list[Any]]:
+    grid: dict[str, list[Any]] = {}
+    for item in items:
+        path, sep, values = item.partition("=")
+        if not sep or not path.strip() or not values.strip():
+            raise UsageError(f"--param needs PATH=V1,V2,... (got {safe_echo(item)!r})")
+        grid[path.strip()] = [_yaml_value(v, item) for v in values.split(",")]
+    return grid
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
+    grid = _grid(args.param)
+    _preflight(args)
+    scenario = _load(args)
     from .ensemble import sweep
     from .io import write_csv
 
-    scenario = load_scenario(args.scenario, args.overrides or None)
-    grid: dict[str, list[Any]] = {}
-    for item in args.param:
-        path, sep, values = item.partition("=")
-        if not sep or not values.strip():
-            raise UsageError(f"--param needs PATH=V1,V2,... (got {item!r})")
-        grid[path.strip()] = [yaml.safe_load(v) for v in values.split(",")]
     kwargs = _ensemble_kwargs(args)
     with _executor(args) as executor:
         table = sweep(scenario, grid, args.reps, executor=executor, store=args.out, **kwargs)
@@ -306,14 +876,14 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             for a, b, c in zip(med[m], lo[m], hi[m], strict=True)
         ]
     shown = shown.rename(columns={"delivered_l": "delivered_ML"})
+    path = write_csv(Path(args.out) / "sweep.csv", table, index=False) if args.out else None
     print(
-        f"{scenario.name}: sweep of {len(shown)} points x {args.reps} replications, "
+        f"{safe_echo(scenario.name)}: sweep of {len(shown)} points x {args.reps} replications, "
         "median [5%, 95%]"
     )
     print(shown.reset_index(level="point", drop=True).to_string())
-    if args.out is not None:
-        path = write_csv(Path(args.out) / "sweep.csv", table, index=False)
-        print(f"wrote {path}")
+    if path is not None:
+        print(f"wrote {safe_echo(str(path), 200)}")
     return EXIT_OK
 
 
@@ -321,26 +891,43 @@ def _ranges(items: Sequence[str]) -> dict[str, tuple[float, float]]:
     out = {}
     for item in items:
         path, sep, rng = item.partition("=")
-        low, colon, high = rng.partition(":")
+        low_text, colon, high_text = rng.partition(":")
+        shown = safe_echo(item)
         try:
-            if not sep or not colon:
+            if not sep or not colon or not path.strip():
                 raise ValueError
-            out[path.strip()] = (float(low), float(high))
+            low, high = float(low_text), float(high_text)
         except ValueError:
-            raise UsageError(f"--param needs PATH=LOW:HIGH with numbers (got {item!r})") from None
+            raise UsageError(f"--param needs PATH=LOW:HIGH with numbers (got {shown!r})") from None
+        if not (math.isfinite(low) and math.isfinite(high)) or not low < high:
+            raise UsageError(f"--param {shown}: needs finite numbers with LOW < HIGH")
+        out[path.strip()] = (low, high)
     return out
 
 
-def _cmd_calibrate(args: argparse.Namespace) -> int:
-    from .analysis.calibrate import calibrate
-    from .incidents import incidents as load_incidents
-    from .io import write_csv
+def _no_resume(args: argparse.Namespace) -> None:
+    if args.resume:
+        raise UsageError(f"{args.command} does not resume; run it again (it is reproducible)")
 
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
     _no_resume(args)
     params = _ranges(args.param)
-    table = load_incidents(args.incidents)
     if args.overrides:
         raise UsageError("calibrate fits the file as it is; put --set changes in the file")
+    _preflight(args)
+    from .incidents import incidents as load_incidents
+
+    try:
+        table = load_incidents(args.incidents)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UsageError(f"--incidents {safe_echo(args.incidents)}: {reason}") from None
+    import pandas as pd
+
+    from .analysis.calibrate import calibrate
+    from .io import write_csv
+
     with _executor(args) as executor:
         cal = calibrate(
             args.scenario,
@@ -357,11 +944,6 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
             progress=not args.quiet,
         )
     out = Path(args.out)
-    print(
-        f"{cal.base.name}: {len(cal.posterior)} of {len(cal.samples)} draws accepted; "
-        "posterior median [5%, 95%]:"
-    )
-    print(cal.summary().to_string(float_format=lambda v: f"{v:.4g}"))
     write_csv(out / "posterior.csv", cal.posterior, index=False)
     write_csv(out / "samples.csv", cal.samples, index=False)
     write_csv(
@@ -370,25 +952,24 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     )
     yaml_path = cal.to_yaml(out / "calibrated.yaml")
     _save_figure(cal.plot_diagnostics(), out / "diagnostics.png")
+    print(
+        f"{safe_echo(cal.base.name)}: {len(cal.posterior)} of {len(cal.samples)} draws "
+        "accepted; posterior median [5%, 95%]:"
+    )
+    print(cal.summary().to_string(float_format=lambda v: f"{v:.4g}"))
     for name in ("posterior.csv", "samples.csv", "statistics.csv"):
-        print(f"wrote {out / name}")
-    print(f"wrote {yaml_path} (extends {args.scenario})")
-    print(f"wrote {out / 'diagnostics.png'}")
+        print(f"wrote {safe_echo(str(out / name), 200)}")
+    print(f"wrote {safe_echo(str(yaml_path), 200)} (extends {safe_echo(args.scenario, 200)})")
+    print(f"wrote {safe_echo(str(out / 'diagnostics.png'), 200)}")
     return EXIT_OK
 
 
-def _no_resume(args: argparse.Namespace) -> None:
-    if args.resume:
-        raise UsageError(f"{args.command} does not resume; run it again (it is reproducible)")
-
-
 def _cmd_report(args: argparse.Namespace) -> int:
+    _no_resume(args)
+    _preflight(args)
+    scenario = _load(args)
     from .reporting import make_report
 
-    _no_resume(args)
-    if args.reps < 1:
-        raise UsageError(f"--reps must be >= 1 (got {args.reps})")
-    scenario = load_scenario(args.scenario, args.overrides or None)
     with _executor(args) as executor:
         path = make_report(
             scenario if args.overrides else args.scenario,
@@ -399,25 +980,37 @@ def _cmd_report(args: argparse.Namespace) -> int:
             executor=executor,
             progress=not args.quiet,
         )
-    print(f"wrote {path}")
+    print(f"wrote {safe_echo(str(path), 200)}")
     return EXIT_OK
 
 
 def _save_figure(fig: Any, path: Path) -> None:
+    from .io import atomic_path
+
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=100)
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    _no_resume(args)
+    ranges = _ranges(args.param)
+    _require("SALib", "sensitivity", "sensitivity analysis")
+    from .results import SUMMARY_METRICS
+
+    if args.metric not in SUMMARY_METRICS:
+        raise UsageError(
+            f"--metric {safe_echo(args.metric)}: unknown metric; known: "
+            f"{', '.join(SUMMARY_METRICS)}"
+        )
+    _preflight(args)
+    scenario = _load(args)
     from .analysis import sensitivity
     from .io import write_csv
 
-    _no_resume(args)
-    scenario = load_scenario(args.scenario, args.overrides or None)
     with _executor(args) as executor:
         result = sensitivity(
             scenario,
-            _ranges(args.param),
+            ranges,
             args.metric,
             method=args.method,
             n=args.n,
@@ -427,38 +1020,38 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
             workers=args.workers,
             progress=not args.quiet,
         )
-    print(f"{scenario.name}: {args.method} indices of {args.metric}, {result.n_evaluations} runs")
-    print(result.to_df().to_string(float_format=lambda v: f"{v:.3f}"))
+    table = result.to_df()
     if args.out is not None:
         out = Path(args.out)
-        write_csv(out / "indices.csv", result.to_df())
+        write_csv(out / "indices.csv", table)
         write_csv(out / "samples.csv", result.samples_df(), index=False)
         _save_figure(result.plot().figure, out / "indices.png")
-        print(f"wrote {out / 'indices.csv'}, {out / 'samples.csv'}, {out / 'indices.png'}")
+    print(
+        f"{safe_echo(scenario.name)}: {args.method} indices of {args.metric}, "
+        f"{result.n_evaluations} runs"
+    )
+    print(table.to_string(float_format=lambda v: f"{v:.3f}"))
+    if args.out is not None:
+        print(f"wrote {safe_echo(str(out), 200)}: indices.csv, samples.csv, indices.png")
     return EXIT_OK
 
 
-def _units(text: str) -> list[int]:
-    try:
-        if ":" in text:
-            low, high = text.split(":")
-            return list(range(int(low), int(high) + 1))
-        return [int(v) for v in text.split(",")]
-    except ValueError:
-        raise UsageError(f"--units needs LOW:HIGH or a,b,c with integers (got {text!r})") from None
-
-
 def _cmd_size_fleet(args: argparse.Namespace) -> int:
+    _no_resume(args)
+    _preflight(args)
+    scenario = _load(args)
+    if args.after is not None and not scenario.start <= args.after <= scenario.end:
+        raise UsageError(
+            f"--after {args.after}: outside the horizon {scenario.start} .. {scenario.end}"
+        )
     from .analysis import size_fleet
     from .io import write_csv
 
-    _no_resume(args)
-    scenario = load_scenario(args.scenario, args.overrides or None)
     with _executor(args) as executor:
         sizing = size_fleet(
             scenario,
             args.force,
-            units=_units(args.units),
+            units=args.units,
             min_cover_days=args.min_cover,
             day_share=args.day_share,
             probability=args.probability,
@@ -467,37 +1060,51 @@ def _cmd_size_fleet(args: argparse.Namespace) -> int:
             seed=args.seed,
             executor=executor,
             workers=args.workers,
+            batch_size=args.batch_size,
             progress=not args.quiet,
         )
-    print(sizing.describe())
-    print(sizing.curve.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     if args.out is not None:
         out = Path(args.out)
         write_csv(out / "curve.csv", sizing.curve, index=False)
         _save_figure(sizing.plot().figure, out / "curve.png")
-        print(f"wrote {out / 'curve.csv'}, {out / 'curve.png'}")
+    print(sizing.describe())
+    print(sizing.curve.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if args.out is not None:
+        print(f"wrote {safe_echo(str(out), 200)}: curve.csv, curve.png")
     return EXIT_OK
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    import yaml
+
+    from .scenario import load_scenario
+
     status = EXIT_OK
     for path in args.scenarios:
         try:
             sc = load_scenario(path)
-        except ScenarioError as exc:
-            print(f"invalid: {exc}", file=sys.stderr)
+        except (ValueError, OSError, yaml.YAMLError) as exc:
+            # One line per file, whatever the loader raised; the next file is still checked.
+            text = _os_text(exc) if isinstance(exc, OSError) else describe_error(exc)[1]
+            print(f"invalid: {one_line(text)}", file=sys.stderr)
             status = EXIT_INVALID
         else:
-            print(f"ok: {path} ({sc.name}, {sc.start} .. {sc.end}, {len(sc.events)} events)")
+            print(
+                f"ok: {safe_echo(path, 200)} ({safe_echo(sc.name)}, {sc.start} .. {sc.end}, "
+                f"{len(sc.events)} events)"
+            )
     return status
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
+    _check_out(args.out, folder=False)
     if args.markdown:
         from .scenario.reference import format_reference
 
         text = format_reference()
     else:
+        from .scenario import Scenario
+
         text = json.dumps(Scenario.model_json_schema(by_alias=True), indent=2) + "\n"
     if args.out is None:
         sys.stdout.write(text)
@@ -505,9 +1112,11 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         from .io import write_text
 
         write_text(args.out, text)
-        print(f"wrote {args.out}")
+        print(f"wrote {safe_echo(str(args.out), 200)}")
     return EXIT_OK
 
+
+# ---------------------------------------------------------------- text of results
 
 _LABELS = {
     "loaded_l": ("loaded", "ML"),
