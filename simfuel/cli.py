@@ -29,8 +29,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__
+from ._version import __version__
 from .errors import InputError
+from .labels import summary_label
 from .text import one_line, safe_echo
 
 __all__ = ["main"]
@@ -916,7 +917,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     if args.overrides:
         raise UsageError("calibrate fits the file as it is; put --set changes in the file")
     _preflight(args)
-    from .incidents import incidents as load_incidents
+    from .observations import incidents as load_incidents
 
     try:
         table = load_incidents(args.incidents)
@@ -1116,55 +1117,20 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# ---------------------------------------------------------------- text of results
-
-_LABELS = {
-    "loaded_l": ("loaded", "ML"),
-    "delivered_l": ("delivered to the depot", "ML"),
-    "destroyed_l": ("destroyed", "ML"),
-    "captured_l": ("captured", "ML"),
-    "tankers_lost": ("tankers lost", ""),
-    "tankers_destroyed": ("tankers destroyed", ""),
-    "tankers_captured": ("tankers captured", ""),
-    "attacks": ("attacks", ""),
-    "convoys": ("convoys", ""),
-    "days_with_shortfall": ("days with shortfall", "days"),
-    "shortfall_l": ("demand not served", "ML"),
-    "first_rationing": ("first day of rationing", ""),
-    "first_stockout": ("first day of stock-out", ""),
-    "min_days_of_cover": ("minimum cover", "days"),
-    "final_stock_l": ("final stock", "ML"),
-    "mean_escort_wait_h": ("mean escort wait", "h"),
-}
-
-
 def format_ensemble_summary(table: Any) -> str:
     """Render :meth:`EnsembleResult.summary_table` as text: median [5%, 95%] per metric."""
+    labs = [summary_label(str(key)) for key in table.index]
+    width = max(len(lab.label) for lab in labs)
     lines = []
-    width = max(len(_LABELS.get(k, (k, ""))[0]) for k in table.index)
-    for key, row in table.iterrows():
-        label, unit = _LABELS.get(str(key), (str(key), ""))
-        if row["median"] is None or (
-            isinstance(row["median"], float) and math.isnan(row["median"])
-        ):
-            text = "never" if unit == "" and key in ("first_rationing", "first_stockout") else "n/a"
-        elif isinstance(row["median"], dt.date):
-            text = f"{row['median']} [{row['low']}, {row['high']}]"
-        else:
-            scale = 1e6 if unit == "ML" else 1.0
-            fmt = (
-                "{:,.1f}"
-                if unit == "ML" or key in ("min_days_of_cover", "mean_escort_wait_h")
-                else "{:,.0f}"
-            )
-            text = (
-                f"{fmt.format(row['median'] / scale)} "
-                f"[{fmt.format(row['low'] / scale)}, {fmt.format(row['high'] / scale)}]"
-            )
+    for lab, (_, row) in zip(labs, table.iterrows(), strict=True):
+        cells = [lab.format(row[c]) for c in ("median", "low", "high")]
+        missing = cells[0] in ("n/a", "never")
+        text = cells[0] if missing else f"{cells[0]} [{cells[1]}, {cells[2]}]"
         never = row.get("share_never")
         if isinstance(never, float) and not math.isnan(never) and never > 0:
             text += f"  (never in {never:.0%})"
-        lines.append(f"  {label:<{width}}  {text} {unit}".rstrip())
+        unit = "" if lab.is_date else lab.unit
+        lines.append(f"  {lab.label:<{width}}  {text} {unit}".rstrip())
     return "\n".join(["  median [5%, 95%] across replications", *lines])
 
 
@@ -1172,18 +1138,8 @@ def format_summary(summary: dict[str, Any]) -> str:
     """Render a run summary as an aligned two-column text table (litres shown in ML)."""
     rows = []
     for key, value in summary.items():
-        label, unit = _LABELS.get(key, (key, ""))
-        if value is None:
-            text = "never"
-        elif isinstance(value, dt.date):
-            text = value.isoformat()
-        elif unit == "ML":
-            text = f"{value / 1e6:,.1f}"
-        elif isinstance(value, float):
-            text = "n/a" if math.isnan(value) else f"{value:,.2f}"
-        else:
-            text = f"{value:,}"
-        rows.append((label, text, unit))
+        lab = summary_label(key)
+        rows.append((lab.label, lab.format(value), "" if lab.is_date else lab.unit))
     width = max(len(r[0]) for r in rows)
     vwidth = max(len(r[1]) for r in rows)
     lines = [f"  {lab:<{width}}  {txt:>{vwidth}} {unit}".rstrip() for lab, txt, unit in rows]

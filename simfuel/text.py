@@ -11,9 +11,10 @@ turns each of these into visible escapes and cuts the result to a readable lengt
 
 from __future__ import annotations
 
+import reprlib
 import unicodedata
 
-__all__ = ["one_line", "safe_echo"]
+__all__ = ["bounded_repr", "escape_char", "one_line", "safe_echo", "safe_repr"]
 
 # Control, format (bidi overrides, zero-width), surrogate, line and paragraph separators:
 # the categories that move the cursor, hide text, reorder it or cannot be encoded.
@@ -21,8 +22,15 @@ _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _ELLIPSIS = "..."
 
+_REPR = reprlib.Repr()
+_REPR.maxstring = 100  # safe_echo cuts further; this only spares building a 1 MB repr
+_REPR.maxother = 100
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxset = _REPR.maxdict = 6
+_REPR.maxlevel = 3
 
-def _escape(char: str) -> str:
+
+def escape_char(char: str) -> str:
+    """One character as it is if printable, else as a visible escape (``\\n``, ``\\x1b``)."""
     if char in _NAMED:
         return _NAMED[char]
     if unicodedata.category(char) not in _UNSAFE_CATEGORIES:
@@ -42,40 +50,56 @@ def safe_echo(value: object, limit: int = 80) -> str:
     ----------
     value : object
         What to quote. A string is shown as its characters (no quotes added); anything
-        else as its ``repr``.
+        else as a bounded ``repr`` (a list of a million items costs no more than a short
+        one).
     limit : int
-        Most characters of the result before ``...`` is appended (escapes count at their
-        escaped length, so the line stays short). Must be >= 1.
+        Most characters of the result, ``...`` included when it is cut (escapes count at
+        their escaped length and are never cut in half). Must be >= 4.
 
     Returns
     -------
     str
         ``value`` with newlines, carriage returns and tabs as ``\\n``, ``\\r``, ``\\t``,
         other control and format characters, line separators and lone surrogates as
-        ``\\xNN`` / ``\\uNNNN`` escapes, cut to ``limit`` characters plus ``...``.
-        Printable text in any script is kept as it is.
+        ``\\xNN`` / ``\\uNNNN`` escapes, at most ``limit`` characters long. Printable text
+        in any script is kept as it is.
 
     Examples
     --------
     >>> safe_echo("ok: forged\\nline")
     'ok: forged\\\\nline'
-    >>> safe_echo("x" * 100, limit=5)
+    >>> safe_echo("x" * 100, limit=8)
     'xxxxx...'
     >>> safe_echo(-5)
     '-5'
     """
-    if limit < 1:
-        raise ValueError(f"limit must be >= 1 (got {limit})")
-    text = value if isinstance(value, str) else repr(value)
+    if limit < 4:
+        raise ValueError(f"limit must be >= 4 (got {limit})")
+    text = value if isinstance(value, str) else bounded_repr(value)
     out: list[str] = []
     used = 0
-    for char in text:
-        piece = _escape(char)
-        if used + len(piece) > limit:
-            return "".join(out) + _ELLIPSIS
+    # Escapes only lengthen the text, so only its first `limit` characters can be shown.
+    for char in text[: limit + 1]:
+        piece = escape_char(char)
         out.append(piece)
         used += len(piece)
-    return "".join(out)
+        if used > limit:
+            break
+    if used <= limit and len(text) <= limit:
+        return "".join(out)
+    while out and used > limit - len(_ELLIPSIS):  # whole pieces only, so "..." fits
+        used -= len(out.pop())
+    return "".join(out) + _ELLIPSIS
+
+
+def bounded_repr(value: object) -> str:
+    """``repr(value)`` with long strings and containers elided, so its cost is bounded."""
+    return _REPR.repr(value)
+
+
+def safe_repr(value: object, limit: int = 80) -> str:
+    """``repr(value)`` (strings quoted), escaped and cut like :func:`safe_echo`."""
+    return safe_echo(bounded_repr(value), limit)
 
 
 def one_line(message: str, limit: int = 1000) -> str:
@@ -90,7 +114,7 @@ def one_line(message: str, limit: int = 1000) -> str:
     message : str
         The text.
     limit : int
-        Most characters of the result before ``...`` is appended.
+        Most characters of the result, ``...`` included.
 
     Returns
     -------

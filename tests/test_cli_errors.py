@@ -574,7 +574,8 @@ def _mutate(raw: dict[str, Any], mutations: list[tuple[tuple[Any, ...], Any]]) -
             last = path[-1]
             if isinstance(node, dict) or (isinstance(node, list) and last < len(node)):
                 if value is DELETE:
-                    del node[last]
+                    if isinstance(node, list) or last in node:  # a key deleted twice is gone
+                        del node[last]
                 else:
                     node[last] = value
 

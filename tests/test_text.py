@@ -32,13 +32,14 @@ def test_safe_echo_escapes(value, shown):
 
 
 def test_safe_echo_cuts_long_values():
-    assert safe_echo("x" * 1_000_000) == "x" * 80 + "..."
-    assert safe_echo("abc", limit=3) == "abc"
-    assert safe_echo("abcd", limit=3) == "abc..."
+    assert safe_echo("x" * 1_000_000) == "x" * 77 + "..."
+    assert safe_echo("abcd", limit=4) == "abcd"
+    assert safe_echo("abcde", limit=4) == "a..."
     # An escape is never cut in half.
-    assert safe_echo("ab\n", limit=3) == "ab..."
+    assert safe_echo("abcdef\n", limit=7) == "abcd..."
+    assert safe_echo("abc\n", limit=7) == "abc\\n"
     with pytest.raises(ValueError, match="limit"):
-        safe_echo("x", limit=0)
+        safe_echo("x", limit=3)
 
 
 def test_one_line_joins_lines():
@@ -46,10 +47,10 @@ def test_one_line_joins_lines():
     assert one_line("x\x1by") == "x\\x1by"
 
 
-@given(st.text(), st.integers(1, 200))
+@given(st.text(), st.integers(4, 200))
 def test_safe_echo_is_one_bounded_encodable_line(value, limit):
     shown = safe_echo(value, limit=limit)
     assert len(shown.splitlines()) <= 1
-    assert len(shown) <= limit + 3
+    assert len(shown) <= limit
     shown.encode("utf-8")  # no lone surrogate survives
-    assert safe_echo(shown, limit=len(shown) + 1) == shown  # already safe: unchanged
+    assert safe_echo(shown, limit=max(4, len(shown) + 1)) == shown  # already safe: unchanged

@@ -2,90 +2,19 @@
 
 from __future__ import annotations
 
-import reprlib
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from simfuel.errors import InputError
-
-# Characters that could rewrite or forge a terminal line if echoed as they are: control
-# characters (newline, carriage return, escape sequences), lone surrogates (which cannot even
-# be encoded), Unicode line and paragraph separators, and the bidirectional overrides that
-# make text display in an order other than the one it is read in.
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
-_BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
+from ..errors import InputError
+from ..text import escape_char
+from ..text import safe_echo as _safe_echo
 
 # A last resort for text that reaches a message without passing through _safe_echo (a
 # message composed by a schema check, say): never more than this many characters per part.
 _MAX_PATH_CHARS = 240
 _MAX_MESSAGE_CHARS = 1000
 
-_REPR = reprlib.Repr()
-_REPR.maxstring = 100  # _safe_echo cuts further; this only spares building a 1 MB repr
-_REPR.maxother = 100
-_REPR.maxlist = _REPR.maxtuple = _REPR.maxset = _REPR.maxdict = 6
-_REPR.maxlevel = 3
-
-
-def _escape_char(ch: str) -> str:
-    if unicodedata.category(ch) in _UNSAFE_CATEGORIES or ch in _BIDI_CONTROLS:
-        code = ord(ch)
-        if ch == "\n":
-            return "\\n"
-        if ch == "\r":
-            return "\\r"
-        if ch == "\t":
-            return "\\t"
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-    return ch
-
-
-def _safe_echo(value: object, limit: int = 80) -> str:
-    """Text of ``value`` that is safe to put in a one-line message.
-
-    Control characters, newlines, lone surrogates, line separators and bidirectional
-    controls are escaped (``\\n``, ``\\x1b``, ``\\udc80``), and the result is cut to at
-    most ``limit`` characters, ending in ``...`` when cut. A string is echoed as it is
-    (escaped); any other value by a bounded ``repr``, so a 1 MB value costs no more than a
-    short one.
-
-    Parameters
-    ----------
-    value : object
-        What to echo.
-    limit : int, default 80
-        The longest result, in characters (at least 4).
-
-    Returns
-    -------
-    str
-        One line of printable text.
-    """
-    text = value if isinstance(value, str) else _REPR.repr(value)
-    limit = max(limit, 4)
-    out: list[str] = []
-    used = 0
-    # Escapes only lengthen the text, so only its first `limit` characters can be shown.
-    for ch in text[: limit + 1]:
-        piece = _escape_char(ch)
-        out.append(piece)
-        used += len(piece)
-        if used > limit:
-            break
-    if used <= limit and len(text) <= limit:
-        return "".join(out)
-    # Cut whole pieces (never half an escape) so that the result with "..." fits.
-    while out and used > limit - 3:
-        used -= len(out.pop())
-    return "".join(out) + "..."
-
-
-def _safe_repr(value: object, limit: int = 80) -> str:
-    """``repr(value)`` (strings quoted), escaped and cut like :func:`_safe_echo`."""
-    return _safe_echo(_REPR.repr(value), limit)
+__all__ = ["Problem", "ScenarioError"]
 
 
 def _escape(text: str, limit: int) -> str:
@@ -127,6 +56,6 @@ class ScenarioError(InputError):
         self.source = source
         self.problems = list(problems)
         # The source is the caller's own path: escaped but never cut.
-        label = source if source.isprintable() else "".join(map(_escape_char, source))
+        label = source if source.isprintable() else "".join(map(escape_char, source))
         lines = [f"{label}: {p}" for p in self.problems] or [f"{label}: invalid scenario"]
         super().__init__("\n".join(lines))

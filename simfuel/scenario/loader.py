@@ -29,7 +29,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem, ScenarioError, _safe_echo, _safe_repr
+from ..text import safe_echo as _safe_echo
+from ..text import safe_repr as _safe_repr
+from .errors import Problem, ScenarioError
 from .paths import PathError, set_path
 from .schema import DELAY_DISTRIBUTIONS, EVENT_TYPES, Scenario
 

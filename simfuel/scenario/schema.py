@@ -36,7 +36,8 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import Problem, ScenarioError, _safe_echo
+from ..text import safe_echo as _safe_echo
+from .errors import Problem, ScenarioError
 
 __all__ = [
     "LIMITS",

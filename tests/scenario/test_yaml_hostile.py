@@ -19,7 +19,7 @@ import pytest
 
 from simfuel.scenario import ScenarioError, load_scenario
 from simfuel.scenario import loader as loader_module
-from simfuel.scenario.errors import _safe_echo
+from simfuel.text import safe_echo as _safe_echo
 from tests.helpers import ROOT, tiny_scenario
 
 BASE = Path(__file__).resolve().parent / "base.yaml"
