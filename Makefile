@@ -1,5 +1,6 @@
 # simfuel: two commands do everything on a fresh machine.
-#   make demo  - create .venv, install simfuel, run the Mali 2025 scenario, write out/mali-2025/
+#   make demo  - create .venv, install simfuel (runtime dependencies only), run the Mali 2025
+#                scenario, write out/mali-2025/, an ensemble and a report
 #   make test  - create .venv, install with dev extras, run ruff, mypy and pytest
 PYTHON ?= python3
 VENV   ?= .venv
@@ -12,17 +13,23 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Two stamps: the demo needs simfuel and its runtime dependencies only; the dev tools
+# (pytest, ruff, mypy, Jupyter kernel, the optional extras) are for `make test` and friends.
+$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $@
+	touch $@ $(VENV)/.installed-runtime
 
 venv: $(VENV)/.installed-dev
 
-demo: $(VENV)/.installed-dev
-	$(BIN)/simfuel run scenarios/mali-2025.yaml --seed $(SEED) --out out/mali-2025
+demo: $(VENV)/.installed-runtime
+	$(BIN)/simfuel run mali-2025 --seed $(SEED) --out out/mali-2025
 	rm -rf out/mali-2025-ensemble
-	$(BIN)/simfuel run scenarios/mali-2025.yaml --seed $(SEED) --reps 200 --out out/mali-2025-ensemble
-	$(BIN)/simfuel report scenarios/mali-2025.yaml --seed $(SEED) --reps 200 --out out/mali-2025-report
+	$(BIN)/simfuel run mali-2025 --seed $(SEED) --reps 200 --out out/mali-2025-ensemble
+	$(BIN)/simfuel report mali-2025 --seed $(SEED) --reps 200 --out out/mali-2025-report
 	@echo "report: $(CURDIR)/out/mali-2025-report/report.html"
 
 lint: $(VENV)/.installed-dev
