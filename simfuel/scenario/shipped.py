@@ -245,8 +245,9 @@ def init_scenario(
     if not overwrite:
         taken = [t for t in targets if t.exists()]
         if taken:
+            replace = "overwrite=True, or simfuel init --force, replaces it"
             raise ScenarioError(
-                str(taken[0]), [Problem("", "exists already (nothing written; remove it first)")]
+                str(taken[0]), [Problem("", f"exists already; nothing written ({replace})")]
             )
     folder.mkdir(parents=True, exist_ok=True)
     for target, (_, text) in zip(targets, chain, strict=True):
