@@ -3,7 +3,11 @@
 This is the only module of simfuel that reads a scenario file. Everything above it sees a
 validated :class:`~simfuel.scenario.schema.Scenario` or a :class:`ScenarioError`.
 
-Merge rules for ``extends: parent.yaml`` (path relative to the child file):
+A scenario is named by a file or, for the shipped ones, by name (``"mali-2025"``); so is
+the parent in ``extends: parent.yaml`` (a path relative to the child file) or
+``extends: mali-2025`` (see :mod:`simfuel.scenario.shipped` for the rule).
+
+Merge rules for ``extends``:
 
 * mappings merge key by key, recursively; the child wins;
 * lists replace the parent's list, except lists of mappings that all carry an ``id``
@@ -34,6 +38,7 @@ from ..text import safe_repr as _safe_repr
 from .errors import Problem, ScenarioError
 from .paths import PathError, set_path
 from .schema import DELAY_DISTRIBUTIONS, EVENT_TYPES, Scenario
+from .shipped import is_bare_name, resolve_scenario, shipped_path
 
 __all__ = ["apply_overrides", "deep_merge", "load_scenario", "parse_overrides", "read_raw"]
 
@@ -309,8 +314,10 @@ def load_scenario(
 
     Parameters
     ----------
-    source : path, mapping or Scenario
-        A YAML file (``extends`` resolved relative to it), an already parsed mapping, or a
+    source : path, name, mapping or Scenario
+        A YAML file (``extends`` resolved relative to it), the name of a shipped scenario
+        (``"mali-2025"``; a string that names an existing file is that file, see
+        :func:`~simfuel.scenario.shipped_scenarios`), an already parsed mapping, or a
         :class:`Scenario` (returned as is, or with ``overrides`` applied).
     overrides : mapping or sequence of str, optional
         Dotted field paths and values applied after merging, e.g.
@@ -340,8 +347,10 @@ def load_scenario(
                 label, [Problem("extends", "only a scenario file can extend another file")]
             )
     else:
+        # a file, or the name of a shipped scenario ("mali-2025"): see scenario.shipped
         label = str(source)
-        raw = read_raw(Path(source))
+        path = resolve_scenario(source)
+        raw = _read_chain(path, [label], {}, [MAX_VALUES])
     if overrides:
         raw = _apply_to_raw(raw, parse_overrides(overrides, label), label)
     return validate(raw, label)
@@ -429,12 +438,21 @@ def _read_chain(
     if parent_ref is None:
         return data
     if not isinstance(parent_ref, str) or not parent_ref.strip():
-        raise refuse("extends", "must be a file path (a string)")
-    if not parent_ref.lower().endswith(_YAML_SUFFIXES):
+        raise refuse("extends", "must be a file path (a string) or a shipped scenario's name")
+    if is_bare_name(parent_ref):
+        # A name, never a file (a parent file must end in .yaml): a copied counterfactual
+        # that says `extends: mali-2025` works in any folder.
+        try:
+            parent_path = shipped_path(parent_ref)
+        except ScenarioError as exc:
+            what = exc.problems[0].message
+            raise refuse("extends", f"{what}; a parent file must end in .yaml or .yml") from None
+    elif not parent_ref.lower().endswith(_YAML_SUFFIXES):
         raise refuse(
             "extends", f"must name a .yaml or .yml file (got {_safe_repr(parent_ref, 120)})"
         )
-    parent_path = path.parent / parent_ref  # an absolute parent_ref stays as it is
+    else:
+        parent_path = path.parent / parent_ref  # an absolute parent_ref stays as it is
     seen = {**seen, identity: len(chain) - 1}
     parent = _read_chain(parent_path, [*chain, _safe_echo(parent_ref, 120)], seen, budget)
     try:
