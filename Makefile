@@ -32,10 +32,8 @@ demo: $(VENV)/.installed-runtime
 	$(BIN)/simfuel run mali-2025 --seed $(SEED) --out out/mali-2025
 	rm -rf out/mali-2025-ensemble
 	$(BIN)/simfuel run mali-2025 --seed $(SEED) --reps 200 --out out/mali-2025-ensemble
-	@# The report reuses the stored ensemble rather than running the same 200 replications
-	@# again (to become `simfuel report --from out/mali-2025-ensemble` in the CLI).
-	$(BIN)/python -c "import simfuel; simfuel.report('mali-2025', out='out/mali-2025-report', \
-	  ensemble=simfuel.EnsembleResult.from_parquet('out/mali-2025-ensemble'))"
+	@# The report reuses the stored ensemble rather than running the same 200 replications.
+	$(BIN)/simfuel report --from out/mali-2025-ensemble --out out/mali-2025-report
 	@echo "report: $(CURDIR)/out/mali-2025-report/report.html"
 
 lint: $(VENV)/.installed-dev

@@ -41,6 +41,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "cumulative_losses": ("simfuel.observations", "cumulative_losses"),
     "incidents": ("simfuel.observations", "incidents"),
     "load_scenario": ("simfuel.scenario", "load_scenario"),
+    "init_scenario": ("simfuel.scenario", "init_scenario"),
+    "shipped_scenarios": ("simfuel.scenario", "shipped_scenarios"),
     "report": ("simfuel.reporting", "make_report"),
     "reported_losses": ("simfuel.observations", "reported_losses"),
     "run": ("simfuel.run", "run"),
@@ -70,12 +72,14 @@ __all__ = [
     "check_against",
     "cumulative_losses",
     "incidents",
+    "init_scenario",
     "load_scenario",
     "report",
     "reported_losses",
     "run",
     "run_ensemble",
     "sensitivity",
+    "shipped_scenarios",
     "size_fleet",
     "sweep",
     "validate_incidents",
@@ -103,7 +107,14 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
     from .reporting import make_report as report
     from .results import BalanceError, RunResult
     from .run import run
-    from .scenario import Scenario, ScenarioError, apply_overrides, load_scenario
+    from .scenario import (
+        Scenario,
+        ScenarioError,
+        apply_overrides,
+        init_scenario,
+        load_scenario,
+        shipped_scenarios,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -168,6 +168,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INVALID, f"{self.prog}: error: {one_line(message)} (see --help)\n")
 
 
+_SCENARIO_HELP = "scenario YAML file, or a shipped scenario's name (see: simfuel scenarios)"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="simfuel",
@@ -178,7 +181,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     r = sub.add_parser("run", help="run one replication of a scenario and write its tables")
-    r.add_argument("scenario", help="scenario YAML file")
+    r.add_argument(
+        "scenario", help="scenario YAML file, or a shipped scenario's name (see: simfuel scenarios)"
+    )
     _add_seed(r, "random seed (default 0)")
     r.add_argument(
         "--out",
@@ -192,7 +197,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_ensemble_options(r)
 
     w = sub.add_parser("sweep", help="run an ensemble at every point of a parameter grid")
-    w.add_argument("scenario", help="scenario YAML file")
+    w.add_argument(
+        "scenario", help="scenario YAML file, or a shipped scenario's name (see: simfuel scenarios)"
+    )
     _add_param(
         w,
         "PATH=V1,V2,...",
@@ -205,7 +212,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_ensemble_options(w)
 
     c = sub.add_parser("calibrate", help="fit threat parameters to reported incidents (ABC)")
-    c.add_argument("scenario", help="scenario YAML file")
+    c.add_argument(
+        "scenario", help="scenario YAML file, or a shipped scenario's name (see: simfuel scenarios)"
+    )
     c.add_argument(
         "--incidents",
         required=True,
@@ -239,7 +248,19 @@ def _parser() -> argparse.ArgumentParser:
     _add_ensemble_options(c)
 
     rp = sub.add_parser("report", help="run an ensemble and write a self-contained report.html")
-    rp.add_argument("scenario", help="scenario YAML file")
+    rp.add_argument(
+        "scenario",
+        nargs="?",
+        help="scenario YAML file or shipped name (optional with --from)",
+    )
+    rp.add_argument(
+        "--from",
+        dest="from_store",
+        type=Path,
+        metavar="DIR",
+        help="build the report from an ensemble stored by `run --reps N --out DIR` "
+        "(no replications are run again)",
+    )
     _add_reps(rp, 200, "replications")
     _add_seed(rp, "root seed (default 0)")
     rp.add_argument("--out", type=Path, default=Path("out/report"), help="output folder")
@@ -247,7 +268,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_ensemble_options(rp)
 
     se = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices (SALib)")
-    se.add_argument("scenario", help="scenario YAML file")
+    se.add_argument(
+        "scenario", help="scenario YAML file, or a shipped scenario's name (see: simfuel scenarios)"
+    )
     _add_param(
         se, "PATH=LOW:HIGH", "a varied field and its range, e.g. threat.hazard_per_100km=0.04:0.12"
     )
@@ -270,7 +293,9 @@ def _parser() -> argparse.ArgumentParser:
     fl = sub.add_parser(
         "size-fleet", help="smallest escort force keeping the depot supplied (with uncertainty)"
     )
-    fl.add_argument("scenario", help="scenario YAML file")
+    fl.add_argument(
+        "scenario", help="scenario YAML file, or a shipped scenario's name (see: simfuel scenarios)"
+    )
     fl.add_argument("--force", required=True, help="escort force key, e.g. africa_corps")
     fl.add_argument(
         "--units", type=_units, default="0:10", help="candidate units: LOW:HIGH or a,b,c"
@@ -294,8 +319,14 @@ def _parser() -> argparse.ArgumentParser:
     _add_set(fl)
     _add_ensemble_options(fl)
 
+    sub.add_parser("scenarios", help="list the shipped scenarios, by name, with a line each")
+    i = sub.add_parser("init", help="copy a shipped scenario and the files it extends, to edit")
+    i.add_argument("name", help="a shipped scenario (see `simfuel scenarios`)")
+    i.add_argument("dir", type=Path, help="folder to write into (created if missing)")
+    i.add_argument("--force", action="store_true", help="overwrite files that exist")
+
     v = sub.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
-    v.add_argument("scenarios", nargs="+", help="scenario YAML files")
+    v.add_argument("scenarios", nargs="+", help="scenario YAML files or shipped scenarios' names")
 
     s = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     s.add_argument("--out", type=Path, help="write to this file instead of stdout")
@@ -401,7 +432,12 @@ def _guarded(argv: Sequence[str] | None) -> int:
             raise
         code, text = describe_error(exc)
         out = getattr(args, "out", None)
-        if isinstance(exc, OSError) and exc.filename is None and out is not None:
+        if (
+            isinstance(exc, OSError)
+            and not isinstance(exc, InputError)
+            and exc.filename is None
+            and out is not None
+        ):
             # A failed write() names no file; the folder being written is the best clue.
             text = f"writing to {safe_echo(str(out), 200)}: {text}"
         _error(text)
@@ -418,6 +454,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         "calibrate": _cmd_calibrate,
         "validate": _cmd_validate,
         "schema": _cmd_schema,
+        "scenarios": _cmd_scenarios,
+        "init": _cmd_init,
     }
     return commands[args.command](args)
 
@@ -967,10 +1005,20 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     _no_resume(args)
+    if args.scenario is None and args.from_store is None:
+        raise UsageError("report: give a scenario, or --from DIR (a stored ensemble)")
     _preflight(args)
-    scenario = _load(args)
     from .reporting import make_report
 
+    if args.from_store is not None:
+        from .ensemble import EnsembleResult
+
+        ensemble = EnsembleResult.from_parquet(args.from_store)
+        scenario = _load(args) if args.scenario is not None else None
+        path = make_report(scenario, out=args.out, progress=not args.quiet, ensemble=ensemble)
+        print(f"wrote {safe_echo(str(path), 200)}")
+        return EXIT_OK
+    scenario = _load(args)
     with _executor(args) as executor:
         path = make_report(
             scenario if args.overrides else args.scenario,
@@ -1072,6 +1120,27 @@ def _cmd_size_fleet(args: argparse.Namespace) -> int:
     print(sizing.curve.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     if args.out is not None:
         print(f"wrote {safe_echo(str(out), 200)}: curve.csv, curve.png")
+    return EXIT_OK
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from .scenario import shipped_scenarios
+
+    listed = shipped_scenarios()
+    width = max(map(len, listed), default=0)
+    for name, what in listed.items():
+        print(f"{name:<{width}}  {safe_echo(what, 200)}")
+    return EXIT_OK
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .scenario import init_scenario
+
+    written = init_scenario(args.name, args.dir, overwrite=args.force)
+    for path in written:
+        print(f"wrote {safe_echo(str(path), 200)}")
+    first = safe_echo(str(written[0]), 200)
+    print(f"edit {first}, then: simfuel run {first}")
     return EXIT_OK
 
 

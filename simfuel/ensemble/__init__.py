@@ -7,7 +7,14 @@ compact arrays.
 from .points import EnsembleError, default_batch_size
 from .result import EnsembleResult
 from .runner import run_ensemble
-from .store import IncompleteStore, StoreDamaged, StoreError, StoreLocked, StoreMismatch
+from .store import (
+    IncompleteStore,
+    StoreDamaged,
+    StoreError,
+    StoreLocked,
+    StoreMismatch,
+    StoreMissing,
+)
 from .sweep import grid_points, sweep
 from .worker import ReplicationFailure
 
@@ -20,6 +27,7 @@ __all__ = [
     "StoreError",
     "StoreLocked",
     "StoreMismatch",
+    "StoreMissing",
     "default_batch_size",
     "grid_points",
     "run_ensemble",

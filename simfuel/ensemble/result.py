@@ -18,7 +18,7 @@ from ..results import SUMMARY_METRICS
 from ..scenario import Scenario
 from ..sim.recorder import DAILY_FIELDS
 from .seeds import replication_seed
-from .store import EnsembleStore, IncompleteStore
+from .store import EnsembleStore, IncompleteStore, StoreMissing
 
 __all__ = ["EnsembleResult"]
 
@@ -364,8 +364,8 @@ class EnsembleResult:
 
         Raises
         ------
-        FileNotFoundError
-            If the folder holds no ensemble.
+        StoreMissing
+            If the folder holds no ensemble (a ``FileNotFoundError`` too).
         IncompleteStore
             If replications are missing and ``allow_incomplete`` is False.
         StoreDamaged
@@ -373,7 +373,7 @@ class EnsembleResult:
         """
         store = EnsembleStore(directory)
         if not store.exists():
-            raise FileNotFoundError(f"{directory} holds no ensemble (no manifest.json)")
+            raise StoreMissing(f"{directory} holds no ensemble (no manifest.json)")
         m = store.manifest()
         summary = store.read_summary()
         planned = int(m["n"])

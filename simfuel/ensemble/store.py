@@ -85,6 +85,10 @@ class StoreMismatch(StoreError):
     """A store folder holds another ensemble (other scenario, seed or size)."""
 
 
+class StoreMissing(StoreError, FileNotFoundError):
+    """A folder that holds no ensemble (no ``manifest.json``): also a ``FileNotFoundError``."""
+
+
 class StoreLocked(StoreError):
     """Another run (or resume) is writing into the store folder right now."""
 

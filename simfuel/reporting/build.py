@@ -12,7 +12,7 @@ from ..ensemble import EnsembleResult, run_ensemble
 from ..io import write_text
 from ..results import RunResult
 from ..run import SeedLike, run
-from ..scenario import Scenario, ScenarioError, load_scenario, read_source
+from ..scenario import Scenario, ScenarioError, load_scenario, read_source, resolve_scenario
 from ._common import Context, _place
 from .figures import report_figures
 from .frame import footer, header
@@ -88,7 +88,10 @@ def make_report(
     t0 = time.perf_counter()
     source_path: Path | None = None
     if isinstance(scenario, str | os.PathLike):
-        source_path = Path(scenario)
+        try:
+            source_path = resolve_scenario(scenario)  # a shipped scenario's name, too
+        except ScenarioError:
+            source_path = None  # load_scenario below says what is wrong
     if ensemble is None:
         if scenario is None:
             raise ValueError("make_report needs a scenario or an ensemble")

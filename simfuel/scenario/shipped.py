@@ -28,7 +28,9 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem, ScenarioError, _safe_echo, _safe_repr
+from ..text import safe_echo as _safe_echo
+from ..text import safe_repr as _safe_repr
+from .errors import Problem, ScenarioError
 
 __all__ = ["init_scenario", "resolve_scenario", "shipped_path", "shipped_scenarios"]
 

@@ -1,0 +1,75 @@
+"""The CLI commands for shipped scenarios and for a report built from a stored ensemble."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import simfuel
+from simfuel.cli import main
+
+
+def test_scenarios_lists_every_shipped_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenarios"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    names = [line.split()[0] for line in lines]
+    assert names == sorted(simfuel.shipped_scenarios())
+    assert "mali-2025" in names
+    assert all(len(line.split(maxsplit=1)) == 2 for line in lines), "each has a description"
+
+
+def test_init_writes_the_scenario_and_its_parent_then_refuses_to_overwrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "mine"
+    assert main(["init", "no-blockade", str(folder)]) == 0
+    written = sorted(p.name for p in folder.iterdir())
+    assert written == ["mali-2025.yaml", "no-blockade.yaml"]
+    copy = simfuel.load_scenario(folder / "no-blockade.yaml")
+    assert copy == simfuel.load_scenario("no-blockade")
+    capsys.readouterr()
+    assert main(["init", "no-blockade", str(folder)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "exists already" in err
+    assert main(["init", "no-blockade", str(folder), "--force"]) == 0
+
+
+def test_init_of_an_unknown_name_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", "mali-2024", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "mali-2025" in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_report_from_a_stored_ensemble_runs_nothing_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "ens"
+    args = ["--seed", "3", "--reps", "3", "--quiet", "--set", "end=2025-08-20"]
+    assert main(["run", "no-blockade", *args, "--out", str(store)]) == 0
+
+    def no_runs(*a: object, **k: object) -> None:
+        raise AssertionError("report --from must not run an ensemble")
+
+    monkeypatch.setattr("simfuel.reporting.build.run_ensemble", no_runs)
+    out = tmp_path / "rep"
+    assert main(["report", "--from", str(store), "--out", str(out), "--quiet"]) == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "no-blockade" in html
+
+
+def test_report_needs_a_scenario_or_a_store(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report"]) == 2
+    assert "--from" in capsys.readouterr().err
+
+
+def test_report_from_an_incomplete_store_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "--from", str(tmp_path / "nothing"), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "holds no ensemble" in err
+    assert not err.startswith("error: writing to")
