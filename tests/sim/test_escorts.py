@@ -7,7 +7,7 @@ import pytest
 
 import simfuel
 from tests.helpers import tiny_scenario
-from tests.sim.builders import ROUTE_H, date
+from tests.sim.builders import ROUTE_H, add_east, date
 
 
 def _required_ground(units: int, turnaround_h: float, min_size: int = 5) -> dict:
@@ -146,3 +146,22 @@ def test_policy_change_switches_formation():
     assert (after["escort_forces"] == "army").all()
     assert (after["tankers_departed"] == 8).all()
     assert (after["escort_kind"] == "ground").all()
+
+
+@pytest.mark.filterwarnings("ignore::simfuel.sim.plan.UnstaffedEscortWarning")
+def test_a_corridor_blocked_by_an_unstaffed_force_holds_no_units():
+    # main requires army + z, and z has no units: main can never leave and must not keep
+    # the army units it could get meanwhile; east, which requires only army, keeps going.
+    s = add_east(tiny_scenario())
+    s["escorts"]["army"].update(units=1, turnaround_h=0.0)
+    s["escorts"]["z"] = {"kind": "ground", "units": 0, "deterrence": 0.5, "protection": 0.5}
+    s["corridors"]["main"]["escort_policy"] = {"forces": ["army", "z"], "required": True}
+    s["corridors"]["east"]["escort_policy"] = {"forces": ["army"], "required": True}
+    r = simfuel.run(s, seed=4)
+    r.check_balance()
+    c = r.convoys
+    assert (c["corridor"] != "main").all()
+    east = c[c["corridor"] == "east"]
+    # east's round trip is 2 * 3 h: with even one unit it leaves every day of the run.
+    days = np.unique(np.floor(east["departed_h"].to_numpy() / 24).astype(int))
+    assert set(range(20)) <= set(days.tolist())
