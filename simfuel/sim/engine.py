@@ -221,13 +221,12 @@ class Simulation:
             formed_h = env.now
             grants: list[Grant] = []
             if pol.required:
-                grants = [self.escorts.request(f, c.route_h) for f in pol.forces]
-                if any(g.event is None for g in grants):
-                    # A required force has no units: wait for the policy to change.
+                if not all(self.escorts.staffed(f) for f in pol.forces):
+                    # A required force has no units: wait for the policy to change, holding
+                    # nothing, so the other forces' units stay free for other corridors.
                     yield self._policy_wake[ci]
-                    for g in grants:
-                        self.escorts.withdraw(g)
                     continue
+                grants = [self.escorts.request(f, c.route_h) for f in pol.forces]
                 events = [g.event for g in grants if g.event is not None]
                 if not all(e.triggered for e in events):
                     yield env.all_of(events) | self._policy_wake[ci]
