@@ -494,6 +494,9 @@ class Simulation:
             else:
                 demand = nominal
             threshold_days, served_fraction = plan.rationing.at(t0)
+            # The cover the rationing decision sees, before the day is served; the daily
+            # table records this one so that rationing days are exactly those below the
+            # threshold.
             cover = days_of_cover(self.stock_l, nominal)
             served, rationing = serve_demand(
                 self.stock_l, demand, cover, threshold_days, served_fraction
@@ -533,7 +536,7 @@ class Simulation:
             self.rec.daily.append(
                 (
                     self.stock_l,
-                    days_of_cover(self.stock_l, nominal),
+                    cover,
                     demand,
                     served,
                     demand - served,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import simfuel
@@ -10,12 +11,16 @@ from tests.helpers import tiny_scenario
 from tests.sim.builders import CAPACITY_L, date
 
 
-def test_full_depot_makes_tankers_wait_and_nothing_vanishes():
+@pytest.mark.parametrize("cv", [0.0, 0.3])
+def test_full_depot_makes_tankers_wait_and_nothing_vanishes(cv):
     s = tiny_scenario()
     s["depot"].update(capacity_l=600_000, initial_stock_l=500_000)
-    s["demand"]["demand_l_per_day"] = 200_000  # 450,000 L arrive a day
+    s["demand"].update(demand_l_per_day=200_000, cv=cv)  # 450,000 L arrive a day
     r = simfuel.run(s, seed=3)
     r.check_balance()
+    # The same seed gives the same run, demand draws included.
+    pd.testing.assert_frame_equal(r.daily, simfuel.run(s, seed=3).daily)
+    assert (r.daily["demand_l"] != 200_000).all() == (cv > 0)
     d = r.daily
     assert (d["tankers_waiting_unload"] > 0).any()
     assert (d["stock_l"] >= 0).all()
@@ -68,21 +73,26 @@ def test_reserve_release_limited_by_capacity():
     assert d["reserve_l"].is_monotonic_decreasing
 
 
-def _reference(initial, demand, rules):
-    """Serve demand day by day with no supply: [(served, rationing, stock)] per day."""
+def _reference(initial, nominal, demand, rules):
+    """Serve demand day by day with no supply: [(served, rationing, stock)] per day.
+
+    Rationing is decided on the cover at nominal demand; the drawn demand is served.
+    """
     out, stock = [], initial
     for day in range(20):
         threshold, fraction = rules(day)
-        rationing = stock / demand(day) < threshold
-        target = demand(day) * (fraction if rationing else 1.0)
+        rationing = stock / nominal[day] < threshold
+        target = demand[day] * (fraction if rationing else 1.0)
         served = min(stock, target)
         stock -= served
         out.append((served, rationing, stock, served < target * (1 - 1e-9)))
     return out
 
 
-def test_rationing_serves_the_fraction_below_threshold():
+@pytest.mark.parametrize("cv", [0.0, 0.2])
+def test_rationing_serves_the_fraction_below_threshold(cv):
     s = _drawdown(initial_stock_l=3_000_000)
+    s["demand"]["cv"] = cv
     s["rationing"] = {"threshold_days": 3.0, "served_fraction": 0.5}
     s["events"] = [
         {"date": date(8), "type": "demand", "demand_l_per_day": 300_000},
@@ -91,12 +101,20 @@ def test_rationing_serves_the_fraction_below_threshold():
     r = simfuel.run(s, seed=3)
     r.check_balance()
     d = r.daily
+    nominal = [450_000 if day < 8 else 300_000 for day in range(20)]
     ref = _reference(
         3_000_000,
-        lambda day: 450_000 if day < 8 else 300_000,
+        nominal,
+        d["demand_l"].tolist(),
         lambda day: (3.0, 0.5) if day < 12 else (0.5, 0.2),
     )
     served, rationing, stock, stockout = (list(x) for x in zip(*ref, strict=True))
+    # The cover recorded is the one rationing was decided on: the stock at the start of
+    # the day over the day's nominal demand, below the threshold exactly on rationed days.
+    start_stock = [3_000_000, *stock[:-1]]
+    np.testing.assert_allclose(d["days_of_cover"], np.divide(start_stock, nominal))
+    thresholds = np.where(np.arange(20) < 12, 3.0, 0.5)
+    assert d["rationing"].tolist() == (d["days_of_cover"] < thresholds).tolist()
     assert any(rationing) and not all(rationing)
     np.testing.assert_allclose(d["served_l"], served, rtol=1e-12, atol=1e-6)
     assert d["rationing"].tolist() == rationing
