@@ -276,7 +276,10 @@ class Simulation:
         # whatever happens on the road (common random numbers across scenarios).
         u_attack = self._threat_rng[ci].random(k).tolist()
         lrng = self._loss_rng[ci]
-        fraction = lrng.beta(a, b, k).tolist()
+        # Beta sampling is by rejection: its raw draws depend on (a, b). Each leg's loss
+        # fraction comes from its own generator, seeded by one fixed draw of the corridor's
+        # stream, so a change in a loss parameter does not shift any later draw.
+        loss_seed = lrng.integers(0, 2**63, k).tolist()
         u_loss, u_capture, u_turn = lrng.random((3, k)).tolist()
 
         row: list[object] = [
@@ -319,7 +322,8 @@ class Simulation:
                     hazard, intensity, risk, deterrence, length_km
                 )
                 if attacked:
-                    lost = lost_tankers(n, fraction[j], u_loss[j])
+                    fraction = float(np.random.default_rng(loss_seed[j]).beta(a, b))
+                    lost = lost_tankers(n, fraction, u_loss[j])
                     captured = captured_tankers(lost, plan.capture_fraction, u_capture[j])
                     destroyed = lost - captured
             if not attacked:
