@@ -8,7 +8,7 @@ import pytest
 
 import simfuel
 from tests.helpers import tiny_scenario
-from tests.sim.builders import CAPACITY_L, date
+from tests.sim.builders import CAPACITY_L, add_east, date
 
 
 @pytest.mark.parametrize("cv", [0.0, 0.3])
@@ -162,3 +162,59 @@ def test_reserve_filling_the_depot_creates_no_fuel():
     r = simfuel.run(s, seed=1)
     assert r.daily["reserve_l"].iloc[0] == pytest.approx(5_000_000 - (3_141_451.06 - 326_674.99))
     r.check_balance()
+
+
+def test_demand_varies_with_its_cv_around_the_nominal():
+    s = tiny_scenario()
+    s["end"] = "2025-12-31"
+    s["demand"]["cv"] = 0.3
+    d = simfuel.run(s, seed=11).daily["demand_l"].to_numpy()
+    # 365 gamma draws: the mean within 5 % (3 standard errors) and the cv within 0.05.
+    assert d.mean() == pytest.approx(450_000, rel=0.05)
+    assert d.std() / d.mean() == pytest.approx(0.3, abs=0.05)
+
+
+def _fifo_reference(r: simfuel.RunResult, capacity_l: float, caps: dict[str, int]) -> list:
+    """End-of-day stock of a depot that unloads waiting tankers first come, first served.
+
+    Replays the arrivals of ``r`` (no reserve): a tanker unloads on arrival if nobody
+    waits and there is room; at midnight, after the day is served, the queue drains
+    from its head as far as room allows, stopping at the first that does not fit.
+    """
+    arrivals = r.events[r.events["kind"] == "arrived"]
+    stock, queue, out = float(INITIAL_L), [], []
+    for day, served in enumerate(r.daily["served_l"]):
+        today = arrivals[(arrivals["t_h"] >= 24 * day) & (arrivals["t_h"] < 24 * (day + 1))]
+        for corridor, n in zip(today["corridor"], today["tankers"], strict=True):
+            cap = caps[corridor]
+            fit = 0 if queue else max(0, min(n, int((capacity_l - stock) // cap)))
+            stock += fit * cap
+            if n > fit:
+                queue.append([cap, n - fit])
+        stock -= served
+        while queue:
+            cap, n = queue[0]
+            fit = max(0, min(n, int((capacity_l - stock) // cap)))
+            stock += fit * cap
+            if fit < n:
+                queue[0][1] = n - fit
+                break
+            queue.pop(0)
+        out.append(stock)
+    return out
+
+
+INITIAL_L = 1_000_000
+
+
+def test_waiting_tankers_unload_first_come_first_served():
+    # Two corridors with different tanker sizes (45,000 and 36,000 L) into a full depot:
+    # the order in which waiting tankers unload changes the stock.
+    s = add_east(tiny_scenario())
+    s["depot"].update(capacity_l=1_000_000, initial_stock_l=INITIAL_L)
+    s["demand"]["demand_l_per_day"] = 250_000
+    r = simfuel.run(s, seed=3)
+    r.check_balance()
+    assert (r.daily["tankers_waiting_unload"] > 5).sum() > 10
+    expected = _fifo_reference(r, 1_000_000, {"main": 45_000, "east": 36_000})
+    np.testing.assert_allclose(r.daily["stock_l"], expected, rtol=0, atol=1e-6)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import simpy
 
 import simfuel
+from simfuel.sim.escorts import EscortPools
+from simfuel.sim.plan import ForcePlan
 from tests.helpers import tiny_scenario
 from tests.sim.builders import ROUTE_H, add_east, date
 
@@ -165,3 +168,36 @@ def test_a_corridor_blocked_by_an_unstaffed_force_holds_no_units():
     # east's round trip is 2 * 3 h: with even one unit it leaves every day of the run.
     days = np.unique(np.floor(east["departed_h"].to_numpy() / 24).astype(int))
     assert set(range(20)) <= set(days.tolist())
+
+
+def _pools(units: int, hours_per_day: float) -> tuple[simpy.Environment, EscortPools]:
+    env = simpy.Environment()
+    force = ForcePlan("air", "air", units, 0.8, 0.9, hours_per_day, 0.0)
+    return env, EscortPools(env, [force])
+
+
+def test_withdrawn_air_hours_go_back_to_the_budget():
+    env, pools = _pools(1, 12.0)
+    grant = pools.request(0, 9.0)
+    env.run(until=1.0)
+    assert grant.granted
+    assert not pools.available_now(0, 9.0)  # 3 h left
+    pools.withdraw(grant)
+    env.run(until=2.0)
+    assert pools.available_now(0, 9.0)  # the 9 h are back
+    again = pools.request(0, 12.0)
+    env.run(until=3.0)
+    assert again.granted and again.hours == 12.0
+
+
+def test_withdrawn_pending_request_is_cancelled():
+    env, pools = _pools(1, 12.0)
+    first = pools.request(0, 9.0)
+    waiting = pools.request(0, 9.0)  # only 3 h left today: it waits for midnight
+    env.run(until=1.0)
+    assert first.granted and not waiting.granted
+    pools.withdraw(waiting)
+    env.run(until=30.0)  # refilled at 24 h: the cancelled request took nothing
+    assert not waiting.granted
+    assert pools.available_now(0, 12.0)
+    assert pools.staffed(0)
