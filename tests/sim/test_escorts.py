@@ -201,3 +201,23 @@ def test_withdrawn_pending_request_is_cancelled():
     assert not waiting.granted
     assert pools.available_now(0, 12.0)
     assert pools.staffed(0)
+
+
+@pytest.mark.parametrize("units", [0, 1])
+def test_optional_ground_escort_is_taken_only_when_a_unit_is_free(units):
+    # A unit is busy 2 * 9 + 15 = 33 h per convoy; 4 batches a day leave at once, with a
+    # unit if one is free, never waiting for one and never sharing one.
+    s = tiny_scenario()
+    s["escorts"]["army"].update(units=units, turnaround_h=15.0)
+    s["corridors"]["main"]["escort_policy"] = {"forces": ["army"], "required": False}
+    r = simfuel.run(s, seed=4)
+    r.check_balance()
+    c = r.convoys
+    assert (c["escort_wait_h"] == 0).all()
+    escorted = c[c["escort_forces"] == "army"]
+    if units == 0:
+        assert escorted.empty
+        return
+    starts = np.sort(escorted["departed_h"].to_numpy())
+    assert len(starts) > 5 and len(escorted) < len(c)
+    assert (np.diff(starts) >= 2 * ROUTE_H + 15.0 - 1e-9).all()
