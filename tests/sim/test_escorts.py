@@ -221,3 +221,26 @@ def test_optional_ground_escort_is_taken_only_when_a_unit_is_free(units):
     starts = np.sort(escorted["departed_h"].to_numpy())
     assert len(starts) > 5 and len(escorted) < len(c)
     assert (np.diff(starts) >= 2 * ROUTE_H + 15.0 - 1e-9).all()
+
+
+def test_a_short_withdrawn_grant_gives_back_its_fraction_of_an_hour():
+    env, pools = _pools(1, 12.0)
+    grant = pools.request(0, 0.5)
+    env.run(until=1.0)
+    assert grant.granted and not pools.available_now(0, 12.0)  # 11.5 h left
+    pools.withdraw(grant)
+    env.run(until=2.0)
+    assert pools.available_now(0, 12.0)
+
+
+def test_a_grant_withdrawn_after_the_refill_adds_nothing():
+    env, pools = _pools(1, 12.0)
+    grant = pools.request(0, 9.0)
+    env.run(until=25.0)  # refilled to 12 h at midnight: the 9 h have no room to go back
+    pools.withdraw(grant)
+    whole = pools.request(0, 12.0)
+    env.run(until=26.0)
+    assert whole.granted
+    assert not pools.available_now(0, 1.0)  # the budget is empty until the next midnight
+    env.run(until=49.0)
+    assert pools.available_now(0, 12.0)
