@@ -14,7 +14,11 @@ Processes of one simulation:
 
 Random streams: one :class:`numpy.random.Generator` per subsystem (threat, losses,
 delays, demand) and per corridor, each from its own child of the run's SeedSequence, so a
-change in one corridor's convoy schedule does not shift another's ambush draws.
+change in one corridor's convoy schedule does not shift another's ambush draws. Every
+draw from these streams has a fixed count per convoy or per day; the Beta loss fraction,
+whose sampler consumes a variable number of raw draws, comes from a generator of its own
+per leg (seeded by one draw of the losses stream), so a change in a loss parameter does not
+shift later draws either.
 """
 
 from __future__ import annotations
