@@ -244,3 +244,12 @@ def test_a_grant_withdrawn_after_the_refill_adds_nothing():
     assert not pools.available_now(0, 1.0)  # the budget is empty until the next midnight
     env.run(until=49.0)
     assert pools.available_now(0, 12.0)
+
+
+def test_a_zero_hour_air_grant_is_granted_at_once_and_withdrawn_harmlessly():
+    env, pools = _pools(1, 12.0)
+    grant = pools.request(0, 0.0)
+    env.run(until=1.0)
+    assert grant.granted and grant.hours == 0.0
+    pools.withdraw(grant)
+    assert pools.available_now(0, 12.0)

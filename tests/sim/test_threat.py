@@ -336,3 +336,16 @@ def test_a_turned_back_convoy_drives_back_and_leaves_again():
     horizon = c[c["departed_h"] >= 0]
     loaded = r.daily["loaded_l"].sum() / CAPACITY_L
     assert horizon["tankers_departed"].sum() > 2 * loaded
+
+
+def test_scripted_attack_fires_on_a_convoy_entering_the_leg_at_its_very_date():
+    # A 19 h border delay puts departures (entering border -> town) at every midnight:
+    # one enters at exactly 96 h, the scripted date, and is the one attacked.
+    s = _scripted(4, 0, leg_from=None)
+    s["threat"]["hazard_per_100km"] = 0.0
+    s["corridors"]["main"]["border_delay_h"] = 19
+    r = simfuel.run(s, seed=2)
+    hits = r.events[r.events["kind"] == "attacked"]
+    assert len(hits) == 1
+    assert hits.iloc[0]["detail"] == "border-town; scripted ambush"
+    assert hits.iloc[0]["t_h"] == pytest.approx(96.0 + LEG_H["border-town"] / 2)
