@@ -253,3 +253,20 @@ def test_a_zero_hour_air_grant_is_granted_at_once_and_withdrawn_harmlessly():
     assert grant.granted and grant.hours == 0.0
     pools.withdraw(grant)
     assert pools.available_now(0, 12.0)
+
+
+def test_grants_name_their_force_and_the_air_hours_they_take():
+    env = simpy.Environment()
+    forces = [
+        ForcePlan("army", "ground", 1, 0.5, 0.5, 0.0, 0.0),
+        ForcePlan("air", "air", 1, 0.8, 0.9, 12.0, 0.0),
+        ForcePlan("none", "ground", 0, 0.5, 0.5, 0.0, 0.0),
+    ]
+    pools = EscortPools(env, forces)
+    ground, air, unstaffed = (pools.request(f, 9.0) for f in range(3))
+    env.run(until=1.0)
+    assert (ground.force, ground.hours, ground.granted) == (0, 0.0, True)
+    assert (air.force, air.hours, air.granted) == (1, 9.0, True)
+    assert (unstaffed.force, unstaffed.hours, unstaffed.event) == (2, 0.0, None)
+    assert [pools.staffed(f) for f in range(3)] == [True, True, False]
+    assert [pools.kind(f) for f in range(3)] == ["ground", "air", "ground"]
