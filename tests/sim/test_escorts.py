@@ -7,8 +7,9 @@ import pytest
 import simpy
 
 import simfuel
+from simfuel.scenario import load_scenario
 from simfuel.sim.escorts import EscortPools
-from simfuel.sim.plan import ForcePlan
+from simfuel.sim.plan import ForcePlan, UnstaffedEscortWarning, unstaffed_escorts, warn_unstaffed
 from tests.helpers import tiny_scenario
 from tests.sim.builders import ROUTE_H, add_east, date
 
@@ -270,3 +271,20 @@ def test_grants_name_their_force_and_the_air_hours_they_take():
     assert (unstaffed.force, unstaffed.hours, unstaffed.event) == (2, 0.0, None)
     assert [pools.staffed(f) for f in range(3)] == [True, True, False]
     assert [pools.kind(f) for f in range(3)] == ["ground", "air", "ground"]
+
+
+def test_unstaffed_required_forces_are_listed_once_per_corridor():
+    s = add_east(tiny_scenario())
+    s["escorts"]["z"] = {"kind": "ground", "units": 0, "deterrence": 0.5, "protection": 0.5}
+    s["corridors"]["main"]["escort_policy"] = {"forces": ["army", "z"], "required": True}
+    s["events"] = [
+        {"date": date(2), "type": "escort_policy", "forces": ["z"], "required": True},
+        {"date": date(3), "type": "escort_policy", "corridors": ["east"], "forces": ["z"]},
+    ]
+    scenario = load_scenario(s)
+    # The date-2 event applies to all corridors; the optional one on east does not count.
+    assert unstaffed_escorts(scenario) == [("main", "z"), ("east", "z")]
+    with pytest.warns(UnstaffedEscortWarning, match="main needs z"):
+        warn_unstaffed(scenario)
+    s["escorts"]["z"]["units"] = 1
+    assert unstaffed_escorts(load_scenario(s)) == []
