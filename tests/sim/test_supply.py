@@ -113,3 +113,13 @@ def test_an_event_for_one_corridor_leaves_the_others_alone():
     c = simfuel.run(s, seed=1).convoys
     assert c.loc[c["corridor"] == "east", "attacked"].any()
     assert not c.loc[c["corridor"] == "main", "attacked"].any()
+
+
+def test_loaded_events_carry_tankers_and_litres_but_no_convoy():
+    ev = simfuel.run(tiny_scenario(), seed=1).events
+    loaded = ev[ev["kind"] == "loaded"]
+    assert len(loaded) == 80  # 4 batches a day for 20 days
+    assert (loaded["convoy_id"] == -1).all()
+    assert (loaded["corridor"] == "main").all()
+    assert (loaded["litres"] == loaded["tankers"] * CAPACITY_L).all()
+    assert loaded["tankers"].sum() == 200
