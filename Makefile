@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SEED   ?= 2025
 
-.PHONY: demo test lint typecheck pytest bench docs figures notebooks clean venv
+.PHONY: demo test lint typecheck pytest bench docs figures notebooks mutation clean venv
 
 # The venv's own pip (ensurepip) installs editable pyproject projects; upgrading it first
 # cost the demo a download and seconds for nothing.
@@ -58,8 +58,14 @@ notebooks: $(VENV)/.installed-dev
 figures: $(VENV)/.installed-dev
 	$(BIN)/python docs/figures.py
 
+# Mutation testing of the engine (simfuel/model, simfuel/sim; see [tool.mutmut] in
+# pyproject.toml). Not part of `make test`: it takes hours on one core. Results in mutants/.
+mutation: $(VENV)/.installed-dev
+	$(BIN)/mutmut run --max-children $(or $(JOBS),1)
+	$(BIN)/mutmut results
+
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_run.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache mutants

@@ -109,7 +109,8 @@ class RunResult:
         ``destroyed_l``/``captured_l`` lost that day; ``in_transit_l`` on the road (from
         loading to the staging queue, and in convoys) and ``queued_l`` in staging queues
         or waiting to unload, both at the end of the day; ``days_of_cover`` [days] is the
-        end-of-day stock over the day's nominal demand; ``rationing`` and ``stockout``
+        stock at the start of the day over the day's nominal demand (the cover the rationing
+        rule decided on); ``rationing`` and ``stockout``
         flag days with rationing in force and days when even the rationed demand could
         not be served.
     convoys : pandas.DataFrame

@@ -14,7 +14,11 @@ Processes of one simulation:
 
 Random streams: one :class:`numpy.random.Generator` per subsystem (threat, losses,
 delays, demand) and per corridor, each from its own child of the run's SeedSequence, so a
-change in one corridor's convoy schedule does not shift another's ambush draws.
+change in one corridor's convoy schedule does not shift another's ambush draws. Every
+draw from these streams has a fixed count per convoy or per day; the Beta loss fraction,
+whose sampler consumes a variable number of raw draws, comes from a generator of its own
+per leg (seeded by one draw of the losses stream), so a change in a loss parameter does not
+shift later draws either.
 """
 
 from __future__ import annotations
@@ -221,13 +225,12 @@ class Simulation:
             formed_h = env.now
             grants: list[Grant] = []
             if pol.required:
-                grants = [self.escorts.request(f, c.route_h) for f in pol.forces]
-                if any(g.event is None for g in grants):
-                    # A required force has no units: wait for the policy to change.
+                if not all(self.escorts.staffed(f) for f in pol.forces):
+                    # A required force has no units: wait for the policy to change, holding
+                    # nothing, so the other forces' units stay free for other corridors.
                     yield self._policy_wake[ci]
-                    for g in grants:
-                        self.escorts.withdraw(g)
                     continue
+                grants = [self.escorts.request(f, c.route_h) for f in pol.forces]
                 events = [g.event for g in grants if g.event is not None]
                 if not all(e.triggered for e in events):
                     yield env.all_of(events) | self._policy_wake[ci]
@@ -277,7 +280,10 @@ class Simulation:
         # whatever happens on the road (common random numbers across scenarios).
         u_attack = self._threat_rng[ci].random(k).tolist()
         lrng = self._loss_rng[ci]
-        fraction = lrng.beta(a, b, k).tolist()
+        # Beta sampling is by rejection: its raw draws depend on (a, b). Each leg's loss
+        # fraction comes from its own generator, seeded by one fixed draw of the corridor's
+        # stream, so a change in a loss parameter does not shift any later draw.
+        loss_seed = lrng.integers(0, 2**63, k).tolist()
         u_loss, u_capture, u_turn = lrng.random((3, k)).tolist()
 
         row: list[object] = [
@@ -320,7 +326,8 @@ class Simulation:
                     hazard, intensity, risk, deterrence, length_km
                 )
                 if attacked:
-                    lost = lost_tankers(n, fraction[j], u_loss[j])
+                    fraction = float(np.random.default_rng(loss_seed[j]).beta(a, b))
+                    lost = lost_tankers(n, fraction, u_loss[j])
                     captured = captured_tankers(lost, plan.capture_fraction, u_capture[j])
                     destroyed = lost - captured
             if not attacked:
@@ -495,6 +502,9 @@ class Simulation:
             else:
                 demand = nominal
             threshold_days, served_fraction = plan.rationing.at(t0)
+            # The cover the rationing decision sees, before the day is served; the daily
+            # table records this one so that rationing days are exactly those below the
+            # threshold.
             cover = days_of_cover(self.stock_l, nominal)
             served, rationing = serve_demand(
                 self.stock_l, demand, cover, threshold_days, served_fraction
@@ -534,7 +544,7 @@ class Simulation:
             self.rec.daily.append(
                 (
                     self.stock_l,
-                    days_of_cover(self.stock_l, nominal),
+                    cover,
                     demand,
                     served,
                     demand - served,

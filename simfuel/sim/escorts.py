@@ -66,6 +66,10 @@ class EscortPools:
                 if missing > 0:
                     box.put(missing)
 
+    def staffed(self, force: int) -> bool:
+        """Whether ``force`` has any units, i.e. a request for it can ever be granted."""
+        return force in self._ground or force in self._air
+
     def request(self, force: int, route_h: float) -> Grant:
         """Ask for one unit of ``force`` for a convoy whose route takes ``route_h`` [h]."""
         if force in self._ground:

@@ -76,7 +76,7 @@ def test_triangular_delay(low, mode, high):
     assert abs(x.var() - var) < 5 * var * math.sqrt(1.4 / N)
 
 
-@pytest.mark.parametrize(("mean", "sd"), [(30.0, 15.0), (2.0, 0.5), (48.0, 24.0)])
+@pytest.mark.parametrize(("mean", "sd"), [(30.0, 15.0), (2.0, 0.5), (48.0, 24.0), (3.0, 1.0)])
 def test_lognormal_delay_has_requested_mean_and_sd(mean, sd):
     x = _draws("lognormal", (mean, sd))
     assert (x > 0).all()

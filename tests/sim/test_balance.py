@@ -14,13 +14,14 @@ from simfuel.scenario import load_scenario
 from simfuel.sim import Simulation, compile_plan
 from simfuel.sim.recorder import EVENT_FIELDS
 from tests.helpers import tiny_scenario
-from tests.sim.builders import date
+from tests.sim.builders import add_east, date
 
 
 def _threatened() -> dict:
     s = tiny_scenario()
     s["threat"].update(hazard_per_100km=0.8, capture_fraction=0.4, turn_back_probability=0.3)
     s["corridors"]["main"]["blockade_intensity"] = 1.0
+    s["demand"]["cv"] = 0.2  # noisy demand: its stream must be seeded like the others
     s["events"] = [
         {"date": date(3), "type": "scripted_attack", "corridor": "main", "tankers_destroyed": 2}
     ]
@@ -96,3 +97,22 @@ def test_arrival_at_the_very_end_of_the_horizon():
     s["corridors"]["main"]["border_delay_h"] = 10
     r = simfuel.run(s, seed=1)
     r.check_balance()
+
+
+def test_every_subsystem_and_corridor_draws_from_its_own_stream():
+    # Uniform(0, 1) delays return the raw draw: if two subsystems or two corridors shared
+    # a stream (the same seed), two of these first draws would be equal.
+    s = add_east(tiny_scenario())
+    s["threat"]["attack_delay_h"] = {"distribution": "uniform", "low": 0, "high": 1}
+    for c in s["corridors"].values():
+        c["border_delay_h"] = {"distribution": "uniform", "low": 0, "high": 1}
+    sim = Simulation(compile_plan(load_scenario(s)), np.random.SeedSequence(3))
+    first = [sim._demand_rng.random()]
+    for ci in range(2):
+        first += [
+            sim._threat_rng[ci].random(),
+            sim._loss_rng[ci].random(),
+            sim._border_delay[ci](),
+            sim._attack_delay[ci](),
+        ]
+    assert len(set(first)) == len(first) == 9

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import simfuel
 from tests.helpers import tiny_scenario
-from tests.sim.builders import CAPACITY_L, date
+from tests.sim.builders import CAPACITY_L, add_east, date
 
 
-def test_full_depot_makes_tankers_wait_and_nothing_vanishes():
+@pytest.mark.parametrize("cv", [0.0, 0.3])
+def test_full_depot_makes_tankers_wait_and_nothing_vanishes(cv):
     s = tiny_scenario()
     s["depot"].update(capacity_l=600_000, initial_stock_l=500_000)
-    s["demand"]["demand_l_per_day"] = 200_000  # 450,000 L arrive a day
+    s["demand"].update(demand_l_per_day=200_000, cv=cv)  # 450,000 L arrive a day
     r = simfuel.run(s, seed=3)
     r.check_balance()
+    # The same seed gives the same run, demand draws included.
+    pd.testing.assert_frame_equal(r.daily, simfuel.run(s, seed=3).daily)
+    assert (r.daily["demand_l"] != 200_000).all() == (cv > 0)
     d = r.daily
     assert (d["tankers_waiting_unload"] > 0).any()
     assert (d["stock_l"] >= 0).all()
@@ -68,21 +73,26 @@ def test_reserve_release_limited_by_capacity():
     assert d["reserve_l"].is_monotonic_decreasing
 
 
-def _reference(initial, demand, rules):
-    """Serve demand day by day with no supply: [(served, rationing, stock)] per day."""
+def _reference(initial, nominal, demand, rules):
+    """Serve demand day by day with no supply: [(served, rationing, stock)] per day.
+
+    Rationing is decided on the cover at nominal demand; the drawn demand is served.
+    """
     out, stock = [], initial
     for day in range(20):
         threshold, fraction = rules(day)
-        rationing = stock / demand(day) < threshold
-        target = demand(day) * (fraction if rationing else 1.0)
+        rationing = stock / nominal[day] < threshold
+        target = demand[day] * (fraction if rationing else 1.0)
         served = min(stock, target)
         stock -= served
         out.append((served, rationing, stock, served < target * (1 - 1e-9)))
     return out
 
 
-def test_rationing_serves_the_fraction_below_threshold():
+@pytest.mark.parametrize("cv", [0.0, 0.2])
+def test_rationing_serves_the_fraction_below_threshold(cv):
     s = _drawdown(initial_stock_l=3_000_000)
+    s["demand"]["cv"] = cv
     s["rationing"] = {"threshold_days": 3.0, "served_fraction": 0.5}
     s["events"] = [
         {"date": date(8), "type": "demand", "demand_l_per_day": 300_000},
@@ -91,12 +101,20 @@ def test_rationing_serves_the_fraction_below_threshold():
     r = simfuel.run(s, seed=3)
     r.check_balance()
     d = r.daily
+    nominal = [450_000 if day < 8 else 300_000 for day in range(20)]
     ref = _reference(
         3_000_000,
-        lambda day: 450_000 if day < 8 else 300_000,
+        nominal,
+        d["demand_l"].tolist(),
         lambda day: (3.0, 0.5) if day < 12 else (0.5, 0.2),
     )
     served, rationing, stock, stockout = (list(x) for x in zip(*ref, strict=True))
+    # The cover recorded is the one rationing was decided on: the stock at the start of
+    # the day over the day's nominal demand, below the threshold exactly on rationed days.
+    start_stock = [3_000_000, *stock[:-1]]
+    np.testing.assert_allclose(d["days_of_cover"], np.divide(start_stock, nominal))
+    thresholds = np.where(np.arange(20) < 12, 3.0, 0.5)
+    assert d["rationing"].tolist() == (d["days_of_cover"] < thresholds).tolist()
     assert any(rationing) and not all(rationing)
     np.testing.assert_allclose(d["served_l"], served, rtol=1e-12, atol=1e-6)
     assert d["rationing"].tolist() == rationing
@@ -144,3 +162,59 @@ def test_reserve_filling_the_depot_creates_no_fuel():
     r = simfuel.run(s, seed=1)
     assert r.daily["reserve_l"].iloc[0] == pytest.approx(5_000_000 - (3_141_451.06 - 326_674.99))
     r.check_balance()
+
+
+def test_demand_varies_with_its_cv_around_the_nominal():
+    s = tiny_scenario()
+    s["end"] = "2025-12-31"
+    s["demand"]["cv"] = 0.3
+    d = simfuel.run(s, seed=11).daily["demand_l"].to_numpy()
+    # 365 gamma draws: the mean within 5 % (3 standard errors) and the cv within 0.05.
+    assert d.mean() == pytest.approx(450_000, rel=0.05)
+    assert d.std() / d.mean() == pytest.approx(0.3, abs=0.05)
+
+
+def _fifo_reference(r: simfuel.RunResult, capacity_l: float, caps: dict[str, int]) -> list:
+    """End-of-day stock of a depot that unloads waiting tankers first come, first served.
+
+    Replays the arrivals of ``r`` (no reserve): a tanker unloads on arrival if nobody
+    waits and there is room; at midnight, after the day is served, the queue drains
+    from its head as far as room allows, stopping at the first that does not fit.
+    """
+    arrivals = r.events[r.events["kind"] == "arrived"]
+    stock, queue, out = float(INITIAL_L), [], []
+    for day, served in enumerate(r.daily["served_l"]):
+        today = arrivals[(arrivals["t_h"] >= 24 * day) & (arrivals["t_h"] < 24 * (day + 1))]
+        for corridor, n in zip(today["corridor"], today["tankers"], strict=True):
+            cap = caps[corridor]
+            fit = 0 if queue else max(0, min(n, int((capacity_l - stock) // cap)))
+            stock += fit * cap
+            if n > fit:
+                queue.append([cap, n - fit])
+        stock -= served
+        while queue:
+            cap, n = queue[0]
+            fit = max(0, min(n, int((capacity_l - stock) // cap)))
+            stock += fit * cap
+            if fit < n:
+                queue[0][1] = n - fit
+                break
+            queue.pop(0)
+        out.append(stock)
+    return out
+
+
+INITIAL_L = 1_000_000
+
+
+def test_waiting_tankers_unload_first_come_first_served():
+    # Two corridors with different tanker sizes (45,000 and 36,000 L) into a full depot:
+    # the order in which waiting tankers unload changes the stock.
+    s = add_east(tiny_scenario())
+    s["depot"].update(capacity_l=1_000_000, initial_stock_l=INITIAL_L)
+    s["demand"]["demand_l_per_day"] = 250_000
+    r = simfuel.run(s, seed=3)
+    r.check_balance()
+    assert (r.daily["tankers_waiting_unload"] > 5).sum() > 10
+    expected = _fifo_reference(r, 1_000_000, {"main": 45_000, "east": 36_000})
+    np.testing.assert_allclose(r.daily["stock_l"], expected, rtol=0, atol=1e-6)

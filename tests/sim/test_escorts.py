@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import simpy
 
 import simfuel
+from simfuel.scenario import load_scenario
+from simfuel.sim.escorts import EscortPools
+from simfuel.sim.plan import ForcePlan, UnstaffedEscortWarning, unstaffed_escorts, warn_unstaffed
 from tests.helpers import tiny_scenario
-from tests.sim.builders import ROUTE_H, date
+from tests.sim.builders import ROUTE_H, add_east, date
 
 
 def _required_ground(units: int, turnaround_h: float, min_size: int = 5) -> dict:
@@ -146,3 +150,141 @@ def test_policy_change_switches_formation():
     assert (after["escort_forces"] == "army").all()
     assert (after["tankers_departed"] == 8).all()
     assert (after["escort_kind"] == "ground").all()
+
+
+@pytest.mark.filterwarnings("ignore::simfuel.sim.plan.UnstaffedEscortWarning")
+def test_a_corridor_blocked_by_an_unstaffed_force_holds_no_units():
+    # main requires army + z, and z has no units: main can never leave and must not keep
+    # the army units it could get meanwhile; east, which requires only army, keeps going.
+    s = add_east(tiny_scenario())
+    s["escorts"]["army"].update(units=1, turnaround_h=0.0)
+    s["escorts"]["z"] = {"kind": "ground", "units": 0, "deterrence": 0.5, "protection": 0.5}
+    s["corridors"]["main"]["escort_policy"] = {"forces": ["army", "z"], "required": True}
+    s["corridors"]["east"]["escort_policy"] = {"forces": ["army"], "required": True}
+    r = simfuel.run(s, seed=4)
+    r.check_balance()
+    c = r.convoys
+    assert (c["corridor"] != "main").all()
+    east = c[c["corridor"] == "east"]
+    # east's round trip is 2 * 3 h: with even one unit it leaves every day of the run.
+    days = np.unique(np.floor(east["departed_h"].to_numpy() / 24).astype(int))
+    assert set(range(20)) <= set(days.tolist())
+
+
+def _pools(units: int, hours_per_day: float) -> tuple[simpy.Environment, EscortPools]:
+    env = simpy.Environment()
+    force = ForcePlan("air", "air", units, 0.8, 0.9, hours_per_day, 0.0)
+    return env, EscortPools(env, [force])
+
+
+def test_withdrawn_air_hours_go_back_to_the_budget():
+    env, pools = _pools(1, 12.0)
+    grant = pools.request(0, 9.0)
+    env.run(until=1.0)
+    assert grant.granted
+    assert not pools.available_now(0, 9.0)  # 3 h left
+    pools.withdraw(grant)
+    env.run(until=2.0)
+    assert pools.available_now(0, 9.0)  # the 9 h are back
+    again = pools.request(0, 12.0)
+    env.run(until=3.0)
+    assert again.granted and again.hours == 12.0
+
+
+def test_withdrawn_pending_request_is_cancelled():
+    env, pools = _pools(1, 12.0)
+    first = pools.request(0, 9.0)
+    waiting = pools.request(0, 9.0)  # only 3 h left today: it waits for midnight
+    env.run(until=1.0)
+    assert first.granted and not waiting.granted
+    pools.withdraw(waiting)
+    env.run(until=30.0)  # refilled at 24 h: the cancelled request took nothing
+    assert not waiting.granted
+    assert pools.available_now(0, 12.0)
+    assert pools.staffed(0)
+
+
+@pytest.mark.parametrize("units", [0, 1])
+def test_optional_ground_escort_is_taken_only_when_a_unit_is_free(units):
+    # A unit is busy 2 * 9 + 15 = 33 h per convoy; 4 batches a day leave at once, with a
+    # unit if one is free, never waiting for one and never sharing one.
+    s = tiny_scenario()
+    s["escorts"]["army"].update(units=units, turnaround_h=15.0)
+    s["corridors"]["main"]["escort_policy"] = {"forces": ["army"], "required": False}
+    r = simfuel.run(s, seed=4)
+    r.check_balance()
+    c = r.convoys
+    assert (c["escort_wait_h"] == 0).all()
+    escorted = c[c["escort_forces"] == "army"]
+    if units == 0:
+        assert escorted.empty
+        return
+    starts = np.sort(escorted["departed_h"].to_numpy())
+    assert len(starts) > 5 and len(escorted) < len(c)
+    assert (np.diff(starts) >= 2 * ROUTE_H + 15.0 - 1e-9).all()
+
+
+def test_a_short_withdrawn_grant_gives_back_its_fraction_of_an_hour():
+    env, pools = _pools(1, 12.0)
+    grant = pools.request(0, 0.5)
+    env.run(until=1.0)
+    assert grant.granted and not pools.available_now(0, 12.0)  # 11.5 h left
+    pools.withdraw(grant)
+    env.run(until=2.0)
+    assert pools.available_now(0, 12.0)
+
+
+def test_a_grant_withdrawn_after_the_refill_adds_nothing():
+    env, pools = _pools(1, 12.0)
+    grant = pools.request(0, 9.0)
+    env.run(until=25.0)  # refilled to 12 h at midnight: the 9 h have no room to go back
+    pools.withdraw(grant)
+    whole = pools.request(0, 12.0)
+    env.run(until=26.0)
+    assert whole.granted
+    assert not pools.available_now(0, 1.0)  # the budget is empty until the next midnight
+    env.run(until=49.0)
+    assert pools.available_now(0, 12.0)
+
+
+def test_a_zero_hour_air_grant_is_granted_at_once_and_withdrawn_harmlessly():
+    env, pools = _pools(1, 12.0)
+    grant = pools.request(0, 0.0)
+    env.run(until=1.0)
+    assert grant.granted and grant.hours == 0.0
+    pools.withdraw(grant)
+    assert pools.available_now(0, 12.0)
+
+
+def test_grants_name_their_force_and_the_air_hours_they_take():
+    env = simpy.Environment()
+    forces = [
+        ForcePlan("army", "ground", 1, 0.5, 0.5, 0.0, 0.0),
+        ForcePlan("air", "air", 1, 0.8, 0.9, 12.0, 0.0),
+        ForcePlan("none", "ground", 0, 0.5, 0.5, 0.0, 0.0),
+    ]
+    pools = EscortPools(env, forces)
+    ground, air, unstaffed = (pools.request(f, 9.0) for f in range(3))
+    env.run(until=1.0)
+    assert (ground.force, ground.hours, ground.granted) == (0, 0.0, True)
+    assert (air.force, air.hours, air.granted) == (1, 9.0, True)
+    assert (unstaffed.force, unstaffed.hours, unstaffed.event) == (2, 0.0, None)
+    assert [pools.staffed(f) for f in range(3)] == [True, True, False]
+    assert [pools.kind(f) for f in range(3)] == ["ground", "air", "ground"]
+
+
+def test_unstaffed_required_forces_are_listed_once_per_corridor():
+    s = add_east(tiny_scenario())
+    s["escorts"]["z"] = {"kind": "ground", "units": 0, "deterrence": 0.5, "protection": 0.5}
+    s["corridors"]["main"]["escort_policy"] = {"forces": ["army", "z"], "required": True}
+    s["events"] = [
+        {"date": date(2), "type": "escort_policy", "forces": ["z"], "required": True},
+        {"date": date(3), "type": "escort_policy", "corridors": ["east"], "forces": ["z"]},
+    ]
+    scenario = load_scenario(s)
+    # The date-2 event applies to all corridors; the optional one on east does not count.
+    assert unstaffed_escorts(scenario) == [("main", "z"), ("east", "z")]
+    with pytest.warns(UnstaffedEscortWarning, match="main needs z"):
+        warn_unstaffed(scenario)
+    s["escorts"]["z"]["units"] = 1
+    assert unstaffed_escorts(load_scenario(s)) == []

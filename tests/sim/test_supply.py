@@ -83,3 +83,43 @@ def test_contract_with_a_fractional_period(period_days):
     ]
     r = simfuel.run(s, seed=1)
     assert abs(_loaded_in(r, "main", 0.0, 480.0) - 10) < 1.0
+
+
+def test_timeline_events_are_logged_with_their_fields_and_note():
+    s = tiny_scenario()
+    s["events"] = [
+        {
+            "id": "cut",
+            "date": date(3),
+            "type": "demand",
+            "demand_l_per_day": 300_000,
+            "note": "why",
+            "source": "paper",
+        },
+        {"date": date(4), "type": "blockade", "intensity": 0.5},
+    ]
+    ev = simfuel.run(s, seed=1).events
+    timeline = ev[ev["kind"].str.startswith("timeline:")]
+    assert timeline[["t_h", "kind", "detail"]].to_dict("records") == [
+        {"t_h": 72.0, "kind": "timeline:demand", "detail": "demand_l_per_day=300000.0 (why)"},
+        {"t_h": 96.0, "kind": "timeline:blockade", "detail": "corridors=['all']; intensity=0.5"},
+    ]
+
+
+def test_an_event_for_one_corridor_leaves_the_others_alone():
+    s = add_east(tiny_scenario())
+    s["threat"]["hazard_per_100km"] = 5.0
+    s["events"] = [{"date": date(0), "type": "blockade", "corridors": ["east"], "intensity": 1}]
+    c = simfuel.run(s, seed=1).convoys
+    assert c.loc[c["corridor"] == "east", "attacked"].any()
+    assert not c.loc[c["corridor"] == "main", "attacked"].any()
+
+
+def test_loaded_events_carry_tankers_and_litres_but_no_convoy():
+    ev = simfuel.run(tiny_scenario(), seed=1).events
+    loaded = ev[ev["kind"] == "loaded"]
+    assert len(loaded) == 80  # 4 batches a day for 20 days
+    assert (loaded["convoy_id"] == -1).all()
+    assert (loaded["corridor"] == "main").all()
+    assert (loaded["litres"] == loaded["tankers"] * CAPACITY_L).all()
+    assert loaded["tankers"].sum() == 200

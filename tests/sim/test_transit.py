@@ -121,3 +121,14 @@ def test_warmup_long_trip_arrivals_from_day_one():
 def test_warmup_long_trip_day_one_is_a_steady_day():
     d = _warm(5.0, 12).daily
     assert d["arrived_l"].iloc[0] == STEADY_L
+
+
+def test_warmup_convoys_are_not_counted_as_convoys():
+    # 4 batches a day, each leaving as its own convoy (no escort policy): 80 departures in
+    # the 20 days; the warm-up's convoys are in the table but not in the count.
+    r = _warm(None, 12)
+    c = r.convoys
+    assert (c["departed_h"] < 0).sum() > 0
+    assert (c["departed_h"] >= 0).sum() == 80
+    assert r.summary()["convoys"] == 80
+    assert (r.events["kind"] == "departed").sum() == 80
