@@ -410,25 +410,29 @@ class EnsembleResult:
     def summary_table(self, q: tuple[float, float] = (0.05, 0.95)) -> pd.DataFrame:
         """Median and interval of every summary metric across replications.
 
-        Dates are summarised as dates; ``share_never`` gives the share of replications
-        in which a dated event (rationing, stock-out) never happened.
+        Dates are summarised as dates, over **all** replications: one in which the event
+        (rationing, stock-out) never happened counts as later than any date, so a median
+        or bound that falls among those is ``None`` ("never"), never a date of the runs
+        where it happened. ``share_never`` gives the share of replications in which it
+        never happened.
         """
         rows: dict[str, dict[str, Any]] = {}
+        start = self.scenario.start
         for col in SUMMARY_METRICS:
             s = self.replications[col]
             if col in _DATE_METRICS:
-                days = (s - pd.Timestamp(self.scenario.start)).dt.days
-                valid = days.dropna()
-                never = float(days.isna().mean())
-                if valid.empty:
-                    rows[col] = {"median": None, "low": None, "high": None, "share_never": never}
+                days = (s - pd.Timestamp(start)).dt.days.to_numpy(float)
+                if days.size == 0:
+                    rows[col] = {"median": None, "low": None, "high": None, "share_never": np.nan}
                     continue
-                qs = np.quantile(valid, [0.5, *q], method="inverted_cdf")
-                start = self.scenario.start
+                never = float(np.isnan(days).mean())
+                # Order statistics (no interpolation), "never" sorting after every date.
+                qs = np.quantile(np.nan_to_num(days, nan=np.inf), [0.5, *q], method="inverted_cdf")
+                when = [None if np.isinf(v) else start + dt.timedelta(days=int(v)) for v in qs]
                 rows[col] = {
-                    "median": start + dt.timedelta(days=int(qs[0])),
-                    "low": start + dt.timedelta(days=int(qs[1])),
-                    "high": start + dt.timedelta(days=int(qs[2])),
+                    "median": when[0],
+                    "low": when[1],
+                    "high": when[2],
                     "share_never": never,
                 }
             else:

@@ -266,10 +266,20 @@ class EnsembleStore:
                     count = str(len(self.done()))
                 except StoreDamaged:
                     count = "some"
+                same = all(
+                    old.get(key) == manifest[key]
+                    for key in ("scenario_sha256", "seed_entropy", "spawn_key", "days", "format")
+                )
+                # --resume only helps when the folder holds this very ensemble.
+                advice = (
+                    "pass resume=True (--resume) to finish it, or choose another folder"
+                    if same
+                    else "it is another ensemble (scenario, seed or horizon differ): choose "
+                    "another folder, or delete this one"
+                )
                 raise StoreMismatch(
                     f"{self.dir} already holds an ensemble ({old.get('scenario')}, "
-                    f"{count} of {old.get('n')} replications done): pass "
-                    "resume=True (--resume) to finish it, or choose another folder"
+                    f"{count} of {old.get('n')} replications done): {advice}"
                 )
             for key in ("scenario_sha256", "seed_entropy", "spawn_key", "days", "format"):
                 if old.get(key) != manifest[key]:

@@ -38,15 +38,14 @@ def section_key_figures(ctx: Context) -> Html:
         label, row = SUMMARY_LABELS[metric].title, stats[metric]
         never = float(row["share_never"])
         happened = ens.n - round(never * ens.n)
-        if format_date(row["median"]) == "never":
-            value = esc("never")
+        value = esc(format_date(row["median"]))
+        if happened == 0:
             rng = f"in none of the {ens.n} replications"
         else:
-            value = esc(format_date(row["median"]))
             rng = f"90 % interval {format_date(row['low'])} – {format_date(row['high'])}"
         extra = f"never in {format_share(never)} of replications ({ens.n - happened} of {ens.n})"
         if 0 < happened < ens.n:
-            extra += f"; dates among the {happened} where it happened"
+            extra += "; a replication where it never happened counts as later than any date"
         cards.append(_card(metric, label, value, rng, extra))
 
     parts: list[object] = [

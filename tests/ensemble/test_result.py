@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pandas.testing as pdt
@@ -86,6 +88,34 @@ def test_summary_table_median_matches_numpy(ens):
     assert table.loc["tankers_lost", "low"] == pytest.approx(
         np.quantile(ens.replications["tankers_lost"], 0.05)
     )
+
+
+def test_summary_table_dates_count_never_as_later_than_any_date(ens):
+    """A median or bound among the replications where the event never happened is 'never'."""
+    table = ens.summary_table(q=(0.05, 0.95))
+    start = ens.scenario.start
+    for metric in ("first_rationing", "first_stockout"):
+        days = (ens.replications[metric] - pd.Timestamp(start)).dt.days.to_numpy(float)
+        ordered = np.sort(np.nan_to_num(days, nan=np.inf))  # never sorts last
+        n = len(ordered)
+        for col, q in (("median", 0.5), ("low", 0.05), ("high", 0.95)):
+            want = ordered[max(int(np.ceil(q * n)) - 1, 0)]  # inverted-CDF order statistic
+            got = table.loc[metric, col]
+            if np.isinf(want):
+                assert pd.isna(got), (metric, col, got)
+            else:
+                assert got == start + pd.Timedelta(days=int(want)).to_pytimedelta(), (metric, col)
+
+
+def test_summary_table_median_is_never_when_most_never_happen(ens):
+    summary = ens.replications.copy()
+    k = ens.n // 2 + 1
+    summary.loc[summary.index[:k], "first_stockout"] = pd.NaT
+    made = copy.copy(ens)
+    made.replications = summary
+    row = made.summary_table().loc["first_stockout"]
+    assert pd.isna(row["median"]) and pd.isna(row["high"])
+    assert row["share_never"] == pytest.approx(summary["first_stockout"].isna().mean())
 
 
 # ---------------------------------------------------------------- representative replication

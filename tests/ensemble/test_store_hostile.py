@@ -535,3 +535,18 @@ def test_pool_workers_exit_when_the_parent_is_killed(sig):
                     os.kill(w, signal.SIGKILL)
         proc.kill()
         proc.wait()
+
+
+def test_a_folder_of_another_ensemble_is_not_offered_resume(tmp_path: Path) -> None:
+    """--resume cannot finish another scenario's ensemble, so the error must not suggest it."""
+    from tests.ensemble.conftest import threatened
+
+    sc = threatened()
+    out = tmp_path / "ens"
+    simfuel.run_ensemble(sc, 2, seed=1, store=out, progress=False)
+    with pytest.raises(simfuel.ensemble.StoreMismatch) as same:
+        simfuel.run_ensemble(sc, 2, seed=1, store=out, progress=False)
+    assert "--resume" in str(same.value)
+    with pytest.raises(simfuel.ensemble.StoreMismatch) as other:
+        simfuel.run_ensemble(sc, 2, seed=2, store=out, progress=False)
+    assert "--resume" not in str(other.value) and "another folder" in str(other.value)
