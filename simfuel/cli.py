@@ -259,7 +259,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="DIR",
         help="build the report from an ensemble stored by `run --reps N --out DIR` "
-        "(no replications are run again)",
+        "(no replications are run again; --reps, --seed and --set do not apply)",
     )
     _add_reps(rp, 200, "replications")
     _add_seed(rp, "root seed (default 0)")
@@ -1011,6 +1011,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .reporting import make_report
 
     if args.from_store is not None:
+        if args.overrides:
+            raise UsageError(
+                "report --from: --set does not apply (the report shows the stored ensemble "
+                "as it was run); run a new ensemble with --set instead"
+            )
         from .ensemble import EnsembleResult
 
         ensemble = EnsembleResult.from_parquet(args.from_store)

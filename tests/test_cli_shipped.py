@@ -73,3 +73,9 @@ def test_report_from_an_incomplete_store_is_one_line(
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "holds no ensemble" in err
     assert not err.startswith("error: writing to")
+
+
+def test_report_from_refuses_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["report", "--from", str(tmp_path), "--set", "threat.hazard_per_100km=0.1"])
+    assert code == 2
+    assert "--set does not apply" in capsys.readouterr().err
