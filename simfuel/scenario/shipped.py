@@ -235,7 +235,9 @@ def init_scenario(
         if parent is not None:
             ref = re.escape(str(data["extends"]))
             line = re.compile(_EXTENDS_LINE.format(ref=ref), re.MULTILINE)
-            text, found = line.subn(rf"\g<1>{parent.name}\g<3>", text, count=1)
+            # The shipped line's comment speaks of a name; the copy names a file.
+            copied = f"\\g<1>{parent.name}  # copied by simfuel init; a path beside this file"
+            text, found = line.subn(copied, text, count=1)
             if not found:  # a shipped file's extends is one plain line (tested)
                 raise ScenarioError(str(path), [Problem("extends", "not on one plain line")])
         chain.append((path, text))
