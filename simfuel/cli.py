@@ -40,6 +40,8 @@ EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 # Most candidates `--units` may name: each is a whole ensemble, so more is a typo.
 MAX_UNIT_CANDIDATES = 1000
+# Most points a `sweep` grid may have: each point is a whole ensemble.
+MAX_SWEEP_POINTS = 1000
 # Seconds to wait for a Dask scheduler's port before calling the address unreachable.
 DASK_CONNECT_TIMEOUT_S = 3.0
 # Seconds Dask's client may then take to complete its handshake.
@@ -263,6 +265,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_reps(rp, 200, "replications")
     _add_seed(rp, "root seed (default 0)")
+    rp.set_defaults(reps=None, seed=None)  # None: not given (they conflict with --from)
     rp.add_argument("--out", type=Path, default=Path("out/report"), help="output folder")
     _add_set(rp)
     _add_ensemble_options(rp)
@@ -634,6 +637,9 @@ def _check_out(path: Path | None, *, folder: bool = True) -> None:
     if path is None:
         return
     shown = safe_echo(str(path))
+    if not str(path).strip() or str(path) == ".":
+        # Path("") is ".": an empty --out would write into the current folder.
+        raise UsageError(f"--out {shown!r}: an empty path; name a folder")
     try:
         if folder and path.exists() and not path.is_dir():
             raise UsageError(f"--out {shown}: is a file, not a folder")
@@ -889,7 +895,17 @@ def _grid(items: Sequence[str]) -> dict[str, list[Any]]:
         path, sep, values = item.partition("=")
         if not sep or not path.strip() or not values.strip():
             raise UsageError(f"--param needs PATH=V1,V2,... (got {safe_echo(item)!r})")
+        if path.strip() in grid:
+            raise UsageError(
+                f"--param {safe_echo(path.strip())}: given twice; list every value once"
+            )
         grid[path.strip()] = [_yaml_value(v, item) for v in values.split(",")]
+    points = math.prod(len(v) for v in grid.values())
+    if points > MAX_SWEEP_POINTS:
+        raise UsageError(
+            f"--param: the grid has {points:,} points; at most {MAX_SWEEP_POINTS:,} (each is "
+            "a whole ensemble)"
+        )
     return grid
 
 
@@ -940,6 +956,8 @@ def _ranges(items: Sequence[str]) -> dict[str, tuple[float, float]]:
             raise UsageError(f"--param needs PATH=LOW:HIGH with numbers (got {shown!r})") from None
         if not (math.isfinite(low) and math.isfinite(high)) or not low < high:
             raise UsageError(f"--param {shown}: needs finite numbers with LOW < HIGH")
+        if path.strip() in out:
+            raise UsageError(f"--param {safe_echo(path.strip())}: given twice; give one range")
         out[path.strip()] = (low, high)
     return out
 
@@ -1011,10 +1029,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .reporting import make_report
 
     if args.from_store is not None:
-        if args.overrides:
+        given = [
+            flag
+            for flag, value in (
+                ("--set", args.overrides),
+                ("--reps", args.reps),
+                ("--seed", args.seed),
+            )
+            if value not in (None, [])
+        ]
+        if given:
             raise UsageError(
-                "report --from: --set does not apply (the report shows the stored ensemble "
-                "as it was run); run a new ensemble with --set instead"
+                "report --from shows the stored ensemble as it was run: drop " + ", ".join(given)
             )
         from .ensemble import EnsembleResult
 
@@ -1027,8 +1053,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     with _executor(args) as executor:
         path = make_report(
             scenario if args.overrides else args.scenario,
-            reps=args.reps,
-            seed=args.seed,
+            reps=200 if args.reps is None else args.reps,
+            seed=0 if args.seed is None else args.seed,
             out=args.out,
             workers=args.workers,
             executor=executor,

@@ -78,4 +78,38 @@ def test_report_from_an_incomplete_store_is_one_line(
 def test_report_from_refuses_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["report", "--from", str(tmp_path), "--set", "threat.hazard_per_100km=0.1"])
     assert code == 2
-    assert "--set does not apply" in capsys.readouterr().err
+    assert "drop --set" in capsys.readouterr().err
+
+
+def test_report_from_refuses_reps_and_seed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "--from", str(tmp_path), "--reps", "5", "--seed", "1"]) == 2
+    assert "drop --reps, --seed" in capsys.readouterr().err
+
+
+def test_sweep_refuses_a_parameter_given_twice(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["sweep", "no-blockade", "--reps", "1"]
+    p = "threat.hazard_per_100km"
+    assert main([*args, "--param", f"{p}=0,0.1", "--param", f"{p}=0.2"]) == 2
+    assert "given twice" in capsys.readouterr().err
+
+
+def test_sweep_refuses_a_huge_grid(capsys: pytest.CaptureFixture[str]) -> None:
+    values = ",".join(str(i) for i in range(1, 101))
+    args = ["sweep", "no-blockade", "--reps", "1", "--param", f"threat.hazard_per_100km={values}"]
+    assert main([*args, "--param", f"corridors.dakar.tankers_per_day={values}"]) == 2
+    err = capsys.readouterr().err
+    assert "10,000 points" in err and len(err.strip().splitlines()) == 1
+
+
+def test_sensitivity_refuses_a_parameter_given_twice(capsys: pytest.CaptureFixture[str]) -> None:
+    p = "threat.hazard_per_100km"
+    argv = ["sensitivity", "no-blockade", "--param", f"{p}=0:0.1", "--param", f"{p}=0:0.2"]
+    assert main(argv) == 2
+    assert "given twice" in capsys.readouterr().err
+
+
+def test_an_empty_out_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "no-blockade", "--out", ""]) == 2
+    assert "empty path" in capsys.readouterr().err
