@@ -582,12 +582,20 @@ def _merge_by_id(
     base: list[dict[str, Any]], override: list[dict[str, Any]], path: str
 ) -> list[Any]:
     for where, items in (("the parent's ", base), ("", override)):
+        seen: dict[str, int] = {}
         for i, item in enumerate(items):
             if not isinstance(item["id"], str):
                 raise _MergeError(
                     f"{path}[{i}].id",
                     f"{where}id must be text (got {_safe_repr(item['id'])}); put it in quotes",
                 )
+            if item["id"] in seen:  # merging by id would silently drop one of them
+                first = f"{path}[{seen[item['id']]}]"
+                raise _MergeError(
+                    f"{path}[{i}].id",
+                    f"{where}duplicate id {_safe_repr(item['id'])} (also {first})",
+                )
+            seen[item["id"]] = i
     out = [copy.deepcopy(item) for item in base]
     index = {item["id"]: i for i, item in enumerate(out)}
     removed: set[int] = set()

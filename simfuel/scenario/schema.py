@@ -742,8 +742,19 @@ def _reference_problems(s: Scenario) -> list[Problem]:
         out.extend(_policy_problems(f"{base}.escort_policy", c.escort_policy.forces, s))
 
     corridors = set(s.corridors)
+    first_with_id: dict[str, int] = {}
     for i, ev in enumerate(s.events):
         base = f"events[{i}]"
+        if ev.id is not None:
+            if ev.id in first_with_id:
+                out.append(
+                    Problem(
+                        f"{base}.id",
+                        f"duplicate id {_got(ev.id)} (also events[{first_with_id[ev.id]}]): "
+                        "`extends` merges and removes events by id, so each must be unique",
+                    )
+                )
+            first_with_id.setdefault(ev.id, i)
         if not s.start <= ev.date <= s.end:
             out.append(
                 Problem(
