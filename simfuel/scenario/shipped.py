@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from ..io import write_text
 from ..text import safe_echo as _safe_echo
 from ..text import safe_repr as _safe_repr
 from .errors import Problem, ScenarioError
@@ -254,6 +255,12 @@ def init_scenario(
                 str(taken[0]), [Problem("", f"exists already; nothing written ({replace})")]
             )
     folder.mkdir(parents=True, exist_ok=True)
-    for target, (_, text) in zip(targets, chain, strict=True):
-        target.write_text(text, encoding="utf-8")
+    new = [t for t in targets if not t.exists()]
+    try:
+        for target, (_, text) in zip(targets, chain, strict=True):
+            write_text(target, text)  # atomic: a full disk never leaves half a file
+    except OSError:
+        for target in new:  # all or nothing: a scenario without its parent is no use
+            target.unlink(missing_ok=True)
+        raise
     return targets
