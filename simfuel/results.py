@@ -392,9 +392,8 @@ def summary_from_records(rec: Recorder) -> np.ndarray:
     What ensemble workers compute instead of building tables; equal, metric by metric,
     to :meth:`RunResult.summary` of the same run.
     """
-    by_name = rec.convoy_columns()
     return summary_vector(
-        rec.daily_array(), convoy_summary_array({k: by_name[k] for k in _CONVOY_SOURCE})
+        rec.daily_array(), convoy_summary_array(rec.convoy_columns(_CONVOY_SOURCE))
     )
 
 

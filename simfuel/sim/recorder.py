@@ -100,15 +100,12 @@ EVENT_FIELDS: tuple[str, ...] = _names(EventRecord)
 
 # attrgetter of many names returns a tuple in one C call: far faster than astuple().
 _DAILY_VALUES = attrgetter(*DAILY_FIELDS)
-_CONVOY_VALUES = attrgetter(*CONVOY_FIELDS)
-_EVENT_VALUES = attrgetter(*EVENT_FIELDS)
+_GETTERS = {name: attrgetter(name) for name in {*CONVOY_FIELDS, *EVENT_FIELDS}}
 
 
-def _columns(
-    rows: list[Any], values: attrgetter[Any], names: tuple[str, ...]
-) -> dict[str, tuple[Any, ...]]:
-    cols = list(zip(*map(values, rows), strict=True)) or [()] * len(names)
-    return dict(zip(names, cols, strict=True))
+def _columns(rows: list[Any], names: tuple[str, ...]) -> dict[str, tuple[Any, ...]]:
+    # One C-level map per column: no per-row tuples, and only the columns asked for.
+    return {name: tuple(map(_GETTERS[name], rows)) for name in names}
 
 
 @dataclass
@@ -143,13 +140,13 @@ class Recorder:
 
     def daily_columns(self) -> dict[str, tuple[Any, ...]]:
         """The daily records column by column, by name, in the order of ``DAILY_FIELDS``."""
-        return _columns(self.daily, _DAILY_VALUES, DAILY_FIELDS)
+        cols = list(zip(*map(_DAILY_VALUES, self.daily), strict=True)) or [()] * len(DAILY_FIELDS)
+        return dict(zip(DAILY_FIELDS, cols, strict=True))
 
-    def convoy_columns(self) -> dict[str, tuple[Any, ...]]:
-        """The convoy records column by column, by name, in the order of ``CONVOY_FIELDS``."""
-        return _columns(self.convoys, _CONVOY_VALUES, CONVOY_FIELDS)
+    def convoy_columns(self, names: tuple[str, ...] = CONVOY_FIELDS) -> dict[str, tuple[Any, ...]]:
+        """The convoy records column by column, by name (``names``: which, in which order)."""
+        return _columns(self.convoys, names)
 
     def event_columns(self) -> dict[str, tuple[Any, ...]]:
-        """The events sorted by time (stably), column by column, by name."""
-        ordered = sorted(self.events, key=attrgetter("t_h"))
-        return _columns(ordered, _EVENT_VALUES, EVENT_FIELDS)
+        """The events sorted stably by time, column by column, in ``EVENT_FIELDS`` order."""
+        return _columns(sorted(self.events, key=_GETTERS["t_h"]), EVENT_FIELDS)
