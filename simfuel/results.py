@@ -11,7 +11,6 @@ import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import pandas as pd
 
 from .io import write_file_set
 from .scenario.schema import Scenario
-from .sim.recorder import CONVOY_FIELDS, DAILY_FIELDS, EVENT_FIELDS, Recorder
+from .sim.recorder import DAILY_FIELDS, Recorder
 
 _DAILY_DTYPES: dict[str, Any] = {
     **dict.fromkeys(
@@ -53,6 +52,13 @@ _CONVOY_DTYPES: dict[str, Any] = {
     "ended_h": float,
     "escort_wait_h": float,
     "capacity_l": np.int64,
+}
+# Event columns not listed are strings.
+_EVENT_DTYPES: dict[str, Any] = {
+    "t_h": float,
+    "convoy_id": np.int64,
+    "tankers": np.int64,
+    "litres": np.int64,
 }
 
 __all__ = [
@@ -142,21 +148,19 @@ class RunResult:
         """Build the tables from a :class:`~simfuel.sim.recorder.Recorder`."""
         start = pd.Timestamp(scenario.start)
         # Column by column with the final dtypes: no object inference, no astype copies.
-        dcols = list(zip(*rec.daily, strict=True)) or [()] * len(DAILY_FIELDS)
         daily = pd.DataFrame(
             {
                 k: np.array(v, dtype=_DAILY_DTYPES.get(k, float))
-                for k, v in zip(DAILY_FIELDS, dcols, strict=True)
+                for k, v in rec.daily_columns().items()
             },
             index=pd.date_range(start, periods=len(rec.daily), freq="D", name="date"),
         )
-        ccols = list(zip(*rec.convoys, strict=True)) or [()] * len(CONVOY_FIELDS)
         convoys = pd.DataFrame(
             {
                 k: np.array(v, dtype=_CONVOY_DTYPES[k])
                 if k in _CONVOY_DTYPES
                 else pd.array(v, dtype="str")
-                for k, v in zip(CONVOY_FIELDS, ccols, strict=True)
+                for k, v in rec.convoy_columns().items()
             }
         )
         for col in ("formed", "departed", "ended"):
@@ -166,22 +170,18 @@ class RunResult:
                 start + pd.to_timedelta(convoys[f"{col}_h"], unit="h"),
             )
         # sorted() is stable, like sort_values(kind="stable"), and fast on nearly sorted rows.
-        ecols = list(zip(*sorted(rec.events, key=itemgetter(0)), strict=True)) or [()] * len(
-            EVENT_FIELDS
-        )
-        t_h = np.array(ecols[0], dtype=float)
+        # Sorted by time, stably (fast on nearly sorted rows), like sort_values(kind="stable").
+        ecols = rec.event_columns()
+        t_h = np.array(ecols["t_h"], dtype=float)
         events = pd.DataFrame(
             {
                 "time": start + pd.to_timedelta(t_h, unit="h"),
-                "t_h": t_h,
-                "kind": pd.array(ecols[1], dtype="str"),
-                "corridor": pd.array(ecols[2], dtype="str"),
-                "convoy_id": np.array(ecols[3], dtype=np.int64),
-                "tankers": np.array(ecols[4], dtype=np.int64),
-                "litres": np.array(ecols[5], dtype=np.int64),
-                "leg_from": pd.array(ecols[6], dtype="str"),
-                "leg_to": pd.array(ecols[7], dtype="str"),
-                "detail": pd.array(ecols[8], dtype="str"),
+                **{
+                    k: np.array(v, dtype=_EVENT_DTYPES[k])
+                    if k in _EVENT_DTYPES
+                    else pd.array(v, dtype="str")
+                    for k, v in ecols.items()
+                },
             }
         )
         return cls(
@@ -392,10 +392,9 @@ def summary_from_records(rec: Recorder) -> np.ndarray:
     What ensemble workers compute instead of building tables; equal, metric by metric,
     to :meth:`RunResult.summary` of the same run.
     """
-    daily = np.asarray(rec.daily, dtype=float).reshape(len(rec.daily), len(DAILY_FIELDS))
-    cols = list(zip(*rec.convoys, strict=True)) or [()] * len(CONVOY_FIELDS)
-    by_name = dict(zip(CONVOY_FIELDS, cols, strict=True))
-    return summary_vector(daily, convoy_summary_array({k: by_name[k] for k in _CONVOY_SOURCE}))
+    return summary_vector(
+        rec.daily_array(), convoy_summary_array(rec.convoy_columns(_CONVOY_SOURCE))
+    )
 
 
 def summary_vector(daily: np.ndarray, convoys: np.ndarray) -> np.ndarray:

@@ -150,9 +150,9 @@ class IncidentStats:
     def __call__(self, rec: Recorder, scenario: Scenario) -> np.ndarray:
         """The statistics of one simulated run (its reportable attacks)."""
         rows = [
-            (scenario.start + dt.timedelta(hours=e[0]), e[2], e[4])
+            (scenario.start + dt.timedelta(hours=e.t_h), e.corridor, e.tankers)
             for e in rec.events
-            if e[1] == "attacked" and reportable(e[4], self.report_threshold)
+            if e.kind == "attacked" and reportable(e.tankers, self.report_threshold)
         ]
         frame = pd.DataFrame(
             {

@@ -101,8 +101,7 @@ def simulate_arrays(plan: Plan, seed: np.random.SeedSequence) -> tuple[np.ndarra
 
 def arrays_from_records(rec: Recorder) -> tuple[np.ndarray, np.ndarray]:
     """``(daily, summary)`` arrays of one replication's records."""
-    daily = np.asarray(rec.daily, dtype=float).reshape(len(rec.daily), len(DAILY_FIELDS))
-    return daily, summary_from_records(rec)
+    return rec.daily_array(), summary_from_records(rec)
 
 
 def _run_one(

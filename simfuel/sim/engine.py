@@ -42,7 +42,7 @@ from ..model.threat import (
 from ..model.transit import delay_sampler
 from .escorts import EscortPools, Grant
 from .plan import CorridorPlan, Plan, ScriptedAttack
-from .recorder import Recorder
+from .recorder import ConvoyRecord, DailyRecord, EventRecord, Recorder
 
 __all__ = ["SUBSYSTEMS", "Simulation", "child_seed"]
 
@@ -204,7 +204,7 @@ class Simulation:
         delay = c.approach_h + self._border_delay[ci]()
         now = self.env.now
         if now >= 0:
-            self.rec.events.append((now, "loaded", c.key, -1, n, n * c.capacity_l, "", "", ""))
+            self.rec.events.append(EventRecord(now, "loaded", c.key, -1, n, n * c.capacity_l))
         self.env.timeout(delay).callbacks.append(lambda _e: self._stage(c, n))
 
     def _stage(self, c: CorridorPlan, n: int) -> None:
@@ -286,27 +286,20 @@ class Simulation:
         loss_seed = lrng.integers(0, 2**63, k).tolist()
         u_loss, u_capture, u_turn = lrng.random((3, k)).tolist()
 
-        row: list[object] = [
-            cid,
-            c.key,
-            names,
-            kind_names,
-            formed_h,
-            env.now,
-            math.nan,
-            "in_transit",
-            n,
-            0,
-            0,
-            0,
-            False,
-            0,
-            wait_h,
-            c.capacity_l,
-        ]
+        row = ConvoyRecord(
+            convoy_id=cid,
+            corridor=c.key,
+            escort_forces=names,
+            escort_kind=kind_names,
+            formed_h=formed_h,
+            departed_h=env.now,
+            tankers_departed=n,
+            escort_wait_h=wait_h,
+            capacity_l=c.capacity_l,
+        )
         self.rec.convoys.append(row)
         if env.now >= 0:
-            self.rec.log(env.now, "departed", c.key, cid, n, n * c.capacity_l, str(row[2]))
+            self.rec.log(env.now, "departed", c.key, cid, n, n * c.capacity_l, names)
 
         travelled_h = 0.0
         outcome = "arrived"
@@ -342,10 +335,10 @@ class Simulation:
             self.transit[ci] -= destroyed + captured
             self.destroyed[ci] += destroyed
             self.captured[ci] += captured
-            row[10] = int(row[10]) + destroyed  # type: ignore[call-overload]
-            row[11] = int(row[11]) + captured  # type: ignore[call-overload]
-            row[12] = True
-            row[13] = int(row[13]) + 1  # type: ignore[call-overload]
+            row.destroyed += destroyed
+            row.captured += captured
+            row.attacked = True
+            row.attacks += 1
             detail = f"{frm}-{to}" + (f"; scripted {scripted.label}" if scripted else "")
             if scripted is not None and scripted.destroyed + scripted.captured > (
                 destroyed + captured
@@ -401,10 +394,10 @@ class Simulation:
             yield env.timeout(delay_h + hours / 2)
             travelled_h += hours / 2
 
-        row[6] = env.now
-        row[7] = outcome
+        row.ended_h = env.now
+        row.outcome = outcome
         if outcome == "arrived":
-            row[9] = n
+            row.tankers_arrived = n
             self.transit[ci] -= n
             self.arrived[ci] += n
             if env.now >= 0:
@@ -542,24 +535,24 @@ class Simulation:
             d = {k: now[k] - previous[k] for k in now}
             previous = now
             self.rec.daily.append(
-                (
-                    self.stock_l,
-                    cover,
-                    demand,
-                    served,
-                    demand - served,
-                    float(rationing),
-                    d["loaded"],
-                    d["arrived"],
-                    d["delivered"],
-                    d["destroyed"],
-                    d["captured"],
-                    litres(self.transit),
-                    litres(self.staged) + litres(self.unload_wait),
-                    sum(self.staged),
-                    sum(self.unload_wait),
-                    self.reserve_left_l,
-                    float(stockout),
+                DailyRecord(
+                    stock_l=self.stock_l,
+                    days_of_cover=cover,
+                    demand_l=demand,
+                    served_l=served,
+                    shortfall_l=demand - served,
+                    rationing=float(rationing),
+                    loaded_l=d["loaded"],
+                    arrived_l=d["arrived"],
+                    delivered_l=d["delivered"],
+                    destroyed_l=d["destroyed"],
+                    captured_l=d["captured"],
+                    in_transit_l=litres(self.transit),
+                    queued_l=litres(self.staged) + litres(self.unload_wait),
+                    tankers_waiting=sum(self.staged),
+                    tankers_waiting_unload=sum(self.unload_wait),
+                    reserve_l=self.reserve_left_l,
+                    stockout=float(stockout),
                 )
             )
         self._done = True

@@ -1,73 +1,120 @@
-"""Compact records of one simulation: plain lists and tuples, no DataFrames.
+"""Compact records of one simulation: named, slotted records, no DataFrames.
 
-:mod:`simfuel.results` turns these into tables; the simulation only appends.
+:mod:`simfuel.results` turns these into tables; the simulation only appends. Each
+record type is the one place that names its table's columns and their order: a new
+output column is one new field here (and the engine line that sets it).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any
 
-__all__ = ["CONVOY_FIELDS", "DAILY_FIELDS", "EVENT_FIELDS", "Recorder"]
+import numpy as np
 
-DAILY_FIELDS = (
-    "stock_l",
-    "days_of_cover",
-    "demand_l",
-    "served_l",
-    "shortfall_l",
-    "rationing",
-    "loaded_l",
-    "arrived_l",
-    "delivered_l",
-    "destroyed_l",
-    "captured_l",
-    "in_transit_l",
-    "queued_l",
-    "tankers_waiting",
-    "tankers_waiting_unload",
-    "reserve_l",
-    "stockout",
-)
+__all__ = [
+    "CONVOY_FIELDS",
+    "DAILY_FIELDS",
+    "EVENT_FIELDS",
+    "ConvoyRecord",
+    "DailyRecord",
+    "EventRecord",
+    "Recorder",
+]
 
-CONVOY_FIELDS = (
-    "convoy_id",
-    "corridor",
-    "escort_forces",
-    "escort_kind",
-    "formed_h",
-    "departed_h",
-    "ended_h",
-    "outcome",
-    "tankers_departed",
-    "tankers_arrived",
-    "destroyed",
-    "captured",
-    "attacked",
-    "attacks",
-    "escort_wait_h",
-    "capacity_l",
-)
 
-EVENT_FIELDS = (
-    "t_h",
-    "kind",
-    "corridor",
-    "convoy_id",
-    "tankers",
-    "litres",
-    "leg_from",
-    "leg_to",
-    "detail",
-)
+@dataclass(slots=True)
+class DailyRecord:
+    """One simulated day, in the column order of :attr:`RunResult.daily`."""
+
+    stock_l: float
+    days_of_cover: float
+    demand_l: float
+    served_l: float
+    shortfall_l: float
+    rationing: float
+    loaded_l: float
+    arrived_l: float
+    delivered_l: float
+    destroyed_l: float
+    captured_l: float
+    in_transit_l: float
+    queued_l: float
+    tankers_waiting: float
+    tankers_waiting_unload: float
+    reserve_l: float
+    stockout: float
+
+
+@dataclass(slots=True)
+class ConvoyRecord:
+    """One convoy, in the column order of :attr:`RunResult.convoys`.
+
+    Created when the convoy departs; the engine updates the outcome and the losses by
+    attribute while it travels.
+    """
+
+    convoy_id: int
+    corridor: str
+    escort_forces: str
+    escort_kind: str
+    formed_h: float
+    departed_h: float
+    ended_h: float = math.nan
+    outcome: str = "in_transit"
+    tankers_departed: int = 0
+    tankers_arrived: int = 0
+    destroyed: int = 0
+    captured: int = 0
+    attacked: bool = False
+    attacks: int = 0
+    escort_wait_h: float = 0.0
+    capacity_l: int = 0
+
+
+@dataclass(slots=True)
+class EventRecord:
+    """One logged event, in the column order of :attr:`RunResult.events` (after ``time``)."""
+
+    t_h: float
+    kind: str
+    corridor: str = ""
+    convoy_id: int = -1
+    tankers: int = 0
+    litres: int = 0
+    leg_from: str = ""
+    leg_to: str = ""
+    detail: str = ""
+
+
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+#: Column orders of the tables, derived from the records (one source).
+DAILY_FIELDS: tuple[str, ...] = _names(DailyRecord)
+CONVOY_FIELDS: tuple[str, ...] = _names(ConvoyRecord)
+EVENT_FIELDS: tuple[str, ...] = _names(EventRecord)
+
+# attrgetter of many names returns a tuple in one C call: far faster than astuple().
+_DAILY_VALUES = attrgetter(*DAILY_FIELDS)
+_GETTERS = {name: attrgetter(name) for name in {*CONVOY_FIELDS, *EVENT_FIELDS}}
+
+
+def _columns(rows: list[Any], names: tuple[str, ...]) -> dict[str, tuple[Any, ...]]:
+    # One C-level map per column: no per-row tuples, and only the columns asked for.
+    return {name: tuple(map(_GETTERS[name], rows)) for name in names}
 
 
 @dataclass
 class Recorder:
-    """What one run recorded: rows as tuples/lists in the order of the ``*_FIELDS``."""
+    """What one run recorded: one named record per day, convoy and event."""
 
-    daily: list[tuple[float, ...]] = field(default_factory=list)
-    convoys: list[list[object]] = field(default_factory=list)
-    events: list[tuple[float, str, str, int, int, int, str, str, str]] = field(default_factory=list)
+    daily: list[DailyRecord] = field(default_factory=list)
+    convoys: list[ConvoyRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
     events_processed: int = 0
 
     def log(
@@ -83,5 +130,23 @@ class Recorder:
     ) -> None:
         """Append one row to the event log (``leg``: the places where the leg starts and ends)."""
         self.events.append(
-            (t_h, kind, corridor, convoy_id, tankers, litres, leg[0], leg[1], detail)
+            EventRecord(t_h, kind, corridor, convoy_id, tankers, litres, leg[0], leg[1], detail)
         )
+
+    def daily_array(self) -> np.ndarray:
+        """The daily records as floats, shape ``(days, len(DAILY_FIELDS))``."""
+        values = list(map(_DAILY_VALUES, self.daily))
+        return np.asarray(values, dtype=float).reshape(len(values), len(DAILY_FIELDS))
+
+    def daily_columns(self) -> dict[str, tuple[Any, ...]]:
+        """The daily records column by column, by name, in the order of ``DAILY_FIELDS``."""
+        cols = list(zip(*map(_DAILY_VALUES, self.daily), strict=True)) or [()] * len(DAILY_FIELDS)
+        return dict(zip(DAILY_FIELDS, cols, strict=True))
+
+    def convoy_columns(self, names: tuple[str, ...] = CONVOY_FIELDS) -> dict[str, tuple[Any, ...]]:
+        """The convoy records column by column, by name (``names``: which, in which order)."""
+        return _columns(self.convoys, names)
+
+    def event_columns(self) -> dict[str, tuple[Any, ...]]:
+        """The events sorted stably by time, column by column, in ``EVENT_FIELDS`` order."""
+        return _columns(sorted(self.events, key=_GETTERS["t_h"]), EVENT_FIELDS)

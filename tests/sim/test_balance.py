@@ -12,7 +12,6 @@ import simfuel
 from simfuel.results import BalanceError
 from simfuel.scenario import load_scenario
 from simfuel.sim import Simulation, compile_plan
-from simfuel.sim.recorder import EVENT_FIELDS
 from tests.helpers import tiny_scenario
 from tests.sim.builders import add_east, date
 
@@ -85,8 +84,7 @@ def test_a_compiled_plan_can_be_run_twice():
     assert recs[0].events == recs[1].events
     assert recs[0].daily == recs[1].daily
     assert recs[0].convoys == recs[1].convoys
-    kind, detail = EVENT_FIELDS.index("kind"), EVENT_FIELDS.index("detail")
-    fired = [e for e in recs[1].events if e[kind] == "attacked" and "scripted" in e[detail]]
+    fired = [e for e in recs[1].events if e.kind == "attacked" and "scripted" in e.detail]
     assert len(fired) == 1
 
 
