@@ -22,9 +22,10 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # only a type here: loading a scenario must not import pandas
+    import pandas as pd
 
 try:  # POSIX
     import fcntl as _fcntl
