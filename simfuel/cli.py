@@ -1192,7 +1192,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         else:
             print(
                 f"ok: {safe_echo(path, 200)} ({safe_echo(sc.name)}, {sc.start} .. {sc.end}, "
-                f"{len(sc.events)} events)"
+                f"{len(sc.events)} event{'' if len(sc.events) == 1 else 's'})"
             )
     return status
 
