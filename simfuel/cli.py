@@ -42,6 +42,11 @@ EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
 MAX_UNIT_CANDIDATES = 1000
 # Most points a `sweep` grid may have: each point is a whole ensemble.
 MAX_SWEEP_POINTS = 1000
+# Most replications (or prior draws) one command may ask for: 10 million runs are days of
+# work on a cluster; more is a typo that would only end in "out of memory".
+MAX_REPS = 10_000_000
+# Most SALib base samples: Sobol runs N x (2 D + 2) points.
+MAX_SALIB_N = 1 << 20
 # Seconds to wait for a Dask scheduler's port before calling the address unreachable.
 DASK_CONNECT_TIMEOUT_S = 3.0
 # Seconds Dask's client may then take to complete its handshake.
@@ -71,7 +76,9 @@ class Terminated(KeyboardInterrupt):
 # ---------------------------------------------------------------- argument types
 
 
-def _int_at_least(low: int) -> Callable[[str], int]:
+def _int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number >= ``low`` (and <= ``high`` when given)."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -81,6 +88,8 @@ def _int_at_least(low: int) -> Callable[[str], int]:
             ) from None
         if value < low:
             raise argparse.ArgumentTypeError(f"must be >= {low} (got {value})")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"must be <= {high:,} (got {value:,})")
         return value
 
     return parse
@@ -194,7 +203,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_set(r)
     r.add_argument(
-        "--reps", type=_int_at_least(1), metavar="N", help="run an ensemble of N replications"
+        "--reps",
+        type=_int_at_least(1, MAX_REPS),
+        metavar="N",
+        help="run an ensemble of N replications",
     )
     _add_ensemble_options(r)
 
@@ -229,7 +241,7 @@ def _parser() -> argparse.ArgumentParser:
         "a fitted field and its uniform prior range, e.g. threat.hazard_per_100km=0.01:0.5",
     )
     c.add_argument(
-        "--draws", type=_int_at_least(2), default=1000, help="prior draws (default 1000)"
+        "--draws", type=_int_at_least(2, MAX_REPS), default=1000, help="prior draws (default 1000)"
     )
     c.add_argument("--accept", type=_SHARE, default=0.05, help="share kept (default 0.05)")
     _add_reps(c, 1, "replications per draw")
@@ -283,7 +295,7 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("--method", choices=["sobol", "morris"], default="sobol")
     se.add_argument(
         "--n",
-        type=_int_at_least(2),
+        type=_int_at_least(2, MAX_SALIB_N),
         default=64,
         help="base sample size (Sobol: a power of 2)",
     )
@@ -344,7 +356,7 @@ def _add_seed(p: argparse.ArgumentParser, text: str) -> None:
 def _add_reps(p: argparse.ArgumentParser, default: int, text: str) -> None:
     p.add_argument(
         "--reps",
-        type=_int_at_least(1),
+        type=_int_at_least(1, MAX_REPS),
         default=default,
         metavar="N",
         help=f"{text} (default {default})",
@@ -783,6 +795,10 @@ def _executor(args: argparse.Namespace) -> Iterator[Any]:
     if not args.dask:
         yield None
         return
+    # Dask's own log lines (warnings of cancelled tasks on Ctrl-C or SIGTERM, say) would
+    # break the one-line rule; errors still show. Set before the import and inherited by
+    # LocalCluster's worker processes. A user's own setting wins.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
     from distributed import Client, LocalCluster
 
     security = getattr(args, "security_object", None)

@@ -113,3 +113,41 @@ def test_sensitivity_refuses_a_parameter_given_twice(capsys: pytest.CaptureFixtu
 def test_an_empty_out_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "no-blockade", "--out", ""]) == 2
     assert "empty path" in capsys.readouterr().err
+
+
+def test_reps_and_salib_samples_are_bounded(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "no-blockade", "--reps", "1000000000000"]) == 2
+    assert "must be <= 10,000,000" in capsys.readouterr().err
+    p = "threat.hazard_per_100km=0:0.1"
+    assert main(["sensitivity", "no-blockade", "--param", p, "--n", str(2**40)]) == 2
+    assert "--n" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["latin1", "folder", "fifo"])
+def test_an_incident_table_that_is_not_a_text_file_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    import os
+
+    table = tmp_path / "t.csv"
+    if kind == "latin1":
+        table.write_bytes(b"date,corridor\n2025-09-06,k\xe9\n")
+        want = "is not UTF-8 text"
+    elif kind == "folder":
+        table.mkdir()
+        want = "is a folder"
+    else:
+        os.mkfifo(table)
+        want = "not a regular file"
+    argv = ["calibrate", "no-blockade", "--incidents", str(table)]
+    argv += [
+        "--param",
+        "threat.hazard_per_100km=0:0.1",
+        "--draws",
+        "4",
+        "--out",
+        str(tmp_path / "o"),
+    ]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(table) in err and want in err

@@ -73,6 +73,12 @@ _MANIFEST_KEYS = {
 }
 
 
+#: Bounds of a manifest's ``n`` and ``days``, above anything a run can write (the CLI allows
+#: 10 million replications; a scenario at most 36,525 days).
+_MAX_STORE_REPS = 100_000_000
+_MAX_STORE_DAYS = 40_000
+
+
 class StoreError(InputError):
     """A store folder that cannot be used as asked. Base of the store's errors.
 
@@ -228,6 +234,12 @@ class EnsembleStore:
                 )
         if data["n"] < 1 or data["days"] < 1:
             raise StoreDamaged(f"{path}: n and days must be >= 1; the store is damaged")
+        if data["n"] > _MAX_STORE_REPS or data["days"] > _MAX_STORE_DAYS:
+            # No run writes these: reading them would only end in "out of memory".
+            raise StoreDamaged(
+                f"{path}: n {data['n']:,} or days {data['days']:,} is implausible (at most "
+                f"{_MAX_STORE_REPS:,} and {_MAX_STORE_DAYS:,}); the store is damaged"
+            )
         return data
 
     def initialise(

@@ -96,12 +96,19 @@ def _read_source(name_or_path: str | os.PathLike[str]) -> tuple[str, str]:
         text = resources.files("simfuel.data").joinpath(filename).read_text(encoding="utf-8")
         return text, f"simfuel/data/{filename}"
     path = Path(name_or_path)
+    if path.exists() and not path.is_file():  # stat only: a FIFO is never opened
+        what = "a folder" if path.is_dir() else "not a regular file (a FIFO or device?)"
+        raise IncidentsError(str(name_or_path), [Problem("", f"is {what}, not a CSV file")])
     if not path.is_file():
         known = ", ".join(shipped_incidents()) or "none"
         raise FileNotFoundError(
             f"{name_or_path}: no such file, nor a shipped incident table (shipped: {known})"
         )
-    return path.read_text(encoding="utf-8-sig"), str(name_or_path)
+    try:
+        return path.read_text(encoding="utf-8-sig"), str(name_or_path)
+    except UnicodeDecodeError as exc:
+        problem = f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})"
+        raise IncidentsError(str(name_or_path), [Problem("", problem)]) from None
 
 
 # ---------------------------------------------------------------- validation

@@ -350,10 +350,41 @@ def load_scenario(
         # a file, or the name of a shipped scenario ("mali-2025"): see scenario.shipped
         label = str(source)
         path = resolve_scenario(source)
-        raw = _read_chain(path, [label], {}, [MAX_VALUES])
+        files: list[tuple[str, dict[str, Any]]] = []
+        raw = _read_chain(path, [label], {}, [MAX_VALUES], files)
+        if overrides:
+            raw = _apply_to_raw(raw, parse_overrides(overrides, label), label)
+        try:
+            return validate(raw, label)
+        except ScenarioError as exc:
+            if len(files) < 2:
+                raise
+            # A value set in a parent: name the chain down to the file that sets it.
+            problems = [_set_in(p, files) for p in exc.problems]
+            raise ScenarioError(label, problems) from None
     if overrides:
         raw = _apply_to_raw(raw, parse_overrides(overrides, label), label)
     return validate(raw, label)
+
+
+def _set_in(problem: Problem, files: list[tuple[str, dict[str, Any]]]) -> Problem:
+    """``problem`` with the chain to the parent that sets its field, if not the first file.
+
+    The most derived file holding the field's path sets it (a child overrides its parent);
+    the walk stops at the first list index, since merged list positions are not a file's.
+    """
+    keys = problem.path.split("[", 1)[0].split(".") if problem.path else []
+    for label, data in files:
+        node: Any = data
+        for key in keys:
+            if not isinstance(node, dict) or key not in node:
+                break
+            node = node[key]
+        else:
+            if keys and label != files[0][0]:
+                return Problem(problem.path, f"{problem.message} (set in {label})")
+            return problem
+    return problem
 
 
 def validate(raw: Mapping[str, Any], label: str = "<scenario>") -> Scenario:
@@ -395,7 +426,11 @@ _YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def _read_chain(
-    path: Path, chain: list[str], seen: dict[tuple[int, int], int], budget: list[int]
+    path: Path,
+    chain: list[str],
+    seen: dict[tuple[int, int], int],
+    budget: list[int],
+    files: list[tuple[str, dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """Read ``path`` (reached through ``chain``) and the files it extends.
 
@@ -403,7 +438,8 @@ def _read_chain(
     different spellings of one file are one file) to its index in ``chain``; ``budget`` is
     the number of values (aliases expanded) the rest of the chain may still hold, shared so
     that
-    ``extends`` cannot multiply what each file is allowed.
+    ``extends`` cannot multiply what each file is allowed. ``files``, if given, receives
+    each file's chain label and own mapping, the given file first (for :func:`_set_in`).
     """
     label = " -> ".join(chain)
     is_parent = len(chain) > 1
@@ -435,6 +471,8 @@ def _read_chain(
     if is_parent:
         _check_is_scenario(data, refuse)
     parent_ref = data.pop("extends", None)
+    if files is not None:
+        files.append((label, data))
     if parent_ref is None:
         return data
     if not isinstance(parent_ref, str) or not parent_ref.strip():
@@ -454,7 +492,7 @@ def _read_chain(
     else:
         parent_path = path.parent / parent_ref  # an absolute parent_ref stays as it is
     seen = {**seen, identity: len(chain) - 1}
-    parent = _read_chain(parent_path, [*chain, _safe_echo(parent_ref, 120)], seen, budget)
+    parent = _read_chain(parent_path, [*chain, _safe_echo(parent_ref, 120)], seen, budget, files)
     try:
         return typing.cast("dict[str, Any]", _merge(parent, data, ""))
     except _MergeError as exc:

@@ -550,3 +550,17 @@ def test_a_folder_of_another_ensemble_is_not_offered_resume(tmp_path: Path) -> N
     with pytest.raises(simfuel.ensemble.StoreMismatch) as other:
         simfuel.run_ensemble(sc, 2, seed=2, store=out, progress=False)
     assert "--resume" not in str(other.value) and "another folder" in str(other.value)
+
+
+def test_an_implausible_manifest_is_damage_not_out_of_memory(tmp_path: Path) -> None:
+    import json
+
+    from tests.ensemble.conftest import threatened
+
+    out = tmp_path / "ens"
+    simfuel.run_ensemble(threatened(), 2, seed=1, store=out, progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["n"] = 10**15
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(simfuel.ensemble.StoreDamaged, match="implausible"):
+        simfuel.EnsembleResult.from_parquet(out)
