@@ -925,10 +925,31 @@ def _grid(items: Sequence[str]) -> dict[str, list[Any]]:
     return grid
 
 
+def _check_params(scenario: Any, values: dict[str, list[Any]]) -> None:
+    """Apply each --param value to the scenario once, so a bad one names its argument."""
+    from .scenario import ScenarioError, apply_overrides
+
+    for path, options in values.items():
+        for value in options:
+            try:
+                apply_overrides(scenario, {path: value}, label=f"--param {safe_echo(path)}")
+            except ScenarioError:
+                if not isinstance(value, float):
+                    raise
+                try:  # a whole-number field: sensitivity rounds its range's ends
+                    apply_overrides(scenario, {path: round(value)})
+                except ScenarioError:
+                    pass
+                else:
+                    continue
+                raise
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
     grid = _grid(args.param)
     _preflight(args)
     scenario = _load(args)
+    _check_params(scenario, grid)
     from .ensemble import sweep
     from .io import write_csv
 
@@ -1100,6 +1121,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         )
     _preflight(args)
     scenario = _load(args)
+    _check_params(scenario, {p: [lo, hi] for p, (lo, hi) in ranges.items()})
     from .analysis import sensitivity
     from .io import write_csv
 
@@ -1136,6 +1158,9 @@ def _cmd_size_fleet(args: argparse.Namespace) -> int:
     _no_resume(args)
     _preflight(args)
     scenario = _load(args)
+    if args.force not in scenario.escorts:
+        known = ", ".join(scenario.escorts) or "none"
+        raise UsageError(f"--force {safe_echo(args.force)}: no such escort force (known: {known})")
     if args.after is not None and not scenario.start <= args.after <= scenario.end:
         raise UsageError(
             f"--after {args.after}: outside the horizon {scenario.start} .. {scenario.end}"

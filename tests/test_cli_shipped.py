@@ -151,3 +151,25 @@ def test_an_incident_table_that_is_not_a_text_file_is_named(
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and str(table) in err and want in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "want"),
+    [
+        (
+            ["sweep", "no-blockade", "--reps", "1", "--param", "threat.nope=1,2"],
+            "--param threat.nope:",
+        ),
+        (
+            ["sweep", "no-blockade", "--reps", "1", "--param", "threat.hazard_per_100km=1,-1"],
+            "--param threat.hazard_per_100km: threat.hazard_per_100km: must be >= 0",
+        ),
+        (["size-fleet", "mali-2025", "--force", "nope", "--units", "1:2"], "--force nope:"),
+    ],
+)
+def test_a_bad_param_or_force_names_its_argument(
+    argv: list[str], want: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert want in err and "<scenario" not in err and len(err.splitlines()) == 1

@@ -395,16 +395,22 @@ def validate(raw: Mapping[str, Any], label: str = "<scenario>") -> Scenario:
         raise ScenarioError(label, _problems(exc)) from None
 
 
-def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any] | Sequence[str]) -> Scenario:
+def apply_overrides(
+    scenario: Scenario,
+    overrides: Mapping[str, Any] | Sequence[str],
+    *,
+    label: str | None = None,
+) -> Scenario:
     """Return a copy of ``scenario`` with dotted-path ``overrides`` applied and re-validated.
 
     This is how sweeps, sensitivity analysis and calibration vary a scenario: the same
-    dotted paths as ``simfuel run --set``.
+    dotted paths as ``simfuel run --set``. ``label`` names the source in errors (default
+    ``<scenario NAME>``; the CLI passes the argument, e.g. ``--param threat.x``).
     """
     # exclude_unset: defaults stay implicit, so checks that look at what the file set
     # (e.g. risk on legs before staging) see the same scenario again.
     raw = scenario.model_dump(by_alias=True, exclude_unset=True)
-    label = f"<scenario {_safe_echo(scenario.name)}>"
+    label = label or f"<scenario {_safe_echo(scenario.name)}>"
     raw = _apply_to_raw(raw, parse_overrides(overrides, label), label)
     return validate(raw, label)
 
