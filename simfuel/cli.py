@@ -590,7 +590,7 @@ def describe_error(exc: BaseException) -> tuple[int, str]:
     """
     if _instance_of(exc, "simfuel.scenario.errors", "ScenarioError"):
         return EXIT_INVALID, _problems_text(exc)
-    if isinstance(exc, InputError) or _instance_of(exc, "simfuel.ensemble.store", "StoreMismatch"):
+    if isinstance(exc, InputError):  # the store's errors too (StoreError is one)
         return EXIT_INVALID, str(exc)
     if _instance_of(exc, "yaml", "YAMLError"):
         return EXIT_INVALID, f"not valid YAML: {exc}"
