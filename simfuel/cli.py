@@ -894,12 +894,14 @@ def _yaml_value(text: str, item: str) -> Any:
     """One ``--param`` value read as YAML: a number, a date, a word, a flow list."""
     import yaml
 
+    from .scenario.loader import read_value
+
     where = f"--param {safe_echo(item)}"
     try:
         # Anchors and aliases have no use in one value, and can expand beyond memory.
         if any(isinstance(t, yaml.AliasToken | yaml.AnchorToken) for t in yaml.scan(text)):
             raise UsageError(f"{where}: YAML anchors and aliases are not allowed in a value")
-        return yaml.safe_load(text)
+        return read_value(text)  # as --set reads it: 1:30 or 012 are refused, not misread
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or "does not parse"
         raise UsageError(f"{where}: {safe_echo(text)!r} is not a YAML value ({problem})") from None

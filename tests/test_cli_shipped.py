@@ -173,3 +173,10 @@ def test_a_bad_param_or_force_names_its_argument(
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert want in err and "<scenario" not in err and len(err.splitlines()) == 1
+
+
+def test_param_values_are_read_like_set_values(capsys: pytest.CaptureFixture[str]) -> None:
+    """One YAML reader for --set and --param: a base-60 number is refused, not read as 90."""
+    path = "corridors.dakar_rn1.border_delay_h.value"
+    assert main(["sweep", "no-blockade", "--reps", "1", "--param", f"{path}=1:30,2"]) == 2
+    assert "ambiguous number '1:30'" in capsys.readouterr().err

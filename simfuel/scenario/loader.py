@@ -302,7 +302,17 @@ def _load_yaml(text: str, budget: int | None = None, shared: bool = False) -> tu
         return yaml.load(text, Loader=_PyLoader), used  # a SafeLoader: no arbitrary objects
 
 
-def _safe_load(text: str) -> Any:
+def read_value(text: str) -> Any:
+    """One value read as YAML the way scenario files are (``--set``, ``--param``).
+
+    The same loader as for files: safe, capped, dates left as text for pydantic, and plain
+    numbers that YAML 1.1 reads differently from how they look (``1:30``, ``012``) refused.
+
+    Raises
+    ------
+    yaml.YAMLError
+        If the text does not parse or is refused.
+    """
     return _load_yaml(text)[0]
 
 
@@ -675,7 +685,7 @@ def parse_overrides(
             )
         where = _safe_echo(path.strip(), 120)
         try:
-            out[path.strip()] = _safe_load(text) if text.strip() else ""
+            out[path.strip()] = read_value(text) if text.strip() else ""
         except yaml.YAMLError as exc:
             problem = f"cannot read value '{_safe_echo(text)}': {_yaml_message(exc)}"
             raise ScenarioError(label, [Problem(where, problem)]) from None
