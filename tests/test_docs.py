@@ -26,3 +26,12 @@ def test_readme_python_blocks_run(monkeypatch):
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {"__name__": "readme"})
     assert os.getcwd() == str(ROOT)
+
+
+def test_format_reference_names_each_type_once():
+    # A union of the four delay models once read "delay or delay or TriangularDelay or ...".
+    for line in format_reference().splitlines():
+        if line.startswith("| `"):
+            kinds = line.split(" | ")[1].split(" or ")
+            assert len(kinds) == len(set(kinds)), line
+            assert "Delay" not in line.split(" | ")[1], line

@@ -51,7 +51,8 @@ def _type_name(annotation: Any) -> str:
     if origin is typing.Annotated:
         return _type_name(args[0])
     if origin in (typing.Union, types.UnionType):
-        return " or ".join(_type_name(a) for a in args)
+        # Each name once, in order: the four delay models all read "delay".
+        return " or ".join(dict.fromkeys(_type_name(a) for a in args))
     if origin is typing.Literal:
         return " or ".join(repr(a) for a in args)
     if origin is list:
@@ -61,7 +62,8 @@ def _type_name(annotation: Any) -> str:
     if annotation is type(None):
         return "null"
     if isinstance(annotation, type):
-        if issubclass(annotation, schema.FixedDelay | schema.UniformDelay):
+        delays = (schema.FixedDelay, schema.UniformDelay, schema.TriangularDelay)
+        if issubclass(annotation, (*delays, schema.LognormalDelay)):
             return "delay"
         return {"float": "number", "int": "integer", "str": "string", "bool": "boolean"}.get(
             annotation.__name__, annotation.__name__
