@@ -16,6 +16,7 @@ import ctypes
 import ctypes.util
 import errno
 import importlib.util
+import io
 import os
 import shutil
 import socket
@@ -156,18 +157,18 @@ def write_excel(
         raise ImportError(f"{what} needs openpyxl: pip install 'simfuel[excel]'")
     import pandas as pd
 
-    with (
-        atomic_path(path) as tmp,
-        pd.ExcelWriter(
-            tmp,
-            engine="openpyxl",
-            datetime_format="YYYY-MM-DD HH:MM:SS",
-            date_format="YYYY-MM-DD",
-        ) as writer,
-    ):
-        for name, (frame, index) in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=index)
-            _tidy_sheet(writer.sheets[name], frame, index)
+    # Built in memory, then written atomically. Not `with ExcelWriter`: leaving that block
+    # on an error saves the half-built workbook, and its own error hides the first one.
+    buffer = io.BytesIO()
+    writer = pd.ExcelWriter(
+        buffer, engine="openpyxl", datetime_format="YYYY-MM-DD HH:MM:SS", date_format="YYYY-MM-DD"
+    )
+    for name, (frame, index) in sheets.items():
+        frame.to_excel(writer, sheet_name=name, index=index)
+        _tidy_sheet(writer.sheets[name], frame, index)
+    writer.close()
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(buffer.getvalue())
     return Path(path)
 
 
