@@ -201,6 +201,13 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="folder for daily.csv, convoys.csv, events.csv (with --reps: Parquet parts)",
     )
+    r.add_argument(
+        "--format",
+        choices=("csv", "xlsx"),
+        default="csv",
+        help="what --out holds for one run: csv (the three tables and summary.json) or "
+        "xlsx (one workbook run.xlsx, a sheet per table; needs simfuel[excel]) (default: csv)",
+    )
     _add_set(r)
     r.add_argument(
         "--reps",
@@ -854,6 +861,12 @@ def _load(args: argparse.Namespace) -> Any:
 def _cmd_run(args: argparse.Namespace) -> int:
     if args.reps is None and (args.resume or args.dask or args.dask_security or args.batch_size):
         raise UsageError("--resume, --dask and --batch-size need --reps N")
+    if args.format == "xlsx":
+        if args.reps is not None:
+            raise UsageError("--format xlsx is for one run: with --reps, --out holds Parquet")
+        if args.out is None:
+            raise UsageError("--format xlsx needs --out DIR (the folder of run.xlsx)")
+        _require("openpyxl", "excel", "--format xlsx")
     _preflight(args)
     scenario = _load(args)
     if args.reps is not None:
@@ -863,7 +876,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     result = run(scenario, seed=args.seed)
     result.check_balance()
     # Written before anything is printed: a failed write must not follow printed results.
-    paths = result.to_csv(args.out) if args.out is not None else {}
+    paths = {}
+    if args.out is not None and args.format == "xlsx":
+        paths = {"run": result.to_excel(args.out / "run.xlsx")}
+    elif args.out is not None:
+        paths = result.to_csv(args.out)
     print(f"{safe_echo(scenario.name)}: {scenario.start} .. {scenario.end}, seed {args.seed}")
     print(format_summary(result.summary()))
     for path in paths.values():

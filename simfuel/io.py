@@ -15,6 +15,8 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
+import importlib.util
+import io
 import os
 import shutil
 import socket
@@ -39,6 +41,7 @@ __all__ = [
     "fsync_dir",
     "lock_holder",
     "write_csv",
+    "write_excel",
     "write_file_set",
     "write_text",
 ]
@@ -121,6 +124,64 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
 def write_csv(path: str | os.PathLike[str], frame: pd.DataFrame, index: bool = True) -> Path:
     """Write ``frame`` as CSV to ``path`` atomically. Returns the path."""
     return _write_with(path, lambda fh: frame.to_csv(fh, index=index))
+
+
+def write_excel(
+    path: str | os.PathLike[str],
+    sheets: Mapping[str, tuple[pd.DataFrame, bool]],
+    *,
+    what: str = "writing .xlsx",
+) -> Path:
+    """Write a workbook atomically, one sheet per table. Returns the path.
+
+    Timestamps become date cells shown as ISO ``YYYY-MM-DD HH:MM:SS`` (``datetime.date``
+    values as ``YYYY-MM-DD``); the header row is frozen. Text that starts with
+    ``=`` stays text, never a formula: names in a scenario file cannot run in Excel.
+
+    Parameters
+    ----------
+    path : path
+        The ``.xlsx`` file; its folder is created if missing.
+    sheets : mapping of str to (DataFrame, bool)
+        Sheet name to its table and whether to write the table's index.
+    what : str
+        Who writes, for the message when openpyxl is missing.
+
+    Raises
+    ------
+    ImportError
+        If openpyxl is missing: ``<what> needs openpyxl: pip install 'simfuel[excel]'``.
+    """
+    # pandas' engine, imported by pandas; looked up here to name the extra when missing.
+    if importlib.util.find_spec("openpyxl") is None:
+        raise ImportError(f"{what} needs openpyxl: pip install 'simfuel[excel]'")
+    import pandas as pd
+
+    # Built in memory, then written atomically. Not `with ExcelWriter`: leaving that block
+    # on an error saves the half-built workbook, and its own error hides the first one.
+    buffer = io.BytesIO()
+    writer = pd.ExcelWriter(
+        buffer, engine="openpyxl", datetime_format="YYYY-MM-DD HH:MM:SS", date_format="YYYY-MM-DD"
+    )
+    for name, (frame, index) in sheets.items():
+        frame.to_excel(writer, sheet_name=name, index=index)
+        _tidy_sheet(writer.sheets[name], frame, index)
+    writer.close()
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(buffer.getvalue())
+    return Path(path)
+
+
+def _tidy_sheet(ws: Any, frame: pd.DataFrame, index: bool) -> None:
+    """Text stays text, a frozen header (pandas makes it bold), columns as wide as it."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":  # openpyxl reads a leading "=" as a formula
+                cell.data_type = "s"
+    ws.freeze_panes = "B2" if index else "A2"
+    names = ([str(frame.index.name or "")] if index else []) + [str(c) for c in frame.columns]
+    for cell, name in zip(ws[1], names, strict=False):
+        ws.column_dimensions[cell.column_letter].width = max(10, min(40, len(name) + 2))
 
 
 # ---------------------------------------------------------------------- sets of files

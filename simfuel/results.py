@@ -63,13 +63,18 @@ _EVENT_DTYPES: dict[str, Any] = {
 
 __all__ = [
     "CONVOY_SUMMARY_FIELDS",
+    "LITRE_DECIMALS",
+    "OTHER_DECIMALS",
     "SUMMARY_METRICS",
     "BalanceError",
     "RunResult",
+    "column_unit",
     "convoy_summary_array",
+    "geojson_features",
     "summary_from_records",
     "summary_to_dict",
     "summary_vector",
+    "table_for_file",
 ]
 
 #: Keys of :meth:`RunResult.summary`, in order.
@@ -272,6 +277,11 @@ class RunResult:
         folder that holds other files too, ``summary.json`` goes in last: a folder with
         the tables but no ``summary.json`` was cut short.
 
+        The tables are written as :func:`table_for_file` rounds them: litres to 0.1 L,
+        hours, days and shares to 0.001, times as ISO ``YYYY-MM-DDTHH:MM:SS``;
+        ``convoys.csv`` has a ``warmup`` column, True for the convoys of the warm-up
+        (departed before ``start``, negative ``*_h``).
+
         Parameters
         ----------
         directory : path
@@ -308,14 +318,122 @@ class RunResult:
             with open(path, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
 
+        tables = self._file_tables(text_times=True)
         writers = {
-            "daily.csv": table(self.daily, True),
-            "convoys.csv": table(self.convoys, False),
-            "events.csv": table(self.events, False),
+            "daily.csv": table(tables["daily"], True),
+            "convoys.csv": table(tables["convoys"], False),
+            "events.csv": table(tables["events"], False),
             "summary.json": write_summary,  # last: the set's marker
         }
         paths = write_file_set(out, writers)
         return {name.split(".")[0]: path for name, path in paths.items()}
+
+    def _file_tables(self, *, text_times: bool) -> dict[str, pd.DataFrame]:
+        """The three tables as files hold them: rounded, warm-up convoys marked."""
+        convoys = self.convoys.copy()
+        # Departed before start: in the table to balance the fuel, not counted as convoys.
+        convoys.insert(1, "warmup", convoys["departed_h"].to_numpy(float) < 0)
+        return {
+            "daily": table_for_file(self.daily, text_times=text_times),
+            "convoys": table_for_file(convoys, text_times=text_times),
+            "events": table_for_file(self.events, text_times=text_times),
+        }
+
+    def to_excel(self, path: str | os.PathLike[str]) -> Path:
+        """Write one workbook: sheets ``summary``, ``daily``, ``convoys`` and ``events``.
+
+        Values are rounded as in :meth:`to_csv` (litres to 0.1 L, hours and days to
+        0.001); times are date cells shown as ISO ``YYYY-MM-DD HH:MM:SS`` (days as
+        ``YYYY-MM-DD``); every header is the column's name with its unit in brackets
+        (``stock_l [L]``, ``days_of_cover [days]``, ``destroyed [tankers]``), and
+        ``convoys`` has the ``warmup`` column of ``convoys.csv``. The file is replaced
+        atomically. Needs openpyxl (``pip install 'simfuel[excel]'``).
+
+        Parameters
+        ----------
+        path : path
+            The ``.xlsx`` file to write; its folder is created if missing.
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Raises
+        ------
+        ImportError
+            If openpyxl is not installed (the message names the extra).
+        """
+        from .io import write_excel
+
+        summary = pd.DataFrame(
+            [
+                {"metric": k, "value": _cell(v, k), "unit": column_unit(k)}
+                for k, v in self.summary().items()
+            ]
+        )
+        head = pd.DataFrame(
+            [
+                {"metric": "scenario", "value": self.scenario.name, "unit": ""},
+                {"metric": "seed", "value": self.seed, "unit": ""},
+                {"metric": "spawn_key", "value": str(list(self.spawn_key)), "unit": ""},
+            ]
+        )
+        tables = self._file_tables(text_times=False)
+        daily = tables["daily"]
+        daily.index = pd.Index(pd.DatetimeIndex(daily.index).date, name=daily.index.name)
+        sheets = {
+            "summary": (pd.concat([head, summary], ignore_index=True), False),
+            **{
+                name: (frame.rename(columns=_with_unit), name == "daily")
+                for name, frame in {**tables, "daily": daily}.items()
+            },
+        }
+        return write_excel(path, sheets, what="RunResult.to_excel")
+
+    def to_geojson(self, path: str | os.PathLike[str]) -> Path:
+        """Write the run's map as one GeoJSON FeatureCollection (RFC 7946), for QGIS.
+
+        Every feature has a ``layer`` property that sorts it into one of three layers:
+
+        * ``place``: a Point per place of the scenario, with ``key``, ``name``,
+          ``country`` and ``role`` (``depot``, ``origin``, ``staging`` or ``waypoint``,
+          comma-separated when it plays several).
+        * ``leg``: a LineString per leg of every corridor, from its start place to its
+          end place, with ``corridor``, ``leg`` (position in the corridor), ``from``,
+          ``to``, ``length_km``, ``speed_kmh``, ``risk`` (the relative attack weight),
+          ``exposed`` (from the staging point on, where the threat applies) and the
+          run's ``attacks`` and ``tankers_lost`` on that leg. Two corridors that share a
+          road give two features.
+        * ``attack``: a Point per simulated attack at the middle of its leg (the engine
+          strikes halfway along a leg; it knows the leg, not the point), with ``time``
+          (ISO), ``t_h`` [h from start], ``corridor``, ``convoy_id``, ``leg_from``,
+          ``leg_to``, ``tankers_lost``, ``destroyed``, ``captured``, ``litres_lost`` and
+          ``scripted``.
+
+        Coordinates are ``[longitude, latitude]`` in degrees (WGS 84), 6 decimals. The
+        collection also carries ``name`` (the scenario) and ``seed``. The file is replaced
+        atomically.
+
+        Parameters
+        ----------
+        path : path
+            The file to write (``.geojson``); its folder is created if missing.
+
+        Returns
+        -------
+        Path
+            ``path``.
+        """
+        from .io import write_text
+
+        doc = {
+            "type": "FeatureCollection",
+            "name": self.scenario.name,
+            "seed": self.seed,
+            "features": geojson_features(self),
+        }
+        return write_text(path, json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n")
 
     def __repr__(self) -> str:
         s = self.summary()
@@ -452,4 +570,245 @@ def summary_to_dict(vector: np.ndarray, start: dt.date) -> dict[str, Any]:
             out[name] = round(value)
         else:
             out[name] = float(value)
+    return out
+
+
+# ---------------------------------------------------------------------- tables as files
+
+#: Decimals that written tables keep (CSV, Excel): litres to 0.1 L; hours, days of cover
+#: and shares to 0.001 (3.6 s, 1.4 min of cover). Integers and flags stay exact.
+LITRE_DECIMALS = 1
+OTHER_DECIMALS = 3
+_ISO_SECONDS = "%Y-%m-%dT%H:%M:%S"
+
+#: Units of columns whose name has no unit suffix (``_l``: L, ``_h``: h, ``_km``: km).
+_UNITS = {
+    **dict.fromkeys(
+        (
+            "tankers",
+            "tankers_departed",
+            "tankers_arrived",
+            "tankers_waiting",
+            "tankers_waiting_unload",
+            "destroyed",
+            "captured",
+            "tankers_lost",
+            "tankers_destroyed",
+            "tankers_captured",
+        ),
+        "tankers",
+    ),
+    **dict.fromkeys(("days_of_cover", "min_days_of_cover", "days_with_shortfall"), "days"),
+    "litres": "L",
+    "attacks": "attacks",
+    "convoys": "convoys",
+    "first_rationing": "date",
+    "first_stockout": "date",
+}
+_SUFFIX_UNITS = {"_l": "L", "_h": "h", "_km": "km", "_kmh": "km/h"}
+
+
+def column_unit(name: str) -> str:
+    """The unit of a column of simfuel's tables, or ``""`` (a flag, a key, a text).
+
+    Parameters
+    ----------
+    name : str
+        A column of :class:`RunResult`'s tables, a summary metric or a daily field.
+
+    Returns
+    -------
+    str
+        ``"L"``, ``"h"``, ``"days"``, ``"tankers"``, ``"attacks"``, ``"convoys"``,
+        ``"date"``, ``"km"``, ``"km/h"`` or ``""``.
+    """
+    if name in _UNITS:
+        return _UNITS[name]
+    for suffix, unit in _SUFFIX_UNITS.items():
+        if name.endswith(suffix):
+            return unit
+    return ""
+
+
+def _with_unit(name: Any) -> Any:
+    unit = column_unit(str(name))
+    return f"{name} [{unit}]" if unit and unit != "date" else name
+
+
+def _decimals(name: str) -> int:
+    return LITRE_DECIMALS if column_unit(name) == "L" else OTHER_DECIMALS
+
+
+def table_for_file(
+    frame: pd.DataFrame,
+    *,
+    text_times: bool = True,
+    integers: tuple[str, ...] = (),
+    dates: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """A copy of a table as simfuel writes it: no 17-digit floats, no nanoseconds.
+
+    Float columns are rounded to :data:`LITRE_DECIMALS` (litres, ``*_l``) or
+    :data:`OTHER_DECIMALS` (hours, days, shares) decimals, ``-0.0`` written as ``0.0``;
+    timestamps to the second, as ISO ``YYYY-MM-DDTHH:MM:SS`` text if ``text_times``
+    (CSV), else as timestamps (Excel formats them); NaN and NaT stay missing.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table (not changed).
+    text_times : bool
+        Write timestamps as ISO text.
+    integers : tuple of str
+        Float columns that hold counts (written as integers, missing kept missing).
+    dates : tuple of str
+        Timestamp columns that hold calendar days (written ``YYYY-MM-DD``).
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            s = s.dt.round("s")
+            if col in dates:
+                out[col] = s.dt.strftime("%Y-%m-%d") if text_times else s.dt.normalize()
+            else:
+                out[col] = s.dt.strftime(_ISO_SECONDS) if text_times else s
+        elif col in integers:
+            out[col] = s.round().astype("Int64")
+        elif pd.api.types.is_float_dtype(s):
+            out[col] = s.round(_decimals(str(col))) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return out
+
+
+def _cell(value: Any, name: str) -> Any:
+    """A summary value for a spreadsheet cell: rounded, NaN as empty."""
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, _decimals(name)) + 0.0
+    return value
+
+
+# ---------------------------------------------------------------------- GeoJSON
+
+
+def _point(lon: float, lat: float) -> list[float]:
+    return [round(float(lon), 6), round(float(lat), 6)]
+
+
+def geojson_features(result: RunResult) -> list[dict[str, Any]]:
+    """The features of :meth:`RunResult.to_geojson`: places, legs, then attacks.
+
+    Parameters
+    ----------
+    result : RunResult
+        The run (its scenario gives places and legs, its events the attacks).
+
+    Returns
+    -------
+    list of dict
+        GeoJSON Feature objects, ``[longitude, latitude]`` coordinates.
+    """
+    sc = result.scenario
+    roles: dict[str, list[str]] = {key: [] for key in sc.places}
+    roles.setdefault(sc.depot.place, []).append("depot")
+    for c in sc.corridors.values():
+        for role, key in (("origin", c.origin), ("staging", c.staging)):
+            if role not in roles.setdefault(key, []):
+                roles[key].append(role)
+    features: list[dict[str, Any]] = []
+    for key, p in sc.places.items():
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": _point(p.lon, p.lat)},
+                "properties": {
+                    "layer": "place",
+                    "key": key,
+                    "name": p.name or key,
+                    "country": p.country,
+                    "role": ",".join(roles[key]) or "waypoint",
+                },
+            }
+        )
+    attacks = _attacks(result)
+    for ckey, c in sc.corridors.items():
+        exposed = False
+        for i, leg in enumerate(c.legs):
+            exposed = exposed or leg.from_ == c.staging
+            a, b = sc.places[leg.from_], sc.places[leg.to]
+            on_leg = [
+                x
+                for x in attacks
+                if (x["corridor"], x["leg_from"], x["leg_to"]) == (ckey, leg.from_, leg.to)
+            ]
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {
+                        "type": "LineString",
+                        "coordinates": [_point(a.lon, a.lat), _point(b.lon, b.lat)],
+                    },
+                    "properties": {
+                        "layer": "leg",
+                        "corridor": ckey,
+                        "corridor_name": c.name or ckey,
+                        "leg": i,
+                        "from": leg.from_,
+                        "to": leg.to,
+                        "length_km": float(leg.length_km),
+                        "speed_kmh": float(leg.speed_kmh),
+                        "risk": float(leg.risk),
+                        "exposed": exposed,
+                        "attacks": len(on_leg),
+                        "tankers_lost": sum(x["tankers_lost"] for x in on_leg),
+                    },
+                }
+            )
+    for x in attacks:
+        start, end = sc.places.get(x["leg_from"]), sc.places.get(x["leg_to"])
+        if start is None or end is None:  # pragma: no cover - the engine logs legs it knows
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": _point((start.lon + end.lon) / 2, (start.lat + end.lat) / 2),
+                },
+                "properties": {"layer": "attack", **x},
+            }
+        )
+    return features
+
+
+def _attacks(result: RunResult) -> list[dict[str, Any]]:
+    """One dict per ``attacked`` event, with the losses logged right after it."""
+    ev = result.events
+    out: list[dict[str, Any]] = []
+    cols = ("time", "t_h", "kind", "corridor", "convoy_id", "tankers", "litres")
+    rows = zip(*(ev[c].tolist() for c in (*cols, "leg_from", "leg_to", "detail")), strict=True)
+    last: tuple[int, float] | None = None  # (convoy, time) of the latest attack
+    for time, t_h, kind, corridor, cid, tankers, litres, frm, to, detail in rows:
+        if kind == "attacked":
+            last = (int(cid), float(t_h))
+            out.append(
+                {
+                    "time": pd.Timestamp(time).round("s").strftime(_ISO_SECONDS),
+                    "t_h": round(float(t_h), OTHER_DECIMALS),
+                    "corridor": corridor,
+                    "convoy_id": int(cid),
+                    "leg_from": frm,
+                    "leg_to": to,
+                    "tankers_lost": int(tankers),
+                    "destroyed": 0,
+                    "captured": 0,
+                    "litres_lost": int(litres),
+                    "scripted": "scripted" in str(detail),
+                }
+            )
+        elif kind in ("destroyed", "captured") and last == (int(cid), float(t_h)):
+            out[-1][kind] += int(tankers)
     return out

@@ -13,8 +13,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..io import atomic_path
-from ..results import SUMMARY_METRICS
+from ..io import atomic_path, write_file_set
+from ..labels import daily_label
+from ..results import (
+    LITRE_DECIMALS,
+    OTHER_DECIMALS,
+    SUMMARY_METRICS,
+    column_unit,
+    table_for_file,
+)
 from ..scenario import Scenario
 from ..sim.recorder import DAILY_FIELDS
 from .seeds import replication_seed
@@ -23,6 +30,21 @@ from .store import EnsembleStore, IncompleteStore, StoreMissing
 __all__ = ["EnsembleResult"]
 
 _DATE_METRICS = ("first_rationing", "first_stockout")
+#: Summary metrics that count things (litres of integer flows, tankers, attacks, days).
+_COUNT_METRICS = (
+    "loaded_l",
+    "delivered_l",
+    "destroyed_l",
+    "captured_l",
+    "tankers_lost",
+    "tankers_destroyed",
+    "tankers_captured",
+    "attacks",
+    "convoys",
+    "days_with_shortfall",
+)
+#: Daily fields that are 0/1 flags: shares in ``probabilities.csv``, not quantile bands.
+_FLAGS = ("rationing", "stockout")
 _PART_SIZE = 100  # replications per part written by to_parquet
 _COMPARISON = re.compile(r"^\s*([a-z_]+)\s*(<=|>=|==|!=|<|>)\s*(-?[0-9.eE+_-]+)\s*$")
 _OPS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
@@ -284,16 +306,107 @@ class EnsembleResult:
         return pd.DataFrame(data, index=index)
 
     def to_xarray(self) -> Any:
-        """An :class:`xarray.Dataset` with dims (replication, date), if xarray is installed."""
+        """An :class:`xarray.Dataset` with dims (replication, date), if xarray is installed.
+
+        Every variable has ``attrs["units"]`` (``"L"``, ``"days"``, ``"tankers"``; ``"1"``
+        for the 0/1 flags ``rationing`` and ``stockout``, as CF conventions write a
+        dimensionless quantity) and ``attrs["long_name"]``.
+        """
         try:
             import xarray as xr
         except ImportError as exc:
-            raise ImportError("to_xarray needs xarray: pip install xarray") from exc
+            raise ImportError("to_xarray needs xarray: pip install 'simfuel[xarray]'") from exc
         coords = {"replication": self.replications.index.to_numpy(), "date": self.dates}
-        data_vars = {f: (("replication", "date"), self.daily(f)) for f in DAILY_FIELDS}
+        data_vars = {
+            f: (("replication", "date"), self.daily(f), _daily_attrs(f)) for f in DAILY_FIELDS
+        }
         ds = xr.Dataset(data_vars, coords=coords)
         ds.attrs.update(scenario=self.scenario.name, seed_entropy=str(self.seed_entropy))
         return ds
+
+    def to_csv(
+        self,
+        directory: str | os.PathLike[str],
+        q: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
+    ) -> dict[str, Path]:
+        """Write the ensemble as CSV tables a spreadsheet opens, replaced as one set.
+
+        * ``replications.csv``: one row per replication (index ``replication``) with
+          the metrics of :meth:`RunResult.summary`; dates as ``YYYY-MM-DD`` (empty:
+          never), counts as integers.
+        * ``bands.csv``: long form, one row per (``date``, ``field``) with the field's
+          ``unit`` and its quantiles across replications (``p5`` ... ``p95``), for every
+          daily field but the flags.
+        * ``probabilities.csv``: by ``date``, the share of replications rationing
+          (``p_rationing``), in stock-out (``p_stockout``) and stocked out on at least one
+          day so far (``p_stockout_by_date``).
+        * ``summary.csv`` (last: the set's marker): :meth:`summary_table`, one row per
+          metric with its ``unit``, ``median``, ``low`` and ``high`` (5 % and 95 %) and
+          ``share_never``.
+
+        Rounded as :meth:`RunResult.to_csv` rounds (litres to 0.1 L, the rest to 0.001).
+        Unlike :meth:`to_parquet` this is for reading, not for reloading.
+
+        Parameters
+        ----------
+        directory : path
+            Folder to write into; created if missing.
+        q : sequence of float
+            Quantiles of ``bands.csv``, in [0, 1].
+
+        Returns
+        -------
+        dict of str to Path
+            The paths written, by table name.
+        """
+        qs = [float(x) for x in q]
+        if any(not 0 <= x <= 1 for x in qs):
+            raise ValueError(f"quantiles must be in [0, 1] (got {qs})")
+        replications = table_for_file(
+            self.replications, integers=_COUNT_METRICS, dates=_DATE_METRICS
+        )
+        bands = pd.concat(
+            [self._band_rows(f, qs) for f in DAILY_FIELDS if f not in _FLAGS], ignore_index=True
+        )
+        probabilities = pd.DataFrame(
+            {
+                "p_rationing": self.probability("rationing > 0").to_numpy(),
+                "p_stockout": self.probability("stockout > 0").to_numpy(),
+                "p_stockout_by_date": self.probability("stockout > 0", cumulative=True).to_numpy(),
+            },
+            index=self.dates,
+        ).round(OTHER_DECIMALS)
+        summary = _summary_for_file(self.summary_table())
+        tables = {
+            "replications.csv": (replications, True),
+            "bands.csv": (bands, False),
+            "probabilities.csv": (probabilities, True),
+            "summary.csv": (summary, True),  # last: the set's marker
+        }
+
+        def writer(frame: pd.DataFrame, index: bool) -> Callable[[Path], None]:
+            def write(path: Path) -> None:
+                with open(path, "w", encoding="utf-8", newline="") as fh:
+                    frame.to_csv(fh, index=index)
+
+            return write
+
+        paths = write_file_set(directory, {n: writer(*t) for n, t in tables.items()})
+        return {name.split(".")[0]: path for name, path in paths.items()}
+
+    def _band_rows(self, field: str, qs: list[float]) -> pd.DataFrame:
+        values = (
+            np.quantile(self.daily(field), qs, axis=0)
+            if self.n
+            else np.full((len(qs), len(self.dates)), np.nan)
+        )
+        rows = pd.DataFrame(
+            np.round(values.T, _decimals(field)) + 0.0, columns=[_q_name(x) for x in qs]
+        )
+        rows.insert(0, "unit", column_unit(field))
+        rows.insert(0, "field", field)
+        rows.insert(0, "date", self.dates.strftime("%Y-%m-%d"))
+        return rows
 
     def to_parquet(self, directory: str | os.PathLike[str]) -> Path:
         """Write the ensemble as a store folder (manifest and Parquet parts).
@@ -506,3 +619,42 @@ def _ranges(values: np.ndarray, limit: int = 4) -> str:
         runs.append(str(lo) if lo == hi else f"{lo}-{hi}")
     more = ", ..." if starts.size > limit else ""
     return ", ".join(runs) + more
+
+
+def _decimals(name: str) -> int:
+    return LITRE_DECIMALS if column_unit(name) == "L" else OTHER_DECIMALS
+
+
+def _q_name(q: float) -> str:
+    """``p5`` for the 0.05 quantile, ``p2.5`` for 0.025."""
+    return f"p{round(q * 100, 6):g}"
+
+
+def _daily_attrs(field: str) -> dict[str, str]:
+    """xarray attributes of a daily field: its unit and what it is."""
+    unit = "1" if field in _FLAGS else column_unit(field)
+    return {"units": unit, "long_name": daily_label(field).label}
+
+
+def _summary_for_file(table: pd.DataFrame) -> pd.DataFrame:
+    """:meth:`EnsembleResult.summary_table` with units, rounded, dates as ISO days."""
+
+    def cell(metric: str, value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        return round(float(value), _decimals(metric)) + 0.0
+
+    out = pd.DataFrame(
+        {
+            "unit": [column_unit(m) for m in table.index],
+            **{
+                col: [cell(m, v) for m, v in zip(table.index, table[col], strict=True)]
+                for col in ("median", "low", "high")
+            },
+            "share_never": table["share_never"].astype(float).round(OTHER_DECIMALS).to_numpy(),
+        },
+        index=pd.Index(table.index, name="metric"),
+    )
+    return out
