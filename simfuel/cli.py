@@ -325,7 +325,7 @@ def _parser() -> argparse.ArgumentParser:
         se, "PATH=LOW:HIGH", "a varied field and its range, e.g. threat.hazard_per_100km=0.04:0.12"
     )
     se.add_argument("--metric", default="tankers_lost", help="summary metric")
-    se.add_argument("--method", choices=["sobol", "morris"], default="sobol")
+    se.add_argument("--method", choices=["sobol", "morris"], default="sobol", help="SALib method")
     se.add_argument(
         "--n",
         type=_int_at_least(2, MAX_SALIB_N),
