@@ -152,3 +152,12 @@ def test_ensemble_summary_units(tiny_file):
     text = format_ensemble_summary(ens.summary_table())
     wait = next(line for line in text.splitlines() if "escort wait" in line)
     assert wait.rstrip().endswith("n/a")
+
+
+def test_a_set_path_typo_gets_did_you_mean(capsys):
+    # Once reported as three missing fields of a new force "africa_corp".
+    assert main(["run", "mali-2025", "--set", "escorts.africa_corp.units=6"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "escorts.africa_corp: unknown entry" in err and "did you mean 'africa_corps'" in err
+    assert "missing" not in err

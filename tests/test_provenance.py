@@ -139,3 +139,30 @@ def test_the_report_title_block_names_the_overrides(tiny_file, tmp_path):
     assert f"<title>simfuel report: {label}</title>" in html
     assert label in html.split('id="scenario"', 1)[1].split("</section>", 1)[0]
     assert content_hash(sc)[:16] in html
+
+
+def test_the_points_of_a_stored_sweep_have_their_own_progress_labels(
+    tiny_file, tmp_path, monkeypatch
+):
+    from simfuel.ensemble import points
+    from simfuel.ensemble.progress import progress_bar
+
+    labels: list[str] = []
+
+    def spy(total, *, enabled, desc, unit, initial=0):
+        labels.append(desc)
+        return progress_bar(total, enabled=False, desc=desc, unit=unit, initial=initial)
+
+    monkeypatch.setattr(points, "progress_bar", spy)
+    grid = {"escorts.army.units": [1, 2]}
+    simfuel.sweep(tiny_file, grid, 1, seed=0, workers=1, store=tmp_path / "s", progress=False)
+    assert labels == ["tiny + escorts.army.units=1", "tiny + escorts.army.units=2"]
+
+
+def test_a_long_progress_label_keeps_the_name_and_the_last_override():
+    from simfuel.ensemble.runner import _desc
+
+    label = "mali-2025 + " + " + ".join(f"corridors.c{i}.tankers_per_day={i}" for i in range(5))
+    shown = _desc(label)
+    assert len(shown) <= 60
+    assert shown.startswith("mali-2025 + …") and shown.endswith("tankers_per_day=4")

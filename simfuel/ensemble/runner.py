@@ -150,8 +150,22 @@ def run_ensemble(
 
 
 def _desc(label: str, most: int = 60) -> str:
-    """A progress bar's label: the provenance label, cut to ``most`` characters."""
-    return label if len(label) <= most else label[: most - 1] + "…"
+    """A progress bar's label: the provenance label, cut to about ``most`` characters.
+
+    Cut in the middle: the scenario's name and the last overrides (a sweep point's own,
+    applied last) are what tell the bars apart.
+    """
+    if len(label) <= most:
+        return label
+    name, *overrides = label.split(" + ")
+    shown: list[str] = []
+    room = most - len(name) - 5  # " + … "
+    for item in reversed(overrides):
+        if shown and len(item) + 3 > room:
+            break
+        shown.insert(0, item if len(item) <= room else "…" + item[-max(room, 12) :])
+        room -= len(item) + 3
+    return " + ".join([name, "…", *shown])
 
 
 def _in_memory(spec: PointSpec, summary: np.ndarray, daily: np.ndarray) -> EnsembleResult:
