@@ -1206,10 +1206,10 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         write_csv(out / "indices.csv", table)
         write_csv(out / "samples.csv", result.samples_df(), index=False)
         _save_figure(result.plot().figure, out / "indices.png")
-    print(
-        f"{safe_echo(scenario.name)}: {args.method} indices of {args.metric}, "
-        f"{result.n_evaluations} runs"
-    )
+    from .scenario.provenance import provenance_of
+
+    what = f"{args.method} indices of {args.metric}, {_count(result.n_evaluations, 'run')}"
+    print(_header(provenance_of(scenario, seed=args.seed), what))
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     if args.out is not None:
         print(f"wrote {safe_echo(str(out), 200)}: indices.csv, samples.csv, indices.png")
