@@ -189,13 +189,14 @@ class _DefaultsFormatter(argparse.HelpFormatter):
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""
         default = action.default
-        if (
-            "default" in text
-            or not action.option_strings
-            or default in (None, False, [], argparse.SUPPRESS)
-        ):
+        if "default" in text or not action.option_strings or _no_default(default):
             return text
         return f"{text} (default: %(default)s)"
+
+
+def _no_default(value: Any) -> bool:
+    """Whether an option's default is no default worth showing (0 is one, False is not)."""
+    return value is None or value is False or value == [] or value == argparse.SUPPRESS
 
 
 class _Parser(argparse.ArgumentParser):

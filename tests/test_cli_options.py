@@ -39,7 +39,12 @@ def test_every_default_is_shown_in_help(command):
     sub = _subparsers()[command]
     text = _flat(sub.format_help())
     for action in sub._actions:
-        if not action.option_strings or action.default in (None, False, [], argparse.SUPPRESS):
+        # Identity, not ==: a default of 0 (the seed) is a default and must show.
+        if not action.option_strings or any(
+            action.default is x for x in (None, False, argparse.SUPPRESS)
+        ):
+            continue
+        if action.default == []:
             continue
         assert f"(default: {action.default})" in text, (command, action.dest)
     # None for "not given" (they conflict with --from); the help states the real default.
