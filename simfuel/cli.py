@@ -231,6 +231,7 @@ def _parser() -> argparse.ArgumentParser:
         "-o",
         "--out",
         type=Path,
+        metavar="DIR",
         help="folder for daily.csv, convoys.csv, events.csv (with --reps: Parquet parts)",
     )
     _add_set(r)
@@ -254,7 +255,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_reps(w, 100, "replications per point")
     _add_seed(w, "root seed, shared by all points")
-    w.add_argument("-o", "--out", type=Path, help="folder for sweep.csv and each point's parts")
+    w.add_argument(
+        "-o", "--out", type=Path, metavar="DIR", help="folder for sweep.csv and each point's parts"
+    )
     _add_set(w)
     _add_ensemble_options(w)
 
@@ -289,7 +292,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_seed(c, "root seed")
     c.add_argument(
-        "-o", "--out", type=Path, required=True, help="folder for the posterior and YAML"
+        "-o",
+        "--out",
+        type=Path,
+        metavar="DIR",
+        required=True,
+        help="folder for the posterior and YAML",
     )
     _add_set(c)
     _add_ensemble_options(c)
@@ -311,7 +319,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_reps(rp, REPORT_REPS, f"replications (default: {REPORT_REPS})")
     _add_seed(rp, f"root seed (default: {DEFAULT_SEED})")
     rp.set_defaults(reps=None, seed=None)  # None: not given (they conflict with --from)
-    rp.add_argument("-o", "--out", type=Path, default=Path("out/report"), help="output folder")
+    rp.add_argument(
+        "-o", "--out", type=Path, metavar="DIR", default=Path("out/report"), help="output folder"
+    )
     rp.add_argument(
         "--force", action="store_true", help="overwrite the folder's report.html if it exists"
     )
@@ -336,7 +346,11 @@ def _parser() -> argparse.ArgumentParser:
     _add_reps(se, 4, "replications per point")
     _add_seed(se, "root seed")
     se.add_argument(
-        "-o", "--out", type=Path, help="folder for indices.csv, samples.csv, indices.png"
+        "-o",
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="folder for indices.csv, samples.csv, indices.png",
     )
     _add_set(se)
     _add_ensemble_options(se)
@@ -366,7 +380,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_reps(fl, 100, "replications per candidate")
     _add_seed(fl, "root seed")
-    fl.add_argument("-o", "--out", type=Path, help="folder for curve.csv and curve.png")
+    fl.add_argument(
+        "-o", "--out", type=Path, metavar="DIR", help="folder for curve.csv and curve.png"
+    )
     _add_set(fl)
     _add_ensemble_options(fl)
 
