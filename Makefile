@@ -5,7 +5,9 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-SEED   ?= 2025
+# The CLI's default seed (simfuel.cli.DEFAULT_SEED): `make demo` prints what
+# `simfuel run mali-2025` prints.
+SEED   ?= 0
 
 .PHONY: demo test lint typecheck pytest bench docs figures notebooks mutation clean venv
 
@@ -33,7 +35,7 @@ demo: $(VENV)/.installed-runtime
 	rm -rf out/mali-2025-ensemble
 	$(BIN)/simfuel run mali-2025 --seed $(SEED) --reps 200 --out out/mali-2025-ensemble
 	@# The report reuses the stored ensemble rather than running the same 200 replications.
-	$(BIN)/simfuel report --from out/mali-2025-ensemble --out out/mali-2025-report
+	$(BIN)/simfuel report --from out/mali-2025-ensemble --out out/mali-2025-report --force
 	@echo "report: $(CURDIR)/out/mali-2025-report/report.html"
 
 lint: $(VENV)/.installed-dev

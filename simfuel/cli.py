@@ -38,6 +38,10 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
 
+# The one seed default of every command (and of `make demo`): a run without --seed is
+# reproducible, and the README's figures can be rebuilt from the command as shown.
+DEFAULT_SEED = 0
+
 # Most candidates `--units` may name: each is a whole ensemble, so more is a typo.
 MAX_UNIT_CANDIDATES = 1000
 # Most points a `sweep` grid may have: each point is a whole ensemble.
@@ -47,6 +51,8 @@ MAX_SWEEP_POINTS = 1000
 MAX_REPS = 10_000_000
 # Most SALib base samples: Sobol runs N x (2 D + 2) points.
 MAX_SALIB_N = 1 << 20
+# Replications of `report` without --from.
+REPORT_REPS = 200
 # Seconds to wait for a Dask scheduler's port before calling the address unreachable.
 DASK_CONNECT_TIMEOUT_S = 3.0
 # Seconds Dask's client may then take to complete its handshake.
@@ -172,8 +178,33 @@ def _dask_address(text: str) -> str:
 # ---------------------------------------------------------------- the parser
 
 
+class _DefaultsFormatter(argparse.HelpFormatter):
+    """Help that shows every option's default, ``(default: X)``.
+
+    argparse's ArgumentDefaultsHelpFormatter also prints ``default: None``, ``False`` and
+    ``[]`` for options that have no default worth the name; those are left out, and so are
+    help texts that already say what the default is (``default: all``).
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        if "default" in text or not action.option_strings or _no_default(default):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def _no_default(value: Any) -> bool:
+    """Whether an option's default is no default worth showing (0 is one, False is not)."""
+    return value is None or value is False or value == [] or value == argparse.SUPPRESS
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error message (the usage stays in ``--help``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _DefaultsFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_INVALID, f"{self.prog}: error: {one_line(message)} (see --help)\n")
@@ -195,10 +226,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument(
         "scenario", help="scenario YAML file, or a shipped scenario's name (see: simfuel scenarios)"
     )
-    _add_seed(r, "random seed (default 0)")
+    _add_seed(r, "random seed")
     r.add_argument(
+        "-o",
         "--out",
         type=Path,
+        metavar="DIR",
         help="folder for daily.csv, convoys.csv, events.csv (with --reps: Parquet parts)",
     )
     r.add_argument(
@@ -206,10 +239,11 @@ def _parser() -> argparse.ArgumentParser:
         choices=("csv", "xlsx"),
         default="csv",
         help="what --out holds for one run: csv (the three tables and summary.json) or "
-        "xlsx (one workbook run.xlsx, a sheet per table; needs simfuel[excel]) (default: csv)",
+        "xlsx (one workbook run.xlsx, a sheet per table; needs simfuel[excel])",
     )
     _add_set(r)
     r.add_argument(
+        "-r",
         "--reps",
         type=_int_at_least(1, MAX_REPS),
         metavar="N",
@@ -228,7 +262,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_reps(w, 100, "replications per point")
     _add_seed(w, "root seed, shared by all points")
-    w.add_argument("--out", type=Path, help="folder for sweep.csv and each point's parts")
+    w.add_argument(
+        "-o", "--out", type=Path, metavar="DIR", help="folder for sweep.csv and each point's parts"
+    )
     _add_set(w)
     _add_ensemble_options(w)
 
@@ -247,16 +283,14 @@ def _parser() -> argparse.ArgumentParser:
         "PATH=LOW:HIGH",
         "a fitted field and its uniform prior range, e.g. threat.hazard_per_100km=0.01:0.5",
     )
-    c.add_argument(
-        "--draws", type=_int_at_least(2, MAX_REPS), default=1000, help="prior draws (default 1000)"
-    )
-    c.add_argument("--accept", type=_SHARE, default=0.05, help="share kept (default 0.05)")
+    c.add_argument("--draws", type=_int_at_least(2, MAX_REPS), default=1000, help="prior draws")
+    c.add_argument("--accept", type=_SHARE, default=0.05, help="share kept")
     _add_reps(c, 1, "replications per draw")
     c.add_argument(
         "--threshold",
         type=_int_at_least(0),
         default=5,
-        help="tankers for an attack to be reported (default 5)",
+        help="tankers for an attack to be reported",
     )
     c.add_argument(
         "--keep-scripted",
@@ -264,7 +298,14 @@ def _parser() -> argparse.ArgumentParser:
         help="keep scripted attacks while fitting (default: drop them; see the README)",
     )
     _add_seed(c, "root seed")
-    c.add_argument("--out", type=Path, required=True, help="folder for the posterior and YAML")
+    c.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        metavar="DIR",
+        required=True,
+        help="folder for the posterior and YAML",
+    )
     _add_set(c)
     _add_ensemble_options(c)
 
@@ -282,10 +323,15 @@ def _parser() -> argparse.ArgumentParser:
         help="build the report from an ensemble stored by `run --reps N --out DIR` "
         "(no replications are run again; --reps, --seed and --set do not apply)",
     )
-    _add_reps(rp, 200, "replications")
-    _add_seed(rp, "root seed (default 0)")
+    _add_reps(rp, REPORT_REPS, f"replications (default: {REPORT_REPS})")
+    _add_seed(rp, f"root seed (default: {DEFAULT_SEED})")
     rp.set_defaults(reps=None, seed=None)  # None: not given (they conflict with --from)
-    rp.add_argument("--out", type=Path, default=Path("out/report"), help="output folder")
+    rp.add_argument(
+        "-o", "--out", type=Path, metavar="DIR", default=Path("out/report"), help="output folder"
+    )
+    rp.add_argument(
+        "--force", action="store_true", help="overwrite the folder's report.html if it exists"
+    )
     _add_set(rp)
     _add_ensemble_options(rp)
 
@@ -296,10 +342,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_param(
         se, "PATH=LOW:HIGH", "a varied field and its range, e.g. threat.hazard_per_100km=0.04:0.12"
     )
-    se.add_argument(
-        "--metric", default="tankers_lost", help="summary metric (default tankers_lost)"
-    )
-    se.add_argument("--method", choices=["sobol", "morris"], default="sobol")
+    se.add_argument("--metric", default="tankers_lost", help="summary metric")
+    se.add_argument("--method", choices=["sobol", "morris"], default="sobol", help="SALib method")
     se.add_argument(
         "--n",
         type=_int_at_least(2, MAX_SALIB_N),
@@ -308,7 +352,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_reps(se, 4, "replications per point")
     _add_seed(se, "root seed")
-    se.add_argument("--out", type=Path, help="folder for indices.csv, samples.csv, indices.png")
+    se.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="folder for indices.csv, samples.csv, indices.png",
+    )
     _add_set(se)
     _add_ensemble_options(se)
 
@@ -337,7 +387,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_reps(fl, 100, "replications per candidate")
     _add_seed(fl, "root seed")
-    fl.add_argument("--out", type=Path, help="folder for curve.csv and curve.png")
+    fl.add_argument(
+        "-o", "--out", type=Path, metavar="DIR", help="folder for curve.csv and curve.png"
+    )
     _add_set(fl)
     _add_ensemble_options(fl)
 
@@ -357,16 +409,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_seed(p: argparse.ArgumentParser, text: str) -> None:
-    p.add_argument("--seed", type=_int_at_least(0), default=0, help=text)
+    p.add_argument("-s", "--seed", type=_int_at_least(0), default=DEFAULT_SEED, help=text)
 
 
 def _add_reps(p: argparse.ArgumentParser, default: int, text: str) -> None:
     p.add_argument(
-        "--reps",
-        type=_int_at_least(1, MAX_REPS),
-        default=default,
-        metavar="N",
-        help=f"{text} (default {default})",
+        "-r", "--reps", type=_int_at_least(1, MAX_REPS), default=default, metavar="N", help=text
     )
 
 
@@ -390,7 +438,11 @@ def _add_set(p: argparse.ArgumentParser) -> None:
 
 def _add_ensemble_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--workers", type=_int_at_least(1), metavar="K", help="local processes (default: all)"
+        "-w",
+        "--workers",
+        type=_int_at_least(1),
+        metavar="K",
+        help="local processes (default: all cores)",
     )
     p.add_argument(
         "--dask",
@@ -406,7 +458,7 @@ def _add_ensemble_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--batch-size", type=_int_at_least(1), metavar="B", help="replications per task")
     p.add_argument("--resume", action="store_true", help="finish an interrupted ensemble in --out")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 # ---------------------------------------------------------------- the entry point
@@ -881,7 +933,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         paths = {"run": result.to_excel(args.out / "run.xlsx")}
     elif args.out is not None:
         paths = result.to_csv(args.out)
-    print(f"{safe_echo(scenario.name)}: {scenario.start} .. {scenario.end}, seed {args.seed}")
+    print(_header(result.provenance, f"{scenario.start} .. {scenario.end}"))
     print(format_summary(result.summary()))
     for path in paths.values():
         print(f"wrote {safe_echo(str(path), 200)}")
@@ -894,10 +946,8 @@ def _run_ensemble(args: argparse.Namespace, scenario: Any) -> int:
     kwargs = _ensemble_kwargs(args)
     with _executor(args) as executor:
         result = run_ensemble(scenario, args.reps, executor=executor, store=args.out, **kwargs)
-    print(
-        f"{safe_echo(scenario.name)}: {scenario.start} .. {scenario.end}, {result.n} "
-        f"replications, seed {args.seed}"
-    )
+    what = f"{scenario.start} .. {scenario.end}, {_count(result.n, 'replication')}"
+    print(_header(result.provenance, what))
     print(format_ensemble_summary(result.summary_table()))
     if args.out is not None:
         print(
@@ -905,6 +955,25 @@ def _run_ensemble(args: argparse.Namespace, scenario: Any) -> int:
             "(Parquet; open with simfuel.EnsembleResult.from_parquet)"
         )
     return EXIT_OK
+
+
+def _header(provenance: Any, what: str) -> str:
+    """The two lines a command prints first: what ran, then how to tell it apart.
+
+    ``mali-2025 + threat.hazard_per_100km=0.2: 2025-08-01 .. 2025-11-30, seed 0`` and
+    ``  scenario sha256 1a2b..., simfuel 0.1.0``: two runs with other overrides, another
+    seed or another version never print the same header.
+    """
+    first = f"{safe_echo(provenance.label, 300)}: {what}, seed {provenance.seed_text}"
+    return (
+        f"{first}\n  scenario sha256 {provenance.scenario_sha256[:12]}, "
+        f"simfuel {provenance.simfuel_version}"
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 replication``, ``2 replications``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _yaml_value(text: str, item: str) -> Any:
@@ -988,10 +1057,13 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         ]
     shown = shown.rename(columns={"delivered_l": "delivered_ML"})
     path = write_csv(Path(args.out) / "sweep.csv", table, index=False) if args.out else None
-    print(
-        f"{safe_echo(scenario.name)}: sweep of {len(shown)} points x {args.reps} replications, "
+    from .scenario.provenance import provenance_of
+
+    what = (
+        f"sweep of {_count(len(shown), 'point')} x {_count(args.reps, 'replication')}, "
         "median [5%, 95%]"
     )
+    print(_header(provenance_of(scenario, seed=args.seed), what))
     print(shown.reset_index(level="point", drop=True).to_string())
     if path is not None:
         print(f"wrote {safe_echo(str(path), 200)}")
@@ -1082,6 +1154,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.scenario is None and args.from_store is None:
         raise UsageError("report: give a scenario, or --from DIR (a stored ensemble)")
     _preflight(args)
+    if (Path(args.out) / "report.html").exists() and not args.force:
+        raise UsageError(
+            f"--out {safe_echo(str(args.out), 200)}: already holds report.html; "
+            "add --force to overwrite it"
+        )
     from .reporting import make_report
 
     if args.from_store is not None:
@@ -1109,8 +1186,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     with _executor(args) as executor:
         path = make_report(
             scenario if args.overrides else args.scenario,
-            reps=200 if args.reps is None else args.reps,
-            seed=0 if args.seed is None else args.seed,
+            reps=REPORT_REPS if args.reps is None else args.reps,
+            seed=DEFAULT_SEED if args.seed is None else args.seed,
             out=args.out,
             workers=args.workers,
             executor=executor,
@@ -1163,10 +1240,10 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         write_csv(out / "indices.csv", table)
         write_csv(out / "samples.csv", result.samples_df(), index=False)
         _save_figure(result.plot().figure, out / "indices.png")
-    print(
-        f"{safe_echo(scenario.name)}: {args.method} indices of {args.metric}, "
-        f"{result.n_evaluations} runs"
-    )
+    from .scenario.provenance import provenance_of
+
+    what = f"{args.method} indices of {args.metric}, {_count(result.n_evaluations, 'run')}"
+    print(_header(provenance_of(scenario, seed=args.seed), what))
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     if args.out is not None:
         print(f"wrote {safe_echo(str(out), 200)}: indices.csv, samples.csv, indices.png")
@@ -1284,14 +1361,32 @@ def format_ensemble_summary(table: Any) -> str:
     lines = []
     for lab, (_, row) in zip(labs, table.iterrows(), strict=True):
         cells = [lab.format(row[c]) for c in ("median", "low", "high")]
-        missing = cells[0] in ("n/a", "never")
+        missing = cells[0] in _NO_VALUE
         text = cells[0] if missing else f"{cells[0]} [{cells[1]}, {cells[2]}]"
+        unit = _unit(lab, cells[0] if missing or cells[0] == cells[2] else "")
         never = row.get("share_never")
         if isinstance(never, float) and not math.isnan(never) and never > 0:
             text += f"  (never in {never:.0%})"
-        unit = "" if lab.is_date else lab.unit
         lines.append(f"  {lab.label:<{width}}  {text} {unit}".rstrip())
     return "\n".join(["  median [5%, 95%] across replications", *lines])
+
+
+# Values shown without a unit: "mean escort wait  n/a", not "n/a h".
+_NO_VALUE = ("n/a", "never", "none", "")
+
+
+def _unit(lab: Any, text: str) -> str:
+    """The unit to print after ``text``: none for a date or a missing value, singular for 1.
+
+    ``text`` is the value as shown (empty for a range, whose unit stays plural).
+    """
+    if lab.is_date or (text in _NO_VALUE and text):
+        return ""
+    unit = str(lab.unit)
+    # Counted units are plural words ("tankers", "attacks", "days"); "1 tankers" is not.
+    if text == "1" and unit.endswith("s") and unit.isalpha():
+        return unit[:-1]
+    return unit
 
 
 def format_summary(summary: dict[str, Any]) -> str:
@@ -1299,7 +1394,8 @@ def format_summary(summary: dict[str, Any]) -> str:
     rows = []
     for key, value in summary.items():
         lab = summary_label(key)
-        rows.append((lab.label, lab.format(value), "" if lab.is_date else lab.unit))
+        text = lab.format(value)
+        rows.append((lab.label, text, _unit(lab, text)))
     width = max(len(r[0]) for r in rows)
     vwidth = max(len(r[1]) for r in rows)
     lines = [f"  {lab:<{width}}  {txt:>{vwidth}} {unit}".rstrip() for lab, txt, unit in rows]

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .io import write_file_set
+from .scenario.provenance import Provenance, provenance_of
 from .scenario.schema import Scenario
 from .sim.recorder import DAILY_FIELDS, Recorder
 
@@ -135,6 +136,9 @@ class RunResult:
         ``tankers``, ``litres``, ``detail``.
     events_processed : int
         SimPy events scheduled during the run (a measure of work, for benchmarks).
+    provenance : Provenance or None
+        Scenario name, ``--set`` overrides, content hash, seed and simfuel version
+        (:func:`simfuel.run` sets it; ``summary.json`` holds it).
     """
 
     scenario: Scenario
@@ -145,6 +149,7 @@ class RunResult:
     events: pd.DataFrame
     events_processed: int = 0
     _summary: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    provenance: Provenance | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_records(
@@ -303,6 +308,10 @@ class RunResult:
             "scenario": self.scenario.name,
             "seed": self.seed,
             "spawn_key": list(self.spawn_key),
+            "provenance": (
+                self.provenance
+                or provenance_of(self.scenario, seed=self.seed, spawn_key=self.spawn_key)
+            ).to_dict(),
             "summary": summary,
         }
         text = json.dumps(meta, indent=2) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -10,6 +11,7 @@ import numpy as np
 
 from .results import RunResult
 from .scenario import Scenario, load_scenario
+from .scenario.provenance import provenance_of
 from .sim import Simulation, compile_plan
 from .sim.plan import warn_unstaffed
 
@@ -56,7 +58,8 @@ def run(
     -------
     RunResult
         Daily, convoy and event tables, with :meth:`~RunResult.summary` and
-        :meth:`~RunResult.check_balance`.
+        :meth:`~RunResult.check_balance`; ``provenance`` records the scenario, its
+        overrides, content hash, seed and simfuel version.
 
     Raises
     ------
@@ -74,4 +77,6 @@ def run(
     ss = as_seed_sequence(seed)
     rec = Simulation(compile_plan(sc), ss).run()
     entropy = ss.entropy if isinstance(ss.entropy, int) else None
-    return RunResult.from_records(sc, rec, entropy, tuple(ss.spawn_key))
+    result = RunResult.from_records(sc, rec, entropy, tuple(ss.spawn_key))
+    prov = provenance_of(sc, seed=entropy, spawn_key=tuple(ss.spawn_key))
+    return dataclasses.replace(result, provenance=prov)

@@ -23,6 +23,7 @@ from ..results import (
     table_for_file,
 )
 from ..scenario import Scenario
+from ..scenario.provenance import Provenance, provenance_of
 from ..sim.recorder import DAILY_FIELDS
 from .seeds import replication_seed
 from .store import EnsembleStore, IncompleteStore, StoreMissing
@@ -90,6 +91,10 @@ class EnsembleResult:
         that misses replications.
     n_planned : int or None
         Replications the store's manifest plans (None for an ensemble held in memory).
+    provenance : Provenance
+        Scenario name, ``--set`` overrides, content hash, seed and simfuel version (from
+        the store's manifest for one read back; a store written before they were recorded
+        gives its scenario and seed, without overrides).
     """
 
     def __init__(
@@ -103,12 +108,16 @@ class EnsembleResult:
         *,
         replication_scenarios: Sequence[Scenario] | None = None,
         replication_spawn_keys: Sequence[tuple[int, ...]] | None = None,
+        provenance: Provenance | None = None,
     ) -> None:
         if daily is None and store is None:
             raise ValueError("an EnsembleResult needs its daily arrays or a store")
         self.scenario = scenario
         self.seed_entropy = seed_entropy
         self.spawn_key = tuple(spawn_key)
+        self.provenance = provenance or provenance_of(
+            scenario, seed=seed_entropy, spawn_key=self.spawn_key
+        )
         self.dates = pd.date_range(scenario.start, periods=scenario.horizon_days, freq="D")
         self.dates.name = "date"
         self.replications = _summary_table(summary, scenario.start)
@@ -442,7 +451,14 @@ class EnsembleResult:
                 return target
             from .worker import BatchOutput
 
-            store.initialise(self.scenario, self.seed_entropy, self.spawn_key, self.n, resume=False)
+            store.initialise(
+                self.scenario,
+                self.seed_entropy,
+                self.spawn_key,
+                self.n,
+                resume=False,
+                provenance=self.provenance,
+            )
             raw = self.replications.copy()
             for col in _DATE_METRICS:
                 raw[col] = (raw[col] - pd.Timestamp(self.scenario.start)).dt.days.astype(float)
@@ -510,6 +526,7 @@ class EnsembleResult:
             spawn_key=tuple(m["spawn_key"]),
             summary=summary[summary.index < planned],
             store=store,
+            provenance=store.provenance(),
         )
         result.complete = not missing.size
         result.n_planned = planned

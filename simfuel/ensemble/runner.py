@@ -27,6 +27,7 @@ import pandas as pd
 from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, load_scenario
+from ..scenario.provenance import provenance_of
 from ..sim.plan import warn_unstaffed
 from ..sim.recorder import DAILY_FIELDS
 from .points import EnsembleError, Execution, default_batch_size, iter_runs, run_points
@@ -105,19 +106,23 @@ def run_ensemble(
     warn_unstaffed(sc)  # here, once: not in every worker process
     root = root_seed(seed, pinned=True)
     assert isinstance(root.entropy, int)
-    how = Execution(executor, workers, batch_size, progress, desc=sc.name, unit="rep")
+    prov = provenance_of(sc, seed=root.entropy, spawn_key=tuple(root.spawn_key))
+    # The bar names the overrides too: the points of a stored sweep are told apart.
+    how = Execution(executor, workers, batch_size, progress, desc=_desc(prov.label), unit="rep")
     spec = PointSpec(sc, root.entropy, tuple(root.spawn_key))
     if store is None:
         arrays = run_points(spec, 1, int(n), how)
         if arrays.failures:
             raise EnsembleError(arrays.failures)
-        return _in_memory(spec, arrays.summary[0], arrays.daily[0])
+        result = _in_memory(spec, arrays.summary[0], arrays.daily[0])
+        result.provenance = prov
+        return result
 
     box = EnsembleStore(store)
     # One writer per store from the first check to the last read: a second run or resume
     # started meanwhile is refused (StoreLocked) instead of writing overlapping parts.
     with box.writing():
-        box.initialise(sc, root.entropy, tuple(root.spawn_key), int(n), resume)
+        box.initialise(sc, root.entropy, tuple(root.spawn_key), int(n), resume, prov)
         done = box.done()
         todo = np.setdiff1d(np.arange(n, dtype=np.int64), done)
         failures: list[ReplicationFailure] = []
@@ -139,7 +144,28 @@ def run_ensemble(
         summary = summary[summary.index < n]
         if not np.array_equal(summary.index.to_numpy(), np.arange(n)):  # pragma: no cover
             raise StoreDamaged(f"{box.dir}: after the run, replications are missing")
-        return EnsembleResult(sc, root.entropy, tuple(root.spawn_key), summary, store=box)
+        return EnsembleResult(
+            sc, root.entropy, tuple(root.spawn_key), summary, store=box, provenance=prov
+        )
+
+
+def _desc(label: str, most: int = 60) -> str:
+    """A progress bar's label: the provenance label, cut to about ``most`` characters.
+
+    Cut in the middle: the scenario's name and the last overrides (a sweep point's own,
+    applied last) are what tell the bars apart.
+    """
+    if len(label) <= most:
+        return label
+    name, *overrides = label.split(" + ")
+    shown: list[str] = []
+    room = most - len(name) - 5  # " + … "
+    for item in reversed(overrides):
+        if shown and len(item) + 3 > room:
+            break
+        shown.insert(0, item if len(item) <= room else "…" + item[-max(room, 12) :])
+        room -= len(item) + 3
+    return " + ".join([name, "…", *shown])
 
 
 def _in_memory(spec: PointSpec, summary: np.ndarray, daily: np.ndarray) -> EnsembleResult:

@@ -30,7 +30,6 @@ a daily metric is asked for, and then one column at a time.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -46,6 +45,7 @@ from ..errors import InputError
 from ..io import FolderLocked, atomic_path, exclusive_lock, lock_holder, write_text
 from ..results import SUMMARY_METRICS
 from ..scenario import Scenario, load_json, read_source
+from ..scenario.provenance import Provenance, content_hash
 from ..sim.recorder import DAILY_FIELDS
 from .worker import BatchOutput
 
@@ -121,8 +121,33 @@ class IncompleteStore(StoreError):
 
 
 def scenario_digest(scenario: Scenario) -> str:
-    """SHA-256 of the scenario's canonical JSON: two equal scenarios share it."""
-    return hashlib.sha256(scenario.model_dump_json(by_alias=True).encode()).hexdigest()
+    """SHA-256 of the scenario's canonical JSON: two equal scenarios share it.
+
+    The content hash of a provenance record
+    (:func:`simfuel.scenario.provenance.content_hash`).
+    """
+    return content_hash(scenario)
+
+
+def _check_overrides(
+    directory: Path, manifest: dict[str, Any], provenance: Provenance | None
+) -> None:
+    """Refuse to add to a store whose ensemble was run with other ``--set`` overrides.
+
+    The content hash alone lets a file that sets a value pass for the shipped scenario with
+    that value overridden: the same numbers, but the store's record would be wrong.
+    """
+    record = manifest.get("provenance")
+    if provenance is None or not isinstance(record, dict):
+        return
+    there = [str(x) for x in record.get("overrides") or []]
+    if there != list(provenance.overrides):
+        shown = " ".join(there) or "none"
+        now = " ".join(provenance.overrides) or "none"
+        raise StoreMismatch(
+            f"{directory} holds an ensemble run with other overrides ({shown} there, {now} "
+            "now): choose another folder, or delete this one"
+        )
 
 
 def _import_pyarrow() -> Any:
@@ -243,13 +268,21 @@ class EnsembleStore:
         return data
 
     def initialise(
-        self, scenario: Scenario, entropy: int, spawn_key: tuple[int, ...], n: int, resume: bool
+        self,
+        scenario: Scenario,
+        entropy: int,
+        spawn_key: tuple[int, ...],
+        n: int,
+        resume: bool,
+        provenance: Provenance | None = None,
     ) -> None:
         """Create the store, or check that the one there is the same ensemble.
 
         Call it inside :meth:`writing`. On ``resume`` every part is read whole; batches
         whose parts cannot be read (truncated, empty, missing rows) are deleted so that
-        the run computes them again.
+        the run computes them again. ``provenance`` goes into the manifest; a resume
+        must bring the same overrides (a store written before provenance was recorded
+        accepts any).
 
         Raises
         ------
@@ -271,8 +304,11 @@ class EnsembleStore:
             "daily_fields": list(DAILY_FIELDS),
             "summary_metrics": list(SUMMARY_METRICS),
         }
+        if provenance is not None:
+            manifest["provenance"] = provenance.to_dict()
         if self.exists():
             old = self.manifest()
+            _check_overrides(self.dir, old, provenance)
             if not resume:
                 try:
                     count = str(len(self.done()))
@@ -317,6 +353,11 @@ class EnsembleStore:
         self._write_scenario(scenario)
         write_text(self.manifest_path, json.dumps(manifest, indent=2) + "\n")
         self._done = set()
+
+    def provenance(self) -> Provenance | None:
+        """The manifest's provenance record (None for a store written without one)."""
+        record = self.manifest().get("provenance")
+        return Provenance.from_dict(record) if isinstance(record, dict) else None
 
     def _write_scenario(self, scenario: Scenario) -> None:
         write_text(

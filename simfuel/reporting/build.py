@@ -170,7 +170,7 @@ def render_html(
     body = join(tag("section", join([tag("h2", t), c]), id=a) for a, t, c in sections)
     elapsed = time.perf_counter() - t0
     return page(
-        title=f"simfuel report: {ensemble.scenario.name}",
+        title=f"simfuel report: {ensemble.provenance.label}",
         header=header(ctx),
         toc=[(a, t) for a, t, _ in sections],
         body=body,

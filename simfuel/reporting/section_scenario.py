@@ -15,8 +15,17 @@ def section_scenario(ctx: Context) -> Html:
         parts.append(tag("p", sc.description, cls="lead"))
     depot = sc.depot
     demand = sc.demand.demand_l_per_day
+    prov = ctx.ensemble.provenance
     facts = [
-        ("Scenario", sc.name),
+        # What was run, as the CLI header and summary.json say it: two reports of one
+        # scenario with other --set overrides must not read the same.
+        ("Scenario", prov.label),
+        ("Overrides", "; ".join(prov.overrides) or "none (the scenario as written)"),
+        (
+            "Provenance",
+            f"root seed {prov.seed_text} · scenario SHA-256 {prov.scenario_sha256[:16]} · "
+            f"simfuel {prov.simfuel_version}",
+        ),
         ("Horizon", f"{sc.start} to {sc.end} (both included), {sc.horizon_days} days"),
         ("Depot", f"{_place(sc, depot.place)}: capacity {format_litres(depot.capacity_l)} ML"),
         (

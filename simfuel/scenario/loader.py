@@ -37,6 +37,7 @@ from ..text import safe_echo as _safe_echo
 from ..text import safe_repr as _safe_repr
 from .errors import Problem, ScenarioError
 from .paths import PathError, set_path
+from .provenance import record_overrides
 from .schema import DELAY_DISTRIBUTIONS, EVENT_TYPES, Scenario
 from .shipped import is_bare_name, resolve_scenario, shipped_path
 
@@ -362,19 +363,21 @@ def load_scenario(
         path = resolve_scenario(source)
         files: list[tuple[str, dict[str, Any]]] = []
         raw = _read_chain(path, [label], {}, [MAX_VALUES], files)
-        if overrides:
-            raw = _apply_to_raw(raw, parse_overrides(overrides, label), label)
+        parsed = parse_overrides(overrides, label) if overrides else {}
+        if parsed:
+            raw = _apply_to_raw(raw, parsed, label)
         try:
-            return validate(raw, label)
+            return record_overrides(validate(raw, label), parsed)
         except ScenarioError as exc:
             if len(files) < 2:
                 raise
             # A value set in a parent: name the chain down to the file that sets it.
             problems = [_set_in(p, files) for p in exc.problems]
             raise ScenarioError(label, problems) from None
-    if overrides:
-        raw = _apply_to_raw(raw, parse_overrides(overrides, label), label)
-    return validate(raw, label)
+    parsed = parse_overrides(overrides, label) if overrides else {}
+    if parsed:
+        raw = _apply_to_raw(raw, parsed, label)
+    return record_overrides(validate(raw, label), parsed)
 
 
 def _set_in(problem: Problem, files: list[tuple[str, dict[str, Any]]]) -> Problem:
@@ -415,14 +418,17 @@ def apply_overrides(
 
     This is how sweeps, sensitivity analysis and calibration vary a scenario: the same
     dotted paths as ``simfuel run --set``. ``label`` names the source in errors (default
-    ``<scenario NAME>``; the CLI passes the argument, e.g. ``--param threat.x``).
+    ``<scenario NAME>``; the CLI passes the argument, e.g. ``--param threat.x``). The
+    copy's provenance lists ``scenario``'s overrides, then these
+    (:func:`~simfuel.scenario.provenance.provenance_of`).
     """
     # exclude_unset: defaults stay implicit, so checks that look at what the file set
     # (e.g. risk on legs before staging) see the same scenario again.
     raw = scenario.model_dump(by_alias=True, exclude_unset=True)
     label = label or f"<scenario {_safe_echo(scenario.name)}>"
-    raw = _apply_to_raw(raw, parse_overrides(overrides, label), label)
-    return validate(raw, label)
+    parsed = parse_overrides(overrides, label)
+    raw = _apply_to_raw(raw, parsed, label)
+    return record_overrides(validate(raw, label), parsed, base=scenario)
 
 
 def read_raw(path: Path) -> dict[str, Any]:
