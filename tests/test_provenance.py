@@ -139,6 +139,9 @@ def test_the_report_title_block_names_the_overrides(tiny_file, tmp_path):
     assert f"<title>simfuel report: {label}</title>" in html
     assert label in html.split('id="scenario"', 1)[1].split("</section>", 1)[0]
     assert content_hash(sc)[:16] in html
+    header = html.split("<header", 1)[1].split("</header>", 1)[0]
+    assert label in header.split("<h1", 1)[1].split("</h1>", 1)[0]
+    assert f"sha256 {content_hash(sc)[:12]}" in header
 
 
 def test_the_points_of_a_stored_sweep_have_their_own_progress_labels(

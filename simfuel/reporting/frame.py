@@ -13,16 +13,18 @@ from .html import Html, join, tag
 def header(ctx: Context) -> Html:
     """The page header: the scenario, its dates, the seed and the version of simfuel."""
     sc, ens = ctx.sc, ctx.ensemble
+    prov = ens.provenance
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     meta = (
         f"{_long_date(sc.start)} – {_long_date(sc.end)} ({sc.horizon_days} days) · "
         f"{ens.n} replications · root seed {ens.seed_entropy}"
         + (f", spawn key {ens.spawn_key}" if ens.spawn_key else "")
+        + (f" · scenario sha256 {prov.scenario_sha256[:12]}" if prov.scenario_sha256 else "")
         + f" · simfuel {__version__} · generated {generated}"
     )
     inner = join(
         [
-            tag("h1", f"Fuel supply under threat: {sc.name}"),
+            tag("h1", f"Fuel supply under threat: {prov.label}"),
             tag("p", "A simfuel report: a discrete-event simulation ensemble", cls="sub"),
             tag("div", meta, cls="meta"),
         ]
