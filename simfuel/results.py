@@ -301,9 +301,8 @@ class RunResult:
         summary = {
             k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.summary().items()
         }
-        summary = {
-            k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in summary.items()
-        }
+        # Rounded as the spreadsheet's cells are (no 17-digit floats), NaN as null.
+        summary = {k: _cell(v, k) for k, v in summary.items()}
         meta = {
             "scenario": self.scenario.name,
             "seed": self.seed,

@@ -62,6 +62,16 @@ def test_csv_fields_are_no_longer_than_their_rounding(mali_csv, table):
                 assert text != "-0.0", (table, col)
 
 
+def test_summary_json_numbers_are_rounded_like_the_tables(mali_csv):
+    summary = json.loads((mali_csv / "summary.json").read_text(encoding="utf-8"))["summary"]
+    floats = {k: v for k, v in summary.items() if isinstance(v, float)}
+    assert floats, "no float in summary.json to check"
+    for key, value in floats.items():
+        decimals = NUMBER.match(repr(value)).group(2) or ""
+        most = LITRE_DECIMALS if column_unit(key) == "L" else OTHER_DECIMALS
+        assert len(decimals) <= most, (key, value)
+
+
 def test_csv_round_trips_the_values_and_the_balance(mali, mali_csv):
     daily = pd.read_csv(mali_csv / "daily.csv", index_col="date", parse_dates=True)
     assert list(daily.index) == list(mali.daily.index)
