@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shlex
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -347,18 +348,31 @@ def _header(ensembles: Mapping[str, EnsembleResult]) -> Html:
     return tag("header", tag("div", inner, cls="wrap"), cls="top")
 
 
+def reproduce_arguments(
+    ensembles: Mapping[str, EnsembleResult], sources: Mapping[str, str | None]
+) -> list[str]:
+    """The options as ``simfuel compare`` takes them: ``LABEL=FILE`` unless the stem is the label.
+
+    An option given as an object has no file: its label stands in (the command then needs
+    a file of that name).
+    """
+    out = []
+    for label in ensembles:
+        source = sources.get(label)
+        if not source:
+            out.append(label)
+        elif Path(source).stem == label and "=" not in source:
+            out.append(source)
+        else:
+            out.append(f"{label}={source}")
+    return out
+
+
 def _footer(
     ensembles: Mapping[str, EnsembleResult], sources: Mapping[str, str | None], elapsed: float
 ) -> Html:
     first = next(iter(ensembles.values()))
-    args = " ".join(
-        (
-            f"{k}={sources[k]}"
-            if sources.get(k) and k != Path(str(sources[k])).stem
-            else str(sources.get(k) or k)
-        )
-        for k in ensembles
-    )
+    args = shlex.join(reproduce_arguments(ensembles, sources))
     return join(
         [
             tag(
