@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import textwrap
 from collections.abc import Mapping
 
 import matplotlib.dates as mdates
@@ -40,25 +41,35 @@ def _check(results: Mapping[str, EnsembleResult], what: str) -> None:
 def option_departures(
     results: Mapping[str, EnsembleResult],
 ) -> dict[str, list[tuple[dt.date, str]]]:
-    """For each option after the first, the dated events it has and the first one lacks.
+    """For each option after the first, the dated events where its timeline departs.
 
     Returns
     -------
     dict of str to list of (date, description)
-        Sorted by date; the description is :func:`simfuel.labels.describe_event`'s short
-        form. Events the first option has in exactly the same form are left out.
+        Sorted by date: the events the option has and the first one lacks (an added or
+        changed event), then those the first has and the option lacks (``without: ...``).
+        The description is :func:`simfuel.labels.describe_event`'s short form.
     """
     items = list(results.items())
     if not items:
         return {}
-    reference = [ev.model_dump(mode="json") for ev in items[0][1].scenario.events]
+    first = items[0][1].scenario
+    reference = [ev.model_dump(mode="json") for ev in first.events]
     out: dict[str, list[tuple[dt.date, str]]] = {}
     for name, res in items[1:]:
         sc = res.scenario
-        new = [ev for ev in sc.events if ev.model_dump(mode="json") not in reference]
-        out[name] = sorted(
-            ((ev.date, describe_event(ev, sc, short=True)) for ev in new), key=lambda t: t[0]
-        )
+        mine = [ev.model_dump(mode="json") for ev in sc.events]
+        new = [
+            (ev.date, describe_event(ev, sc, short=True))
+            for ev, d in zip(sc.events, mine, strict=True)
+            if d not in reference
+        ]
+        gone = [
+            (ev.date, "without: " + describe_event(ev, first, short=True))
+            for ev, d in zip(first.events, reference, strict=True)
+            if d not in mine and ev.id not in {e.id for e in sc.events if e.id}
+        ]
+        out[name] = sorted(new + gone, key=lambda t: t[0])
     return out
 
 
@@ -71,7 +82,8 @@ def _mark_departures(ax: Axes, results: Mapping[str, EnsembleResult]) -> None:
                 color=_color(i),
                 lw=1.2,
                 ls="--",
-                label=f"{plain(name)} from {day:%d %b}: {plain(text)}",
+                # wrapped: a long label would squeeze the axes beside the legend
+                label=textwrap.fill(f"{plain(name)} from {day:%d %b}: {plain(text)}", 46),
             )
 
 
