@@ -119,8 +119,12 @@ def bottom_line(ctx: Context) -> Html:
         row = stats["first_stockout"]
         stockout = (
             f"{city} ran out of fuel (a day when even rationed demand could not be served) "
-            f"in {out_share} of {n} replications ({out_count} of {n}), first on "
-            f"{format_date(row['median'])} at the median of those "
+            + (
+                f"in all {n} replications"
+                if out_count == n
+                else f"in {out_share} of {n} replications ({out_count} of {n})"
+            )
+            + f", first on {format_date(row['median'])} at the median of those "
             f"(90 % interval {format_date(row['low'])} to {format_date(row['high'])})"
         )
     ration_count, ration_share = happened("first_rationing")
