@@ -240,7 +240,7 @@ table.brief td:first-child, table.brief-metrics td:first-child { min-width: 9em;
   /* Nothing scrolls on paper: a table is laid out to the page's width, its cells wrap. */
   .table-wrap { overflow: visible; }
   table { width: 100%; min-width: 0; font-size: 8.5pt; table-layout: auto; }
-  th, td { padding: 3px 5px; overflow-wrap: anywhere; }
+  th, td { padding: 3px 5px; overflow-wrap: break-word; hyphens: auto; }
   td.num, .ci, table.events td:first-child, table.nowrap-2 td:nth-child(2) {
     white-space: normal; }
   table.first-wide td:first-child, table.events td, table.brief td:first-child,
