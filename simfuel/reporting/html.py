@@ -227,6 +227,7 @@ footer { border-top: 1px solid var(--line); background: var(--bg-soft); color: v
 .ci { display: block; color: var(--muted); font-size: 12px; white-space: nowrap; }
 .strong { font-weight: 650; }
 table.brief td:first-child, table.brief-metrics td:first-child { min-width: 9em; }
+table.brief td:nth-child(3) { white-space: nowrap; }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
   body { font-size: 10.5pt; line-height: 1.4; }

@@ -153,7 +153,7 @@ def _sentence(label: str, o: OptionOutcome, ref: str, d: Mapping[str, PairedDiff
     parts: list[object] = [
         tag("strong", label),
         f" against {ref}: a stock-out in {format_share(o.p_stockout)} of replications, "
-        f"{_points(stock)}",
+        f"a difference of {_points(stock)}",
     ]
     date = d["first_stockout"]
     if date.pairs:
@@ -162,7 +162,8 @@ def _sentence(label: str, o: OptionOutcome, ref: str, d: Mapping[str, PairedDiff
             f" (in {date.pairs} of {o.n} replications)"
         )
     parts.append(
-        f"; {format_number(o.tankers_lost)} tankers lost (median), {_tankers(d['tankers_lost'])}"
+        f"; {format_number(o.tankers_lost)} tankers lost (median), a mean difference of "
+        f"{_tankers(d['tankers_lost'])}"
     )
     stock_clear, lost_clear = stock.clear, d["tankers_lost"].clear
     verdict = (
