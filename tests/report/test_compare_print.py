@@ -171,3 +171,20 @@ def test_without_the_print_rules_the_check_fails(
 ) -> None:
     html = tiny_report.path.read_text(encoding="utf-8")
     assert _too_wide(chromium, tmp_path, _as_printed(html, print_rules=False)) != []
+
+
+def test_the_brief_loads_in_the_browser_under_its_csp(
+    chromium: str,  # noqa: F811
+    brief_page: Path,
+    tmp_path: Path,
+) -> None:
+    done = _chromium(
+        chromium, tmp_path, "--dump-dom", "--virtual-time-budget=5000", brief_page.as_uri()
+    )
+    body = re.search(r"<body[^>]*>", done.stdout)
+    assert body is not None, f"no DOM dumped; Chromium said:\n{done.stderr[-2000:]}"
+    attrs = Page(body.group(0) + "</body>").all("body")[0]
+    total = int(attrs["data-images-total"] or 0)
+    assert total == 3  # fans, stock-out curves, reported losses
+    assert attrs.get("data-images-loaded") == str(total), attrs
+    assert attrs.get("data-styles-applied") == "1", "the inline CSS was blocked or not applied"
