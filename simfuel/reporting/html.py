@@ -3,7 +3,9 @@
 Every piece of text goes through :func:`esc`; fragments that are already HTML are
 :class:`Html` strings and are never escaped twice. The page carries its own CSS and one
 small script, both allowed by hash in a Content-Security-Policy that forbids every
-network request (``default-src 'none'``; images only from ``data:`` URIs).
+network request (``default-src 'none'``; images only from ``data:`` URIs). Its print rules
+lay every page (the report, the decision brief) out on A4: tables to the page's width with
+their cells wrapping, nothing scrolling, cards, figures and table rows kept whole.
 """
 
 from __future__ import annotations
