@@ -37,6 +37,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "SensitivityResult": ("simfuel.analysis", "SensitivityResult"),
     "apply_overrides": ("simfuel.scenario", "apply_overrides"),
     "calibrate": ("simfuel.analysis", "calibrate"),
+    "compare": ("simfuel.reporting.compare", "compare"),
     "check_against": ("simfuel.observations", "check_against"),
     "cumulative_losses": ("simfuel.observations", "cumulative_losses"),
     "incidents": ("simfuel.observations", "incidents"),
@@ -70,6 +71,7 @@ __all__ = [
     "apply_overrides",
     "calibrate",
     "check_against",
+    "compare",
     "cumulative_losses",
     "incidents",
     "init_scenario",
@@ -105,6 +107,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
         validate_incidents,
     )
     from .reporting import make_report as report
+    from .reporting.compare import compare
     from .results import BalanceError, RunResult
     from .run import run
     from .scenario import (

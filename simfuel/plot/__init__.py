@@ -8,6 +8,8 @@ Every function takes ``ax=None`` (a new figure if None) and returns the axes it 
 * :func:`distribution`, :func:`loss_distribution`, :func:`delivery_distribution` -
   a summary metric across replications;
 * :func:`compare_scenarios`, :func:`compare_summary` - several scenarios side by side;
+* :func:`compare_fans`, :func:`compare_stockout`, :func:`compare_incidents` - options of a
+  decision brief overlaid (``simfuel compare``), the first one the reference;
 * :func:`sweep_heatmap` - a metric over two swept parameters;
 * :func:`incidents_vs_model` - reported cumulative losses over the model's band;
 * :func:`fleet_curve` - an escort-fleet sizing (what ``FleetSizing.plot`` draws);
@@ -25,6 +27,7 @@ pyplot then; the report draws on Agg figures of its own and never does.
 
 from ._style import CORRIDOR_PALETTE, ESCORT_COLORS, corridor_colors
 from .calibration import calibration_diagnostics
+from .compare import compare_fans, compare_incidents, compare_stockout, option_departures
 from .distributions import (
     compare_scenarios,
     compare_summary,
@@ -45,7 +48,10 @@ __all__ = [
     "ESCORT_COLORS",
     "attack_locations",
     "calibration_diagnostics",
+    "compare_fans",
+    "compare_incidents",
     "compare_scenarios",
+    "compare_stockout",
     "compare_summary",
     "convoy_timeline",
     "corridor_colors",
@@ -56,6 +62,7 @@ __all__ = [
     "incidents_vs_model",
     "loss_distribution",
     "model_cumulative_tankers",
+    "option_departures",
     "sensitivity_bars",
     "stock_fan",
     "sweep_heatmap",

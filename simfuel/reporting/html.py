@@ -3,7 +3,9 @@
 Every piece of text goes through :func:`esc`; fragments that are already HTML are
 :class:`Html` strings and are never escaped twice. The page carries its own CSS and one
 small script, both allowed by hash in a Content-Security-Policy that forbids every
-network request (``default-src 'none'``; images only from ``data:`` URIs).
+network request (``default-src 'none'``; images only from ``data:`` URIs). Its print rules
+lay every page (the report, the decision brief) out on A4: tables to the page's width with
+their cells wrapping, nothing scrolling, cards, figures and table rows kept whole.
 """
 
 from __future__ import annotations
@@ -220,9 +222,44 @@ details > summary { cursor: pointer; font-weight: 600; padding: 4px 0; }
 details[open] > summary { margin-bottom: 6px; }
 footer { border-top: 1px solid var(--line); background: var(--bg-soft); color: var(--muted);
          font-size: 13px; padding: 16px 0 26px; }
-@media print { nav.toc { display: none; } header.top { background: #fff; color: #000; }
-               header.top .sub, header.top .meta { color: #333; }
-               details { border: 0; } pre { max-height: none; } }
+.caveat { border: 1px solid #e3c28a; border-left: 5px solid #c98a1b; background: #fdf7ec;
+          border-radius: 4px; padding: 10px 14px; margin: 18px 0 4px; font-size: 15px; }
+.bottom-line { font-size: 16px; max-width: 980px; }
+.bottom-line p { margin: 8px 0; }
+.ci { display: block; color: var(--muted); font-size: 12px; white-space: nowrap; }
+.strong { font-weight: 650; }
+table.brief td:first-child, table.brief-metrics td:first-child { min-width: 9em; }
+table.brief td:nth-child(3) { white-space: nowrap; }
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  body { font-size: 10.5pt; line-height: 1.4; }
+  nav.toc { display: none; }
+  header.top { background: #fff; color: #000; padding: 0 0 8px; }
+  header.top h1 { font-size: 20pt; }
+  header.top .sub, header.top .meta { color: #333; }
+  .wrap { max-width: none; padding: 0; }
+  h2 { font-size: 15pt; margin: 14px 0 6px; break-after: avoid; }
+  h3 { font-size: 12pt; break-after: avoid; }
+  /* Nothing scrolls on paper: a table is laid out to the page's width, its cells wrap. */
+  .table-wrap { overflow: visible; }
+  table { width: 100%; min-width: 0; font-size: 8.5pt; table-layout: auto; }
+  th, td { padding: 3px 5px; overflow-wrap: break-word; hyphens: auto; }
+  td.num, .ci, table.events td:first-child, table.nowrap-2 td:nth-child(2) {
+    white-space: normal; }
+  table.first-wide td:first-child, table.events td, table.brief td:first-child,
+  table.brief-metrics td:first-child { min-width: 0; }
+  tr, .card, figure, .caveat, dl.facts, .bottom-line p { break-inside: avoid; }
+  thead { display: table-header-group; }
+  .cards { grid-template-columns: repeat(3, 1fr); gap: 8px; }
+  .card .value { font-size: 16pt; }
+  .grid2 { grid-template-columns: 1fr 1fr; gap: 0 12px; }
+  figure img { max-width: 100%; height: auto; }
+  details { border: 0; padding: 0; }
+  pre { max-height: none; overflow: visible; white-space: pre-wrap; overflow-wrap: anywhere;
+        font-size: 7.5pt; }
+  footer { background: #fff; }
+  a { color: inherit; text-decoration: none; }
+}
 """.strip()
 
 # Counts the images the browser decoded and checks the CSS applied (the body's margin is

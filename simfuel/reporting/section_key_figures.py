@@ -1,4 +1,4 @@
-"""Report section "Key figures": median and 90 % interval of the main metrics, and all metrics."""
+"""Report section "Key figures": the bottom line, the main metrics' medians and 90 % intervals."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from ..labels import SUMMARY_LABELS, format_date, format_litres, format_share
 from ..results import SUMMARY_METRICS
-from ._common import Context
+from ._common import Context, _place
 from .html import Html, details, esc, join, table, tag
 
 #: The metrics shown as cards, in order; their names and units come from ``simfuel.labels``.
@@ -49,6 +49,7 @@ def section_key_figures(ctx: Context) -> Html:
         cards.append(_card(metric, label, value, rng, extra))
 
     parts: list[object] = [
+        bottom_line(ctx),
         tag(
             "p",
             f"Median and 90 % interval (5th to 95th percentile) across {ens.n} "
@@ -93,6 +94,57 @@ def section_key_figures(ctx: Context) -> Html:
         )
     )
     return join(parts)
+
+
+def bottom_line(ctx: Context) -> Html:
+    """The bottom line of the report in plain sentences, from the ensemble's own numbers.
+
+    How often the depot ran out and when, how often rationing came, the tankers lost and
+    the fuel delivered: medians with their 90 % intervals across the replications.
+    """
+    ens, sc = ctx.ensemble, ctx.sc
+    stats: dict[Any, dict[Any, Any]] = ens.summary_table().to_dict(orient="index")
+    city = _place(sc, sc.depot.place)
+    n = ens.n
+
+    def happened(metric: str) -> tuple[int, str]:
+        row = stats[metric]
+        count = n - round(float(row["share_never"]) * n)
+        return count, format_share(count / n)
+
+    out_count, out_share = happened("first_stockout")
+    if out_count == 0:
+        stockout = f"{city} never ran out of fuel in any of the {n} replications"
+    else:
+        row = stats["first_stockout"]
+        stockout = (
+            f"{city} ran out of fuel (a day when even rationed demand could not be served) "
+            + (
+                f"in all {n} replications"
+                if out_count == n
+                else f"in {out_share} of {n} replications ({out_count} of {n})"
+            )
+            + f", first on {format_date(row['median'])} at the median of those "
+            f"(90 % interval {format_date(row['low'])} to {format_date(row['high'])})"
+        )
+    ration_count, ration_share = happened("first_rationing")
+    rationing = (
+        "rationing was never needed"
+        if ration_count == 0
+        else f"rationing began in {ration_share} of them, at the median on "
+        f"{format_date(stats['first_rationing']['median'])}"
+    )
+    lost, delivered = SUMMARY_LABELS["tankers_lost"], SUMMARY_LABELS["delivered_l"]
+    lo, hi = stats["tankers_lost"]["low"], stats["tankers_lost"]["high"]
+    d = stats["delivered_l"]
+    text = (
+        f"Over {sc.start} – {sc.end}, {stockout}; {rationing}. "
+        f"{lost.format(stats['tankers_lost']['median'])} tankers were lost "
+        f"(median; 90 % interval {lost.format(lo)} to {lost.format(hi)}) and "
+        f"{delivered.format(d['median'])} ML of fuel reached the depot (90 % interval "
+        f"{delivered.format(d['low'])} to {delivered.format(d['high'], unit=True)})."
+    )
+    return tag("p", join([tag("strong", "Bottom line. "), text]), cls="lead", id="bottom-line")
 
 
 def _card(metric: str, label: str, value: Html, rng: str, extra: str) -> Html:

@@ -1,10 +1,15 @@
-"""Report section on the representative replication: its figures, convoy timeline and map."""
+"""Report section "A typical run": the representative replication, its timeline and map."""
 
 from __future__ import annotations
 
 from ..labels import format_date, format_litres
 from ._common import Context, _same
 from .html import Html, figure, join, tag
+
+
+def typical_run_title(replication: int) -> str:
+    """The heading of the section: ``A typical run (replication 116)``."""
+    return f"A typical run (replication {replication})"
 
 
 def section_replication(ctx: Context) -> Html:
@@ -17,7 +22,7 @@ def section_replication(ctx: Context) -> Html:
         for m in ("delivered_l", "tankers_lost", "attacks", "days_with_shortfall")
     )
     text: list[object] = [
-        f"The convoy timeline and the map show one replication: replication {k}, the one "
+        f"The convoy timeline and the map show a typical run: replication {k}, the one "
         "closest to the ensemble's medians of delivered fuel, tankers lost, attacks, days "
         "with shortfall and minimum cover (smallest sum of distances of its percentile "
         "ranks from 50 %). It is re-run here with ",
@@ -45,7 +50,7 @@ def section_replication(ctx: Context) -> Html:
     parts += [
         figure(
             ctx.images["timeline"],
-            f"Convoy timeline of replication {k}",
+            f"Convoy timeline of a typical run (replication {k})",
             "Each bar is a convoy from its departure at the staging point to its arrival "
             "at the depot or its loss (time axis: dates); one lane per corridor, convoys "
             "spread over thin rows; colour: escort kind. Red crosses: attacks, labelled "
@@ -54,7 +59,7 @@ def section_replication(ctx: Context) -> Html:
         ),
         figure(
             ctx.images["map"],
-            f"Map of the corridors with the attacks of replication {k}",
+            f"Map of the corridors with the attacks of a typical run (replication {k})",
             "Corridors on country outlines (longitude/latitude [°]); solid from the staging "
             "point on (the threatened part), thicker where the leg's risk weight is higher; "
             "dashed before it. Red circles: the replication's attacks, placed at the middle "

@@ -1,0 +1,414 @@
+"""Sections of the decision brief (``simfuel compare``): bottom line, options, all metrics.
+
+Every number comes from the options' ensembles through :mod:`.compare_stats`; this module
+only words and lays them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..ensemble import EnsembleResult
+from ..labels import SUMMARY_LABELS, format_date, format_number, format_share
+from ..results import SUMMARY_METRICS
+from ..scenario import Scenario
+from .compare_stats import (
+    BOOTSTRAP_RESAMPLES,
+    LEVEL,
+    OptionOutcome,
+    PairedDifference,
+    diverging_date,
+    option_outcome,
+    paired_metric,
+)
+from .html import Html, esc, join, table, tag
+
+__all__ = [
+    "BriefNumbers",
+    "brief_numbers",
+    "caveat",
+    "method_note",
+    "section_bottom_line",
+    "section_metrics",
+    "section_options",
+]
+
+_PCT = f"{LEVEL * 100:.0f} %"
+
+
+@dataclass(frozen=True)
+class BriefNumbers:
+    """The bottom line of every option and its paired differences against the first."""
+
+    outcomes: dict[str, OptionOutcome]
+    #: label -> {"stockout_happened" | "first_stockout" | "tankers_lost": difference}
+    differences: dict[str, dict[str, PairedDifference]]
+
+
+def brief_numbers(ensembles: Mapping[str, EnsembleResult]) -> BriefNumbers:
+    """Outcomes of every option and the paired differences of the others against the first."""
+    first = next(iter(ensembles.values()))
+    outcomes = {k: option_outcome(e) for k, e in ensembles.items()}
+    differences = {
+        k: {m: paired_metric(first, e, m) for m in _HEADLINE}
+        for k, e in list(ensembles.items())[1:]
+    }
+    return BriefNumbers(outcomes, differences)
+
+
+_HEADLINE = ("stockout_happened", "first_stockout", "tankers_lost")
+
+
+def _minus(text: str) -> str:
+    return text.replace("-", "−")  # a real minus sign: a hyphen reads as a dash
+
+
+def _signed(value: float, digits: int = 0) -> str:
+    if pd.isna(value):
+        return "n/a"
+    if round(value, digits) == 0:
+        value = 0.0  # no "−0"
+    return _minus(f"{value:+,.{digits}f}")
+
+
+def _interval(d: PairedDifference, scale: float = 1.0, digits: int = 0) -> str:
+    return f"{_signed(d.low * scale, digits)} to {_signed(d.high * scale, digits)}"
+
+
+def _points(d: PairedDifference) -> str:
+    """A difference of probabilities in percentage points, with its interval."""
+    return f"{_signed(d.estimate * 100, 1)} points ({_PCT} interval {_interval(d, 100, 1)})"
+
+
+def _days(d: PairedDifference) -> str:
+    """``2.5 days later on average (90 % interval +1.0 to +4.0 days)``."""
+    if d.pairs == 0:
+        return "n/a (no replication ran dry under both)"
+    size = abs(round(d.estimate, 1))
+    when = (
+        "on the same day"
+        if size == 0
+        else f"{size:.1f} days " + ("later" if d.estimate > 0 else "earlier")
+    )
+    return f"{when} on average ({_PCT} interval {_interval(d, 1, 1)} days)"
+
+
+def _tankers(d: PairedDifference) -> str:
+    return f"{_signed(d.estimate)} tankers ({_PCT} interval {_interval(d)})"
+
+
+def _median_date(o: OptionOutcome) -> str:
+    if o.stockouts == 0:
+        return "no stock-out"
+    return format_date(o.median_stockout)
+
+
+def caveat(ensembles: Mapping[str, EnsembleResult]) -> Html:
+    """The assumptions caveat, shown at the top of the brief."""
+    return tag(
+        "div",
+        join(
+            [
+                tag("strong", "Read this first. "),
+                "Many parameters of these scenarios are assumptions (each scenario's "
+                "parameters name their sources and notes): the simulation is a model of "
+                "the mechanism, not a measurement or a forecast. Compare the options with "
+                "each other rather than read any one number as what will happen; a "
+                "difference that an assumption shared by every option drives is as "
+                "uncertain as that assumption.",
+            ]
+        ),
+        cls="caveat",
+        role="note",
+        id="caveat",
+    )
+
+
+def method_note(ensembles: Mapping[str, EnsembleResult]) -> Html:
+    """How the paired differences and their intervals are computed."""
+    first_label, first = next(iter(ensembles.items()))
+    return tag(
+        "p",
+        f"Every option ran the same {first.n} replications: replication i of every option "
+        f"runs on the same seed (child i of root seed {first.seed_entropy}; common random "
+        "numbers), so two options' i-th replications differ by the options, not by luck. "
+        f"A difference is the option minus {first_label}, replication by replication; "
+        f"shown is its mean with a {_PCT} interval from a paired bootstrap of the mean "
+        f"difference ({BOOTSTRAP_RESAMPLES:,} resamples of the replications, the same "
+        "replications for both options; 5th to 95th percentile of the resampled means). "
+        "The interval says how well the replications pin the mean down; the spread of the "
+        "differences themselves is in the table of all metrics. A stock-out date difference "
+        "counts the replications in which both options ran dry; a stock-out is a day on "
+        "which even rationed demand could not be served.",
+        cls="note",
+    )
+
+
+def _sentence(label: str, o: OptionOutcome, ref: str, d: Mapping[str, PairedDifference]) -> Html:
+    stock = d["stockout_happened"]
+    parts: list[object] = [
+        tag("strong", label),
+        f" against {ref}: a stock-out in {format_share(o.p_stockout)} of replications, "
+        f"a difference of {_points(stock)}",
+    ]
+    date = d["first_stockout"]
+    if date.pairs:
+        parts.append(
+            f"; when both run dry, the stock-out comes {_days(date)}"
+            f" (in {date.pairs} of {o.n} replications)"
+        )
+    parts.append(
+        f"; {format_number(o.tankers_lost)} tankers lost (median), a mean difference of "
+        f"{_tankers(d['tankers_lost'])}"
+    )
+    stock_clear, lost_clear = stock.clear, d["tankers_lost"].clear
+    verdict = (
+        "Both differences are larger than the replications' noise."
+        if stock_clear and lost_clear
+        else "The difference in stock-outs is larger than the replications' noise."
+        if stock_clear
+        else "The difference in tankers lost is larger than the replications' noise."
+        if lost_clear
+        else f"Neither difference is clear of the replications' noise ({_PCT} intervals include 0)."
+    )
+    parts.append(f". {verdict}")
+    return tag("p", join(parts))
+
+
+def section_bottom_line(ensembles: Mapping[str, EnsembleResult], numbers: BriefNumbers) -> Html:
+    """The bottom line: sentences, then the table of outcomes and paired differences."""
+    labels = list(ensembles)
+    ref = labels[0]
+    o0 = numbers.outcomes[ref]
+    lines: list[object] = [
+        tag(
+            "p",
+            join(
+                [
+                    tag("strong", ref),
+                    f" (the reference): a stock-out in {format_share(o0.p_stockout)} of "
+                    f"{o0.n} replications"
+                    + (
+                        f", median date {_median_date(o0)} among them"
+                        if o0.stockouts
+                        else ", none in the horizon"
+                    )
+                    + f"; {format_number(o0.tankers_lost)} tankers lost (median; {_PCT} of "
+                    f"replications {format_number(o0.tankers_lost_low)} to "
+                    f"{format_number(o0.tankers_lost_high)}).",
+                ]
+            ),
+        )
+    ]
+    lines += [_sentence(k, numbers.outcomes[k], ref, numbers.differences[k]) for k in labels[1:]]
+    rows = []
+    for k in labels:
+        o = numbers.outcomes[k]
+        base = [
+            tag("strong", k),
+            f"{format_share(o.p_stockout)} ({o.stockouts} of {o.n})",
+            _median_date(o),
+            f"{format_number(o.tankers_lost)} ({format_number(o.tankers_lost_low)}–"
+            f"{format_number(o.tankers_lost_high)})",
+        ]
+        if k == ref:
+            rows.append([*base, "reference", "reference", "reference"])
+            continue
+        d = numbers.differences[k]
+        date = d["first_stockout"]
+        rows.append(
+            [
+                *base,
+                _diff_cell(_signed(d["stockout_happened"].estimate * 100, 1), d, "points"),
+                _diff_cell(_signed(date.estimate, 1), d, "days", pairs=date.pairs, n=o.n)
+                if date.pairs
+                else "n/a",
+                _diff_cell(_signed(d["tankers_lost"].estimate), d, "tankers"),
+            ]
+        )
+    headers = [
+        "option",
+        "stock-out probability",
+        "median stock-out date",
+        f"tankers lost: median ({_PCT} range)",
+        f"Δ stock-out probability vs {ref} [points]",
+        f"Δ stock-out date vs {ref} [days]",
+        f"Δ tankers lost vs {ref}",
+    ]
+    return join(
+        [
+            tag("div", join(lines), cls="bottom-line"),
+            table(
+                headers,
+                rows,
+                numeric=(1, 3, 4, 5, 6),
+                cls="brief",
+                caption=f"Per option across its replications; Δ: mean paired difference "
+                f"against {ref} with its {_PCT} bootstrap interval in brackets. Median "
+                "stock-out date: among the replications that ran dry.",
+            ),
+            method_note(ensembles),
+        ]
+    )
+
+
+def _diff_cell(
+    text: str,
+    d: Mapping[str, PairedDifference],
+    unit: str,
+    *,
+    pairs: int | None = None,
+    n: int | None = None,
+) -> Html:
+    key = {"points": "stockout_happened", "days": "first_stockout", "tankers": "tankers_lost"}[unit]
+    diff = d[key]
+    scale, digits = (100.0, 1) if unit == "points" else (1.0, 1 if unit == "days" else 0)
+    extra = f"; {pairs} of {n} pairs" if pairs is not None else ""
+    return join(
+        [
+            tag("span", text, cls="strong" if diff.clear else None),
+            tag("span", f"[{_interval(diff, scale, digits)}{extra}]", cls="ci"),
+        ],
+        " ",
+    )
+
+
+def _flatten(value: Any, path: str = "") -> dict[str, Any]:
+    """Dotted paths to leaves; an item of a list of mappings (an event) is one leaf, named
+    by its ``id`` when it has one, so a changed or added event is one difference."""
+    out: dict[str, Any] = {}
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            out.update(_flatten(v, f"{path}.{k}" if path else str(k)))
+    elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        for i, v in enumerate(value):
+            out[f"{path}.{v.get('id') or i}"] = v
+    else:
+        out[path] = value
+    return out
+
+
+def scenario_differences(first: Scenario, other: Scenario, most: int = 8) -> list[str]:
+    """The dotted paths where ``other`` differs from ``first`` (name and description aside)."""
+    a = _flatten(first.model_dump(mode="json", by_alias=True))
+    b = _flatten(other.model_dump(mode="json", by_alias=True))
+    keys = sorted(
+        k for k in set(a) | set(b) if k not in ("name", "description") and a.get(k) != b.get(k)
+    )
+    shown = [k + (" (added)" if k not in a else " (removed)" if k not in b else "") for k in keys]
+    shown = shown[:most]
+    if len(keys) > most:
+        shown.append(f"and {len(keys) - most} more")
+    return shown
+
+
+def _same_days(ensembles: Mapping[str, EnsembleResult], label: str) -> str:
+    first = next(iter(ensembles.values()))
+    if not first.dates.equals(ensembles[label].dates):
+        return "another horizon"
+    day = diverging_date(ensembles, label)
+    if day is None:
+        return "every day"
+    if day == first.dates[0]:
+        return "none (differs from the first day)"
+    return f"until {format_date(day - pd.Timedelta(days=1))}"
+
+
+def section_options(
+    ensembles: Mapping[str, EnsembleResult], sources: Mapping[str, str | None]
+) -> Html:
+    """The options: scenario, file, what differs from the first, and up to when they agree."""
+    labels = list(ensembles)
+    first = ensembles[labels[0]]
+    rows = []
+    for k in labels:
+        sc = ensembles[k].scenario
+        if k == labels[0]:
+            differs: object = "the reference"
+            past: object = "–"
+        else:
+            paths = scenario_differences(first.scenario, sc)
+            differs = (
+                Html("<br>".join(tag("code", p) for p in paths)) if paths else "nothing (same)"
+            )
+            past = _same_days(ensembles, k)
+        rows.append(
+            [
+                tag("strong", k),
+                join([esc(sc.name), tag("span", sc.description or "", cls="src")]),
+                tag("code", sources.get(k) or "(given as an object)"),
+                differs,
+                past,
+            ]
+        )
+    return table(
+        ["option", "scenario", "file", f"differs from {labels[0]} in", "same days as it"],
+        rows,
+        cls="brief-options",
+        caption="Same days: every daily figure of every replication equal to the reference's "
+        "(same seeds), up to the day before the first difference. An option that changes "
+        "only from a date on shares the reference's past exactly up to that date.",
+    )
+
+
+def section_metrics(ensembles: Mapping[str, EnsembleResult]) -> Html:
+    """Every summary metric: each option's median, the paired differences and their spread."""
+    labels = list(ensembles)
+    first = ensembles[labels[0]]
+    stats = {k: e.summary_table() for k, e in ensembles.items()}
+    rows = []
+    for metric in SUMMARY_METRICS:
+        lab = SUMMARY_LABELS[metric]
+        cells: list[object] = [
+            lab.long + (f" [{lab.unit}]" if lab.unit and not lab.is_date else "")
+        ]
+        cells += [lab.format(stats[k].loc[metric, "median"]) for k in labels]
+        for k in labels[1:]:
+            d = paired_metric(first, ensembles[k], metric)
+            scale = 1.0 if lab.is_date else lab.scale
+            digits = 1 if lab.is_date else max(lab.digits, 0)
+            if d.pairs == 0:
+                cells.append("n/a")
+                continue
+            lo, hi = _signed(d.spread_low / scale, digits), _signed(d.spread_high / scale, digits)
+            spread = f"{lo} to {hi}"
+            cells.append(
+                join(
+                    [
+                        tag(
+                            "span",
+                            _signed(d.estimate / scale, digits),
+                            cls="strong" if d.clear else None,
+                        ),
+                        tag(
+                            "span",
+                            "[" + _interval(d, 1 / scale, digits) + "]",
+                            cls="ci",
+                        ),
+                        tag("span", f"spread {spread}", cls="ci"),
+                    ],
+                    " ",
+                )
+            )
+        rows.append(cells)
+    headers: list[object] = ["metric", *(f"{k}: median" for k in labels)]
+    headers += [f"Δ {k} − {labels[0]}" for k in labels[1:]]
+    return table(
+        headers,
+        rows,
+        numeric=tuple(range(1, len(headers))),
+        cls="brief-metrics",
+        caption=f"Medians across replications (dates: among replications where it happened). "
+        f"Δ: mean paired difference [{_PCT} bootstrap interval of the mean] and the spread "
+        f"of the differences themselves (5th to 95th percentile); dates in days, litres in ML. "
+        "Bold: the interval excludes 0.",
+    )
+
+
+def option_list(labels: Sequence[str]) -> str:
+    """``A, B and C``."""
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
