@@ -1381,12 +1381,14 @@ def _add_compare_parser(sub: Any) -> None:
         "labels default to file stems",
     )
     _add_reps(cp, 200, "replications per option")
-    _add_seed(cp, "root seed, shared by every option (default 0)")
+    _add_seed(cp, "root seed, shared by every option")
     cp.add_argument(
+        "-o",
         "--out",
         type=Path,
         default=Path("out/compare"),
-        help="folder for compare.html (default out/compare)",
+        metavar="DIR",
+        help="folder for compare.html",
     )
     cp.add_argument(
         "--incidents",
@@ -1394,9 +1396,9 @@ def _add_compare_parser(sub: Any) -> None:
         help="incident table (CSV) or a shipped name (mali-2025): adds the reported losses",
     )
     cp.add_argument(
-        "--workers", type=_int_at_least(1), metavar="K", help="local processes (default: all)"
+        "-w", "--workers", type=_int_at_least(1), metavar="K", help="local processes (default: all)"
     )
-    cp.add_argument("--quiet", action="store_true", help="no progress bar")
+    cp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:

@@ -68,4 +68,4 @@ def test_help_documents_the_paired_intervals(capsys: pytest.CaptureFixture[str])
     assert main(["compare", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
     assert "paired bootstrap of the mean difference" in text
-    assert "LABEL=FILE" in text and "(default 200)" in text
+    assert "LABEL=FILE" in text and "(default: 200)" in text

@@ -15,12 +15,12 @@ from ..run import SeedLike, run
 from ..scenario import Scenario, ScenarioError, load_scenario, read_source, resolve_scenario
 from ._common import Context, _place
 from .figures import report_figures
-from .frame import footer, header
+from .frame import caveat, footer, header
 from .html import join, page, tag
 from .section_distributions import section_distributions
 from .section_key_figures import section_key_figures
 from .section_parameters import section_parameters
-from .section_replication import section_replication
+from .section_replication import section_replication, typical_run_title
 from .section_scenario import section_scenario
 from .section_stocks import section_stocks
 
@@ -160,14 +160,17 @@ def render_html(
     images = report_figures(ensemble, result, k)
     ctx = Context(ensemble, result, k, images)
     sections = [
-        ("scenario", "Scenario", section_scenario(ctx)),
+        # The bottom line first; what was run follows it.
         ("key-figures", "Key figures", section_key_figures(ctx)),
+        ("scenario", "Scenario", section_scenario(ctx)),
         ("stocks", f"Fuel in {_place(ctx.sc, ctx.sc.depot.place)}", section_stocks(ctx)),
-        ("replication", f"Replication {k}", section_replication(ctx)),
+        ("replication", typical_run_title(k), section_replication(ctx)),
         ("distributions", "Distributions", section_distributions(ctx)),
         ("parameters", "Parameters", section_parameters(ctx, source)),
     ]
-    body = join(tag("section", join([tag("h2", t), c]), id=a) for a, t, c in sections)
+    body = join(
+        [caveat(ctx), *(tag("section", join([tag("h2", t), c]), id=a) for a, t, c in sections)]
+    )
     elapsed = time.perf_counter() - t0
     return page(
         title=f"simfuel report: {ensemble.provenance.label}",

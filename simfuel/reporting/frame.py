@@ -57,10 +57,23 @@ def footer(ctx: Context, elapsed: float) -> Html:
             f"{BORDERS_CREDIT}: 1:110m admin-0 countries, “Made with Natural Earth”. "
             "Figures: matplotlib. Simulation: SimPy.",
         ),
-        tag(
-            "p",
-            "Many parameters are assumptions (see the scenario's sources and notes): "
-            "read the results as a model of the mechanism, not a measurement.",
-        ),
     ]
     return join(lines)
+
+
+def caveat(ctx: Context) -> Html:
+    """The assumptions caveat, at the top of the page (it qualifies every number below)."""
+    return tag(
+        "div",
+        join(
+            [
+                tag("strong", "Read this first. "),
+                "Many parameters of this scenario are assumptions (its parameters name "
+                "their sources and notes): read the results as a model of the mechanism, "
+                "not a measurement or a forecast.",
+            ]
+        ),
+        cls="caveat",
+        role="note",
+        id="caveat",
+    )

@@ -181,7 +181,7 @@ def test_representative_run_reproduces_its_replication(tiny_report: Report, page
     for metric in ("delivered_l", "tankers_lost", "attacks", "days_with_shortfall", "convoys"):
         assert summary[metric] == row[metric], metric
     assert summary["min_days_of_cover"] == pytest.approx(row["min_days_of_cover"])
-    assert f"Replication {k}" in page.text_by_id["replication"]
+    assert f"A typical run (replication {k})" in page.text_by_id["replication"]
     assert f"spawn_key=({k},)" in page.text_by_id["replication"]
     assert "Warning" not in page.text_by_id["replication"]
 
@@ -272,3 +272,13 @@ def test_names_holding_mathtext_are_shown_as_written(tmp_path: Path) -> None:
     path = make_report(raw, reps=3, seed=1, out=tmp_path, workers=1, progress=False)
     page = path.read_text(encoding="utf-8")
     assert f"Main {evil}" in page and f"tiny {evil}" in page
+
+
+def test_the_page_opens_with_the_caveat_then_the_bottom_line(tiny_report):
+    text = tiny_report.html
+    body = text.split("</header>", 1)[1]
+    caveat, first_section = body.find('id="caveat"'), body.find("<section")
+    assert 0 <= caveat < first_section, "the assumptions caveat must come before any section"
+    assert body[first_section:].startswith('<section id="key-figures"'), body[first_section:][:80]
+    footer = text.split("<footer", 1)[1] if "<footer" in text else ""
+    assert "Many parameters" not in footer, "the caveat moved to the top; not twice"
