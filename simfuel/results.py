@@ -64,6 +64,7 @@ _EVENT_DTYPES: dict[str, Any] = {
 
 __all__ = [
     "CONVOY_SUMMARY_FIELDS",
+    "COUNT_METRICS",
     "LITRE_DECIMALS",
     "OTHER_DECIMALS",
     "SUMMARY_METRICS",
@@ -78,8 +79,8 @@ __all__ = [
     "table_for_file",
 ]
 
-#: Keys of :meth:`RunResult.summary`, in order.
-SUMMARY_METRICS = (
+#: Summary metrics that count things (litres of integer flows, tankers, attacks, days).
+COUNT_METRICS = (
     "loaded_l",
     "delivered_l",
     "destroyed_l",
@@ -90,6 +91,10 @@ SUMMARY_METRICS = (
     "attacks",
     "convoys",
     "days_with_shortfall",
+)
+#: Keys of :meth:`RunResult.summary`, in order.
+SUMMARY_METRICS = (
+    *COUNT_METRICS,
     "shortfall_l",
     "first_rationing",
     "first_stockout",

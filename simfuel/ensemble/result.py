@@ -16,6 +16,7 @@ import pandas as pd
 from ..io import atomic_path, write_file_set
 from ..labels import daily_label
 from ..results import (
+    COUNT_METRICS,
     LITRE_DECIMALS,
     OTHER_DECIMALS,
     SUMMARY_METRICS,
@@ -31,19 +32,6 @@ from .store import EnsembleStore, IncompleteStore, StoreMissing
 __all__ = ["EnsembleResult"]
 
 _DATE_METRICS = ("first_rationing", "first_stockout")
-#: Summary metrics that count things (litres of integer flows, tankers, attacks, days).
-_COUNT_METRICS = (
-    "loaded_l",
-    "delivered_l",
-    "destroyed_l",
-    "captured_l",
-    "tankers_lost",
-    "tankers_destroyed",
-    "tankers_captured",
-    "attacks",
-    "convoys",
-    "days_with_shortfall",
-)
 #: Daily fields that are 0/1 flags: shares in ``probabilities.csv``, not quantile bands.
 _FLAGS = ("rationing", "stockout")
 _PART_SIZE = 100  # replications per part written by to_parquet
@@ -372,7 +360,7 @@ class EnsembleResult:
         if any(not 0 <= x <= 1 for x in qs):
             raise ValueError(f"quantiles must be in [0, 1] (got {qs})")
         replications = table_for_file(
-            self.replications, integers=_COUNT_METRICS, dates=_DATE_METRICS
+            self.replications, integers=COUNT_METRICS, dates=_DATE_METRICS
         )
         bands = pd.concat(
             [self._band_rows(f, qs) for f in DAILY_FIELDS if f not in _FLAGS], ignore_index=True
