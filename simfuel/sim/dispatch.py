@@ -75,24 +75,14 @@ class FixedRate(DispatchPolicy):
 
     name = "fixed_rate"
 
-    def __init__(
-        self,
-        env: simpy.Environment,
-        corridor: CorridorPlan,
-        plan: Plan,
-        load: Callable[[int], None],
-    ) -> None:
-        super().__init__(env, corridor, plan, load)
-        c = corridor
+    def process(self) -> Generator[simpy.Event, Any, None]:
+        env, load, c = self.env, self.load, self.corridor
         # Dispatch rate (base + contracts) as one step schedule: same sums, one bisect.
         times = sorted({*c.rate.times_h, *(t for t0, t1, _ in c.contracts for t in (t0, t1))})
-        self.rate = StepSchedule(
+        rate = StepSchedule(
             c.tankers_per_day(-math.inf), [(t, c.tankers_per_day(t)) for t in times]
         )
-
-    def process(self) -> Generator[simpy.Event, Any, None]:
-        env, load, rate = self.env, self.load, self.rate
-        dt_h = 24.0 / self.corridor.dispatches_per_day
+        dt_h = 24.0 / c.dispatches_per_day
         steps = round((self.plan.warmup_h + self.plan.horizon_h) / dt_h)
         carry = 0.0
         for _ in range(steps):

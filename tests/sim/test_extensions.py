@@ -14,6 +14,7 @@ from simfuel.cli import main
 from simfuel.scenario import ScenarioError, load_scenario
 from simfuel.scenario.schema import ENGINE_CHOICES
 from simfuel.sim import (
+    Attack,
     DispatchPolicy,
     EscortKind,
     FormationRule,
@@ -48,6 +49,15 @@ def _threatened() -> dict[str, Any]:
     s["threat"].update(hazard_per_100km=2.0, loss_fraction_mean=0.5)
     s["events"] = [{"date": date(0), "type": "blockade", "intensity": 1.0}]
     return s
+
+
+class Calm(ThreatModel):
+    """Nobody attacks (but the scripted attacks, which the base class replays)."""
+
+    name = "calm"
+
+    def _do_attack(self, *args: Any) -> None:
+        return None
 
 
 # ---------------------------------------------------------------- registry and schema
@@ -103,13 +113,7 @@ def test_an_unknown_name_is_one_line_exit_2(tmp_path, capsys, path, value, messa
 
 
 def test_a_registered_name_validates_and_is_listed_in_errors():
-    @register
-    class Calm(ThreatModel):
-        name = "calm"
-
-        def _do_attack(self, *args: Any) -> None:
-            return None
-
+    register(Calm)
     s = tiny_scenario()
     s["threat"]["model"] = "calm"
     assert load_scenario(s).threat.model == "calm"
@@ -151,13 +155,7 @@ def test_a_threat_model_that_never_attacks_gives_zero_losses():
     default = simfuel.run(_threatened(), seed=3)
     assert default.convoys["attacks"].sum() > 0  # the scenario is dangerous by default
 
-    @register
-    class Calm(ThreatModel):
-        name = "calm"
-
-        def _do_attack(self, *args: Any) -> None:
-            return None
-
+    register(Calm)
     s = _threatened()
     s["threat"]["model"] = "calm"
     r = simfuel.run(s, seed=3)
@@ -169,13 +167,7 @@ def test_a_threat_model_that_never_attacks_gives_zero_losses():
 
 
 def test_scripted_attacks_are_replayed_whatever_the_model():
-    @register
-    class Calm(ThreatModel):
-        name = "calm"
-
-        def _do_attack(self, *args: Any) -> None:
-            return None
-
+    register(Calm)
     s = tiny_scenario()
     s["threat"]["model"] = "calm"
     s["events"] = [
@@ -194,10 +186,10 @@ def test_a_threat_model_decides_the_outcome_and_observes_every_journey():
 
         name = "one_each"
 
-        def _do_attack(self, corridor, leg, now_h, tankers, escort, draws):  # type: ignore[no-untyped-def]
+        def _do_attack(self, corridor: Any, leg: int, now_h: float, *args: Any) -> Attack | None:
             if now_h < 0 or leg != 0:
                 return None
-            return simfuel.sim.Attack(destroyed=0, captured=1, turn_back=False, note="toll")
+            return Attack(destroyed=0, captured=1, turn_back=False, note="toll")
 
         def observe(self, convoy: ConvoyRecord) -> None:
             seen.append(convoy)
