@@ -61,8 +61,11 @@ class EscortPools:
             self._pools[grant.force].withdraw(grant)
 
     def give_back(self, grants: Iterable[Grant], travelled_h: float) -> None:
-        """A convoy's journey ended ``travelled_h`` [h] from the staging point: its kinds
-        decide when each force gets its share back (ground units drive back first)."""
+        """A convoy's journey ended ``travelled_h`` [h] from the staging point.
+
+        Each force's kind decides when it gets its share back (ground units drive back
+        first; air hours are spent).
+        """
         for g in grants:
             self._pools[g.force].give_back(g, travelled_h)
 

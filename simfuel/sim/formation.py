@@ -1,10 +1,11 @@
 """Convoy formation rules: when a convoy may leave the staging point, and how big it is.
 
 A corridor's ``formation_rule`` names a subclass of :class:`FormationRule`; the simulation
-makes one instance per corridor. The engine's formation process asks :meth:`~FormationRule.
-may_leave` whenever tankers reach the staging point or the policy changes; when it may,
-the engine gathers the escort the policy in force asks for (waiting for required forces),
-then asks :meth:`~FormationRule.size` how many of the tankers then waiting go.
+makes one instance per corridor. The engine's formation process asks
+:meth:`~FormationRule.may_leave` whenever tankers reach the staging point or the policy
+changes; when it may, the engine gathers the escort the policy in force asks for (waiting
+for required forces), then asks :meth:`~FormationRule.size` how many of the tankers then
+waiting go.
 """
 
 from __future__ import annotations
@@ -59,8 +60,11 @@ FORMATION_RULES: Registry[FormationRule] = Registry(
 
 @FORMATION_RULES.add
 class EscortPolicyRule(FormationRule):
-    """As the escort policy says: ``min_size`` tankers when escorts are required (any
-    number otherwise), at most ``max_size``."""
+    """As the escort policy says: at most ``max_size`` tankers, at least ``min_size``.
+
+    ``min_size`` holds only when escorts are required: otherwise tankers leave as they
+    arrive.
+    """
 
     name = "default"
 

@@ -136,8 +136,11 @@ class ThreatModel:
         raise NotImplementedError
 
     def attacks_on(self, corridor: CorridorPlan) -> AttackHook:
-        """:meth:`attack` for legs of ``corridor``: without scripted attacks on it,
-        :meth:`_do_attack` itself (the same answers, one call less per leg)."""
+        """:meth:`attack` for the legs of ``corridor``, as the engine calls it per leg.
+
+        Without scripted attacks on the corridor, :meth:`_do_attack` itself: the same
+        answers, one call less per leg.
+        """
         return self.attack if corridor.scripted else self._do_attack
 
     def observe(self, convoy: ConvoyRecord) -> None:
