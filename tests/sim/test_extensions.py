@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Generator, Iterator
 from typing import Any
 
+import pandas as pd
 import pytest
 import simpy
 import yaml
@@ -73,6 +75,20 @@ def test_the_schema_knows_exactly_the_shipped_names_first_the_default():
     assert sc.threat.model == "default"
     assert sc.corridors["main"].dispatch_policy == "fixed_rate"
     assert sc.corridors["main"].formation_rule == "default"
+
+
+def test_naming_the_defaults_changes_nothing():
+    implicit = tiny_scenario()
+    implicit["threat"].update(hazard_per_100km=1.0, turn_back_probability=0.3)
+    implicit["events"] = [{"date": date(0), "type": "blockade", "intensity": 1.0}]
+    implicit["corridors"]["main"]["escort_policy"] = {"forces": ["army", "air"], "required": True}
+    explicit = copy.deepcopy(implicit)
+    explicit["threat"]["model"] = "default"
+    explicit["corridors"]["main"].update(dispatch_policy="fixed_rate", formation_rule="default")
+    a, b = simfuel.run(implicit, seed=5), simfuel.run(explicit, seed=5)
+    assert a.convoys["attacks"].sum() > 0 and (a.convoys["escort_kind"] == "air+ground").all()
+    pd.testing.assert_frame_equal(a.convoys, b.convoys)
+    pd.testing.assert_frame_equal(a.daily, b.daily)
 
 
 @pytest.mark.parametrize(
