@@ -22,6 +22,8 @@ __all__ = [
     "Label",
     "daily_label",
     "describe_event",
+    "event_corridors",
+    "event_log_detail",
     "format_count",
     "format_date",
     "format_hours",
@@ -258,6 +260,35 @@ def describe_event(ev: Any, scenario: Any = None, *, short: bool = False) -> str
     kind = getattr(ev, "type", None)
     describe = (_SHORT if short else _FULL).get(str(kind))
     return describe(ev, scenario) if describe is not None else str(ev)
+
+
+def event_corridors(ev: Any) -> list[str]:
+    """The corridor keys a dated event applies to: ``["all"]`` for every one, ``[]`` national.
+
+    Read from the event's ``corridors``, ``corridor`` (a scripted attack) or the keys of its
+    ``split`` (a contract); demand and rationing apply to the whole country.
+    """
+    corridors = getattr(ev, "corridors", None)
+    if corridors is not None:
+        return list(corridors)
+    corridor = getattr(ev, "corridor", None)
+    if corridor is not None:
+        return [corridor]
+    return list(getattr(ev, "split", None) or ())
+
+
+def event_log_detail(ev: Any, scenario: Any = None) -> str:
+    """The ``detail`` of a dated event's row in a run's event log: what, where and why.
+
+    :func:`describe_event`, the corridors it applies to (by key) and its note:
+    ``blockade intensity 1; corridors: dakar_rn1, mauritania (JNIM embargo)``.
+    """
+    text = describe_event(ev, scenario)
+    where = event_corridors(ev)
+    if where:
+        text += "; corridors: " + ("all" if where == ["all"] else ", ".join(where))
+    note = getattr(ev, "note", None)
+    return text + (f" ({note})" if note else "")
 
 
 def _name(scenario: Any, collection: str, key: str) -> str:

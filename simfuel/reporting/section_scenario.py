@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..labels import format_hours, format_litres, format_number
+from ..sim.escort_kinds import ESCORT_KINDS
 from ._common import Context, _place, _with_source
 from .html import Html, join, table, tag
 
@@ -84,11 +85,7 @@ def section_scenario(ctx: Context) -> Html:
     if sc.escorts:
         frows = []
         for key, f in sc.escorts.items():
-            extra = (
-                f"{f.convoy_hours_per_day:g} convoy-hours a day per unit"
-                if f.kind == "air"
-                else f"rest {f.turnaround_h:g} h after the drive back"
-            )
+            extra = ESCORT_KINDS.get(f.kind).describe(f)
             frows.append(
                 [
                     _with_source(f.name or key, f.source),

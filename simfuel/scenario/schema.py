@@ -40,6 +40,7 @@ from ..text import safe_echo as _safe_echo
 from .errors import Problem, ScenarioError
 
 __all__ = [
+    "ENGINE_CHOICES",
     "LIMITS",
     "MAX_CONVOYS",
     "Corridor",
@@ -54,6 +55,7 @@ __all__ = [
     "Rationing",
     "Scenario",
     "Threat",
+    "allow_engine_choice",
     "convoy_estimate",
     "delay_upper_h",
     "pipeline_h",
@@ -189,6 +191,38 @@ Whole = Annotated[int, BeforeValidator(_whole_in)]
 """An integer; a whole decimal is taken, a boolean is not."""
 Day = Annotated[dt.date, BeforeValidator(_date_in), AfterValidator(in_calendar)]
 """A calendar day, ``YYYY-MM-DD``, inside :data:`FIRST_DATE` .. :data:`LAST_DATE`."""
+
+
+# ---------------------------------------------------------------- engine choices
+
+#: The names a scenario may choose at each extension point of the engine (an escort
+#: force's ``kind``, ``threat.model``, a corridor's ``dispatch_policy`` and
+#: ``formation_rule``): the shipped ones, first the default. The classes live in
+#: ``simfuel.sim`` (above this floor, so the schema keeps the names only); registering a
+#: class there (``simfuel.sim.register``) adds its name here.
+ENGINE_CHOICES: dict[str, list[str]] = {
+    "escort kind": ["air", "ground"],
+    "threat model": ["default"],
+    "dispatch policy": ["fixed_rate"],
+    "formation rule": ["default"],
+}
+
+
+def allow_engine_choice(what: str, name: str) -> None:
+    """Accept ``name`` for the extension point ``what`` (a key of :data:`ENGINE_CHOICES`)."""
+    known = ENGINE_CHOICES[what]
+    if name not in known:
+        known.append(name)
+
+
+def _engine_choice(what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        known = ENGINE_CHOICES[what]
+        if value not in known:
+            raise ValueError(f"unknown {what} {_got(value)} (known: {', '.join(known)})")
+        return value
+
+    return AfterValidator(check)
 
 
 class _Model(BaseModel):
@@ -348,6 +382,18 @@ class Corridor(_Model):
     escort_policy: EscortPolicy = Field(
         default_factory=EscortPolicy, description="Initial convoy formation policy."
     )
+    formation_rule: Annotated[str, _engine_choice("formation rule")] = Field(
+        "default",
+        description="When a convoy may leave the staging point and how many tankers it "
+        "takes (`simfuel.sim.formation`): `default` (as the escort policy in force says), "
+        "or a rule registered in Python.",
+    )
+    dispatch_policy: Annotated[str, _engine_choice("dispatch policy")] = Field(
+        "fixed_rate",
+        description="How many tankers load at the origin, and when (`simfuel.sim.dispatch`): "
+        "`fixed_rate` (`tankers_per_day` plus contracts, in `dispatches_per_day` batches), "
+        "or a policy registered in Python.",
+    )
     source: str | None = Field(None, description="Where the figures come from.")
 
     @field_validator("border_delay_h", mode="before")
@@ -367,7 +413,11 @@ class EscortForce(_Model):
     ``units * convoy_hours_per_day`` convoy-hours of cover.
     """
 
-    kind: Literal["air", "ground"] = Field(description="Air cover or ground escort.")
+    kind: Annotated[str, _engine_choice("escort kind")] = Field(
+        description="How the force lends its units to convoys (`simfuel.sim.escort_kinds`): "
+        "`air` (convoy-hours of a daily budget) or `ground` (a unit rides with the convoy "
+        "and drives back), or a kind registered in Python."
+    )
     units: Whole = Field(ge=0, le=MAX_UNITS, description="Units available [-].")
     deterrence: Real = Field(ge=0, le=1, description="Multiplies the attack hazard [-].")
     protection: Real = Field(ge=0, le=1, description="Multiplies the fraction lost [-].")
@@ -408,6 +458,11 @@ class Threat(_Model):
     )
     turn_back_probability: Real = Field(
         0.0, ge=0, le=1, description="Chance an attacked convoy turns back to staging."
+    )
+    model: Annotated[str, _engine_choice("threat model")] = Field(
+        "default",
+        description="Threat model (`simfuel.sim.threats`): `default` (the hazard and Beta "
+        "losses above, and the scripted attacks), or a model registered in Python.",
     )
 
     @field_validator("attack_delay_h", mode="before")

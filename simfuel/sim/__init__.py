@@ -1,13 +1,44 @@
 """Simulation floor: SimPy processes that sequence the maths; no files, no DataFrames.
 
 * :mod:`.plan` - a validated scenario compiled to hours, litres, tankers and schedules;
-* :mod:`.escorts` - escort forces as SimPy resources (ground units, air convoy-hours);
 * :mod:`.engine` - supply, convoy formation and travel, the depot and the daily clock;
+* :mod:`.escorts` - the escort forces of a run, one escort kind each;
 * :mod:`.recorder` - the compact records a run leaves behind.
+
+The engine's extension points, each a base class with a few hooks, its current behaviour
+as the default subclass, chosen by name in the scenario (:mod:`.registry`):
+
+* :mod:`.escort_kinds` - what a convoy takes from an escort force and when it is given back
+  (``escorts.<key>.kind``: ``air``, ``ground``);
+* :mod:`.formation` - when a convoy may leave the staging point and how many tankers it
+  takes (``corridors.<key>.formation_rule``: ``default``);
+* :mod:`.threats` - the probability and outcome of an attack on a leg
+  (``threat.model``: ``default``);
+* :mod:`.dispatch` - how many tankers load at the origin, and when
+  (``corridors.<key>.dispatch_policy``: ``fixed_rate``).
+
+Register a subclass of one of them with :func:`register` to make it a choice.
 """
 
+from .dispatch import DispatchPolicy
 from .engine import Simulation, child_seed
+from .escort_kinds import EscortKind
+from .formation import FormationRule
 from .plan import Plan, compile_plan
 from .recorder import Recorder
+from .registry import register
+from .threats import Attack, ThreatModel
 
-__all__ = ["Plan", "Recorder", "Simulation", "child_seed", "compile_plan"]
+__all__ = [
+    "Attack",
+    "DispatchPolicy",
+    "EscortKind",
+    "FormationRule",
+    "Plan",
+    "Recorder",
+    "Simulation",
+    "ThreatModel",
+    "child_seed",
+    "compile_plan",
+    "register",
+]

@@ -2,12 +2,16 @@
 
 Processes of one simulation:
 
-* ``_dispatch`` (one per corridor): tankers load at the origin in batches, drive to the
-  staging point and clear the border (a scheduled callback, not a process, per batch);
+* the corridor's dispatch policy (:mod:`.dispatch`, one per corridor): tankers load at the
+  origin in batches (``_load``), drive to the staging point and clear the border (a
+  scheduled callback, not a process, per batch);
 * ``_form`` (one per corridor): tankers queue at the staging point and leave as convoys
-  under the escort policy in force, waiting for escort units when the policy requires them;
-* ``_convoy`` (one per convoy): leg by leg to the depot, drawing ambushes and losses;
-  ground escort units drive back before they are released;
+  when the corridor's formation rule (:mod:`.formation`) says so, with the escort the
+  policy in force asks for, waiting for escort units when the policy requires them;
+* ``_convoy`` (one per convoy): leg by leg to the depot, asking the threat model
+  (:mod:`.threats`) for each leg's attack; at the end the escort kinds
+  (:mod:`.escort_kinds`) decide when each force gets its share back (ground units drive
+  back first);
 * ``_days``: at each midnight the day's demand is served from the depot under the
   rationing rule, the reserve is released if needed, waiting tankers unload, and the day
   is recorded.
@@ -25,24 +29,21 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Generator
+from functools import partial
 from typing import Any
 
 import numpy as np
 import simpy
 
-from ..model.schedule import StepSchedule, integrate
 from ..model.stocks import days_of_cover, serve_demand
-from ..model.threat import (
-    attack_probability_scalar,
-    beta_parameters,
-    captured_tankers,
-    lost_tankers,
-)
 from ..model.transit import delay_sampler
+from .dispatch import DISPATCH_POLICIES, DispatchPolicy
 from .escorts import EscortPools, Grant
-from .plan import CorridorPlan, Plan, ScriptedAttack
+from .formation import FORMATION_RULES, FormationRule
+from .plan import CorridorPlan, Plan
 from .recorder import ConvoyRecord, DailyRecord, EventRecord, Recorder
+from .threats import THREAT_MODELS, Attack, Escort, LegDraws, ThreatModel
 
 __all__ = ["SUBSYSTEMS", "Simulation", "child_seed"]
 
@@ -120,19 +121,20 @@ class Simulation:
         self.stock_l = plan.initial_stock_l
         self.reserve_left_l = plan.reserve_l
         self._next_convoy = 0
-        self._fired: set[int] = set()  # scripted attacks that found their convoy (by id)
         self._wake = [self.env.event() for _ in range(n)]
         self._policy_wake = [self.env.event() for _ in range(n)]
-        self._escort_info: dict[tuple[int, ...], tuple[float, float, float, str, str]] = {}
-        # Dispatch rate (base + contracts) as one step schedule: same sums, one bisect.
-        self._rate = []
-        for c in plan.corridors:
-            times = sorted({*c.rate.times_h, *(t for t0, t1, _ in c.contracts for t in (t0, t1))})
-            self._rate.append(
-                StepSchedule(
-                    c.tankers_per_day(-math.inf), [(t, c.tankers_per_day(t)) for t in times]
-                )
-            )
+        self._escort_info: dict[tuple[int, ...], tuple[Escort, str, str]] = {}
+
+        # The extension points the scenario chose (see simfuel.sim.registry).
+        self.threat: ThreatModel = THREAT_MODELS.get(plan.threat_model)(plan)
+        self._attack = [self.threat.attacks_on(c) for c in plan.corridors]
+        self.formation: list[FormationRule] = [
+            FORMATION_RULES.get(c.formation_rule)(c, plan) for c in plan.corridors
+        ]
+        self.dispatch: list[DispatchPolicy] = [
+            DISPATCH_POLICIES.get(c.dispatch_policy)(self.env, c, plan, partial(self._load, c))
+            for c in plan.corridors
+        ]
 
     # ------------------------------------------------------------------ running
 
@@ -142,7 +144,7 @@ class Simulation:
         for t, kind, text in plan.timeline:
             self.rec.log(t, f"timeline:{kind}", detail=text)
         for c in plan.corridors:
-            env.process(self._dispatch(c))
+            env.process(self.dispatch[c.index].process())
             env.process(self._form(c))
         for t in plan.policy_change_h:
             if t >= 0:  # a change on the start date must wake formers that waited in warm-up
@@ -156,9 +158,8 @@ class Simulation:
             step()
             steps += 1
         for c in plan.corridors:
-            for sa in c.scripted:
-                if id(sa) not in self._fired:
-                    self.rec.log(sa.t_h, "scripted_unfired", c.key, detail=sa.label)
+            for sa in self.threat.unfired(c):
+                self.rec.log(sa.t_h, "scripted_unfired", c.key, detail=sa.label)
         self.rec.events_processed = steps
         return self.rec
 
@@ -181,22 +182,6 @@ class Simulation:
 
     # ------------------------------------------------------------------ supply
 
-    def _dispatch(self, c: CorridorPlan) -> Generator[simpy.Event, Any, None]:
-        dt_h = 24.0 / c.dispatches_per_day
-        steps = round((self.plan.warmup_h + self.plan.horizon_h) / dt_h)
-        carry = 0.0
-        rate = self._rate[c.index]
-        for _ in range(steps):
-            # Tankers due in [now, now + dt): the rate integrated, so a contract that ends
-            # mid-interval delivers only its share of the interval.
-            now = self.env.now
-            carry += integrate(rate, now, now + dt_h) / 24.0
-            n = math.floor(carry + 1e-9)
-            if n > 0:
-                carry -= n
-                self._load(c, n)
-            yield self.env.timeout(dt_h)
-
     def _load(self, c: CorridorPlan, n: int) -> None:
         ci = c.index
         self.loaded[ci] += n
@@ -217,9 +202,11 @@ class Simulation:
 
     def _form(self, c: CorridorPlan) -> Generator[simpy.Event, Any, None]:
         env, ci = self.env, c.index
+        rule = self.formation[ci]
+        may_leave = rule.may_leave
         while True:
             pol = c.policy.at(env.now)
-            if self.staged[ci] == 0 or (pol.required and self.staged[ci] < pol.min_size):
+            if not may_leave(pol, self.staged[ci]):
                 yield self._wake[ci]
                 continue
             formed_h = env.now
@@ -242,7 +229,12 @@ class Simulation:
                 for f in pol.forces:
                     if self.escorts.available_now(f, c.route_h):
                         grants.append(self.escorts.request(f, c.route_h))
-            n = min(self.staged[ci], pol.max_size)
+            n = rule.size(pol, self.staged[ci])
+            if not 0 < n <= self.staged[ci]:
+                raise ValueError(
+                    f"formation rule {rule.name!r} sent {n} of the {self.staged[ci]} tankers "
+                    f"waiting on corridor {c.key!r}: it must send 1 to all of them"
+                )
             self.staged[ci] -= n
             self.transit[ci] += n
             cid = self._next_convoy
@@ -260,21 +252,9 @@ class Simulation:
         formed_h: float,
         wait_h: float,
     ) -> Generator[simpy.Event, Any, None]:
-        env, plan, ci = self.env, self.plan, c.index
+        env, ci = self.env, c.index
         key = tuple(g.force for g in grants)
-        info = self._escort_info.get(key)
-        if info is None:
-            forces = [plan.forces[i] for i in key]
-            deterrence = math.prod(f.deterrence for f in forces)
-            protection = math.prod(f.protection for f in forces)
-            a, b = beta_parameters(
-                plan.loss_fraction_mean * protection, plan.loss_fraction_concentration
-            )
-            kinds = sorted({f.kind for f in forces})
-            names = "+".join(f.key for f in forces)
-            info = (deterrence, a, b, names, "+".join(kinds) if kinds else "none")
-            self._escort_info[key] = info
-        deterrence, a, b, names, kind_names = info
+        escort, names, kind_names = self._escort_info.get(key) or self._escort(key)
         k = len(c.legs)
         # Draw every leg's numbers up front, attacked or not, so the streams stay aligned
         # whatever happens on the road (common random numbers across scenarios).
@@ -285,153 +265,128 @@ class Simulation:
         # stream, so a change in a loss parameter does not shift any later draw.
         loss_seed = lrng.integers(0, 2**63, k).tolist()
         u_loss, u_capture, u_turn = lrng.random((3, k)).tolist()
+        draws = LegDraws(u_attack, loss_seed, u_loss, u_capture, u_turn)
+        row = self._departed(c, cid, n, names, kind_names, formed_h, wait_h)
 
+        attack = self._attack[ci]
+        travelled_h = 0.0
+        outcome = "arrived"
+        for j, leg in enumerate(c.legs):
+            hours = leg[3]
+            hit = attack(c, j, env.now, n, escort, draws)
+            if hit is None:
+                yield env.timeout(hours)
+                travelled_h += hours
+                continue
+            # The ambush strikes halfway along the leg.
+            yield env.timeout(hours / 2)
+            travelled_h += hours / 2
+            n = self._struck(c, row, leg, hit, n)
+            if n == 0:
+                outcome = "lost"
+                break
+            delay_h = self._attack_delay[ci]()
+            if hit.turn_back:
+                outcome = "turned_back"
+                yield env.timeout(delay_h + travelled_h)
+                travelled_h = 0.0
+                break
+            yield env.timeout(delay_h + hours / 2)
+            travelled_h += hours / 2
+
+        self._ended(c, row, outcome, n)
+        self.threat.observe(row)
+        if grants:
+            self.escorts.give_back(grants, travelled_h)
+
+    def _escort(self, key: tuple[int, ...]) -> tuple[Escort, str, str]:
+        """The escort of forces ``key``, its forces' names and kinds (then cached by key)."""
+        forces = tuple(self.plan.forces[i] for i in key)
+        escort = Escort(
+            forces,
+            math.prod(f.deterrence for f in forces),
+            math.prod(f.protection for f in forces),
+        )
+        kinds = sorted({f.kind for f in forces})
+        names = "+".join(f.key for f in forces)
+        info = self._escort_info[key] = (escort, names, "+".join(kinds) if kinds else "none")
+        return info
+
+    def _departed(
+        self,
+        c: CorridorPlan,
+        cid: int,
+        n: int,
+        names: str,
+        kind_names: str,
+        formed_h: float,
+        wait_h: float,
+    ) -> ConvoyRecord:
+        now = self.env.now
         row = ConvoyRecord(
             convoy_id=cid,
             corridor=c.key,
             escort_forces=names,
             escort_kind=kind_names,
             formed_h=formed_h,
-            departed_h=env.now,
+            departed_h=now,
             tankers_departed=n,
             escort_wait_h=wait_h,
             capacity_l=c.capacity_l,
         )
         self.rec.convoys.append(row)
-        if env.now >= 0:
-            self.rec.log(env.now, "departed", c.key, cid, n, n * c.capacity_l, names)
+        if now >= 0:
+            self.rec.log(now, "departed", c.key, cid, n, n * c.capacity_l, names)
+        return row
 
-        travelled_h = 0.0
-        outcome = "arrived"
-        intensity_at = c.intensity.at
-        hazard = plan.hazard_per_100km
-        for j, (length_km, _speed, risk, hours, frm, to) in enumerate(c.legs):
-            scripted = self._scripted(c, j, env.now) if c.scripted else None
-            if scripted is not None:
-                captured = min(n, scripted.captured)
-                destroyed = min(n - captured, scripted.destroyed)
-                attacked = True
-            else:
-                # No threat during the warm-up: it only fills the pipeline.
-                now = env.now
-                intensity = intensity_at(now) if now >= 0 else 0.0
-                attacked = intensity > 0 and u_attack[j] < attack_probability_scalar(
-                    hazard, intensity, risk, deterrence, length_km
-                )
-                if attacked:
-                    fraction = float(np.random.default_rng(loss_seed[j]).beta(a, b))
-                    lost = lost_tankers(n, fraction, u_loss[j])
-                    captured = captured_tankers(lost, plan.capture_fraction, u_capture[j])
-                    destroyed = lost - captured
-            if not attacked:
-                yield env.timeout(hours)
-                travelled_h += hours
-                continue
+    def _struck(
+        self,
+        c: CorridorPlan,
+        row: ConvoyRecord,
+        leg: tuple[float, float, float, float, str, str],
+        hit: Attack,
+        n: int,
+    ) -> int:
+        """Account and log an attack on ``leg``; the tankers left in the convoy."""
+        ci, destroyed, captured = c.index, hit.destroyed, hit.captured
+        lost = destroyed + captured
+        self.transit[ci] -= lost
+        self.destroyed[ci] += destroyed
+        self.captured[ci] += captured
+        row.destroyed += destroyed
+        row.captured += captured
+        row.attacked = True
+        row.attacks += 1
+        where = (leg[4], leg[5])
+        detail = f"{where[0]}-{where[1]}" + (f"; {hit.note}" if hit.note else "")
+        now, log, cid, cap = self.env.now, self.rec.log, row.convoy_id, c.capacity_l
+        log(now, "attacked", c.key, cid, lost, lost * cap, detail, where)
+        if destroyed:
+            log(now, "destroyed", c.key, cid, destroyed, destroyed * cap, detail, where)
+        if captured:
+            log(now, "captured", c.key, cid, captured, captured * cap, detail, where)
+        return n - lost
 
-            # The ambush strikes halfway along the leg.
-            yield env.timeout(hours / 2)
-            travelled_h += hours / 2
-            n -= destroyed + captured
-            self.transit[ci] -= destroyed + captured
-            self.destroyed[ci] += destroyed
-            self.captured[ci] += captured
-            row.destroyed += destroyed
-            row.captured += captured
-            row.attacked = True
-            row.attacks += 1
-            detail = f"{frm}-{to}" + (f"; scripted {scripted.label}" if scripted else "")
-            if scripted is not None and scripted.destroyed + scripted.captured > (
-                destroyed + captured
-            ):
-                detail += (
-                    f"; convoy had {destroyed + captured} tankers, "
-                    f"{scripted.destroyed + scripted.captured} scripted"
-                )
-            self.rec.log(
-                env.now,
-                "attacked",
-                c.key,
-                cid,
-                destroyed + captured,
-                (destroyed + captured) * c.capacity_l,
-                detail,
-                (frm, to),
-            )
-            if destroyed:
-                self.rec.log(
-                    env.now,
-                    "destroyed",
-                    c.key,
-                    cid,
-                    destroyed,
-                    destroyed * c.capacity_l,
-                    detail,
-                    (frm, to),
-                )
-            if captured:
-                self.rec.log(
-                    env.now,
-                    "captured",
-                    c.key,
-                    cid,
-                    captured,
-                    captured * c.capacity_l,
-                    detail,
-                    (frm, to),
-                )
-            if n == 0:
-                outcome = "lost"
-                break
-            delay_h = self._attack_delay[ci]()
-            if u_turn[j] < plan.turn_back_probability:
-                outcome = "turned_back"
-                yield env.timeout(delay_h + travelled_h)
-                travelled_h = 0.0
-                self.transit[ci] -= n
-                self.staged[ci] += n
-                self._poke(ci)
-                break
-            yield env.timeout(delay_h + hours / 2)
-            travelled_h += hours / 2
-
-        row.ended_h = env.now
+    def _ended(self, c: CorridorPlan, row: ConvoyRecord, outcome: str, n: int) -> None:
+        """Account and log the end of a journey with ``n`` tankers left."""
+        ci, now = c.index, self.env.now
+        row.ended_h = now
         row.outcome = outcome
         if outcome == "arrived":
             row.tankers_arrived = n
             self.transit[ci] -= n
             self.arrived[ci] += n
-            if env.now >= 0:
-                self.rec.log(env.now, "arrived", c.key, cid, n, n * c.capacity_l)
+            if now >= 0:
+                self.rec.log(now, "arrived", c.key, row.convoy_id, n, n * c.capacity_l)
             self._unload(ci, n, c.capacity_l)
         elif outcome == "turned_back":
-            self.rec.log(env.now, "turned_back", c.key, cid, n, n * c.capacity_l)
+            # Back at the staging point: the tankers queue to leave again.
+            self.transit[ci] -= n
+            self.staged[ci] += n
+            self._poke(ci)
+            self.rec.log(now, "turned_back", c.key, row.convoy_id, n, n * c.capacity_l)
         else:
-            self.rec.log(env.now, "lost", c.key, cid)
-
-        # Ground units drive back to the staging point before they escort again.
-        for g in grants:
-            force = plan.forces[g.force]
-            if force.kind == "ground":
-                back_h = travelled_h + force.turnaround_h
-                if back_h > 0:
-                    env.timeout(back_h).callbacks.append(self._releaser(g))
-                else:
-                    self.escorts.release(g)
-
-    def _releaser(self, grant: Grant) -> Callable[[simpy.Event], None]:
-        def release(_event: simpy.Event) -> None:
-            self.escorts.release(grant)
-
-        return release
-
-    def _scripted(self, c: CorridorPlan, leg: int, now: float) -> ScriptedAttack | None:
-        for sa in c.scripted:
-            if sa.t_h > now:
-                break
-            if id(sa) not in self._fired and (sa.leg is None or sa.leg == leg):
-                self._fired.add(id(sa))
-                return sa
-        return None
+            self.rec.log(now, "lost", c.key, row.convoy_id)
 
     # ------------------------------------------------------------------ the depot
 

@@ -1,11 +1,8 @@
-"""Escort forces as SimPy resources.
+"""The escort forces of one simulation: one :class:`~.escort_kinds.EscortKind` per force.
 
-* A **ground** force is a :class:`simpy.Resource` with one slot per unit: a convoy holds a
-  unit from departure until the unit has driven back to the staging point (and rested
-  ``turnaround_h``).
-* An **air** force is a :class:`simpy.Container` of convoy-hours, refilled to
-  ``units * convoy_hours_per_day`` every midnight. A convoy takes the hours of its route
-  (at most the daily budget) when it departs.
+What a convoy takes from a force and when the force gets it back is the force's kind
+(:mod:`.escort_kinds`: ``ground`` units, ``air`` convoy-hours). This module only routes a
+convoy's requests to its forces and runs the midnight renewal of daily budgets.
 
 A force with 0 units can never be granted: a convoy that requires it waits until the
 policy changes.
@@ -13,30 +10,15 @@ policy changes.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from typing import Any
 
 import simpy
 
+from .escort_kinds import ESCORT_KINDS, EscortKind, Grant
 from .plan import ForcePlan
 
 __all__ = ["EscortPools", "Grant"]
-
-
-class Grant:
-    """A request for one force, pending or granted."""
-
-    __slots__ = ("event", "force", "hours")
-
-    def __init__(self, force: int, event: simpy.Event | None, hours: float) -> None:
-        self.force = force
-        self.event = event  # None: the force has no units, never granted
-        self.hours = hours
-
-    @property
-    def granted(self) -> bool:
-        """Whether the force's unit (or air hours) has been handed over."""
-        return self.event is not None and self.event.triggered
 
 
 class EscortPools:
@@ -45,72 +27,48 @@ class EscortPools:
     def __init__(self, env: simpy.Environment, forces: list[ForcePlan]) -> None:
         self.env = env
         self.forces = forces
-        self._ground: dict[int, simpy.Resource] = {}
-        self._air: dict[int, simpy.Container] = {}
-        for i, f in enumerate(forces):
-            if f.units <= 0:
-                continue
-            if f.kind == "ground":
-                self._ground[i] = simpy.Resource(env, capacity=f.units)
-            else:
-                budget = f.units * f.convoy_hours_per_day
-                self._air[i] = simpy.Container(env, capacity=budget, init=budget)
-        if self._air:
-            env.process(self._refill_air())
+        self._pools: dict[int, EscortKind] = {
+            i: ESCORT_KINDS.get(f.kind)(env, i, f) for i, f in enumerate(forces) if f.units > 0
+        }
+        daily = [pool for pool in self._pools.values() if pool.daily]
+        if daily:
+            # One process for every daily budget, renewed in the order of the forces.
+            env.process(self._midnights(daily))
 
-    def _refill_air(self) -> Generator[simpy.Event, Any, None]:
+    def _midnights(self, pools: list[EscortKind]) -> Generator[simpy.Event, Any, None]:
         while True:
             yield self.env.timeout(24.0)
-            for box in self._air.values():
-                missing = box.capacity - box.level
-                if missing > 0:
-                    box.put(missing)
+            for pool in pools:
+                pool.new_day()
 
     def staffed(self, force: int) -> bool:
         """Whether ``force`` has any units, i.e. a request for it can ever be granted."""
-        return force in self._ground or force in self._air
+        return force in self._pools
 
     def request(self, force: int, route_h: float) -> Grant:
-        """Ask for one unit of ``force`` for a convoy whose route takes ``route_h`` [h]."""
-        if force in self._ground:
-            return Grant(force, self._ground[force].request(), 0.0)
-        if force in self._air:
-            box = self._air[force]
-            hours = min(route_h, box.capacity)
-            return Grant(force, box.get(hours) if hours > 0 else self.env.event().succeed(), hours)
-        return Grant(force, None, 0.0)
+        """Ask for ``force`` for a convoy whose route takes ``route_h`` [h]."""
+        pool = self._pools.get(force)
+        return Grant(force, None, 0.0) if pool is None else pool.request(route_h)
 
     def available_now(self, force: int, route_h: float) -> bool:
         """Whether a request for ``force`` would be granted at once."""
-        if force in self._ground:
-            res = self._ground[force]
-            return res.count < res.capacity and not res.queue
-        if force in self._air:
-            box = self._air[force]
-            return box.level >= min(route_h, box.capacity) and not box.get_queue
-        return False
+        pool = self._pools.get(force)
+        return pool is not None and pool.free_now(route_h)
 
     def withdraw(self, grant: Grant) -> None:
         """Cancel a pending request, or give back a granted one unused (air hours too)."""
-        if grant.event is None:
-            return
-        if not grant.granted:
-            if isinstance(grant.event, simpy.resources.base.Get | simpy.resources.base.Put):
-                grant.event.cancel()
-            return
-        if grant.force in self._air and grant.hours > 0:
-            box = self._air[grant.force]
-            room = box.capacity - box.level
-            if room > 0:
-                box.put(min(room, grant.hours))
-        else:
-            self.release(grant)
+        if grant.event is not None:
+            self._pools[grant.force].withdraw(grant)
 
-    def release(self, grant: Grant) -> None:
-        """Hand a ground unit back after its drive home; air hours are spent, not returned."""
-        if grant.force in self._ground and grant.event is not None:
-            self._ground[grant.force].release(grant.event)  # type: ignore[arg-type]
+    def give_back(self, grants: Iterable[Grant], travelled_h: float) -> None:
+        """A convoy's journey ended ``travelled_h`` [h] from the staging point.
+
+        Each force's kind decides when it gets its share back (ground units drive back
+        first; air hours are spent).
+        """
+        for g in grants:
+            self._pools[g.force].give_back(g, travelled_h)
 
     def kind(self, force: int) -> str:
-        """``"air"`` or ``"ground"``."""
+        """The force's kind (``"air"``, ``"ground"`` or a registered one)."""
         return self.forces[force].kind

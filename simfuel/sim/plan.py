@@ -7,10 +7,10 @@ delays as ``(family, params)``. Nothing here draws random numbers or touches sim
 from __future__ import annotations
 
 import datetime as dt
-import math
 import warnings
 from dataclasses import dataclass, field
 
+from ..labels import event_log_detail
 from ..model.schedule import StepSchedule
 from ..model.transit import leg_hours
 from ..scenario.schema import (
@@ -28,6 +28,7 @@ from ..scenario.schema import (
     SupplyRateEvent,
     TriangularDelay,
     UniformDelay,
+    warmup_days,
 )
 
 __all__ = [
@@ -60,7 +61,7 @@ class ForcePlan:
     """One escort force."""
 
     key: str
-    kind: str  # "air" or "ground"
+    kind: str  # the name of its EscortKind (simfuel.sim.escort_kinds): "air", "ground", ...
     units: int
     deterrence: float
     protection: float
@@ -102,6 +103,8 @@ class CorridorPlan:
     intensity: StepSchedule[float]
     policy: StepSchedule[PolicyPlan]
     scripted: list[ScriptedAttack] = field(default_factory=list)
+    formation_rule: str = "default"  # a name in simfuel.sim.formation.FORMATION_RULES
+    dispatch_policy: str = "fixed_rate"  # a name in simfuel.sim.dispatch.DISPATCH_POLICIES
 
     def tankers_per_day(self, t_h: float) -> float:
         """Dispatch rate at ``t_h`` [tankers/day]: base rate plus active contracts."""
@@ -134,6 +137,7 @@ class Plan:
     policy_change_h: list[float]
     warmup_h: float  # the run starts this long before the horizon to fill the pipeline
     timeline: list[tuple[float, str, str]]  # (t_h, type, description)
+    threat_model: str = "default"  # a name in simfuel.sim.threats.THREAT_MODELS
 
     @property
     def horizon_h(self) -> float:
@@ -168,14 +172,6 @@ def _targets(names: list[str], s: Scenario) -> list[str]:
     return list(s.corridors) if names == ["all"] else names
 
 
-def _describe(ev: object) -> str:
-    skip = {"id", "date", "type", "note", "source"}
-    fields = getattr(ev, "model_dump")(exclude_none=True)  # noqa: B009
-    parts = [f"{k}={v}" for k, v in fields.items() if k not in skip]
-    note = getattr(ev, "note", None)
-    return "; ".join(parts) + (f" ({note})" if note else "")
-
-
 def compile_plan(s: Scenario) -> Plan:
     """Compile ``s`` into a :class:`Plan` (times in hours from ``s.start`` 00:00)."""
     force_index = {key: i for i, key in enumerate(s.escorts)}
@@ -205,7 +201,7 @@ def compile_plan(s: Scenario) -> Plan:
 
     for i, ev in enumerate(s.events):
         t = _hours(s, ev.date)
-        timeline.append((t, ev.type, _describe(ev)))
+        timeline.append((t, ev.type, event_log_detail(ev, s)))
         if isinstance(ev, BlockadeEvent):
             for c in _targets(ev.corridors, s):
                 intensity_changes[c].append((t, ev.intensity))
@@ -273,8 +269,10 @@ def compile_plan(s: Scenario) -> Plan:
             (s.rationing.threshold_days, s.rationing.served_fraction), rationing_changes
         ),
         policy_change_h=change_times,
-        warmup_h=_warmup_h(s, corridors),
+        # The run starts this long before `start`, so the pipeline is full at `start`.
+        warmup_h=24.0 * warmup_days(s),
         timeline=sorted(timeline, key=lambda x: x[0]),
+        threat_model=s.threat.model,
     )
 
 
@@ -314,23 +312,6 @@ def warn_unstaffed(s: Scenario, stacklevel: int = 3) -> None:
 
 class UnstaffedEscortWarning(UserWarning):
     """A required escort force has no units, so convoys cannot leave under that policy."""
-
-
-def _delay_upper_h(spec: DelaySpec) -> float:
-    kind, params = spec
-    if kind == "lognormal":
-        return params[0] + 4 * params[1]
-    return max(params)
-
-
-def _warmup_h(s: Scenario, corridors: list[CorridorPlan]) -> float:
-    """Hours to run before ``start`` so the pipeline to the depot is full at ``start``.
-
-    The longest origin-to-depot time of any corridor (approach, border delay at its upper
-    end, route), rounded up to whole days, plus one day.
-    """
-    longest = max(c.approach_h + _delay_upper_h(c.border_delay) + c.route_h for c in corridors)
-    return 24.0 * (math.ceil(longest / 24.0) + 1)
 
 
 def _corridor_plan(
@@ -377,4 +358,6 @@ def _corridor_plan(
             ScriptedAttack(t, None if leg is None else after.index(leg), d, cap, label)
             for t, leg, d, cap, label in sorted(scripted, key=lambda x: x[0])
         ],
+        formation_rule=c.formation_rule,
+        dispatch_policy=c.dispatch_policy,
     )

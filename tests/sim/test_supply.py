@@ -85,7 +85,7 @@ def test_contract_with_a_fractional_period(period_days):
     assert abs(_loaded_in(r, "main", 0.0, 480.0) - 10) < 1.0
 
 
-def test_timeline_events_are_logged_with_their_fields_and_note():
+def test_timeline_events_are_logged_in_words_with_corridors_and_note():
     s = tiny_scenario()
     s["events"] = [
         {
@@ -97,12 +97,23 @@ def test_timeline_events_are_logged_with_their_fields_and_note():
             "source": "paper",
         },
         {"date": date(4), "type": "blockade", "intensity": 0.5},
+        {"date": date(5), "type": "supply_rate", "corridors": ["main"], "tankers_per_day": 4},
     ]
     ev = simfuel.run(s, seed=1).events
     timeline = ev[ev["kind"].str.startswith("timeline:")]
+    # The words of simfuel.labels.describe_event, the corridors by key, the note.
     assert timeline[["t_h", "kind", "detail"]].to_dict("records") == [
-        {"t_h": 72.0, "kind": "timeline:demand", "detail": "demand_l_per_day=300000.0 (why)"},
-        {"t_h": 96.0, "kind": "timeline:blockade", "detail": "corridors=['all']; intensity=0.5"},
+        {"t_h": 72.0, "kind": "timeline:demand", "detail": "demand 0.30 ML/day (why)"},
+        {
+            "t_h": 96.0,
+            "kind": "timeline:blockade",
+            "detail": "blockade intensity 0.5; corridors: all",
+        },
+        {
+            "t_h": 120.0,
+            "kind": "timeline:supply_rate",
+            "detail": "4 tankers/day loaded; corridors: main",
+        },
     ]
 
 

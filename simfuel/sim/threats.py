@@ -1,0 +1,224 @@
+"""Threat models: the probability and outcome of an attack on a leg, now, for a convoy.
+
+A scenario's ``threat.model`` names a subclass of :class:`ThreatModel`; the simulation makes
+one instance per run. The convoy asks it once per leg (:meth:`ThreatModel.attack`) and
+tells it how every journey ended (:meth:`ThreatModel.observe`).
+
+The scenario's scripted attacks are replayed by the base class, whatever the model: a
+scripted attack waiting for the corridor strikes the first convoy that enters its leg (or
+any leg, without ``leg_from``) on or after its date, with exactly its losses (at most the
+convoy). Everything else is the model's hook :meth:`ThreatModel._do_attack`.
+
+The random numbers are the simulation's (its streams, drawn a fixed number of times per
+convoy, whether attacked or not, so that streams stay aligned across scenarios): a model
+gets them pre-drawn, per leg, in :class:`LegDraws`, and should use each for one purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar, NamedTuple
+
+import numpy as np
+
+from ..model.threat import (
+    attack_probability_scalar,
+    beta_parameters,
+    captured_tankers,
+    lost_tankers,
+)
+from .plan import CorridorPlan, ForcePlan, Plan, ScriptedAttack
+from .recorder import ConvoyRecord
+from .registry import Registry
+
+__all__ = ["THREAT_MODELS", "Attack", "DefaultThreat", "Escort", "LegDraws", "ThreatModel"]
+
+
+class Escort(NamedTuple):
+    """The escort of one convoy, as the threat sees it."""
+
+    forces: tuple[ForcePlan, ...]
+    #: Product of the forces' deterrence (multiplies the hazard; 1 unescorted) [-].
+    deterrence: float
+    #: Product of the forces' protection (multiplies the mean loss; 1 unescorted) [-].
+    protection: float
+
+
+class LegDraws(NamedTuple):
+    """One convoy's random numbers, one per leg in each list (uniforms in [0, 1))."""
+
+    u_attack: list[float]  # is the leg attacked
+    loss_seed: list[int]  # seeds a generator of the loss fraction (variable consumption)
+    u_loss: list[float]  # rounding of the tankers lost
+    u_capture: list[float]  # rounding of the tankers captured
+    u_turn: list[float]  # do the survivors turn back
+
+
+class Attack(NamedTuple):
+    """What one attack did to a convoy."""
+
+    destroyed: int  # tankers burned [tankers]
+    captured: int  # tankers seized [tankers]
+    turn_back: bool  # the survivors drive back to the staging point
+    note: str = ""  # added to the events' detail
+
+
+#: ``(corridor, leg, now_h, tankers, escort, draws) -> Attack | None``.
+AttackHook = Callable[[CorridorPlan, int, float, int, Escort, LegDraws], "Attack | None"]
+
+
+class ThreatModel:
+    """What the road does to convoys (base class of the threat models).
+
+    Parameters
+    ----------
+    plan : Plan
+        The compiled scenario (threat parameters in ``plan.hazard_per_100km`` and the
+        fields after it).
+    """
+
+    #: The scenario's ``threat.model`` for this class.
+    name: ClassVar[str] = ""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        # A plan is shared by many runs, so whether a scripted attack has fired is the
+        # run's state, kept here (by id: ScriptedAttack is an immutable value).
+        self._fired: set[int] = set()
+
+    def attack(
+        self,
+        corridor: CorridorPlan,
+        leg: int,
+        now_h: float,
+        tankers: int,
+        escort: Escort,
+        draws: LegDraws,
+    ) -> Attack | None:
+        """The attack on a convoy entering ``corridor.legs[leg]`` at ``now_h`` [h], or None.
+
+        A scripted attack waiting for the leg comes first; otherwise :meth:`_do_attack`.
+        The ambush strikes halfway along the leg (the engine's business).
+        """
+        if corridor.scripted:
+            sa = self._scripted(corridor, leg, now_h)
+            if sa is not None:
+                return self._replay(sa, tankers, draws.u_turn[leg])
+        return self._do_attack(corridor, leg, now_h, tankers, escort, draws)
+
+    def _do_attack(
+        self,
+        corridor: CorridorPlan,
+        leg: int,
+        now_h: float,
+        tankers: int,
+        escort: Escort,
+        draws: LegDraws,
+    ) -> Attack | None:
+        """Hook: draw the attack on one leg (no scripted attack waiting), or None.
+
+        Parameters
+        ----------
+        corridor : CorridorPlan
+            The corridor; the leg is ``corridor.legs[leg]``, a tuple
+            ``(length_km, speed_kmh, risk, hours, from, to)``.
+        leg : int
+            Index of the leg from the staging point on; also the index into ``draws``.
+        now_h : float
+            When the convoy enters the leg [h from the start; < 0 in the warm-up].
+        tankers : int
+            Tankers in the convoy [tankers] (>= 1); an attack loses at most these.
+        escort : Escort
+            The convoy's escort.
+        draws : LegDraws
+            The convoy's random numbers.
+        """
+        raise NotImplementedError
+
+    def attacks_on(self, corridor: CorridorPlan) -> AttackHook:
+        """:meth:`attack` for the legs of ``corridor``, as the engine calls it per leg.
+
+        Without scripted attacks on the corridor, :meth:`_do_attack` itself: the same
+        answers, one call less per leg.
+        """
+        return self.attack if corridor.scripted else self._do_attack
+
+    def observe(self, convoy: ConvoyRecord) -> None:
+        """Hook: a journey ended (``convoy.outcome``: arrived, lost or turned_back)."""
+
+    def unfired(self, corridor: CorridorPlan) -> list[ScriptedAttack]:
+        """The corridor's scripted attacks that met no convoy."""
+        return [sa for sa in corridor.scripted if id(sa) not in self._fired]
+
+    def _scripted(self, c: CorridorPlan, leg: int, now_h: float) -> ScriptedAttack | None:
+        for sa in c.scripted:
+            if sa.t_h > now_h:
+                break
+            if id(sa) not in self._fired and (sa.leg is None or sa.leg == leg):
+                self._fired.add(id(sa))
+                return sa
+        return None
+
+    def _replay(self, sa: ScriptedAttack, tankers: int, u_turn: float) -> Attack:
+        captured = min(tankers, sa.captured)
+        destroyed = min(tankers - captured, sa.destroyed)
+        note = f"scripted {sa.label}"
+        if sa.destroyed + sa.captured > destroyed + captured:
+            note += (
+                f"; convoy had {destroyed + captured} tankers, "
+                f"{sa.destroyed + sa.captured} scripted"
+            )
+        return Attack(destroyed, captured, u_turn < self.plan.turn_back_probability, note)
+
+
+THREAT_MODELS: Registry[ThreatModel] = Registry(ThreatModel, "threat model", "threat.model")
+
+
+@THREAT_MODELS.add
+class DefaultThreat(ThreatModel):
+    """Poisson ambushes along the road, Beta losses (:mod:`simfuel.model.threat`).
+
+    A leg of length ``L`` is attacked with probability
+    ``1 - exp(-hazard_per_100km * intensity * risk * deterrence * L / 100)``, with the
+    corridor's blockade intensity at the time (no attack in the warm-up). An attack loses
+    a Beta-distributed fraction of the convoy (mean ``loss_fraction_mean * protection``),
+    ``capture_fraction`` of it captured; the survivors turn back with
+    ``turn_back_probability``.
+    """
+
+    name = "default"
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(plan)
+        self._hazard = plan.hazard_per_100km
+        self._turn_back = plan.turn_back_probability
+
+    def _do_attack(
+        self,
+        corridor: CorridorPlan,
+        leg: int,
+        now_h: float,
+        tankers: int,
+        escort: Escort,
+        draws: LegDraws,
+    ) -> Attack | None:
+        """Draw the attack on one leg (see the class)."""
+        # No threat during the warm-up: it only fills the pipeline.
+        intensity = corridor.intensity.at(now_h) if now_h >= 0 else 0.0
+        if not intensity > 0:
+            return None
+        length_km, _speed, risk, _hours, _frm, _to = corridor.legs[leg]
+        p = attack_probability_scalar(self._hazard, intensity, risk, escort.deterrence, length_km)
+        if not draws.u_attack[leg] < p:
+            return None
+        plan = self.plan
+        a, b = beta_parameters(
+            plan.loss_fraction_mean * escort.protection, plan.loss_fraction_concentration
+        )
+        # Beta sampling is by rejection: its raw draws depend on (a, b). The fraction comes
+        # from a generator of its own, seeded by one fixed draw, so a change in a loss
+        # parameter does not shift any later draw.
+        fraction = float(np.random.default_rng(draws.loss_seed[leg]).beta(a, b))
+        lost = lost_tankers(tankers, fraction, draws.u_loss[leg])
+        captured = captured_tankers(lost, plan.capture_fraction, draws.u_capture[leg])
+        return Attack(lost - captured, captured, draws.u_turn[leg] < self._turn_back)
