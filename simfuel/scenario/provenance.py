@@ -45,7 +45,33 @@ def content_hash(scenario: Scenario) -> str:
     given, which the simulation follows too), so two equal scenarios share it however they
     were written, and it equals an ensemble store's ``scenario_sha256``.
     """
-    return hashlib.sha256(scenario.model_dump_json(by_alias=True).encode()).hexdigest()
+    text = scenario.model_dump_json(by_alias=True, exclude=_default_engine_choices(scenario))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _default_engine_choices(scenario: Scenario) -> dict[str, Any]:
+    """The engine-choice fields that hold their defaults, left out of the hash.
+
+    They came after stores existed (``threat.model``, a corridor's ``formation_rule`` and
+    ``dispatch_policy``); leaving them out while they hold their defaults keeps the hash of
+    every scenario that does not use them what it was, so such a store still resumes.
+    """
+    exclude: dict[str, Any] = {}
+    if scenario.threat.model == type(scenario.threat).model_fields["model"].default:
+        exclude["threat"] = {"model"}
+    corridor_fields = type(next(iter(scenario.corridors.values()))).model_fields
+    corridors = {}
+    for key, c in scenario.corridors.items():
+        fields = {
+            name
+            for name in ("formation_rule", "dispatch_policy")
+            if getattr(c, name) == corridor_fields[name].default
+        }
+        if fields:
+            corridors[key] = fields
+    if corridors:
+        exclude["corridors"] = corridors
+    return exclude
 
 
 def format_override(path: str, value: Any) -> str:

@@ -330,3 +330,23 @@ def test_a_registered_escort_kind_lends_and_gets_back_its_units():
     assert [k for k, _ in calls].count("request") == len(c)
     assert [k for k, _ in calls].count("back") == len(ended)
     assert ESCORT_KINDS.get("boat").describe(load_scenario(s).escorts["river"]) == "always there"
+
+
+def test_default_engine_choices_leave_the_content_hash_as_it_was_before_them():
+    from simfuel.scenario import load_scenario
+    from simfuel.scenario.provenance import _default_engine_choices, content_hash
+
+    register(Calm)
+    plain = load_scenario(_threatened())
+    explicit = _threatened()
+    explicit["threat"]["model"] = "default"
+    for c in explicit["corridors"].values():
+        c.update(formation_rule="default", dispatch_policy="fixed_rate")
+    calm = _threatened()
+    calm["threat"]["model"] = "calm"
+    # Stores written before these fields existed hashed a JSON without them.
+    hashed = plain.model_dump_json(by_alias=True, exclude=_default_engine_choices(plain))
+    assert "formation_rule" not in hashed and "dispatch_policy" not in hashed
+    assert '"model"' not in hashed
+    assert content_hash(load_scenario(explicit)) == content_hash(plain)
+    assert content_hash(load_scenario(calm)) != content_hash(plain)  # another engine
