@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from ..labels import describe_event, format_litres, format_number, format_share
+from ..labels import describe_event, event_corridors, format_litres, format_number, format_share
 from ..scenario import Scenario, to_yaml
-from ..scenario.schema import (
-    BlockadeEvent,
-    ContractEvent,
-    EscortPolicyEvent,
-    ScriptedAttackEvent,
-    SupplyRateEvent,
-)
 from ._common import Context, _corridors, _delay, _forces, _place, _with_source
 from .html import Html, details, esc, join, table, tag
 
@@ -157,14 +150,8 @@ def _events_table(sc: Scenario) -> Html:
         return tag("p", "No dated events: the initial settings hold throughout.", cls="note")
     rows = []
     for ev in sorted(sc.events, key=lambda e: e.date):
-        if isinstance(ev, ScriptedAttackEvent):
-            where = _corridors(sc, [ev.corridor])
-        elif isinstance(ev, ContractEvent):
-            where = _corridors(sc, list(ev.split))
-        elif isinstance(ev, BlockadeEvent | EscortPolicyEvent | SupplyRateEvent):
-            where = _corridors(sc, ev.corridors)
-        else:
-            where = esc("national")
+        keys = event_corridors(ev)
+        where = _corridors(sc, keys) if keys else esc("national")
         note = join(
             [
                 esc(ev.note or ""),
