@@ -470,14 +470,15 @@ class Simulation:
                 # min(): stock + (capacity - stock) can round one ulp above capacity.
                 self.stock_l = min(self.stock_l + release, plan.depot_capacity_l)
                 self.reserve_left_l -= release
-                env_t = env.now
-                self.rec.log(env_t, "reserve_released", litres=round(release))
+                self.rec.log(t0, "reserve_released", litres=round(release))
             self._drain_unload_queue()
+            # The day's own events are stamped 00:00 of the day they concern, the date of
+            # its row in the daily table (the clock already reads the next midnight).
             if rationing and not rationing_logged:
-                self.rec.log(env.now, "rationing_started", detail=f"cover {cover:.2f} days")
+                self.rec.log(t0, "rationing_started", detail=f"cover {cover:.2f} days")
                 rationing_logged = True
             if stockout and not stockout_logged:
-                self.rec.log(env.now, "stockout_started", detail=f"served {served:.0f} L")
+                self.rec.log(t0, "stockout_started", detail=f"served {served:.0f} L")
                 stockout_logged = True
 
             now = {

@@ -57,7 +57,7 @@ def test_reserve_released_below_its_threshold():
     assert d["reserve_l"].tolist() == [1_000_000] * 2 + [0] * 18
     rel = r.events[r.events["kind"] == "reserve_released"]
     assert len(rel) == 1
-    assert rel.iloc[0]["t_h"] == 72.0
+    assert rel.iloc[0]["t_h"] == 48.0  # 00:00 of the third day, the row it changed
     assert rel.iloc[0]["litres"] == 1_000_000
     assert (d["stock_l"] >= 0).all()
 
@@ -218,3 +218,17 @@ def test_waiting_tankers_unload_first_come_first_served():
     assert (r.daily["tankers_waiting_unload"] > 5).sum() > 10
     expected = _fifo_reference(r, 1_000_000, {"main": 45_000, "east": 36_000})
     np.testing.assert_allclose(r.daily["stock_l"], expected, rtol=0, atol=1e-6)
+
+
+def test_day_events_carry_the_date_of_their_row_in_the_daily_table():
+    # They were stamped at the next midnight, a day after the daily flag they announce.
+    r = simfuel.run("mali-2025", seed=0)
+    day = r.events.set_index("kind")["time"].dt.normalize()
+    daily = r.daily
+    assert day["rationing_started"] == daily.index[daily["rationing"] > 0][0]
+    assert day["stockout_started"] == daily.index[daily["stockout"] > 0][0]
+    released = r.events[r.events["kind"] == "reserve_released"]
+    assert len(released) == 1
+    t = released["time"].iloc[0]
+    before = daily["reserve_l"].shift(1, fill_value=r.scenario.depot.reserve_l)
+    assert daily.loc[t, "reserve_l"] < before.loc[t]  # the row whose reserve fell
