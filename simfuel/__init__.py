@@ -35,6 +35,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Scenario": ("simfuel.scenario", "Scenario"),
     "ScenarioError": ("simfuel.scenario", "ScenarioError"),
     "SensitivityResult": ("simfuel.analysis", "SensitivityResult"),
+    "acled_incidents": ("simfuel.observations", "acled_incidents"),
     "apply_overrides": ("simfuel.scenario", "apply_overrides"),
     "calibrate": ("simfuel.analysis", "calibrate"),
     "check_against": ("simfuel.observations", "check_against"),
@@ -67,6 +68,7 @@ __all__ = [
     "ScenarioError",
     "SensitivityResult",
     "__version__",
+    "acled_incidents",
     "apply_overrides",
     "calibrate",
     "check_against",
@@ -98,6 +100,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
     from .observations import (
         INCIDENT_COLUMNS,
         IncidentsError,
+        acled_incidents,
         check_against,
         cumulative_losses,
         incidents,

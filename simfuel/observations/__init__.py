@@ -11,12 +11,17 @@ destroyed: those are data too). simfuel ships the table of the 2025 Mali blockad
     problems = simfuel.check_against(table, simfuel.load_scenario("scenarios/mali-2025.yaml"))
     totals = simfuel.cumulative_losses(table)       # reported tankers destroyed, accumulated
 
-Modules: ``schema`` (the documented columns), ``load`` (reading and validation),
+An ACLED export becomes an incident table with ``acled_incidents(path, scenario)`` (events
+mapped to the scenario's legs by distance, filtered by actor and event type).
+
+Modules: ``schema`` (the documented columns), ``load`` (reading and validation), ``acled``
+(ACLED exports),
 ``compare`` (a table against a scenario), ``figures`` (reported losses as ranges),
 ``errors`` (:class:`IncidentsError`). This floor reads tables only; it runs no model: a
 comparison with a run takes the result as an argument, in the floors above.
 """
 
+from .acled import DEFAULT_MAX_DISTANCE_KM, acled_incidents, is_acled, tankers_from_notes
 from .compare import check_against
 from .errors import IncidentsError
 from .figures import cumulative_losses, reported_losses
@@ -30,17 +35,21 @@ from .schema import (
 )
 
 __all__ = [
+    "DEFAULT_MAX_DISTANCE_KM",
     "ESCORT_VALUES",
     "FALSE_VALUES",
     "INCIDENT_COLUMNS",
     "TRUE_VALUES",
     "IncidentColumn",
     "IncidentsError",
+    "acled_incidents",
     "check_against",
     "cumulative_losses",
     "incidents",
+    "is_acled",
     "parse_flags",
     "reported_losses",
     "shipped_incidents",
+    "tankers_from_notes",
     "validate_incidents",
 ]
