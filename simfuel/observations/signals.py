@@ -125,7 +125,7 @@ SIGNALS: dict[str, Signal] = {
             "stock_l",
             0,
             None,
-            "Stock at the depot at the end of `date` [L].",
+            "Stock at the depot on `date` [L], as `RunResult.daily` records it.",
         ),
         Signal(
             "served_share",
