@@ -20,6 +20,7 @@ import math
 import os
 import re
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,7 @@ ACLED_OPTIONAL: tuple[str, ...] = (
 #: coordinates for a town-level location (geo_precision 2) around a road.
 DEFAULT_MAX_DISTANCE_KM = 25.0
 
+_FAR_SHOWN = 20  # dropped events listed in the report, nearest first
 _EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
 _ACTOR_COLUMNS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
 # ACLED exports write "22 October 2025"; the API and many tools write ISO dates. The
@@ -149,8 +151,9 @@ def acled_incidents(
         ``event_type``, ``sub_event_type``, ``actor1``, ``actor2``, ``fatalities``,
         ``latitude``, ``longitude``, ``distance_km`` (to the leg), ``acled_row``.
         ``attrs``: ``source`` (the file), ``source_sha256`` (of its bytes) and
-        ``acled_report`` (a dict: ``rows``, ``kept``, ``dropped_by_filter``,
-        ``dropped_far``, ``far_events`` (each dropped event's row, location and
+        ``acled_report`` (a dict: ``rows``, ``kept``, ``dropped_by_filter`` (by filter),
+        ``dropped_outside_horizon`` (dated outside the scenario's ``start``-``end``),
+        ``dropped_far``, ``far_events`` (the 20 nearest dropped as too far: row, location,
         distance [km]), ``max_distance_km``, ``losses_from_notes``).
 
     Raises
@@ -264,9 +267,14 @@ def acled_incidents_from_frame(
 
     rows: list[dict[str, Any]] = []
     far: list[dict[str, Any]] = []
+    outside = 0
     from_notes = 0
     for i in range(n):
         if not keep[i]:
+            continue
+        day = dates[i]
+        if day is not None and not scenario.start <= day <= scenario.end:
+            outside += 1  # an export usually spans more than the scenario's months
             continue
         leg, distance = _nearest(legs, lat[i], lon[i])
         if distance > max_distance_km:
@@ -281,14 +289,15 @@ def acled_incidents_from_frame(
         row = _incident(cells, i, dates[i], leg, distance, legs)
         from_notes += row["destroyed_low"] != ""
         rows.append(row)
-    kept_ids = [r["id"] for r in rows]
-    if len(set(kept_ids)) < len(kept_ids):  # an export with repeated event ids
-        for r in rows:
-            r["id"] = f"{r['id']}-row{r['acled_row']}" if kept_ids.count(r["id"]) > 1 else r["id"]
+    uses = Counter(r["id"] for r in rows)
+    for r in rows:  # an export with repeated event ids: keep every row, told apart
+        if uses[r["id"]] > 1:
+            r["id"] = f"{r['id']}-row{r['acled_row']}"
     if not rows:
         warnings.warn(
             f"{source}: no event lies within {max_distance_km:g} km of a leg of scenario "
-            f"{scenario.name!r} ({len(far)} dropped as too far)",
+            f"{scenario.name!r} in its horizon {scenario.start} to {scenario.end} "
+            f"({len(far)} dropped as too far, {outside} as outside the horizon)",
             UserWarning,
             stacklevel=2,
         )
@@ -299,8 +308,11 @@ def acled_incidents_from_frame(
         "rows": n,
         "kept": len(rows),
         "dropped_by_filter": dropped,
+        "dropped_outside_horizon": outside,
         "dropped_far": len(far),
-        "far_events": far,
+        # The nearest few only: attrs are copied with the table, and these are what tell
+        # whether the threshold is too tight.
+        "far_events": sorted(far, key=lambda e: e["distance_km"])[:_FAR_SHOWN],
         "max_distance_km": float(max_distance_km),
         "losses_from_notes": int(from_notes),
     }

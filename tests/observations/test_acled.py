@@ -296,3 +296,56 @@ def test_the_cli_calibrate_reports_an_export_in_one_line_with_exit_2(tmp_path: P
     assert "is an ACLED export" in out.stderr
     assert "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_events_outside_the_horizon_are_dropped_and_counted(
+    tmp_path: Path, scenario: simfuel.Scenario
+) -> None:
+    path = write(
+        tmp_path,
+        HEADER,
+        ON_LEG,
+        "X2,14 September 2024,Battles,,JNIM,,A,14.50,-10.30,0,n,Outlet",  # a year early
+        "X3,2025-12-01,Battles,,JNIM,,A,14.50,-10.30,0,n,Outlet",  # the day after end
+    )
+    table = acled_incidents(path, scenario)
+    assert table["id"].tolist() == ["X1"]
+    assert table.attrs["acled_report"]["dropped_outside_horizon"] == 2
+    assert simfuel.check_against(table, scenario) == []
+
+
+def test_repeated_event_ids_are_kept_apart(tmp_path: Path, scenario: simfuel.Scenario) -> None:
+    path = write(tmp_path, HEADER, ON_LEG, ON_LEG)
+    assert acled_incidents(path, scenario)["id"].tolist() == ["X1-row1", "X1-row2"]
+
+
+def test_the_far_events_listed_are_the_nearest_few(
+    tmp_path: Path, scenario: simfuel.Scenario
+) -> None:
+    far = [f"F{k},2025-09-14,Battles,,A,,Gao,16.27,{-0.04 - k / 10:.2f},0,,S" for k in range(30)]
+    with pytest.warns(UserWarning, match="30 dropped as too far"):
+        table = acled_incidents(write(tmp_path, HEADER, *far), scenario)
+    report = table.attrs["acled_report"]
+    assert report["dropped_far"] == 30
+    listed = [e["distance_km"] for e in report["far_events"]]
+    assert len(listed) == 20 and listed == sorted(listed)
+    assert report["far_events"][0]["acled_row"] == 30  # the westernmost is nearest Mali's roads
+
+
+@pytest.mark.parametrize("name", ["acled_incidents", "signals", "score_signals", "SignalsError"])
+def test_the_new_names_are_the_observations_objects(name: str) -> None:
+    import simfuel.observations as observations
+
+    assert getattr(simfuel, name) is getattr(observations, name)
+    assert name in simfuel.__all__
+
+
+def test_the_signals_function_is_not_shadowed_by_its_module() -> None:
+    code = (
+        "import simfuel.observations.signals, simfuel.observations as o, simfuel\n"
+        "print(callable(o.signals), len(simfuel.signals('mali-2025')) > 0)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["True", "True"]
