@@ -349,3 +349,14 @@ def test_the_signals_function_is_not_shadowed_by_its_module() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["True", "True"]
+
+
+def test_the_reported_figures_read_an_acled_table_like_any_other(
+    scenario: simfuel.Scenario,
+) -> None:
+    table = acled_incidents(SYNTHETIC, scenario)
+    per_event = simfuel.reported_losses(table, scenario)
+    assert len(per_event) == len(table)
+    totals = simfuel.cumulative_losses(table)
+    # 12 ("at least 12", 6 Sep) + 20 (14 Sep); the events without a figure add nothing.
+    assert totals["cum_low"].iloc[-1] == 32
