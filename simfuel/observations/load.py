@@ -7,19 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import io
 import math
 import os
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .errors import IncidentsError, Problem
 from .schema import ESCORT_VALUES, FALSE_VALUES, INCIDENT_COLUMNS, TRUE_VALUES
+
+if TYPE_CHECKING:
+    from ..scenario.schema import Scenario
 
 __all__ = ["incidents", "parse_flags", "shipped_incidents", "validate_incidents"]
 
@@ -52,7 +56,9 @@ def shipped_incidents() -> list[str]:
     return sorted(names)
 
 
-def incidents(name_or_path: str | os.PathLike[str] = "mali-2025") -> pd.DataFrame:
+def incidents(
+    name_or_path: str | os.PathLike[str] = "mali-2025", *, scenario: Scenario | None = None
+) -> pd.DataFrame:
     """Load and validate an incident table.
 
     Parameters
@@ -60,7 +66,13 @@ def incidents(name_or_path: str | os.PathLike[str] = "mali-2025") -> pd.DataFram
     name_or_path : str or path
         The name of a shipped table (see :func:`shipped_incidents`; ``"mali-2025"``: the
         reported events of the 2025 Mali fuel blockade) or the path of a CSV file (UTF-8,
-        a header row, comma-separated) with the columns of :data:`INCIDENT_COLUMNS`.
+        a header row, comma-separated) with the columns of :data:`INCIDENT_COLUMNS`, or an
+        ACLED export (recognised by its ``event_date``, ``latitude`` and ``longitude``
+        columns), which needs ``scenario``.
+    scenario : Scenario, optional
+        For an ACLED export only: the scenario whose legs its events are mapped to, with
+        :func:`~simfuel.observations.acled_incidents`' defaults (every actor and event
+        type, 25 km). Call that function for filters.
 
     Returns
     -------
@@ -70,31 +82,52 @@ def incidents(name_or_path: str | os.PathLike[str] = "mali-2025") -> pd.DataFram
         a timestamp (midnight); counts [tankers] as nullable integers (``<NA>``: not
         reported); text as strings (blank: ``""``); ``escort`` filled with ``"unknown"``;
         ``derived`` and ``aggregate`` as bool. The table's origin is in
-        ``frame.attrs["source"]``.
+        ``frame.attrs["source"]``, the SHA-256 of the file's bytes in
+        ``frame.attrs["source_sha256"]``.
 
     Raises
     ------
     IncidentsError
-        If the table is invalid (every problem, with file, row and column).
+        If the table is invalid (every problem, with file, row and column), or is an
+        ACLED export and no ``scenario`` is given.
     FileNotFoundError
         If ``name_or_path`` is neither a shipped name nor an existing file.
     """
-    text, source = _read_source(name_or_path)
+    text, source, sha256 = _read_source(name_or_path)
     try:
         raw = pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise IncidentsError(source, [Problem("", f"cannot read as CSV: {exc}")]) from exc
-    return validate_incidents(raw, source=source)
+    from .acled import acled_incidents_from_frame, is_acled  # acled imports this module
+
+    if is_acled(raw.columns):
+        if scenario is None:
+            raise IncidentsError(
+                source,
+                [
+                    Problem(
+                        "",
+                        "is an ACLED export (event_date, latitude, longitude): mapping its "
+                        "events to legs needs a scenario; use "
+                        "simfuel.observations.acled_incidents(path, scenario) or "
+                        "incidents(path, scenario=...)",
+                    )
+                ],
+            )
+        return acled_incidents_from_frame(raw, scenario, source=source, sha256=sha256)
+    table = validate_incidents(raw, source=source)
+    table.attrs["source_sha256"] = sha256
+    return table
 
 
-def _read_source(name_or_path: str | os.PathLike[str]) -> tuple[str, str]:
-    """The CSV text and the name to report it under."""
+def _read_source(name_or_path: str | os.PathLike[str]) -> tuple[str, str, str]:
+    """The CSV text, the name to report it under and the SHA-256 of its bytes."""
     if isinstance(name_or_path, str) and name_or_path in shipped_incidents():
         filename = _DATA_PREFIX + name_or_path.replace("-", "_") + ".csv"
-        text = resources.files("simfuel.data").joinpath(filename).read_text(encoding="utf-8")
-        return text, f"simfuel/data/{filename}"
+        data = resources.files("simfuel.data").joinpath(filename).read_bytes()
+        return data.decode("utf-8"), f"simfuel/data/{filename}", hashlib.sha256(data).hexdigest()
     path = Path(name_or_path)
     if path.exists() and not path.is_file():  # stat only: a FIFO is never opened
         what = "a folder" if path.is_dir() else "not a regular file (a FIFO or device?)"
@@ -104,8 +137,9 @@ def _read_source(name_or_path: str | os.PathLike[str]) -> tuple[str, str]:
         raise FileNotFoundError(
             f"{name_or_path}: no such file, nor a shipped incident table (shipped: {known})"
         )
+    data = path.read_bytes()
     try:
-        return path.read_text(encoding="utf-8-sig"), str(name_or_path)
+        return data.decode("utf-8-sig"), str(name_or_path), hashlib.sha256(data).hexdigest()
     except UnicodeDecodeError as exc:
         problem = f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})"
         raise IncidentsError(str(name_or_path), [Problem("", problem)]) from None
@@ -265,6 +299,8 @@ def validate_incidents(frame: pd.DataFrame, source: str = "<table>") -> pd.DataF
     for col in columns:
         if col not in _BY_NAME:
             result[col] = frame[col].to_numpy()
+    # Provenance set by a loader (the file's hash, an ACLED report) survives validating again.
+    result.attrs.update({k: v for k, v in frame.attrs.items() if k != "source"})
     result.attrs["source"] = source
     return result
 
