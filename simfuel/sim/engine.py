@@ -13,12 +13,13 @@ Processes of one simulation:
   is recorded.
 
 Random streams: one :class:`numpy.random.Generator` per subsystem (threat, losses,
-delays, demand) and per corridor, each from its own child of the run's SeedSequence, so a
-change in one corridor's convoy schedule does not shift another's ambush draws. Every
-draw from these streams has a fixed count per convoy or per day; the Beta loss fraction,
-whose sampler consumes a variable number of raw draws, comes from a generator of its own
-per leg (seeded by one draw of the losses stream), so a change in a loss parameter does not
-shift later draws either.
+delays, attack delays) and per corridor, plus one for demand, each from its own child of
+the run's SeedSequence in the layout of :mod:`simfuel.seeds`, so a change in one corridor's
+convoy schedule does not shift another's ambush draws. Every draw from these streams has a
+fixed count per convoy or per day; the Beta loss fraction, whose sampler consumes a
+variable number of raw draws, comes from a generator of its own per leg (child
+``(LEG_LOSS, corridor, convoy number on that corridor, leg)``), so a change in a loss
+parameter does not shift later draws either.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from ..model.threat import (
     lost_tankers,
 )
 from ..model.transit import delay_sampler
+from ..seeds import Role, child_seed, stream
 from .escorts import EscortPools, Grant
 from .plan import CorridorPlan, Plan, ScriptedAttack
 from .recorder import ConvoyRecord, DailyRecord, EventRecord, Recorder
@@ -48,6 +50,13 @@ __all__ = ["SUBSYSTEMS", "Simulation", "child_seed"]
 
 #: Random streams of a run, by subsystem; all but ``demand`` have one per corridor.
 SUBSYSTEMS = ("threat", "losses", "delays", "demand", "attack_delays")
+_ROLES = {
+    "threat": Role.THREAT,
+    "losses": Role.LOSSES,
+    "delays": Role.DELAYS,
+    "demand": Role.DEMAND,
+    "attack_delays": Role.ATTACK_DELAYS,
+}
 
 
 class _Tick(simpy.events.Event):
@@ -62,11 +71,6 @@ class _Tick(simpy.events.Event):
         self._ok = True
         self._value = None
         env.schedule(self, simpy.core.URGENT, delay_h)
-
-
-def child_seed(root: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
-    """The child of ``root`` at ``key``, without mutating ``root`` (unlike ``spawn``)."""
-    return np.random.SeedSequence(entropy=root.entropy, spawn_key=(*root.spawn_key, *key))
 
 
 class Simulation:
@@ -86,14 +90,15 @@ class Simulation:
         self.env = simpy.Environment(initial_time=-plan.warmup_h)
         self.rec = Recorder()
         n = len(plan.corridors)
-        sub = {name: i for i, name in enumerate(SUBSYSTEMS)}
+        self._seed = seed
 
         def streams(name: str) -> list[np.random.Generator]:
-            return [np.random.default_rng(child_seed(seed, sub[name], c)) for c in range(n)]
+            return [stream(seed, _ROLES[name], c) for c in range(n)]
 
         self._threat_rng = streams("threat")
         self._loss_rng = streams("losses")
-        self._demand_rng = np.random.default_rng(child_seed(seed, sub["demand"]))
+        self._demand_rng = stream(seed, Role.DEMAND)
+        self._convoys_on = [0] * n  # convoys started per corridor: keys the leg streams
         # Border and attack delays have separate streams, so a different hazard (more or
         # fewer attacks) does not shift the border delays of later batches.
         border_rng, attack_rng = streams("delays"), streams("attack_delays")
@@ -281,9 +286,10 @@ class Simulation:
         u_attack = self._threat_rng[ci].random(k).tolist()
         lrng = self._loss_rng[ci]
         # Beta sampling is by rejection: its raw draws depend on (a, b). Each leg's loss
-        # fraction comes from its own generator, seeded by one fixed draw of the corridor's
-        # stream, so a change in a loss parameter does not shift any later draw.
-        loss_seed = lrng.integers(0, 2**63, k).tolist()
+        # fraction comes from its own generator, keyed by (corridor, convoy number on the
+        # corridor, leg), so a change in a loss parameter does not shift any later draw.
+        convoy_on = self._convoys_on[ci]
+        self._convoys_on[ci] = convoy_on + 1
         u_loss, u_capture, u_turn = lrng.random((3, k)).tolist()
 
         row = ConvoyRecord(
@@ -319,7 +325,8 @@ class Simulation:
                     hazard, intensity, risk, deterrence, length_km
                 )
                 if attacked:
-                    fraction = float(np.random.default_rng(loss_seed[j]).beta(a, b))
+                    leg_rng = stream(self._seed, Role.LEG_LOSS, ci, convoy_on, j)
+                    fraction = float(leg_rng.beta(a, b))
                     lost = lost_tankers(n, fraction, u_loss[j])
                     captured = captured_tankers(lost, plan.capture_fraction, u_capture[j])
                     destroyed = lost - captured

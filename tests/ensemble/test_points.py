@@ -12,6 +12,7 @@ from simfuel.analysis import evaluate_points
 from simfuel.ensemble import EnsembleError, run_ensemble, sweep
 from simfuel.ensemble.points import Execution, run_points, tasks_of
 from simfuel.ensemble.seeds import PRIOR_STREAM, point_seed, prior_seed, replication_seed
+from simfuel.seeds import Role
 from simfuel.ensemble.worker import PointSpec
 from simfuel.scenario import apply_overrides
 from tests.ensemble.harness import fail_runs, local_dask_client
@@ -65,21 +66,21 @@ def test_a_point_is_the_ensemble_of_its_scenario(scenario):
 def test_seed_layout_is_unchanged():
     """The layout results depend on; changing it changes every published figure."""
     root = np.random.SeedSequence(5, spawn_key=(9,))
-    assert replication_seed(root, 3).spawn_key == (9, 3)
-    assert point_seed(root, 2, 3, True).spawn_key == (9, 3)
-    assert point_seed(root, 2, 3, False).spawn_key == (9, 2, 3)
-    assert prior_seed(root).spawn_key == (9, PRIOR_STREAM) == (9, 2**31 - 1)
+    assert replication_seed(root, 3).spawn_key == (9, Role.REPLICATION, 3, 0, 0) == (9, 1, 3, 0, 0)
+    assert point_seed(root, 2, 3, True).spawn_key == (9, 1, 3, 0, 0)
+    assert point_seed(root, 2, 3, False).spawn_key == (9, Role.POINT, 2, 3, 0) == (9, 2, 2, 3, 0)
+    assert prior_seed(root).spawn_key == (9, PRIOR_STREAM, 0, 0, 0) == (9, 3, 0, 0, 0)
     assert root.spawn_key == (9,) and root.n_children_spawned == 0  # never mutated
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_failing_run_is_captured_with_its_point_and_seed(scenario, monkeypatch, workers):
     clean = evaluate(scenario, common_random_numbers=False)
-    fail_runs(monkeypatch, lambda key: key == (1, 2), "boom at (1, 2)")
+    fail_runs(monkeypatch, lambda key: key == (Role.POINT, 1, 2, 0), "boom at (1, 2)")
     res = evaluate(scenario, common_random_numbers=False, workers=workers, batch_size=2)
     (failure,) = res.failures
     assert (failure.point, failure.index, failure.entropy) == (1, 2, 8)
-    assert failure.spawn_key == (1, 2)
+    assert failure.spawn_key == (Role.POINT, 1, 2, 0)
     assert "boom at (1, 2)" in failure.error and "point 1, replication 2" in str(failure)
     assert res.failed_points == [1]
     assert np.isnan(res.summary[1, 2]).all() and np.isnan(res.daily["stock_l"][1, 2]).all()
