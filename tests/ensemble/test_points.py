@@ -12,9 +12,9 @@ from simfuel.analysis import evaluate_points
 from simfuel.ensemble import EnsembleError, run_ensemble, sweep
 from simfuel.ensemble.points import Execution, run_points, tasks_of
 from simfuel.ensemble.seeds import PRIOR_STREAM, point_seed, prior_seed, replication_seed
-from simfuel.seeds import Role
 from simfuel.ensemble.worker import PointSpec
 from simfuel.scenario import apply_overrides
+from simfuel.seeds import Role
 from tests.ensemble.harness import fail_runs, local_dask_client
 
 POINTS = [{"threat.hazard_per_100km": h} for h in (0.1, 0.3, 0.6)]
