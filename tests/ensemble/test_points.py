@@ -94,7 +94,7 @@ def test_a_failing_run_is_captured_with_its_point_and_seed(scenario, monkeypatch
 
 
 def test_a_failing_sweep_point_names_the_point(scenario, monkeypatch):
-    fail_runs(monkeypatch, lambda key: key == (1,), "boom")
+    fail_runs(monkeypatch, lambda key: key == (Role.REPLICATION, 1, 0, 0), "boom")
     with pytest.raises(EnsembleError) as info:
         sweep(scenario, {"demand.cv": [0.0, 0.2]}, 3, seed=4, workers=1, progress=False)
     assert [(f.point, f.index) for f in info.value.failures] == [(0, 1), (1, 1)]
