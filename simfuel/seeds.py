@@ -3,23 +3,24 @@
 Every stream is a child of a :class:`numpy.random.SeedSequence` whose spawn key is the
 parent's spawn key followed by exactly :data:`KEY_WIDTH` words::
 
-    parent.spawn_key + (role, a, b, c)
+    parent.spawn_key + (role, x, y, z)
 
-``role`` is a :class:`Role` (all values distinct, whatever the level), ``a, b, c`` its
-indices, unused positions 0, every word in ``[0, 2**32)`` (SeedSequence hashes a key as
-32-bit words, so a larger word would be two words and break the fixed width). Hence two
-different ``(role, a, b, c)`` under one parent never give the same key, and a key of one
-level is never a prefix of a key of the same level. The levels:
+``role`` is a :class:`Role` (all values distinct, whatever the level), then its indices
+right-aligned, unused positions 0 on the left (so the last word is always the finest
+index: the replication, the corridor, the leg), every word in ``[0, 2**32)``
+(SeedSequence hashes a key as 32-bit words, so a larger word would be two words and break
+the fixed width). Hence two different ``(role, x, y, z)`` under one parent never give the
+same key, and a key of one level is never a prefix of a key of the same level. The levels:
 
 * many-runs roots (ensemble, sweep, calibration, sensitivity analysis, fleet sizing):
   replication ``r`` (also replication ``r`` of every point under common random
-  numbers) is ``(REPLICATION, r, 0, 0)``; replication ``r`` of point ``p`` without
-  common random numbers is ``(POINT, p, r, 0)``; a calibration's prior draws
+  numbers) is ``(REPLICATION, 0, 0, r)``; replication ``r`` of point ``p`` without
+  common random numbers is ``(POINT, 0, p, r)``; a calibration's prior draws
   ``(PRIOR, 0, 0, 0)``; SALib's sampler ``(SALIB, 0, 0, 0)``; a fleet sizing's bootstrap
   ``(BOOTSTRAP, 0, 0, 0)``;
 * one run's seed (a replication above, or the root of :func:`simfuel.run`): per corridor
-  ``c`` the streams ``(THREAT, c, 0, 0)``, ``(LOSSES, c, 0, 0)``, ``(DELAYS, c, 0, 0)``,
-  ``(ATTACK_DELAYS, c, 0, 0)``, the demand stream ``(DEMAND, 0, 0, 0)`` and the loss
+  ``c`` the streams ``(THREAT, 0, 0, c)``, ``(LOSSES, 0, 0, c)``, ``(DELAYS, 0, 0, c)``,
+  ``(ATTACK_DELAYS, 0, 0, c)``, the demand stream ``(DEMAND, 0, 0, 0)`` and the loss
   fraction of leg ``j`` of the ``n``-th convoy of corridor ``c``, ``(LEG_LOSS, c, n, j)``.
 
 A run seed is a parent only: no Generator is made from it, and no Generator's key is the
@@ -58,10 +59,8 @@ class Role(enum.IntEnum):
     LEG_LOSS = 21
 
 
-def role_seed(
-    parent: np.random.SeedSequence, role: Role, a: int = 0, b: int = 0, c: int = 0
-) -> np.random.SeedSequence:
-    """The child of ``parent`` for ``role`` at indices ``(a, b, c)``.
+def role_seed(parent: np.random.SeedSequence, role: Role, *index: int) -> np.random.SeedSequence:
+    """The child of ``parent`` for ``role`` at ``index`` (up to three indices).
 
     Parameters
     ----------
@@ -69,21 +68,24 @@ def role_seed(
         Never mutated (unlike ``spawn``): the child is built from its entropy and key.
     role : Role
         What the child is for.
-    a, b, c : int
-        The role's indices, each in ``[0, 2**32)``; unused ones stay 0.
+    *index : int
+        The role's indices, each in ``[0, 2**32)``, coarsest first.
 
     Returns
     -------
     numpy.random.SeedSequence
-        Spawn key ``parent.spawn_key + (role, a, b, c)``.
+        Spawn key ``parent.spawn_key + (role, 0, ..., *index)``, always
+        :data:`KEY_WIDTH` words longer than the parent's.
 
     Raises
     ------
     ValueError
-        If an index is negative or does not fit in 32 bits.
+        If there are more than three indices, or one is negative or does not fit in 32 bits.
     """
-    key = (int(Role(role)), a, b, c)
-    for i in key[1:]:
+    if len(index) >= KEY_WIDTH:
+        raise ValueError(f"a {Role(role).name.lower()} key has at most {KEY_WIDTH - 1} indices")
+    key = (int(Role(role)), *(0,) * (KEY_WIDTH - 1 - len(index)), *index)
+    for i in index:
         if not 0 <= i < _WORD:
             raise ValueError(f"{Role(role).name.lower()} index must be in [0, 2**32) (got {i})")
     return child_seed(parent, *key)
@@ -97,8 +99,6 @@ def child_seed(root: np.random.SeedSequence, *key: int) -> np.random.SeedSequenc
     return np.random.SeedSequence(entropy=root.entropy, spawn_key=(*root.spawn_key, *key))
 
 
-def stream(
-    parent: np.random.SeedSequence, role: Role, a: int = 0, b: int = 0, c: int = 0
-) -> np.random.Generator:
-    """A Generator on :func:`role_seed` ``(parent, role, a, b, c)``."""
-    return np.random.default_rng(role_seed(parent, role, a, b, c))
+def stream(parent: np.random.SeedSequence, role: Role, *index: int) -> np.random.Generator:
+    """A Generator on :func:`role_seed` ``(parent, role, *index)``."""
+    return np.random.default_rng(role_seed(parent, role, *index))

@@ -35,7 +35,7 @@ PER_CORRIDOR = (Role.THREAT, Role.LOSSES, Role.DELAYS, Role.ATTACK_DELAYS)
 
 def new_run_suffixes() -> list[Key]:
     """Keys, relative to a run's seed, of every Generator one run makes."""
-    out: list[Key] = [(int(role), c, 0, 0) for role in PER_CORRIDOR for c in CORRIDORS]
+    out: list[Key] = [(int(role), 0, 0, c) for role in PER_CORRIDOR for c in CORRIDORS]
     out.append((int(Role.DEMAND), 0, 0, 0))
     out += [(int(Role.LEG_LOSS), c, n, j) for c in CORRIDORS for n in CONVOYS for j in LEGS]
     return out
@@ -136,6 +136,8 @@ def test_the_old_layout_is_caught_by_the_same_check():
 
 
 def test_the_roots_own_children_are_named_roles():
+    assert tuple(replication_seed(ROOT, 5).spawn_key) == (7, Role.REPLICATION, 0, 0, 5)
+    assert tuple(point_seed(ROOT, 2, 5, False).spawn_key) == (7, Role.POINT, 0, 2, 5)
     assert tuple(prior_seed(ROOT).spawn_key) == (7, Role.PRIOR, 0, 0, 0)
     assert tuple(bootstrap_seed(ROOT).spawn_key) == (7, Role.BOOTSTRAP, 0, 0, 0)
     salib = role_seed(ROOT, Role.SALIB).generate_state(1, dtype=np.uint32)[0]
@@ -147,9 +149,9 @@ def test_every_stream_the_engine_makes_is_in_the_enumerated_layout(monkeypatch):
     """The grid above is what the engine really does: record its streams on a real run."""
     made: list[Key] = []
 
-    def recording(parent, role, a=0, b=0, c=0):
-        made.append((int(role), a, b, c))
-        return stream(parent, role, a, b, c)
+    def recording(parent, role, *index):
+        made.append(tuple(role_seed(parent, role, *index).spawn_key)[len(parent.spawn_key) :])
+        return stream(parent, role, *index)
 
     monkeypatch.setattr(engine, "stream", recording)
     seed = replication_seed(ROOT, 4)
@@ -160,6 +162,7 @@ def test_every_stream_the_engine_makes_is_in_the_enumerated_layout(monkeypatch):
     assert len(made) == len(set(made))  # one Generator per key in a run
     grid = set(new_run_suffixes())
     small = [k for k in made if k[0] != Role.LEG_LOSS or (k[2] in CONVOYS and k[3] in LEGS)]
+    assert len(small) < len(made)  # the run had more convoys than the grid: legs keyed
     assert set(small) <= grid
 
 
@@ -170,3 +173,8 @@ def test_an_index_outside_32_bits_is_refused(role, index):
     # SeedSequence hashes a big int as several words: it would break the fixed width.
     with pytest.raises(ValueError, match=r"index must be in \[0, 2\*\*32\)"):
         role_seed(ROOT, role, index)
+
+
+def test_more_indices_than_the_width_are_refused():
+    with pytest.raises(ValueError, match="at most 3 indices"):
+        role_seed(ROOT, Role.LEG_LOSS, 1, 2, 3, 4)

@@ -2,13 +2,13 @@
 
 One root SeedSequence per call (ensemble, sweep, calibration, sensitivity analysis, fleet
 sizing); every stream below is a child of it with a fixed-length key
-``root.spawn_key + (role, a, b, c)`` (:func:`simfuel.seeds.role_seed`), built without
+``root.spawn_key + (role, x, y, z)`` (:func:`simfuel.seeds.role_seed`), built without
 mutating the root:
 
 * replication ``r`` of an ensemble, and of every point under common random numbers:
-  ``(REPLICATION, r, 0, 0)`` (:func:`replication_seed`), which depends neither on how
+  ``(REPLICATION, 0, 0, r)`` (:func:`replication_seed`), which depends neither on how
   many replications run, nor on the batch or the executor;
-* replication ``r`` of point ``p`` without common random numbers: ``(POINT, p, r, 0)``
+* replication ``r`` of point ``p`` without common random numbers: ``(POINT, 0, p, r)``
   (:func:`point_seed`);
 * the prior draws of a calibration: ``(PRIOR, 0, 0, 0)`` (:func:`prior_seed`);
 * SALib's sampler and bootstrap: an int from the state of ``(SALIB, 0, 0, 0)``
@@ -65,7 +65,7 @@ def point_seed(
 
     With common random numbers, replication ``rep`` draws the same streams at every point
     (:func:`replication_seed`, as in an ensemble); without, every (point, replication)
-    has its own child ``(POINT, point, rep, 0)``. :meth:`EnsembleResult.replication_inputs` re-runs
+    has its own child ``(POINT, 0, point, rep)``. :meth:`EnsembleResult.replication_inputs` re-runs
     from these.
     """
     if common_random_numbers:

@@ -66,9 +66,9 @@ def test_a_point_is_the_ensemble_of_its_scenario(scenario):
 def test_seed_layout_is_unchanged():
     """The layout results depend on; changing it changes every published figure."""
     root = np.random.SeedSequence(5, spawn_key=(9,))
-    assert replication_seed(root, 3).spawn_key == (9, Role.REPLICATION, 3, 0, 0) == (9, 1, 3, 0, 0)
-    assert point_seed(root, 2, 3, True).spawn_key == (9, 1, 3, 0, 0)
-    assert point_seed(root, 2, 3, False).spawn_key == (9, Role.POINT, 2, 3, 0) == (9, 2, 2, 3, 0)
+    assert replication_seed(root, 3).spawn_key == (9, Role.REPLICATION, 0, 0, 3) == (9, 1, 0, 0, 3)
+    assert point_seed(root, 2, 3, True).spawn_key == (9, 1, 0, 0, 3)
+    assert point_seed(root, 2, 3, False).spawn_key == (9, Role.POINT, 0, 2, 3) == (9, 2, 0, 2, 3)
     assert prior_seed(root).spawn_key == (9, PRIOR_STREAM, 0, 0, 0) == (9, 3, 0, 0, 0)
     assert root.spawn_key == (9,) and root.n_children_spawned == 0  # never mutated
 
@@ -76,11 +76,11 @@ def test_seed_layout_is_unchanged():
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_failing_run_is_captured_with_its_point_and_seed(scenario, monkeypatch, workers):
     clean = evaluate(scenario, common_random_numbers=False)
-    fail_runs(monkeypatch, lambda key: key == (Role.POINT, 1, 2, 0), "boom at (1, 2)")
+    fail_runs(monkeypatch, lambda key: key == (Role.POINT, 0, 1, 2), "boom at (1, 2)")
     res = evaluate(scenario, common_random_numbers=False, workers=workers, batch_size=2)
     (failure,) = res.failures
     assert (failure.point, failure.index, failure.entropy) == (1, 2, 8)
-    assert failure.spawn_key == (Role.POINT, 1, 2, 0)
+    assert failure.spawn_key == (Role.POINT, 0, 1, 2)
     assert "boom at (1, 2)" in failure.error and "point 1, replication 2" in str(failure)
     assert res.failed_points == [1]
     assert np.isnan(res.summary[1, 2]).all() and np.isnan(res.daily["stock_l"][1, 2]).all()
@@ -94,7 +94,7 @@ def test_a_failing_run_is_captured_with_its_point_and_seed(scenario, monkeypatch
 
 
 def test_a_failing_sweep_point_names_the_point(scenario, monkeypatch):
-    fail_runs(monkeypatch, lambda key: key == (Role.REPLICATION, 1, 0, 0), "boom")
+    fail_runs(monkeypatch, lambda key: key == (Role.REPLICATION, 0, 0, 1), "boom")
     with pytest.raises(EnsembleError) as info:
         sweep(scenario, {"demand.cv": [0.0, 0.2]}, 3, seed=4, workers=1, progress=False)
     assert [(f.point, f.index) for f in info.value.failures] == [(0, 1), (1, 1)]
