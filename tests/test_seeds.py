@@ -135,6 +135,24 @@ def test_the_old_layout_is_caught_by_the_same_check():
     assert f"{clash} share key (7, 2, 0, 3)" in found
 
 
+def test_the_role_numbers_are_the_documented_layout():
+    """The README gives these numbers, and every published figure depends on them."""
+    assert {r.name: int(r) for r in Role} == {
+        "REPLICATION": 1,
+        "POINT": 2,
+        "PRIOR": 3,
+        "SALIB": 4,
+        "BOOTSTRAP": 5,
+        "THREAT": 16,
+        "LOSSES": 17,
+        "DELAYS": 18,
+        "ATTACK_DELAYS": 19,
+        "DEMAND": 20,
+        "LEG_LOSS": 21,
+    }
+    assert len(set(Role)) == len(Role.__members__)  # no alias: no two roles share a number
+
+
 def test_the_roots_own_children_are_named_roles():
     assert tuple(replication_seed(ROOT, 5).spawn_key) == (7, Role.REPLICATION, 0, 0, 5)
     assert tuple(point_seed(ROOT, 2, 5, False).spawn_key) == (7, Role.POINT, 0, 2, 5)
