@@ -13,13 +13,12 @@ Processes of one simulation:
   is recorded.
 
 Random streams: one :class:`numpy.random.Generator` per subsystem (threat, losses,
-delays, attack delays) and per corridor, plus one for demand, each from its own child of
-the run's SeedSequence in the layout of :mod:`simfuel.seeds`, so a change in one corridor's
-convoy schedule does not shift another's ambush draws. Every draw from these streams has a
-fixed count per convoy or per day; the Beta loss fraction, whose sampler consumes a
-variable number of raw draws, comes from a generator of its own per leg (child
-``(LEG_LOSS, corridor, convoy number on that corridor, leg)``), so a change in a loss
-parameter does not shift later draws either.
+delays, demand) and per corridor, each from its own child of the run's SeedSequence, so a
+change in one corridor's convoy schedule does not shift another's ambush draws. Every
+draw from these streams has a fixed count per convoy or per day; the Beta loss fraction,
+whose sampler consumes a variable number of raw draws, comes from a generator of its own
+per leg (keyed by corridor, convoy number on it and leg: :mod:`simfuel.seeds`), so a
+change in a loss parameter does not shift later draws either.
 """
 
 from __future__ import annotations
@@ -50,13 +49,6 @@ __all__ = ["SUBSYSTEMS", "Simulation", "child_seed"]
 
 #: Random streams of a run, by subsystem; all but ``demand`` have one per corridor.
 SUBSYSTEMS = ("threat", "losses", "delays", "demand", "attack_delays")
-_ROLES = {
-    "threat": Role.THREAT,
-    "losses": Role.LOSSES,
-    "delays": Role.DELAYS,
-    "demand": Role.DEMAND,
-    "attack_delays": Role.ATTACK_DELAYS,
-}
 
 
 class _Tick(simpy.events.Event):
@@ -91,17 +83,17 @@ class Simulation:
         self.rec = Recorder()
         n = len(plan.corridors)
         self._seed = seed
-
-        def streams(name: str) -> list[np.random.Generator]:
-            return [stream(seed, _ROLES[name], c) for c in range(n)]
-
-        self._threat_rng = streams("threat")
-        self._loss_rng = streams("losses")
-        self._demand_rng = stream(seed, Role.DEMAND)
         self._convoys_on = [0] * n  # convoys started per corridor: keys the leg streams
+
+        def streams(role: Role) -> list[np.random.Generator]:
+            return [stream(seed, role, c) for c in range(n)]
+
+        self._threat_rng = streams(Role.THREAT)
+        self._loss_rng = streams(Role.LOSSES)
+        self._demand_rng = stream(seed, Role.DEMAND)
         # Border and attack delays have separate streams, so a different hazard (more or
         # fewer attacks) does not shift the border delays of later batches.
-        border_rng, attack_rng = streams("delays"), streams("attack_delays")
+        border_rng, attack_rng = streams(Role.DELAYS), streams(Role.ATTACK_DELAYS)
         self._border_delay = [
             delay_sampler(*c.border_delay, border_rng[c.index]) for c in plan.corridors
         ]
@@ -288,8 +280,7 @@ class Simulation:
         # Beta sampling is by rejection: its raw draws depend on (a, b). Each leg's loss
         # fraction comes from its own generator, keyed by (corridor, convoy number on the
         # corridor, leg), so a change in a loss parameter does not shift any later draw.
-        convoy_on = self._convoys_on[ci]
-        self._convoys_on[ci] = convoy_on + 1
+        convoy_on, self._convoys_on[ci] = self._convoys_on[ci], self._convoys_on[ci] + 1
         u_loss, u_capture, u_turn = lrng.random((3, k)).tolist()
 
         row = ConvoyRecord(
