@@ -317,7 +317,7 @@ class Calibration:
         root = root_seed(seed)
         assert isinstance(root.entropy, int)
         # Each replication ran its own draw on its own seed: record both, so a report can
-        # re-run replication i (not the median scenario on child i of the root).
+        # re-run replication i (not the median scenario on replication_seed(root, i)).
         scenarios = [apply_overrides(self.base, pt) for pt in points]
         inputs = [(p, r) for p in range(n_points) for r in range(reps)]
         return EnsembleResult(

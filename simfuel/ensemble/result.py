@@ -26,8 +26,9 @@ from ..results import (
 from ..scenario import Scenario
 from ..scenario.provenance import Provenance, provenance_of
 from ..sim.recorder import DAILY_FIELDS
+from .inputs import INPUTS_FILE
 from .seeds import replication_seed
-from .store import EnsembleStore, IncompleteStore, StoreMissing
+from .store import EnsembleStore, IncompleteStore, ReplicationInputs, StoreDamaged, StoreMissing
 
 __all__ = ["EnsembleResult"]
 
@@ -63,7 +64,7 @@ class EnsembleResult:
         Spawn key of the root SeedSequence.
     replications : pandas.DataFrame
         One row per replication (index ``replication``, the seed index: replication ``i``
-        ran on child ``i`` of the root) with the metrics of :meth:`RunResult.summary`;
+        ran on ``replication_seed(root, i)``) with the metrics of :meth:`RunResult.summary`;
         ``first_rationing`` and ``first_stockout`` as timestamps (NaT: never).
     dates : pandas.DatetimeIndex
         The simulated days.
@@ -73,7 +74,8 @@ class EnsembleResult:
         every replication ran :attr:`scenario`.
     replication_spawn_keys : dict of int to tuple of int, or None
         The full spawn key of each replication's SeedSequence (with ``seed_entropy``),
-        when it is not the default child ``spawn_key + (i,)``; None: the default.
+        when it is not the default :func:`~simfuel.ensemble.seeds.replication_seed`;
+        None: the default. Both are kept by :meth:`to_parquet` (``replications.json``).
     complete : bool
         False only for a store opened with ``from_parquet(..., allow_incomplete=True)``
         that misses replications.
@@ -211,9 +213,11 @@ class EnsembleResult:
         """The scenario and seed that re-run one replication exactly.
 
         ``simfuel.run(*ensemble.replication_inputs(i))`` reproduces replication ``i``:
-        its daily rows and summary, bit for bit, for a plain ensemble (child ``i`` of the
-        root seed, :attr:`scenario`) and for one whose replications ran other scenarios
-        or seeds (a posterior ensemble: posterior draw and its own child seed).
+        its daily rows and summary, bit for bit, for a plain ensemble
+        (:func:`~simfuel.ensemble.seeds.replication_seed` of the root, :attr:`scenario`)
+        and for one whose replications ran other scenarios or seeds (a posterior
+        ensemble: posterior draw and its own seed), also after :meth:`to_parquet` and
+        :meth:`from_parquet`.
 
         Parameters
         ----------
@@ -433,7 +437,8 @@ class EnsembleResult:
                 for part in sorted(self._store.parts.glob("*.parquet")):
                     with atomic_path(store.parts / part.name) as tmp:
                         shutil.copyfile(part, tmp)
-                for name in ("scenario.json", "manifest.json"):
+                names = ["scenario.json", INPUTS_FILE, "manifest.json"]
+                for name in (n for n in names if (self._store.dir / n).is_file()):
                     with atomic_path(target / name) as tmp:
                         shutil.copyfile(self._store.dir / name, tmp)
                 return target
@@ -446,6 +451,7 @@ class EnsembleResult:
                 self.n,
                 resume=False,
                 provenance=self.provenance,
+                inputs=self._own_inputs(),
             )
             raw = self.replications.copy()
             for col in _DATE_METRICS:
@@ -463,6 +469,18 @@ class EnsembleResult:
                     )
                 )
         return target
+
+    def _own_inputs(self) -> ReplicationInputs | None:
+        """The replications' own scenarios and seeds, for the store (None: the default)."""
+        if self.replication_scenarios is None and self.replication_spawn_keys is None:
+            return None
+        index = self.replications.index.astype(np.int64).tolist()
+        scenarios, keys = self.replication_scenarios, self.replication_spawn_keys
+        return ReplicationInputs(
+            indices=index,
+            scenarios=None if scenarios is None else [scenarios[i] for i in index],
+            spawn_keys=None if keys is None else [keys[i] for i in index],
+        )
 
     @classmethod
     def from_parquet(
@@ -508,13 +526,24 @@ class EnsembleResult:
                 done=planned - int(missing.size),
                 planned=planned,
             )
+        summary = summary[summary.index < planned]
+        scenarios, keys = store.replication_inputs()
+        rows = summary.index.astype(np.int64).tolist()
+        for what, by_index in (("scenario", scenarios), ("spawn key", keys)):
+            if by_index is not None and (lost := sorted(set(rows) - set(by_index))):
+                raise StoreDamaged(
+                    f"{store.dir / INPUTS_FILE}: no {what} for replications "
+                    f"{_ranges(np.asarray(lost))}; the store is damaged"
+                )
         result = cls(
             scenario=store.scenario(),
             seed_entropy=int(m["seed_entropy"]),
             spawn_key=tuple(m["spawn_key"]),
-            summary=summary[summary.index < planned],
+            summary=summary,
             store=store,
             provenance=store.provenance(),
+            replication_scenarios=None if scenarios is None else [scenarios[i] for i in rows],
+            replication_spawn_keys=None if keys is None else [keys[i] for i in rows],
         )
         result.complete = not missing.size
         result.n_planned = planned

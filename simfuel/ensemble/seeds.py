@@ -1,20 +1,21 @@
-"""Every seed the many-runs code uses, chosen here and nowhere else.
+"""Every seed the many-runs code uses, by name, over the layout of :mod:`simfuel.seeds`.
 
 One root SeedSequence per call (ensemble, sweep, calibration, sensitivity analysis, fleet
-sizing); every stream below is derived from it without mutating it:
+sizing); every stream below is a child of it with a fixed-length key
+``root.spawn_key + (role, x, y, z)`` (:func:`simfuel.seeds.role_seed`), built without
+mutating the root:
 
 * replication ``r`` of an ensemble, and of every point under common random numbers:
-  the child with spawn key ``root.spawn_key + (r,)`` (:func:`replication_seed`) - the
-  stream ``root.spawn(n)[r]`` would give, built directly so that it depends neither on
-  how many children were spawned before, nor on the batch or the executor;
-* replication ``r`` of point ``p`` without common random numbers: child ``(p, r)``
+  ``(REPLICATION, 0, 0, r)`` (:func:`replication_seed`), which depends neither on how
+  many replications run, nor on the batch or the executor;
+* replication ``r`` of point ``p`` without common random numbers: ``(POINT, 0, p, r)``
   (:func:`point_seed`);
-* the prior draws of a calibration: child ``(2**31 - 1,)`` (:func:`prior_seed`);
-* SALib's sampler and bootstrap: an int from the root's own state (:func:`salib_seed`);
-* the bootstrap of a fleet sizing: four words of the root's state (:func:`bootstrap_seed`).
+* the prior draws of a calibration: ``(PRIOR, 0, 0, 0)`` (:func:`prior_seed`);
+* SALib's sampler and bootstrap: an int from the state of ``(SALIB, 0, 0, 0)``
+  (:func:`salib_seed`);
+* the bootstrap of a fleet sizing: ``(BOOTSTRAP, 0, 0, 0)`` (:func:`bootstrap_seed`).
 
-These are the layouts simfuel has always used, so results are unchanged; changing one
-is one edit here.
+The root itself is only a parent: no Generator draws from its own state.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..run import SeedLike, as_seed_sequence
-from ..sim.engine import child_seed
+from ..seeds import Role, role_seed
 
 __all__ = [
     "PRIOR_STREAM",
@@ -34,8 +35,8 @@ __all__ = [
     "salib_seed",
 ]
 
-#: Child key of the root for a calibration's prior draws, apart from the replications.
-PRIOR_STREAM = 2**31 - 1
+#: The role of a calibration's prior draws, apart from the replications.
+PRIOR_STREAM = Role.PRIOR
 
 
 def root_seed(seed: SeedLike, *, pinned: bool = False) -> np.random.SeedSequence:
@@ -54,7 +55,7 @@ def replication_seed(root: np.random.SeedSequence, index: int) -> np.random.Seed
     """The SeedSequence of replication ``index`` (>= 0) of the ensemble rooted at ``root``."""
     if index < 0:
         raise ValueError(f"replication index must be >= 0 (got {index})")
-    return child_seed(root, index)
+    return role_seed(root, Role.REPLICATION, index)
 
 
 def point_seed(
@@ -63,26 +64,26 @@ def point_seed(
     """The seed of replication ``rep`` at point ``point`` (both >= 0) under ``root``.
 
     With common random numbers, replication ``rep`` draws the same streams at every point
-    (child ``rep`` of the root, as in an ensemble); without, every (point, replication)
-    has its own child ``(point, rep)``. :meth:`EnsembleResult.replication_inputs` re-runs
+    (:func:`replication_seed`, as in an ensemble); without, every (point, replication)
+    has its own child ``(POINT, 0, point, rep)``. :meth:`EnsembleResult.replication_inputs` re-runs
     from these.
     """
     if common_random_numbers:
         return replication_seed(root, rep)
-    return child_seed(root, point, rep)
+    return role_seed(root, Role.POINT, point, rep)
 
 
 def prior_seed(root: np.random.SeedSequence) -> np.random.SeedSequence:
     """The stream of a calibration's prior draws."""
-    return child_seed(root, PRIOR_STREAM)
+    return role_seed(root, Role.PRIOR)
 
 
 def salib_seed(root: np.random.SeedSequence) -> int:
-    """An int for SALib from the root's own state (children feed the replications)."""
-    state = int(root.generate_state(1, dtype=np.uint32)[0])
+    """An int for SALib, from the state of the root's SALIB child."""
+    state = int(role_seed(root, Role.SALIB).generate_state(1, dtype=np.uint32)[0])
     return state % (2**31 - 2) + 1  # SALib's Sobol analyser treats 0 as "no seed"
 
 
-def bootstrap_seed(root: np.random.SeedSequence) -> np.ndarray:
-    """The seed of a fleet sizing's bootstrap of replications (the root's own state)."""
-    return root.generate_state(4)
+def bootstrap_seed(root: np.random.SeedSequence) -> np.random.SeedSequence:
+    """The seed of a fleet sizing's bootstrap of replications (the root's BOOTSTRAP child)."""
+    return role_seed(root, Role.BOOTSTRAP)

@@ -4,6 +4,9 @@ Layout of a store folder::
 
     manifest.json                       scenario, seed, n, dates, fields (written first)
     scenario.json                       the validated scenario, to rebuild the result
+    replications.json                   only when replications ran other scenarios or
+                                        seeds (a posterior ensemble): each one's own
+                                        (ensemble/inputs.py; named by the manifest)
     parts/daily-0000000-0000099.parquet    rows (replication, day) x daily fields
     parts/summary-0000000-0000099.parquet  rows replication x summary metrics
     .lock                               held (``flock``) by the one process writing
@@ -33,7 +36,7 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,11 +50,13 @@ from ..results import SUMMARY_METRICS
 from ..scenario import Scenario, load_json, read_source
 from ..scenario.provenance import Provenance, content_hash
 from ..sim.recorder import DAILY_FIELDS
+from .inputs import INPUTS_FILE, read_inputs, write_inputs
 from .worker import BatchOutput
 
 __all__ = [
     "EnsembleStore",
     "IncompleteStore",
+    "ReplicationInputs",
     "StoreDamaged",
     "StoreError",
     "StoreLocked",
@@ -165,6 +170,25 @@ def _part_range(path: Path) -> tuple[int, int] | None:
 
 
 @dataclass(frozen=True)
+class ReplicationInputs:
+    """What each replication ran when it is not the default (see :mod:`.inputs`).
+
+    Attributes
+    ----------
+    indices : sequence of int
+        Replication indices.
+    scenarios : sequence of Scenario, or None
+        The scenario of each (aligned with ``indices``); None: the store's scenario.
+    spawn_keys : sequence of tuple of int, or None
+        The full spawn key of each one's seed; None: ``replication_seed(root, i)``.
+    """
+
+    indices: Sequence[int]
+    scenarios: Sequence[Scenario] | None
+    spawn_keys: Sequence[tuple[int, ...]] | None
+
+
+@dataclass(frozen=True)
 class _Part:
     """A finished batch: its summary part, daily part and replications (sorted)."""
 
@@ -275,6 +299,8 @@ class EnsembleStore:
         n: int,
         resume: bool,
         provenance: Provenance | None = None,
+        *,
+        inputs: ReplicationInputs | None = None,
     ) -> None:
         """Create the store, or check that the one there is the same ensemble.
 
@@ -282,7 +308,9 @@ class EnsembleStore:
         whose parts cannot be read (truncated, empty, missing rows) are deleted so that
         the run computes them again. ``provenance`` goes into the manifest; a resume
         must bring the same overrides (a store written before provenance was recorded
-        accepts any).
+        accepts any). ``inputs``, for a new store only: the replications' own scenarios
+        and spawn keys (:class:`ReplicationInputs`), written to ``replications.json``
+        before the manifest that names it.
 
         Raises
         ------
@@ -306,6 +334,10 @@ class EnsembleStore:
         }
         if provenance is not None:
             manifest["provenance"] = provenance.to_dict()
+        if inputs is not None:
+            if self.exists():
+                raise StoreMismatch(f"{self.dir}: replication inputs only go into a new store")
+            manifest["replication_inputs"] = INPUTS_FILE
         if self.exists():
             old = self.manifest()
             _check_overrides(self.dir, old, provenance)
@@ -329,6 +361,13 @@ class EnsembleStore:
                     f"{self.dir} already holds an ensemble ({old.get('scenario')}, "
                     f"{count} of {old.get('n')} replications done): {advice}"
                 )
+            if old.get("replication_inputs") is not None:
+                # Its replications ran their own scenarios and seeds, which a run cannot add to.
+                raise StoreMismatch(
+                    f"{self.dir} holds an ensemble whose replications ran their own "
+                    "scenarios or seeds (a posterior ensemble): it cannot be resumed or "
+                    "extended; choose another folder"
+                )
             for key in ("scenario_sha256", "seed_entropy", "spawn_key", "days", "format"):
                 if old.get(key) != manifest[key]:
                     raise StoreMismatch(
@@ -351,6 +390,10 @@ class EnsembleStore:
             raise StoreMismatch(f"{self.parts} has parts but no manifest.json")
         self.parts.mkdir(parents=True, exist_ok=True)
         self._write_scenario(scenario)
+        if inputs is not None:
+            write_inputs(
+                self.dir, inputs.indices, inputs.scenarios, inputs.spawn_keys, scenario_digest
+            )
         write_text(self.manifest_path, json.dumps(manifest, indent=2) + "\n")
         self._done = set()
 
@@ -387,6 +430,23 @@ class EnsembleStore:
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise StoreDamaged(f"{path}: cannot be read ({first}); the store is damaged") from None
+
+    def replication_inputs(
+        self,
+    ) -> tuple[dict[int, Scenario] | None, dict[int, tuple[int, ...]] | None]:
+        """The replications' own scenarios and spawn keys, by index (None, None: the default).
+
+        Raises
+        ------
+        StoreDamaged
+            If the manifest names ``replications.json`` and it is missing or unsound.
+        """
+        if self.manifest().get("replication_inputs") is None:
+            return None, None
+        try:
+            return read_inputs(self.dir, scenario_digest)
+        except ValueError as exc:
+            raise StoreDamaged(f"{exc}; the store is damaged") from None
 
     # ------------------------------------------------------------------ parts
 

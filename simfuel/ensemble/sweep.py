@@ -115,7 +115,7 @@ def sweep(
     assert isinstance(root.entropy, int)
     # All points in one call of the primitive: one pool, one progress bar, and the
     # batches of every point balanced across the workers. Common random numbers:
-    # replication r of every point runs on child r of the root, as run_ensemble's does.
+    # replication r of every point runs on replication_seed(root, r), as run_ensemble's does.
     spec = PointSpec(base, root.entropy, tuple(root.spawn_key), tuple(points), fields=())
     how = Execution(executor, workers, batch_size, progress, desc=f"{base.name} sweep", unit="rep")
     arrays = run_points(spec, len(points), int(n), how)

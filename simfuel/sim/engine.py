@@ -21,8 +21,8 @@ delays, demand) and per corridor, each from its own child of the run's SeedSeque
 change in one corridor's convoy schedule does not shift another's ambush draws. Every
 draw from these streams has a fixed count per convoy or per day; the Beta loss fraction,
 whose sampler consumes a variable number of raw draws, comes from a generator of its own
-per leg (seeded by one draw of the losses stream), so a change in a loss parameter does not
-shift later draws either.
+per leg (keyed by corridor, convoy number on it and leg: :mod:`simfuel.seeds`), so a
+change in a loss parameter does not shift later draws either.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ import simpy
 
 from ..model.stocks import days_of_cover, serve_demand
 from ..model.transit import delay_sampler
+from ..seeds import Role, child_seed, stream
 from .dispatch import DISPATCH_POLICIES, DispatchPolicy
 from .escorts import EscortPools, Grant
 from .formation import FORMATION_RULES, FormationRule
@@ -65,11 +66,6 @@ class _Tick(simpy.events.Event):
         env.schedule(self, simpy.core.URGENT, delay_h)
 
 
-def child_seed(root: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
-    """The child of ``root`` at ``key``, without mutating ``root`` (unlike ``spawn``)."""
-    return np.random.SeedSequence(entropy=root.entropy, spawn_key=(*root.spawn_key, *key))
-
-
 class Simulation:
     """One replication of a compiled :class:`~simfuel.sim.plan.Plan`.
 
@@ -87,17 +83,18 @@ class Simulation:
         self.env = simpy.Environment(initial_time=-plan.warmup_h)
         self.rec = Recorder()
         n = len(plan.corridors)
-        sub = {name: i for i, name in enumerate(SUBSYSTEMS)}
+        self._seed = seed
+        self._convoys_on = [0] * n  # convoys started per corridor: keys the leg streams
 
-        def streams(name: str) -> list[np.random.Generator]:
-            return [np.random.default_rng(child_seed(seed, sub[name], c)) for c in range(n)]
+        def streams(role: Role) -> list[np.random.Generator]:
+            return [stream(seed, role, c) for c in range(n)]
 
-        self._threat_rng = streams("threat")
-        self._loss_rng = streams("losses")
-        self._demand_rng = np.random.default_rng(child_seed(seed, sub["demand"]))
+        self._threat_rng = streams(Role.THREAT)
+        self._loss_rng = streams(Role.LOSSES)
+        self._demand_rng = stream(seed, Role.DEMAND)
         # Border and attack delays have separate streams, so a different hazard (more or
         # fewer attacks) does not shift the border delays of later batches.
-        border_rng, attack_rng = streams("delays"), streams("attack_delays")
+        border_rng, attack_rng = streams(Role.DELAYS), streams(Role.ATTACK_DELAYS)
         self._border_delay = [
             delay_sampler(*c.border_delay, border_rng[c.index]) for c in plan.corridors
         ]
@@ -261,11 +258,16 @@ class Simulation:
         u_attack = self._threat_rng[ci].random(k).tolist()
         lrng = self._loss_rng[ci]
         # Beta sampling is by rejection: its raw draws depend on (a, b). Each leg's loss
-        # fraction comes from its own generator, seeded by one fixed draw of the corridor's
-        # stream, so a change in a loss parameter does not shift any later draw.
-        loss_seed = lrng.integers(0, 2**63, k).tolist()
+        # fraction comes from its own generator, keyed by (corridor, convoy number on the
+        # corridor, leg), so a change in a loss parameter does not shift any later draw.
+        convoy_on, self._convoys_on[ci] = self._convoys_on[ci], self._convoys_on[ci] + 1
         u_loss, u_capture, u_turn = lrng.random((3, k)).tolist()
-        draws = LegDraws(u_attack, loss_seed, u_loss, u_capture, u_turn)
+        seed = self._seed
+
+        def loss_rng(leg: int) -> np.random.Generator:
+            return stream(seed, Role.LEG_LOSS, ci, convoy_on, leg)
+
+        draws = LegDraws(u_attack, loss_rng, u_loss, u_capture, u_turn)
         row = self._departed(c, cid, n, names, kind_names, formed_h, wait_h)
 
         attack = self._attack[ci]

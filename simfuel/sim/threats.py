@@ -48,7 +48,8 @@ class LegDraws(NamedTuple):
     """One convoy's random numbers, one per leg in each list (uniforms in [0, 1))."""
 
     u_attack: list[float]  # is the leg attacked
-    loss_seed: list[int]  # seeds a generator of the loss fraction (variable consumption)
+    #: The generator of leg j's loss fraction (the Beta sampler's consumption varies).
+    loss_rng: Callable[[int], np.random.Generator]
     u_loss: list[float]  # rounding of the tankers lost
     u_capture: list[float]  # rounding of the tankers captured
     u_turn: list[float]  # do the survivors turn back
@@ -218,7 +219,7 @@ class DefaultThreat(ThreatModel):
         # Beta sampling is by rejection: its raw draws depend on (a, b). The fraction comes
         # from a generator of its own, seeded by one fixed draw, so a change in a loss
         # parameter does not shift any later draw.
-        fraction = float(np.random.default_rng(draws.loss_seed[leg]).beta(a, b))
+        fraction = float(draws.loss_rng(leg).beta(a, b))
         lost = lost_tankers(tankers, fraction, draws.u_loss[leg])
         captured = captured_tankers(lost, plan.capture_fraction, draws.u_capture[leg])
         return Attack(lost - captured, captured, draws.u_turn[leg] < self._turn_back)

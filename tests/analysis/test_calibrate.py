@@ -17,7 +17,7 @@ import yaml
 
 import simfuel
 from simfuel.analysis.calibrate import IncidentStats, abc_distance, calibrate, observed_attacks
-from simfuel.ensemble.seeds import replication_seed
+from simfuel.ensemble.seeds import point_seed, replication_seed
 from simfuel.sim.recorder import DAILY_FIELDS
 from tests.helpers import SCENARIOS, tiny_scenario
 
@@ -96,16 +96,82 @@ def test_unknown_counts_count_as_the_threshold():
     assert rows["lost"].tolist() == [5.0]
 
 
-def test_recovers_a_synthetic_truth(fitted):
-    summary = fitted.summary()
-    for path, truth in TRUTH.items():
-        lo, hi = summary.loc[path, ["low", "high"]]
-        assert lo <= truth <= hi, (path, lo, hi)
-    # The data are informative: the posterior interval is narrower than the prior's.
-    lo, hi = summary.loc["threat.hazard_per_100km", ["low", "high"]]
-    assert hi - lo < 0.85 * (0.6 - 0.01)
-    assert len(fitted.posterior) == 40
+#: Synthetic datasets the recovery test calibrates on, each from its own run at TRUTH.
+RECOVERY_DATASETS = 6
+
+
+def recovery_on_dataset(k: int) -> tuple[dict[str, bool], float]:
+    """Calibrate on dataset ``k`` (a run at TRUTH on its own seed): what its posterior found.
+
+    Returns, for the hazard, the loss fraction and their product (what the monthly
+    tankers lost identify), whether the interval from the 2nd to the 39th of the 40
+    accepted draws contains the truth; and the width of the product's interval over that
+    of its prior (all 200 draws, 5 %-95 %).
+    """
+    hazard, loss = TRUTH
+    cal = calibrate(
+        blockaded(hazard_per_100km=0.3, loss_fraction_mean=0.2),  # wrong on purpose
+        synthetic_incidents(seed=replication_seed(np.random.SeedSequence(123), k)),
+        PRIOR,
+        draws=200,
+        accept=0.2,
+        seed=np.random.SeedSequence(5, spawn_key=(k,)),
+        workers=1,
+        progress=False,
+    )
+    post = {p: cal.posterior[p].to_numpy(float) for p in TRUTH}
+    post["product"] = post[hazard] * post[loss]
+    truth = {**TRUTH, "product": TRUTH[hazard] * TRUTH[loss]}
+    assert all(len(v) == 40 for v in post.values())
+    # Order statistics, not np.quantile: X(2) < truth < X(39) of 40 exchangeable draws has
+    # probability (39 - 2) / (40 + 1) = 0.90 exactly; np.quantile's 5 %-95 % of 40 draws
+    # is an 86 % interval, of 20 draws an 81 % one.
+    covered = {}
+    for name, v in post.items():
+        s = np.sort(v)
+        covered[name] = bool(s[1] <= truth[name] <= s[-2])
+    prior = cal.samples[hazard].to_numpy(float) * cal.samples[loss].to_numpy(float)
+    s = np.sort(post["product"])
+    ratio = float((s[-2] - s[1]) / np.diff(np.quantile(prior, [0.05, 0.95]))[0])
+    return covered, ratio
+
+
+def test_recovers_a_synthetic_truth():
+    """Calibrated on datasets drawn at a known truth, the posterior contains it, and narrows.
+
+    One dataset cannot test this: a correct 90 % interval misses the truth one time in
+    ten, so a single-dataset assertion either fails by chance or is tuned to its seed.
+    Instead six independent datasets (runs at TRUTH), each calibrated on its own seed:
+
+    * coverage: for the hazard, the loss fraction and their product, at least 3 of the 6
+      90 % intervals contain the truth. If each covers with probability 0.9, fewer than 3
+      do with probability P(Bin(6, 0.9) <= 2) = 1.3e-3, so a correct calibration fails
+      this with probability below 0.4 % (three quantities, union bound).
+    * information: on at least 4 of the 6 the product's interval is less than 0.6 times
+      as wide as its prior's. A calibration that ignored the data (kept prior draws) has
+      a ratio near 1 and fails this.
+
+    Measured over datasets 0-29 with :func:`recovery_on_dataset`: the intervals covered
+    the hazard 28 times, the loss fraction 30, the product 29; the width ratio had median
+    0.26 and maximum 0.53. Checked once by mutation on datasets 0-5: keeping random draws
+    instead of the closest, or the farthest, leaves 0 of 6 narrow; comparing with twice
+    the observed statistics covers the loss fraction and the product on 2 of 6.
+    """
+    covered = {name: 0 for name in (*TRUTH, "product")}
+    narrow = 0
+    for k in range(RECOVERY_DATASETS):
+        found, ratio = recovery_on_dataset(k)
+        for name, ok in found.items():
+            covered[name] += ok
+        narrow += ratio < 0.6
+    assert all(c >= 3 for c in covered.values()), covered
+    assert narrow >= 4, narrow
+
+
+def test_the_posterior_is_the_closest_share_of_the_draws(fitted):
+    assert len(fitted.posterior) == 40  # accept 0.05 of 800 draws
     assert fitted.posterior["distance"].is_monotonic_increasing
+    assert fitted.posterior["distance"].max() <= fitted.samples["distance"].quantile(0.06)
 
 
 def test_same_seed_same_posterior_whatever_the_workers():
@@ -376,9 +442,9 @@ def test_a_posterior_replication_reruns_exactly_from_its_inputs(fitted):
     assert_reruns(ens, range(ens.n))
     sc, seed = ens.replication_inputs(3)  # draw 1, its replication 1
     assert sc == fitted.posterior_scenarios(3)[1]
-    assert tuple(seed.spawn_key) == (*ens.spawn_key, 1, 1)
-    # What the report did: the median scenario on child i of the root. Not the replication.
     root = np.random.SeedSequence(ens.seed_entropy, spawn_key=ens.spawn_key)
+    assert tuple(seed.spawn_key) == tuple(point_seed(root, 1, 1, False).spawn_key)
+    # What the report did: the median scenario on child i of the root. Not the replication.
     wrong = [
         simfuel.run(ens.scenario, seed=replication_seed(root, i)).summary()["tankers_lost"]
         for i in range(ens.n)

@@ -10,6 +10,7 @@ import pytest
 from simfuel.analysis import calibrate, sensitivity, size_fleet
 from simfuel.analysis.calibrate import IncidentStats
 from simfuel.ensemble import EnsembleError
+from simfuel.ensemble.seeds import point_seed
 from tests.analysis.test_calibrate import PRIOR, blockaded, synthetic_incidents
 from tests.analysis.test_fleet import scarce_escorts
 from tests.analysis.test_sensitivity import PARAMS, attacked
@@ -48,7 +49,9 @@ def test_a_calibration_with_failing_draws_finishes_and_reports_them():
     assert f"{len(bad)} of 40 draws failed" in str(record[0].message)
     # Every replication of a failed draw is listed, with its own seed (draw, replication).
     assert sorted((f.point, f.index) for f in cal.failures) == [(d, r) for d in bad for r in (0, 1)]
-    assert all(f.spawn_key == (f.point, f.index) and f.entropy == 5 for f in cal.failures)
+    root = np.random.SeedSequence(5)
+    own = [tuple(point_seed(root, f.point, f.index, False).spawn_key) for f in cal.failures]
+    assert [f.spawn_key for f in cal.failures] == own and {f.entropy for f in cal.failures} == {5}
     assert all("a model bug at high hazard" in f.error for f in cal.failures)
     # Dropped: no distance, never accepted; accept is a share of the draws that ran.
     assert cal.samples["distance"].isna().to_numpy().nonzero()[0].tolist() == bad
@@ -102,6 +105,7 @@ def test_fleet_sizing_names_the_failed_candidates():
 
 def test_a_posterior_ensemble_with_a_failing_replication_raises(monkeypatch):
     cal = fit(draws=20)
-    fail_runs(monkeypatch, lambda key: key == (0, 1), "boom")
+    key01 = tuple(point_seed(np.random.SeedSequence(3), 0, 1, False).spawn_key)
+    fail_runs(monkeypatch, lambda key: key == key01, "boom")
     with pytest.raises(EnsembleError, match="point 0, replication 1"):
         cal.posterior_ensemble(2, seed=3, draws=2, workers=1, progress=False)

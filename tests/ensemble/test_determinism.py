@@ -10,6 +10,7 @@ import pytest
 
 import simfuel
 from simfuel.ensemble import run_ensemble
+from simfuel.ensemble.seeds import replication_seed
 from simfuel.sim.recorder import DAILY_FIELDS
 from tests.ensemble.harness import local_dask_client
 
@@ -32,10 +33,11 @@ def test_serial_equals_pool_for_any_batch_size(scenario):
     assert_same(serial, default_pool)
 
 
-def test_replication_i_is_run_with_child_i(scenario):
+def test_replication_i_is_run_with_its_replication_seed(scenario):
     ens = run_ensemble(scenario, 5, seed=11, workers=1, progress=False)
     for i in (0, 4):
-        single = simfuel.run(scenario, seed=np.random.SeedSequence(11, spawn_key=(i,)))
+        seed = replication_seed(np.random.SeedSequence(11), i)
+        single = simfuel.run(scenario, seed=seed)
         assert single.summary()["delivered_l"] == ens.replications.loc[i, "delivered_l"]
         np.testing.assert_array_equal(single.daily["stock_l"].to_numpy(), ens.daily("stock_l")[i])
 

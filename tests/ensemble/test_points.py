@@ -14,6 +14,7 @@ from simfuel.ensemble.points import Execution, run_points, tasks_of
 from simfuel.ensemble.seeds import PRIOR_STREAM, point_seed, prior_seed, replication_seed
 from simfuel.ensemble.worker import PointSpec
 from simfuel.scenario import apply_overrides
+from simfuel.seeds import Role, role_seed
 from tests.ensemble.harness import fail_runs, local_dask_client
 
 POINTS = [{"threat.hazard_per_100km": h} for h in (0.1, 0.3, 0.6)]
@@ -62,24 +63,30 @@ def test_a_point_is_the_ensemble_of_its_scenario(scenario):
         np.testing.assert_array_equal(res.daily["stock_l"][p], alone.daily("stock_l"))
 
 
-def test_seed_layout_is_unchanged():
-    """The layout results depend on; changing it changes every published figure."""
+def test_points_draw_their_seeds_from_the_seed_layout():
+    """Every point's seeds are the named roles of :mod:`simfuel.seeds` (pinned there)."""
     root = np.random.SeedSequence(5, spawn_key=(9,))
-    assert replication_seed(root, 3).spawn_key == (9, 3)
-    assert point_seed(root, 2, 3, True).spawn_key == (9, 3)
-    assert point_seed(root, 2, 3, False).spawn_key == (9, 2, 3)
-    assert prior_seed(root).spawn_key == (9, PRIOR_STREAM) == (9, 2**31 - 1)
+
+    def key(ss):
+        return tuple(ss.spawn_key)
+
+    assert key(replication_seed(root, 3)) == key(role_seed(root, Role.REPLICATION, 3))
+    assert key(point_seed(root, 2, 3, True)) == key(replication_seed(root, 3))  # CRN
+    assert key(point_seed(root, 2, 3, False)) == key(role_seed(root, Role.POINT, 2, 3))
+    assert key(prior_seed(root)) == key(role_seed(root, PRIOR_STREAM))
+    assert len({key(point_seed(root, p, r, False)) for p in range(3) for r in range(3)}) == 9
     assert root.spawn_key == (9,) and root.n_children_spawned == 0  # never mutated
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_failing_run_is_captured_with_its_point_and_seed(scenario, monkeypatch, workers):
     clean = evaluate(scenario, common_random_numbers=False)
-    fail_runs(monkeypatch, lambda key: key == (1, 2), "boom at (1, 2)")
+    bad = tuple(point_seed(np.random.SeedSequence(8), 1, 2, False).spawn_key)
+    fail_runs(monkeypatch, lambda key: key == bad, "boom at (1, 2)")
     res = evaluate(scenario, common_random_numbers=False, workers=workers, batch_size=2)
     (failure,) = res.failures
     assert (failure.point, failure.index, failure.entropy) == (1, 2, 8)
-    assert failure.spawn_key == (1, 2)
+    assert failure.spawn_key == bad
     assert "boom at (1, 2)" in failure.error and "point 1, replication 2" in str(failure)
     assert res.failed_points == [1]
     assert np.isnan(res.summary[1, 2]).all() and np.isnan(res.daily["stock_l"][1, 2]).all()
@@ -93,7 +100,8 @@ def test_a_failing_run_is_captured_with_its_point_and_seed(scenario, monkeypatch
 
 
 def test_a_failing_sweep_point_names_the_point(scenario, monkeypatch):
-    fail_runs(monkeypatch, lambda key: key == (1,), "boom")
+    one = tuple(replication_seed(np.random.SeedSequence(4), 1).spawn_key)  # at every point
+    fail_runs(monkeypatch, lambda key: key == one, "boom")
     with pytest.raises(EnsembleError) as info:
         sweep(scenario, {"demand.cv": [0.0, 0.2]}, 3, seed=4, workers=1, progress=False)
     assert [(f.point, f.index) for f in info.value.failures] == [(0, 1), (1, 1)]

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 import simfuel
+from simfuel.ensemble.seeds import replication_seed
 from simfuel.reporting import build as report_build
 from simfuel.reporting import make_report, render_html, representative_replication
 from simfuel.reporting.build import representative_run
@@ -182,7 +183,9 @@ def test_representative_run_reproduces_its_replication(tiny_report: Report, page
         assert summary[metric] == row[metric], metric
     assert summary["min_days_of_cover"] == pytest.approx(row["min_days_of_cover"])
     assert f"A typical run (replication {k})" in page.text_by_id["replication"]
-    assert f"spawn_key=({k},)" in page.text_by_id["replication"]
+    key = tuple(ens.replication_inputs(k)[1].spawn_key)
+    assert key == tuple(replication_seed(np.random.SeedSequence(ens.seed_entropy), k).spawn_key)
+    assert f"spawn_key={key}" in page.text_by_id["replication"]
     assert "Warning" not in page.text_by_id["replication"]
 
 

@@ -1,0 +1,104 @@
+"""One layout for every random stream simfuel creates.
+
+Every stream is a child of a :class:`numpy.random.SeedSequence` whose spawn key is the
+parent's spawn key followed by exactly :data:`KEY_WIDTH` words::
+
+    parent.spawn_key + (role, x, y, z)
+
+``role`` is a :class:`Role` (all values distinct, whatever the level), then its indices
+right-aligned, unused positions 0 on the left (so the last word is always the finest
+index: the replication, the corridor, the leg), every word in ``[0, 2**32)``
+(SeedSequence hashes a key as 32-bit words, so a larger word would be two words and break
+the fixed width). Hence two different ``(role, x, y, z)`` under one parent never give the
+same key, and a key of one level is never a prefix of a key of the same level. The levels:
+
+* many-runs roots (ensemble, sweep, calibration, sensitivity analysis, fleet sizing):
+  replication ``r`` (also replication ``r`` of every point under common random
+  numbers) is ``(REPLICATION, 0, 0, r)``; replication ``r`` of point ``p`` without
+  common random numbers is ``(POINT, 0, p, r)``; a calibration's prior draws
+  ``(PRIOR, 0, 0, 0)``; SALib's sampler ``(SALIB, 0, 0, 0)``; a fleet sizing's bootstrap
+  ``(BOOTSTRAP, 0, 0, 0)``;
+* one run's seed (a replication above, or the root of :func:`simfuel.run`): per corridor
+  ``c`` the streams ``(THREAT, 0, 0, c)``, ``(LOSSES, 0, 0, c)``, ``(DELAYS, 0, 0, c)``,
+  ``(ATTACK_DELAYS, 0, 0, c)``, the demand stream ``(DEMAND, 0, 0, 0)`` and the loss
+  fraction of leg ``j`` of the ``n``-th convoy of corridor ``c``, ``(LEG_LOSS, c, n, j)``.
+
+A run seed is a parent only: no Generator is made from it, and no Generator's key is the
+parent of another. Pure numpy: the bottom floor of the package.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import numpy as np
+
+__all__ = ["KEY_WIDTH", "Role", "child_seed", "role_seed", "stream"]
+
+#: Words every child adds to its parent's spawn key: the role and three indices.
+KEY_WIDTH = 4
+
+_WORD = 2**32
+
+
+class Role(enum.IntEnum):
+    """What a child stream is for; the first word of its key (values never reused)."""
+
+    # Children of a many-runs root.
+    REPLICATION = 1
+    POINT = 2
+    PRIOR = 3
+    SALIB = 4
+    BOOTSTRAP = 5
+    # Children of one run's seed.
+    THREAT = 16
+    LOSSES = 17
+    DELAYS = 18
+    ATTACK_DELAYS = 19
+    DEMAND = 20
+    LEG_LOSS = 21
+
+
+def role_seed(parent: np.random.SeedSequence, role: Role, *index: int) -> np.random.SeedSequence:
+    """The child of ``parent`` for ``role`` at ``index`` (up to three indices).
+
+    Parameters
+    ----------
+    parent : numpy.random.SeedSequence
+        Never mutated (unlike ``spawn``): the child is built from its entropy and key.
+    role : Role
+        What the child is for.
+    *index : int
+        The role's indices, each in ``[0, 2**32)``, coarsest first.
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+        Spawn key ``parent.spawn_key + (role, 0, ..., *index)``, always
+        :data:`KEY_WIDTH` words longer than the parent's.
+
+    Raises
+    ------
+    ValueError
+        If there are more than three indices, or one is negative or does not fit in 32 bits.
+    """
+    if len(index) >= KEY_WIDTH:
+        raise ValueError(f"a {Role(role).name.lower()} key has at most {KEY_WIDTH - 1} indices")
+    key = (int(Role(role)), *(0,) * (KEY_WIDTH - 1 - len(index)), *index)
+    for i in index:
+        if not 0 <= i < _WORD:
+            raise ValueError(f"{Role(role).name.lower()} index must be in [0, 2**32) (got {i})")
+    return child_seed(parent, *key)
+
+
+def child_seed(root: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
+    """The child of ``root`` at the raw ``key``, without mutating ``root``.
+
+    Low level: simfuel's streams go through :func:`role_seed`, which fixes the layout.
+    """
+    return np.random.SeedSequence(entropy=root.entropy, spawn_key=(*root.spawn_key, *key))
+
+
+def stream(parent: np.random.SeedSequence, role: Role, *index: int) -> np.random.Generator:
+    """A Generator on :func:`role_seed` ``(parent, role, *index)``."""
+    return np.random.default_rng(role_seed(parent, role, *index))
