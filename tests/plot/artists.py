@@ -12,7 +12,8 @@ from matplotlib.axes import Axes
 from matplotlib.collections import Collection
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox
 
 
 def datenum(dates: Iterable[object]) -> np.ndarray:
@@ -57,8 +58,12 @@ def legend_texts(ax: Axes) -> list[str]:
 
 
 def texts(ax: Axes) -> list[str]:
-    """Every text and annotation on the axes, stripped."""
-    return [t.get_text().strip() for t in ax.texts]
+    """Every text and annotation on the axes that a draw shows, stripped.
+
+    Labels are placed (moved, or hidden where no place is free) at draw time: draw first.
+    """
+    ax.figure.canvas.draw()
+    return [t.get_text().strip() for t in ax.texts if t.get_visible()]
 
 
 def vertical_lines(ax: Axes, linestyle: str = ":") -> np.ndarray:
@@ -84,17 +89,28 @@ def caption(ax: Axes) -> str:
 
 
 def texts_coloured(ax: Axes, color: str) -> list[Text]:
-    return [t for t in ax.texts if to_hex(t.get_color()) == color]
+    """The texts of ``color`` that a draw shows."""
+    ax.figure.canvas.draw()
+    return [t for t in ax.texts if to_hex(t.get_color()) == color and t.get_visible()]
+
+
+def letters(t: Text, renderer: object) -> Bbox:
+    """A text's box once drawn: its frame if framed, else its letters (an annotation's
+    own ``get_window_extent`` holds its leader line too)."""
+    if isinstance(t, Annotation):
+        t.update_positions(renderer)
+    patch = t.get_bbox_patch()
+    if patch is not None:
+        return patch.get_window_extent(renderer)
+    return Text.get_window_extent(t, renderer)
 
 
 def overlapping(ax: Axes, items: list) -> list[tuple[str, str]]:
-    """Pairs of texts whose boxes (or frames) overlap once drawn."""
+    """Pairs of texts shown whose boxes (or frames) overlap once drawn."""
     ax.figure.canvas.draw()
     renderer = ax.figure.canvas.get_renderer()
-    boxes = [
-        (t.get_bbox_patch() or t).get_window_extent(renderer)  # a framed text: its frame
-        for t in items
-    ]
+    items = [t for t in items if t.get_visible()]
+    boxes = [letters(t, renderer) for t in items]
     return [
         (items[i].get_text(), items[j].get_text())
         for i, j in itertools.combinations(range(len(items)), 2)

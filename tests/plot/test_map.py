@@ -68,7 +68,9 @@ def run_map(run_result: simfuel.RunResult) -> plt.Axes:
 
 
 def test_axes_are_geographic(run_map: plt.Axes, scenario: simfuel.Scenario) -> None:
-    assert run_map.get_aspect() == 1.0
+    # a kilometre as long east-west as north-south at the view's middle latitude
+    middle = np.mean(run_map.get_ylim())
+    assert run_map.get_aspect() == pytest.approx(1 / np.cos(np.radians(middle)))
     assert run_map.get_xlabel() == "longitude [°E]"
     assert run_map.get_ylabel() == "latitude [°N]"
     lons = [p.lon for p in scenario.places.values()]
@@ -138,21 +140,31 @@ def test_places_and_depot(run_map: plt.Axes, scenario: simfuel.Scenario) -> None
         assert name in written
 
 
-def test_country_outlines_and_credit(run_map: plt.Axes) -> None:
+def drawn_rings(ax: plt.Axes) -> list[np.ndarray]:
+    return [np.asarray(p.get_xy()) for p in ax.patches if isinstance(p, Polygon)]
+
+
+def test_country_outlines_of_the_view_and_credit(run_map: plt.Axes) -> None:
     outlines = country_outlines()
-    polygons = [p for p in run_map.patches if isinstance(p, Polygon)]
-    assert len(polygons) == sum(len(c["rings"]) for c in outlines.values())
-    mali = {
-        id(p)
+    assert len(outlines) == 177  # the world, not one region
+    (x0, x1), (y0, y1) = run_map.get_xlim(), run_map.get_ylim()
+    rings = drawn_rings(run_map)
+    assert 3 < len(rings) < 40  # the countries around the view, not the 287 rings of the world
+    for ring in rings:  # each reaches into the view (grown by 1°)
+        assert ring[:, 0].min() <= x1 + 1 and ring[:, 0].max() >= x0 - 1
+        assert ring[:, 1].min() <= y1 + 1 and ring[:, 1].max() >= y0 - 1
+    mali = [
+        p
+        for p in run_map.patches
+        if isinstance(p, Polygon)
         for ring in outlines["MLI"]["rings"]
-        for p in polygons
         if len(p.get_xy()) >= len(ring) and np.allclose(p.get_xy()[: len(ring)], ring)
-    }
-    assert len(mali) == len(outlines["MLI"]["rings"])
-    mali_faces = {to_hex(p.get_facecolor()) for p in polygons if id(p) in mali}
-    other_faces = {to_hex(p.get_facecolor()) for p in polygons if id(p) not in mali}
-    assert len(mali_faces) == len(other_faces) == 1
-    assert mali_faces != other_faces  # Mali stands out from its neighbours
+    ]
+    assert len(mali) == 1  # the capital (-8°E, 12°N) is in Mali: its country is shaded
+    faces = {to_hex(p.get_facecolor()) for p in run_map.patches if isinstance(p, Polygon)}
+    assert len(faces) == 2 and to_hex(mali[0].get_facecolor()) in faces
+    others = [p for p in run_map.patches if isinstance(p, Polygon) and p is not mali[0]]
+    assert {to_hex(p.get_facecolor()) for p in others} == faces - {to_hex(mali[0].get_facecolor())}
     assert BORDERS_CREDIT in texts(run_map)
     assert "Natural Earth" in BORDERS_CREDIT
     # country names only for countries whose centre is in view: here Guinea, not Niger
