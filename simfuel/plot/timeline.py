@@ -11,6 +11,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ..results import RunResult
+from ._layout import FONT_MIN, final_renderer, fit_figure
 from ._style import (
     ATTACK_COLOR,
     ESCORT_COLORS,
@@ -55,6 +56,7 @@ def convoy_timeline(
     """
     sc = result.scenario
     ax = get_ax(ax, figsize=(11, 1.0 + 0.9 * len(sc.corridors)))
+    fit_figure(ax)
     horizon_h = sc.horizon_h
     conv = result.convoys
     conv = conv[(conv["ended_h"].fillna(horizon_h) >= 0) & (conv["departed_h"] <= horizon_h)]
@@ -106,7 +108,7 @@ def convoy_timeline(
     else:
         to_label = []
 
-    ax.set_yticks(list(lanes.values()), [corridor_label(sc, k) for k in lanes], fontsize=8)
+    ax.set_yticks(list(lanes.values()), [corridor_label(sc, k) for k in lanes], fontsize=FONT_MIN)
     ax.set_ylim(-0.6, len(lanes) - 0.4)
     ax.invert_yaxis()
     ax.set_xlim(hours_to_num(sc.start, 0.0), hours_to_num(sc.start, horizon_h))
@@ -118,9 +120,13 @@ def convoy_timeline(
         Line2D([], [], marker="X", color=ATTACK_COLOR, ls="", label="attack (tankers lost)")
     )
     ax.legend(
-        handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=FONT_MIN,
+        frameon=False,
     )
-    ax.set_title(title or f"{plain(sc.name)}: convoys by corridor (seed {result.seed})")
+    ax.set_title(title or f"{plain(sc.name)}: convoys by corridor (seed {result.seed})", wrap=True)
     _label_attacks(ax, to_label)  # last: the layout must be final to measure the labels
     return ax
 
@@ -128,8 +134,7 @@ def convoy_timeline(
 def _label_attacks(ax: Axes, points: list[tuple[float, float, int]]) -> None:
     """Write tankers lost beside each cross, moving a label that would overlap another
     (above, below, then further right) and leaving it out if no place is free."""
-    ax.figure.canvas.draw()
-    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    renderer = final_renderer(ax)
     placed: list[Any] = []
     for x, y, lost in points:
         for offset in ((3, 3), (3, -10), (10, 9), (10, -16)):
@@ -138,7 +143,7 @@ def _label_attacks(ax: Axes, points: list[tuple[float, float, int]]) -> None:
                 (x, y),
                 xytext=offset,
                 textcoords="offset points",
-                fontsize=7,
+                fontsize=FONT_MIN,
                 color=ATTACK_COLOR,
                 fontweight="bold",
             )
