@@ -35,14 +35,6 @@ def fit_figure(ax: Axes, layout: Literal["constrained", "compressed"] = "constra
         fig.set_layout_engine(layout)
 
 
-def final_renderer(ax: Axes) -> Any:
-    """Lay the figure out (a draw) and return its renderer, so extents measured are final."""
-    fig = ax.get_figure(root=True)
-    assert fig is not None
-    fig.canvas.draw()
-    return fig.canvas.get_renderer()  # type: ignore[attr-defined]
-
-
 def text_box(text: Text, renderer: Any) -> Bbox:
     """The box of a text's letters (its frame if it has one), never its leader line.
 

@@ -99,12 +99,13 @@ def distribution(
         ax.set_xlabel(f"{lab.label} [date]" + (f" ({never} never)" if never else ""))
     else:
         ax.set_xlabel(axis_label(metric))
-    if np.ptp(values) == 0:
+    if show(lo) == show(hi):
         # One bar says little and looks like a bug: say what it means.
+        who = f"all {values.size}" if np.ptp(values) == 0 else "90 % of the"
         ax.text(
             0.5,
             0.6,
-            f"all {values.size} replications: {show(med)} {unit}".rstrip()
+            f"{who} replications: {show(med)} {unit}".rstrip()
             + ("" if not never else f" ({never} never)"),
             transform=ax.transAxes,
             ha="center",

@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ..results import RunResult
-from ._layout import FONT_MIN, final_renderer, fit_figure
+from ._layout import FONT_MIN, at_draw_time, fit_figure, text_box
 from ._style import (
     ATTACK_COLOR,
     ESCORT_COLORS,
@@ -37,7 +37,7 @@ def convoy_timeline(
     Bars are coloured by escort kind (none, ground, air, air+ground); convoys share a lane
     in thin rows so overlapping trips stay visible. Attacks are red crosses at the time
     of the attack, labelled with the tankers lost when at least ``label_losses_from``
-    (a label that finds no free place beside its cross is left out).
+    (a label that finds no free place beside its cross is hidden).
 
     Parameters
     ----------
@@ -127,28 +127,44 @@ def convoy_timeline(
         frameon=False,
     )
     ax.set_title(title or f"{plain(sc.name)}: convoys by corridor (seed {result.seed})", wrap=True)
-    _label_attacks(ax, to_label)  # last: the layout must be final to measure the labels
+    _label_attacks(ax, to_label)
     return ax
+
+
+_OFFSETS = ((3, 3), (3, -10), (10, 9), (10, -16))  # [points]: beside, below, further right
 
 
 def _label_attacks(ax: Axes, points: list[tuple[float, float, int]]) -> None:
     """Write tankers lost beside each cross, moving a label that would overlap another
-    (above, below, then further right) and leaving it out if no place is free."""
-    renderer = final_renderer(ax)
-    placed: list[Any] = []
-    for x, y, lost in points:
-        for offset in ((3, 3), (3, -10), (10, 9), (10, -16)):
-            text = ax.annotate(
-                str(lost),
-                (x, y),
-                xytext=offset,
-                textcoords="offset points",
-                fontsize=FONT_MIN,
-                color=ATTACK_COLOR,
-                fontweight="bold",
-            )
-            box = text.get_window_extent(renderer)
-            if not any(box.overlaps(other) for other in placed):
-                placed.append(box)
-                break
-            text.remove()
+    (above, below, then further right) and hiding it if no place is free.
+
+    Placed at every draw, once the layout is final (a user's subplot is resized after).
+    """
+    labels = [
+        ax.annotate(
+            str(lost),
+            (x, y),
+            xytext=_OFFSETS[0],
+            textcoords="offset points",
+            fontsize=FONT_MIN,
+            color=ATTACK_COLOR,
+            fontweight="bold",
+            gid="attack label",
+        )
+        for x, y, lost in points
+    ]
+
+    def place(renderer: Any) -> None:
+        placed: list[Any] = []
+        for text in labels:
+            text.set_visible(True)  # a hidden text measures as a unit box
+            for offset in _OFFSETS:
+                text.xyann = offset
+                box = text_box(text, renderer)
+                if not any(box.overlaps(other) for other in placed):
+                    placed.append(box)
+                    break
+            else:
+                text.set_visible(False)
+
+    at_draw_time(ax, "timeline labels", place)

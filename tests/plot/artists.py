@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from typing import Any
 
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.collections import Collection
+from matplotlib.collections import Collection, PathCollection
 from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
@@ -116,3 +119,105 @@ def overlapping(ax: Axes, items: list) -> list[tuple[str, str]]:
         for i, j in itertools.combinations(range(len(items)), 2)
         if boxes[i].overlaps(boxes[j])
     ]
+
+
+def shown_texts(fig: Figure) -> list[Text]:
+    """Every text a draw of ``fig`` shows (titles, ticks, legends, labels), non-empty."""
+    unused = {id(label) for ax in fig.axes for label in _ticks_out_of_view(ax)}
+    return [
+        t
+        for t in fig.findobj(Text)
+        if isinstance(t, Text)
+        and t.get_visible()
+        and t.get_text().strip()
+        and id(t) not in unused
+        and _shown(t)
+    ]
+
+
+def _ticks_out_of_view(ax: Axes) -> list[Text]:
+    """Tick labels a locator made beyond the axis' limits: never drawn."""
+    out = []
+    for axis in (ax.xaxis, ax.yaxis):
+        lo, hi = sorted(axis.get_view_interval())
+        span = hi - lo
+        for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+            loc = tick.get_loc()
+            if loc is None or not lo - 1e-9 * span <= loc <= hi + 1e-9 * span:
+                out += [tick.label1, tick.label2]
+    return out
+
+
+def _shown(artist: Artist) -> bool:
+    """Visible, and so are the artists holding it (a hidden axes hides its texts)."""
+    a: Any = artist
+    while a is not None:
+        if not a.get_visible():
+            return False
+        a = getattr(a, "axes", None) if a is not getattr(a, "axes", None) else None
+    return True
+
+
+def struck(ax: Axes, items: list[Text]) -> list[str]:
+    """Texts shown whose letters a visible line of ``ax`` passes through (its width counts)."""
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    out = []
+    for t in items:
+        if not t.get_visible():
+            continue
+        box = letters(t, renderer)
+        for ln in ax.lines:
+            if not ln.get_visible() or ln.get_linestyle() in ("None", "", " "):
+                continue
+            path = ln.get_transform().transform_path(ln.get_path())
+            half = ln.get_linewidth() * ax.figure.dpi / 72 / 2
+            grown = Bbox.from_extents(box.x0 - half, box.y0 - half, box.x1 + half, box.y1 + half)
+            if path.intersects_bbox(grown, filled=False):
+                out.append(f"{t.get_text()!r} by {ln.get_label()!r}")
+                break
+    return out
+
+
+def outside_figure(fig: Figure, tolerance_px: float = 1.0) -> list[str]:
+    """Texts and legends shown that reach beyond the figure's edges (cut off on screen)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    edge = fig.bbox
+    out = []
+    items: list[Any] = [*shown_texts(fig)]
+    items += [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    for a in items:
+        box = letters(a, renderer) if isinstance(a, Text) else a.get_window_extent(renderer)
+        if (
+            box.x0 < edge.x0 - tolerance_px
+            or box.y0 < edge.y0 - tolerance_px
+            or box.x1 > edge.x1 + tolerance_px
+            or box.y1 > edge.y1 + tolerance_px
+        ):
+            out.append(a.get_text() if isinstance(a, Text) else "legend")
+    return out
+
+
+def legend_points(ax: Axes) -> list[tuple[float, float]]:
+    """Data points (line vertices, scatter points) that the axes' legend covers."""
+    legend = ax.get_legend()
+    if legend is None:
+        return []
+    ax.figure.canvas.draw()
+    box = legend.get_window_extent(ax.figure.canvas.get_renderer())
+    points = [
+        ln.get_transform().transform(ln.get_xydata())
+        for ln in ax.lines
+        if ln.get_visible() and len(ln.get_xydata())
+    ]
+    points += [
+        c.get_offset_transform().transform(c.get_offsets())
+        for c in ax.collections
+        if isinstance(c, PathCollection) and c.get_visible() and len(c.get_offsets())
+    ]
+    if not points:
+        return []
+    xy = np.concatenate(points)
+    inside = (xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)
+    return [tuple(p) for p in xy[inside]]
