@@ -337,6 +337,7 @@ def _place_attack_labels(ax: Axes, renderer: Any) -> None:
     height_pt = ax.bbox.height * 72 / ax.figure.dpi
     rises = np.arange(9.0, max(height_pt * 0.85, 10.0), 6.0)
     shifts = (0.0, 10.0, 20.0, 30.0, -10.0, -20.0, -30.0)  # rightwards first: date order
+    gap = 3.0 * ax.figure.dpi / 72
     for text, tip in zip(labels, tips, strict=True):
         text.set_visible(True)  # a hidden text measures as a unit box
         for dy, dx in ((dy, dx) for dy in rises for dx in shifts):
@@ -348,7 +349,7 @@ def _place_attack_labels(ax: Axes, renderer: Any) -> None:
                 and not any(leader.intersects_bbox(padded(b, 2), filled=False) for b in placed)
                 and not any(p.intersects_bbox(padded(box, 2), filled=False) for p in leaders)
             ):
-                placed.append(box)
+                placed.append(padded(box, gap))  # a gap, so "60" and "5" do not read "605"
                 leaders.append(leader)
                 break
         else:
