@@ -1,7 +1,8 @@
 """Regenerate the README's figure: ``make figures`` (or ``python docs/figures.py``).
 
 Draws the Mali 2025 ensemble's days-of-cover fan chart beside the no-emergency-deal
-counterfactual and writes docs/mali-2025-cover.png.
+counterfactual (docs/mali-2025-cover.png) and the scenario's corridor map
+(docs/mali-2025-map.png).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from simfuel import plot
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def main() -> Path:
-    """Draw the figure and write it; returns its path."""
+def main() -> list[Path]:
+    """Draw the figures and write them; returns their paths."""
     runs = {
         "mali-2025": simfuel.run_ensemble(
             ROOT / "scenarios" / "mali-2025.yaml", 200, seed=2025, progress=False
@@ -37,8 +38,19 @@ def main() -> Path:
     with simfuel.io.atomic_path(out) as tmp:
         fig.savefig(tmp, format="png", dpi=90)
     plt.close(fig)
+    return [out, corridor_map()]
+
+
+def corridor_map() -> Path:
+    """The scenario's corridors, places and reported attacks on country outlines."""
+    ax = plot.corridor_map(simfuel.load_scenario(ROOT / "scenarios" / "mali-2025.yaml"))
+    out = ROOT / "docs" / "mali-2025-map.png"
+    with simfuel.io.atomic_path(out) as tmp:
+        ax.figure.savefig(tmp, format="png", dpi=80)
+    plt.close(ax.figure)
     return out
 
 
 if __name__ == "__main__":
-    print(f"wrote {main()}")
+    for path in main():
+        print(f"wrote {path}")

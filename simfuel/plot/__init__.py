@@ -7,6 +7,7 @@ Every function takes ``ax=None`` (a new figure if None) and returns the axes it 
 * :func:`corridor_map` - corridors on country outlines, shaded by risk, attacks located;
 * :func:`distribution`, :func:`loss_distribution`, :func:`delivery_distribution` -
   a summary metric across replications;
+* :func:`daily_shares` - share of replications rationing or out of stock, day by day;
 * :func:`compare_scenarios`, :func:`compare_summary` - several scenarios side by side;
 * :func:`compare_fans`, :func:`compare_stockout`, :func:`compare_incidents` - options of a
   decision brief overlaid (``simfuel compare``), the first one the reference;
@@ -41,6 +42,7 @@ from .fleet import fleet_curve
 from .incidents import incidents_vs_model, model_cumulative_tankers
 from .map import attack_locations, corridor_map
 from .sensitivity import sensitivity_bars
+from .shares import daily_shares
 from .timeline import convoy_timeline
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "convoy_timeline",
     "corridor_colors",
     "corridor_map",
+    "daily_shares",
     "delivery_distribution",
     "distribution",
     "fleet_curve",

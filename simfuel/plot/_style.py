@@ -77,13 +77,15 @@ def corridor_label(scenario: Scenario, key: str) -> str:
     return plain(scenario.corridors[key].name or key)
 
 
-def get_ax(ax: Axes | None, figsize: tuple[float, float] = (10, 5)) -> Axes:
-    """The axes to draw on: ``ax``, or new ones on a new figure."""
+def get_ax(
+    ax: Axes | None, figsize: tuple[float, float] = (10, 5), layout: str = "constrained"
+) -> Axes:
+    """The axes to draw on: ``ax``, or new ones on a new figure with ``layout``."""
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt  # here: importing simfuel.plot must not start pyplot
 
-    _, new = plt.subplots(figsize=figsize, layout="constrained")
+    _, new = plt.subplots(figsize=figsize, layout=layout)
     return new
 
 

@@ -62,7 +62,7 @@ def calibration_diagnostics(calibration: Calibration, fig: Figure | None = None)
         ax.axvline(float(cal.posterior[p].median()), color="black", lw=1.5, label="median")
         ax.set_xlabel(p)
         ax.set_ylabel("density")
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=8)
     if k >= 2:
         # Parameters that trade off (more attacks, smaller losses) show as a ridge here.
         a, b = names[0], names[1]
@@ -73,7 +73,7 @@ def calibration_diagnostics(calibration: Calibration, fig: Figure | None = None)
         )
         ax.set_xlabel(a)
         ax.set_ylabel(b)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=8)
     ax = fig.add_subplot(grid[1, :])
     obs = cal.observed.to_numpy(float)
     lo, med, hi = _quantiles_of_present(cal.simulated.to_numpy(float), (0.05, 0.5, 0.95))

@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 
 from ..ensemble import EnsembleResult
 from ..results import RunResult
+from ._layout import FONT_MIN
 from ._style import (
     BAND_COLOR,
     CORRIDOR_PALETTE,
@@ -98,11 +99,26 @@ def distribution(
         ax.set_xlabel(f"{lab.label} [date]" + (f" ({never} never)" if never else ""))
     else:
         ax.set_xlabel(axis_label(metric))
+    if show(lo) == show(hi):
+        # One bar says little and looks like a bug: say what it means.
+        who = f"all {values.size}" if np.ptp(values) == 0 else "90 % of the"
+        ax.text(
+            0.5,
+            0.6,
+            f"{who} replications: {show(med)} {unit}".rstrip()
+            + ("" if not never else f" ({never} never)"),
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=10,
+            bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": "#999999", "lw": 0.6},
+            gid="no spread",
+        )
     ax.set_ylabel("replications")
     ax.set_title(
         title or f"{plain(ensemble.scenario.name)}: {lab.label} ({ensemble.n} replications)"
     )
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=FONT_MIN, loc="best")
     ax.grid(alpha=0.3)
     return ax
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.path import Path as MplPath
+from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox, ScaledTranslation, Transform
 
 from ..ensemble import EnsembleResult
 from ..labels import describe_event
@@ -21,6 +25,15 @@ from ..scenario.schema import (
     EscortPolicyEvent,
     RationingEvent,
     ScriptedAttackEvent,
+)
+from ._layout import (
+    FONT_MIN,
+    at_draw_time,
+    fit_figure,
+    is_free,
+    padded,
+    reserve_above,
+    text_box,
 )
 from ._style import (
     ATTACK_COLOR,
@@ -164,88 +177,202 @@ def stock_fan(
     ax.set_xlim(dates[0], dates[-1])
     ax.set_ylabel(axis_label(metric, daily=True))
     ax.set_xlabel("date")
-    # Room above the axes for the numbered timeline marks.
+    # The numbered marks sit in a strip of their own above the axes: the title goes above it.
     ax.set_title(
         title or f"{plain(scenario.name)}: {metric_label(metric, daily=True).label}{n_text}",
-        pad=38 if annotate else 6,
+        wrap=True,
     )
     ax.grid(alpha=0.3)
     format_dates(ax)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    finish(ax)
     return ax
 
 
+def finish(ax: Axes) -> None:
+    """The legend beside the axes, and room for it."""
+    fit_figure(ax)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=FONT_MIN, frameon=False)
+
+
+def _lifted(ax: Axes, row: int) -> Transform:
+    """x in data, y at the top of the axes raised to mark row ``row`` (0 or 1)."""
+    fig = ax.get_figure(root=False)
+    assert fig is not None
+    return ax.get_xaxis_transform() + ScaledTranslation(
+        0, (3 + _MARK_PT * row) / 72, fig.dpi_scale_trans
+    )
+
+
+def _lay_out(ax: Axes, renderer: Any) -> None:
+    """At draw time: marks too close to read side by side go up a row; attack labels go
+    where no line strikes them through."""
+    _stack_marks(ax, renderer)
+    _place_attack_labels(ax, renderer)
+
+
+def _stack_marks(ax: Axes, renderer: Any) -> None:
+    """Raise a mark to the upper row when it would touch the last one of the lower row."""
+    marks = [t for t in ax.texts if t.get_gid() == "timeline mark"]
+    gap = 2.0 * ax.figure.dpi / 72  # 2 pt apart
+    last: list[Bbox | None] = [None, None]  # the last mark of each row
+    for text in marks:
+        for row in (0, 1):
+            text.set_transform(_lifted(ax, row))
+            box = padded(text_box(text, renderer), gap)
+            before = last[row]
+            if before is None or not box.overlaps(before):
+                break
+        last[row] = box  # with both rows taken, the upper one (three marks in a day)
+
+
+#: Height [pt] of a numbered mark's circle, and of the strip holding two rows of them.
+_MARK_PT = 15.0
+
+
 def _annotate(ax: Axes, scenario: Scenario) -> None:
-    # Numbered marks on the top edge, explained in a caption under the axes: labels
-    # written on the chart itself overlap each other and cover the bands.
+    # Numbered marks on the top edge, explained in a key under the axes: labels written
+    # on the chart itself overlap each other and cover the bands.
     marks = timeline_marks(scenario)
-    caption = []
-    level, last_x = 0, -np.inf
+    if marks:
+        reserve_above(ax, 2 * _MARK_PT + 4)
+    entries = []
     for i, (day, text) in enumerate(marks, start=1):
         x = mdates.date2num(pd.Timestamp(day))
-        # Marks less than a week apart alternate between two heights.
-        level = 1 - level if x - last_x < 7 else 0
-        last_x = x
         ax.axvline(x, color="#555555", lw=0.8, ls=":")
         ax.text(
             x,
-            1.01 + 0.055 * level,
+            1.0,
             str(i),
-            transform=ax.get_xaxis_transform(),
+            transform=_lifted(ax, 0),
             ha="center",
             va="bottom",
-            fontsize=7,
+            fontsize=FONT_MIN,
             color="#333333",
+            clip_on=False,
+            gid="timeline mark",
             bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "#555555", "lw": 0.6},
         )
-        caption.append(f"({i}) {day:%d %b}: {plain(text)}")
-    if caption:
-        ax.text(
-            0.0,
-            -0.16,
-            _wrap("   ".join(caption), 150),
-            transform=ax.transAxes,
+        entries.append(f"({i}) {day:%d %b}: {plain(text)}")
+    if entries:
+        # Under the x label whatever the axes' height: a key at a fixed fraction of the
+        # axes lands on the tick labels of a short one.
+        ax.annotate(
+            _pack(entries, _chars_across(ax, FONT_MIN)),
+            xy=(0.0, 0.0),
+            xycoords=("axes fraction", ax.xaxis.label),
+            xytext=(0, -4),
+            textcoords="offset points",
             ha="left",
             va="top",
-            fontsize=7,
+            fontsize=FONT_MIN,
             color="#333333",
+            gid="timeline key",
+            annotation_clip=False,
         )
-    attacks = sorted(
-        (ev for ev in scenario.events if isinstance(ev, ScriptedAttackEvent)),
-        key=lambda ev: ev.date,
-    )
+    attacks = _attacks(scenario)
     if attacks:
         xs = [mdates.date2num(pd.Timestamp(ev.date)) for ev in attacks]
         ax.scatter(
             xs,
-            [0.02] * len(xs),
+            [_ATTACK_Y] * len(xs),
             transform=ax.get_xaxis_transform(),
             marker="^",
             s=40,
             color=ATTACK_COLOR,
             zorder=5,
             clip_on=False,
-            label="reported attack (scripted): tankers",
+            label="reported attack (scripted): tankers lost",
+            gid="attacks",
         )
-        level, last_x = 0, -np.inf
         for x, ev in zip(xs, attacks, strict=True):
-            # Stack the counts of attacks a few days apart so they stay readable.
-            level = level + 1 if x - last_x < 4 else 0
-            last_x = x
-            lost = ev.tankers_destroyed + ev.tankers_captured
-            ax.text(
-                x,
-                0.05 + 0.05 * (level % 4),
-                str(lost),
-                transform=ax.get_xaxis_transform(),
-                fontsize=7,
+            ax.annotate(
+                str(ev.tankers_destroyed + ev.tankers_captured),
+                (x, _ATTACK_Y),
+                xycoords=ax.get_xaxis_transform(),
+                xytext=(0, 9),
+                textcoords="offset points",
                 ha="center",
                 va="bottom",
+                fontsize=FONT_MIN,
                 color=ATTACK_COLOR,
+                fontweight="bold",
+                gid="attack label",
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": ATTACK_COLOR,
+                    "lw": 0.6,
+                    "shrinkA": 0,
+                    "shrinkB": 4,
+                },
             )
+    at_draw_time(ax, "fan layout", lambda renderer: _lay_out(ax, renderer))
 
 
-def _wrap(text: str, width: int) -> str:
+#: Height of the attack triangles [axes fraction].
+_ATTACK_Y = 0.02
+
+
+def _attacks(scenario: Scenario) -> list[ScriptedAttackEvent]:
+    return sorted(
+        (ev for ev in scenario.events if isinstance(ev, ScriptedAttackEvent)),
+        key=lambda ev: ev.date,
+    )
+
+
+def _place_attack_labels(ax: Axes, renderer: Any) -> None:
+    """Move each attack label (tankers lost, joined to its triangle by a leader) to the
+    lowest free spot above its triangle, then a little right or left.
+
+    Free: crossing no line (a median struck through is unreadable), no other label, no
+    triangle, and with a leader that crosses no other label, so a label of a stack reads
+    as its own attack's. A label with no free spot is hidden.
+    """
+    labels = [t for t in ax.texts if isinstance(t, Annotation) and t.get_gid() == "attack label"]
+    if not labels:
+        return
+    lines = [ln for ln in ax.lines if ln.get_visible()]
+    tips = np.array([ax.get_xaxis_transform().transform(t.xy) for t in labels])
+    placed: list[Bbox] = []
+    leaders: list[MplPath] = []
+    height_pt = ax.bbox.height * 72 / ax.figure.dpi
+    rises = np.arange(9.0, max(height_pt * 0.85, 10.0), 6.0)
+    shifts = (0.0, 10.0, 20.0, 30.0, -10.0, -20.0, -30.0)  # rightwards first: date order
+    gap = 3.0 * ax.figure.dpi / 72
+    for text, tip in zip(labels, tips, strict=True):
+        text.set_visible(True)  # a hidden text measures as a unit box
+        for dy, dx in ((dy, dx) for dy in rises for dx in shifts):
+            text.xyann = (dx, dy)
+            box = text_box(text, renderer)
+            leader = MplPath([((box.x0 + box.x1) / 2, box.y0), tip])
+            if (
+                is_free(box, placed, lines, tips)
+                and not any(leader.intersects_bbox(padded(b, 2), filled=False) for b in placed)
+                and not any(p.intersects_bbox(padded(box, 2), filled=False) for p in leaders)
+            ):
+                placed.append(padded(box, gap))  # a gap, so "60" and "5" do not read "605"
+                leaders.append(leader)
+                break
+        else:
+            text.set_visible(False)
+
+
+def _chars_across(ax: Axes, fontsize: float) -> int:
+    """About how many characters of ``fontsize`` fit across the axes."""
+    fig = ax.get_figure(root=True)
+    assert fig is not None
+    width_pt = fig.get_figwidth() * 72 * ax.get_position().width
+    return max(int(width_pt / (0.6 * fontsize)), 20)
+
+
+def _pack(entries: list[str], width: int) -> str:
+    """Entries on lines of at most ``width`` characters, an entry never split across two
+    (unless it is longer than a line by itself, when it wraps at spaces)."""
     import textwrap
 
-    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False))
+    lines: list[str] = []
+    for entry in entries:
+        if lines and len(lines[-1]) + 3 + len(entry) <= width:
+            lines[-1] += "   " + entry
+        else:
+            lines += textwrap.wrap(entry, width=width, break_long_words=False) or [entry]
+    return "\n".join(lines)

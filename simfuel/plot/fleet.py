@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._layout import FONT_MIN, fit_figure
 from ._style import BAND_COLOR, get_ax, plain
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ def fleet_curve(sizing: FleetSizing, *, ax: Axes | None = None) -> Axes:
     -------
     matplotlib.axes.Axes
     """
-    ax = get_ax(ax, figsize=(8, 4.5))
+    ax = get_ax(ax, figsize=(9, 4.5))
+    fit_figure(ax)
     c = sizing.curve
     ax.fill_between(c["units"], c["low"], c["high"], color=BAND_COLOR, alpha=0.2, lw=0)
     ax.errorbar(
@@ -64,6 +66,8 @@ def fleet_curve(sizing: FleetSizing, *, ax: Axes | None = None) -> Axes:
         f"cover ≥ {sizing.min_cover_days:g} days on ≥ {sizing.day_share:.0%} of days "
         f"{sizing.after:%d %b}–{sizing.until:%d %b %Y}",
         fontsize="medium",
+        wrap=True,
     )
-    ax.legend(loc="lower right", fontsize="small")
+    # Beside the axes: inside, wherever it goes, it hides a point of some curve.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=FONT_MIN, frameon=False)
     return ax

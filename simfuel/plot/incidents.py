@@ -255,7 +255,7 @@ def incidents_vs_model(
                     rotation=90,
                     ha="center",
                     va="bottom",
-                    fontsize=7,
+                    fontsize=8,
                     color=ATTACK_COLOR,
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
                 )

@@ -11,6 +11,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ..results import RunResult
+from ._layout import FONT_MIN, at_draw_time, fit_figure, text_box
 from ._style import (
     ATTACK_COLOR,
     ESCORT_COLORS,
@@ -36,7 +37,7 @@ def convoy_timeline(
     Bars are coloured by escort kind (none, ground, air, air+ground); convoys share a lane
     in thin rows so overlapping trips stay visible. Attacks are red crosses at the time
     of the attack, labelled with the tankers lost when at least ``label_losses_from``
-    (a label that finds no free place beside its cross is left out).
+    (a label that finds no free place beside its cross is hidden).
 
     Parameters
     ----------
@@ -55,6 +56,7 @@ def convoy_timeline(
     """
     sc = result.scenario
     ax = get_ax(ax, figsize=(11, 1.0 + 0.9 * len(sc.corridors)))
+    fit_figure(ax)
     horizon_h = sc.horizon_h
     conv = result.convoys
     conv = conv[(conv["ended_h"].fillna(horizon_h) >= 0) & (conv["departed_h"] <= horizon_h)]
@@ -106,7 +108,7 @@ def convoy_timeline(
     else:
         to_label = []
 
-    ax.set_yticks(list(lanes.values()), [corridor_label(sc, k) for k in lanes], fontsize=8)
+    ax.set_yticks(list(lanes.values()), [corridor_label(sc, k) for k in lanes], fontsize=FONT_MIN)
     ax.set_ylim(-0.6, len(lanes) - 0.4)
     ax.invert_yaxis()
     ax.set_xlim(hours_to_num(sc.start, 0.0), hours_to_num(sc.start, horizon_h))
@@ -118,32 +120,51 @@ def convoy_timeline(
         Line2D([], [], marker="X", color=ATTACK_COLOR, ls="", label="attack (tankers lost)")
     )
     ax.legend(
-        handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=FONT_MIN,
+        frameon=False,
     )
-    ax.set_title(title or f"{plain(sc.name)}: convoys by corridor (seed {result.seed})")
-    _label_attacks(ax, to_label)  # last: the layout must be final to measure the labels
+    ax.set_title(title or f"{plain(sc.name)}: convoys by corridor (seed {result.seed})", wrap=True)
+    _label_attacks(ax, to_label)
     return ax
+
+
+_OFFSETS = ((3, 3), (3, -10), (10, 9), (10, -16))  # [points]: beside, below, further right
 
 
 def _label_attacks(ax: Axes, points: list[tuple[float, float, int]]) -> None:
     """Write tankers lost beside each cross, moving a label that would overlap another
-    (above, below, then further right) and leaving it out if no place is free."""
-    ax.figure.canvas.draw()
-    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    placed: list[Any] = []
-    for x, y, lost in points:
-        for offset in ((3, 3), (3, -10), (10, 9), (10, -16)):
-            text = ax.annotate(
-                str(lost),
-                (x, y),
-                xytext=offset,
-                textcoords="offset points",
-                fontsize=7,
-                color=ATTACK_COLOR,
-                fontweight="bold",
-            )
-            box = text.get_window_extent(renderer)
-            if not any(box.overlaps(other) for other in placed):
-                placed.append(box)
-                break
-            text.remove()
+    (above, below, then further right) and hiding it if no place is free.
+
+    Placed at every draw, once the layout is final (a user's subplot is resized after).
+    """
+    labels = [
+        ax.annotate(
+            str(lost),
+            (x, y),
+            xytext=_OFFSETS[0],
+            textcoords="offset points",
+            fontsize=FONT_MIN,
+            color=ATTACK_COLOR,
+            fontweight="bold",
+            gid="attack label",
+        )
+        for x, y, lost in points
+    ]
+
+    def place(renderer: Any) -> None:
+        placed: list[Any] = []
+        for text in labels:
+            text.set_visible(True)  # a hidden text measures as a unit box
+            for offset in _OFFSETS:
+                text.xyann = offset
+                box = text_box(text, renderer)
+                if not any(box.overlaps(other) for other in placed):
+                    placed.append(box)
+                    break
+            else:
+                text.set_visible(False)
+
+    at_draw_time(ax, "timeline labels", place)

@@ -157,7 +157,8 @@ def test_comparison_annotates_once(comparison: plt.Axes, scenario: simfuel.Scena
     assert "blockade declared" in caption(comparison)  # one caption (asserted by caption)
     numbers = [t for t in texts(comparison) if t.isdigit() and len(t) == 1]
     assert sorted(numbers) == ["1", "2", "3", "3", "7"]  # marks 1-3, tankers 3 and 7
-    assert len(collection(comparison, "reported attack (scripted): tankers").get_offsets()) == 2
+    scripted = collection(comparison, "reported attack (scripted): tankers lost")
+    assert len(scripted.get_offsets()) == 2
     assert comparison.get_title() == "days of cover: threat vs calm"
     assert comparison.get_ylabel() == "days of cover [days]"
 

@@ -28,7 +28,7 @@ from .artists import (
 
 D = dt.date
 ATTACK_COLOR = "#d7301f"
-SCRIPTED = "reported attack (scripted): tankers"
+SCRIPTED = "reported attack (scripted): tankers lost"
 
 
 # ---------------------------------------------------------------- timeline_marks
@@ -140,7 +140,8 @@ def test_scripted_attacks_are_marked_with_tankers(
     np.testing.assert_allclose(offsets[:, 0], datenum(e.date for e in scripted))
     counts = texts_coloured(fan, ATTACK_COLOR)
     assert len(counts) == len(scripted)
-    at = {round(t.get_position()[0], 6): t.get_text() for t in counts}
+    # each count is joined to its own triangle: the point it annotates is the attack's
+    at = {round(t.xy[0], 6): t.get_text() for t in counts}
     for x, ev in zip(offsets[:, 0], scripted, strict=True):
         assert at[round(x, 6)] == str(ev.tankers_destroyed + ev.tankers_captured)
     assert sorted(at.values()) == ["3", "7"]

@@ -68,7 +68,9 @@ def run_map(run_result: simfuel.RunResult) -> plt.Axes:
 
 
 def test_axes_are_geographic(run_map: plt.Axes, scenario: simfuel.Scenario) -> None:
-    assert run_map.get_aspect() == 1.0
+    # a kilometre as long east-west as north-south at the view's middle latitude
+    middle = np.mean(run_map.get_ylim())
+    assert run_map.get_aspect() == pytest.approx(1 / np.cos(np.radians(middle)))
     assert run_map.get_xlabel() == "longitude [°E]"
     assert run_map.get_ylabel() == "latitude [°N]"
     lons = [p.lon for p in scenario.places.values()]
@@ -138,21 +140,31 @@ def test_places_and_depot(run_map: plt.Axes, scenario: simfuel.Scenario) -> None
         assert name in written
 
 
-def test_country_outlines_and_credit(run_map: plt.Axes) -> None:
+def drawn_rings(ax: plt.Axes) -> list[np.ndarray]:
+    return [np.asarray(p.get_xy()) for p in ax.patches if isinstance(p, Polygon)]
+
+
+def test_country_outlines_of_the_view_and_credit(run_map: plt.Axes) -> None:
     outlines = country_outlines()
-    polygons = [p for p in run_map.patches if isinstance(p, Polygon)]
-    assert len(polygons) == sum(len(c["rings"]) for c in outlines.values())
-    mali = {
-        id(p)
+    assert len(outlines) == 177  # the world, not one region
+    (x0, x1), (y0, y1) = run_map.get_xlim(), run_map.get_ylim()
+    rings = drawn_rings(run_map)
+    assert 3 < len(rings) < 40  # the countries around the view, not the 287 rings of the world
+    for ring in rings:  # each reaches into the view (grown by 1°)
+        assert ring[:, 0].min() <= x1 + 1 and ring[:, 0].max() >= x0 - 1
+        assert ring[:, 1].min() <= y1 + 1 and ring[:, 1].max() >= y0 - 1
+    mali = [
+        p
+        for p in run_map.patches
+        if isinstance(p, Polygon)
         for ring in outlines["MLI"]["rings"]
-        for p in polygons
         if len(p.get_xy()) >= len(ring) and np.allclose(p.get_xy()[: len(ring)], ring)
-    }
-    assert len(mali) == len(outlines["MLI"]["rings"])
-    mali_faces = {to_hex(p.get_facecolor()) for p in polygons if id(p) in mali}
-    other_faces = {to_hex(p.get_facecolor()) for p in polygons if id(p) not in mali}
-    assert len(mali_faces) == len(other_faces) == 1
-    assert mali_faces != other_faces  # Mali stands out from its neighbours
+    ]
+    assert len(mali) == 1  # the capital (-8°E, 12°N) is in Mali: its country is shaded
+    faces = {to_hex(p.get_facecolor()) for p in run_map.patches if isinstance(p, Polygon)}
+    assert len(faces) == 2 and to_hex(mali[0].get_facecolor()) in faces
+    others = [p for p in run_map.patches if isinstance(p, Polygon) and p is not mali[0]]
+    assert {to_hex(p.get_facecolor()) for p in others} == faces - {to_hex(mali[0].get_facecolor())}
     assert BORDERS_CREDIT in texts(run_map)
     assert "Natural Earth" in BORDERS_CREDIT
     # country names only for countries whose centre is in view: here Guinea, not Niger
@@ -200,3 +212,129 @@ def test_map_of_a_scenario_without_scripted_attacks(tiny: dict) -> None:
 def test_draws_on_the_given_axes(scenario: simfuel.Scenario) -> None:
     _, ax = plt.subplots()
     assert corridor_map(scenario, ax=ax) is ax
+
+
+# ---------------------------------------------------------------- anywhere in the world
+
+
+def caucasus() -> dict:
+    """A synthetic scenario around Tbilisi, far from West Africa (no real case)."""
+    from tests.helpers import tiny_scenario
+
+    raw = tiny_scenario()
+    raw["name"] = "caucasus"
+    raw["places"] = {
+        "port": {"lat": 42.15, "lon": 41.67, "name": "Poti"},
+        "border": {"lat": 41.55, "lon": 44.99, "name": "Red Bridge"},
+        "town": {"lat": 40.80, "lon": 44.49, "name": "Vanadzor"},
+        "city": {"lat": 40.18, "lon": 44.51, "name": "Yerevan"},
+    }
+    return raw
+
+
+def test_a_scenario_elsewhere_draws_its_own_region(tiny: dict) -> None:
+    sc = simfuel.load_scenario(caucasus())
+    ax = corridor_map(sc)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    rings = [r for r in drawn_rings(ax) if len(r) >= 3]
+    assert len(rings) >= 3  # Georgia, Armenia, Azerbaijan, Turkey, ...
+    overlapping_view = [
+        r
+        for r in rings
+        if r[:, 0].min() < x1 and r[:, 0].max() > x0 and r[:, 1].min() < y1 and r[:, 1].max() > y0
+    ]
+    assert len(overlapping_view) >= 3
+    assert {"ARMENIA", "GEORGIA"} <= set(texts(ax))
+    # the depot (Yerevan) lies in the one shaded country
+    faces = [to_hex(p.get_facecolor()) for p in ax.patches if isinstance(p, Polygon)]
+    shaded = [r for r, f in zip(rings, faces, strict=True) if faces.count(f) == 1]
+    assert len(shaded) == 1
+    from matplotlib.path import Path as MplPath
+
+    assert MplPath(shaded[0]).contains_point((44.51, 40.18))
+    # and Mali, far away, is not drawn
+    mali = np.asarray(country_outlines()["MLI"]["rings"][0])
+    assert not any(r.shape == mali.shape and np.allclose(r, mali) for r in rings)
+
+
+def test_the_scale_bar_measures_kilometres(run_result: simfuel.RunResult) -> None:
+    from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
+
+    for sc in (run_result.scenario, simfuel.load_scenario(caucasus())):
+        ax = corridor_map(sc)
+        (bar,) = [a for a in ax.artists if isinstance(a, AnchoredSizeBar)]
+        km = float(bar.txt_label.get_text().removesuffix(" km"))
+        assert km > 0 and f"{km:g}"[0] in "125"
+        (rect,) = bar.size_bar.get_children()
+        lat = np.mean(ax.get_ylim())
+        # its length in degrees of longitude, at the view's middle latitude
+        assert rect.get_width() * 111.195 * np.cos(np.radians(lat)) == pytest.approx(km)
+        width_km = np.ptp(ax.get_xlim()) * 111.195 * np.cos(np.radians(lat))
+        assert width_km / 10 <= km <= width_km / 2
+
+
+def outline_file(tmp_path: pytest.TempPathFactory, features: list) -> str:
+    import json
+
+    path = tmp_path / "mine.geojson"  # type: ignore[operator]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return str(path)
+
+
+def square(name: str | None, x0: float, y0: float, size: float) -> dict:
+    ring = [[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]
+    props = {"name": name} if name else {}
+    return {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+
+
+def test_a_users_outline_file_is_drawn_instead(scenario: simfuel.Scenario, tmp_path) -> None:
+    path = outline_file(tmp_path, [square("Region A", -12, 9, 3), square(None, -9, 11, 2)])
+    ax = corridor_map(scenario, outlines=path)
+    rings = drawn_rings(ax)
+    assert len(rings) == 2
+    np.testing.assert_allclose(rings[0][:4], [[-12, 9], [-9, 9], [-9, 12], [-12, 12]])
+    assert "REGION A" in texts(ax)
+    assert "Outlines: mine.geojson" in texts(ax)
+    assert BORDERS_CREDIT not in texts(ax)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", r"mine.geojson: line 1: not JSON"),
+        ('{"type": "Topology"}', r"mine.geojson: type: must be FeatureCollection or Feature"),
+        ('{"type": "FeatureCollection", "features": []}', r"mine.geojson: features: must be"),
+        (
+            '{"type": "FeatureCollection", "features": [{"geometry": {"type": "Point",'
+            ' "coordinates": [1, 2]}}]}',
+            r"mine.geojson: features\[0\].geometry.type: must be Polygon or MultiPolygon "
+            r"\(got 'Point'\)",
+        ),
+        (
+            '{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[["a", 1]]]}}',
+            r"mine.geojson: features\[0\].geometry.coordinates: must be rings",
+        ),
+    ],
+)
+def test_a_bad_outline_file_fails_in_one_line(
+    scenario: simfuel.Scenario, tmp_path, content: str, message: str
+) -> None:
+    from simfuel.data import OutlinesError
+
+    path = tmp_path / "mine.geojson"
+    path.write_text(content)
+    with pytest.raises(OutlinesError, match=message) as err:
+        corridor_map(scenario, outlines=path)
+    assert "\n" not in str(err.value)
+    assert isinstance(err.value, ValueError)
+
+
+def test_a_missing_outline_file_fails_in_one_line(scenario: simfuel.Scenario, tmp_path) -> None:
+    from simfuel.data import OutlinesError
+
+    with pytest.raises(OutlinesError, match=r"nowhere.geojson: cannot read the outline file"):
+        corridor_map(scenario, outlines=tmp_path / "nowhere.geojson")
