@@ -65,8 +65,13 @@ def test_the_wheel_runs_shipped_scenarios_by_name(tmp_path: Path) -> None:
     _run(*pip, "wheel", "--no-deps", "-q", *isolation, "-w", dist, ROOT, cwd=tmp_path, env=env)
     (wheel,) = dist.glob("simfuel-*.whl")
     with zipfile.ZipFile(wheel) as zf:
-        packed = {Path(n).name for n in zf.namelist() if n.startswith("simfuel/scenarios/")}
+        names = zf.namelist()
+    packed = {Path(n).name for n in names if n.startswith("simfuel/scenarios/")}
     assert packed == {p.name for p in SCENARIOS.glob("*.yaml")}
+    # The package data the code reads at run time: map outlines, incidents, signals.
+    data = {Path(n).name for n in names if n.startswith("simfuel/data/")}
+    shipped = {p.name for p in (ROOT / "simfuel" / "data").glob("*.*") if p.suffix != ".py"}
+    assert shipped and shipped <= data, shipped - data
 
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path, env=env)

@@ -35,6 +35,8 @@ ESCORT_COLORS = {
     "air": "#2166ac",
     "air+ground": "#762a83",
 }
+#: Convoys of an escort kind not in ESCORT_COLORS (a kind a user registered, or a mix).
+OTHER_ESCORT_COLOR = "#1b9e77"
 ATTACK_COLOR = "#d7301f"
 BAND_COLOR = "#3b6ea8"
 

@@ -15,6 +15,7 @@ from ._layout import FONT_MIN, at_draw_time, fit_figure, text_box
 from ._style import (
     ATTACK_COLOR,
     ESCORT_COLORS,
+    OTHER_ESCORT_COLOR,
     corridor_label,
     format_dates,
     get_ax,
@@ -74,7 +75,8 @@ def convoy_timeline(
         slot = np.arange(len(mine)) % rows_per_lane
         y = lane - 0.4 + slot * height
         row_of.update(zip(mine["convoy_id"].tolist(), (y + height * 0.45).tolist(), strict=True))
-        for kind, color in ESCORT_COLORS.items():
+        for kind in mine["escort_kind"].unique():
+            color = ESCORT_COLORS.get(kind, OTHER_ESCORT_COLOR)
             sel = (mine["escort_kind"] == kind).to_numpy()
             if sel.any():
                 ax.barh(
@@ -116,6 +118,10 @@ def convoy_timeline(
     ax.grid(axis="x", alpha=0.3)
     format_dates(ax)
     handles: list[Artist] = [Patch(color=c, label=f"escort: {k}") for k, c in ESCORT_COLORS.items()]
+    others = sorted(set(conv["escort_kind"]) - set(ESCORT_COLORS))
+    if others:  # kinds registered by the user share one colour, named in the legend
+        label = f"escort: {', '.join(plain(k) for k in others)}"
+        handles.append(Patch(color=OTHER_ESCORT_COLOR, label=label))
     handles.append(
         Line2D([], [], marker="X", color=ATTACK_COLOR, ls="", label="attack (tankers lost)")
     )

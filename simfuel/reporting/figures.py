@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-import matplotlib.dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -20,6 +19,7 @@ from ..ensemble import EnsembleResult
 from ..plot import (
     convoy_timeline,
     corridor_map,
+    daily_shares,
     delivery_distribution,
     distribution,
     loss_distribution,
@@ -48,30 +48,6 @@ def render(draw: Callable[[Axes], object], figsize: tuple[float, float]) -> Imag
     return Image.from_png(buf.getvalue(), scale=DPI / 96)
 
 
-def _probabilities(ensemble: EnsembleResult, ax: Axes) -> None:
-    dates = ensemble.dates
-    rationing = ensemble.probability("rationing == 1") * 100
-    stockout_by = ensemble.probability("stockout == 1", cumulative=True) * 100
-    stockout = ensemble.probability("stockout == 1") * 100
-    ax.fill_between(dates, 0, rationing, color="#e6ab02", alpha=0.25, lw=0)
-    ax.plot(dates, rationing, color="#b8860b", lw=1.8, label="rationing in force that day")
-    ax.plot(dates, stockout, color="#d7301f", lw=1.8, label="stock-out that day")
-    ax.plot(
-        dates, stockout_by, color="#7f0000", lw=1.8, ls="--", label="stock-out on any day so far"
-    )
-    ax.set_ylim(0, 102)
-    ax.set_xlim(float(mdates.date2num(dates[0])), float(mdates.date2num(dates[-1])))
-    ax.set_ylabel("share of replications [%]")
-    ax.set_xlabel("date")
-    name = plain(ensemble.scenario.name)
-    ax.set_title(f"{name}: rationing and stock-out, {ensemble.n} replications")
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-
-
 def report_figures(ensemble: EnsembleResult, run: RunResult, replication: int) -> dict[str, Image]:
     """Every figure of the report, by key.
 
@@ -86,7 +62,7 @@ def report_figures(ensemble: EnsembleResult, run: RunResult, replication: int) -
     return {
         "cover": render(lambda ax: stock_fan(ensemble, "days_of_cover", ax=ax), (10.5, 5.0)),
         "stock": render(lambda ax: stock_fan(ensemble, "stock_l", ax=ax), (10.5, 5.0)),
-        "probability": render(lambda ax: _probabilities(ensemble, ax), (10.5, 3.6)),
+        "probability": render(lambda ax: daily_shares(ensemble, ax=ax), (10.5, 3.6)),
         "timeline": render(
             lambda ax: convoy_timeline(
                 run,

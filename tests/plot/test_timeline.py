@@ -161,3 +161,21 @@ def test_lanes_of_a_quiet_run(tiny: dict) -> None:
     assert {drawn_bars(ax, "2025-01-01")["kind"].unique().item()} == {"none"}
     assert len(ax.collections) == 0  # no attacks, no markers
     assert ax.get_title() == "quiet"
+
+
+def test_convoys_of_an_unknown_escort_kind_are_drawn_and_named(
+    run_result: simfuel.RunResult, expected_bars: pd.DataFrame
+) -> None:
+    # A kind a user registered (simfuel.sim.register) has no colour of its own.
+    import dataclasses
+
+    from simfuel.plot._style import OTHER_ESCORT_COLOR
+
+    convoys = run_result.convoys.copy()
+    convoys.loc[convoys["escort_kind"] == "ground", "escort_kind"] = "drone"
+    ax = convoy_timeline(dataclasses.replace(run_result, convoys=convoys))
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == len(expected_bars)
+    others = [b for b in bars if to_hex(b.get_facecolor()) == OTHER_ESCORT_COLOR]
+    assert len(others) == (expected_bars["kind"] == "ground").sum() > 0
+    assert "escort: drone" in legend_texts(ax)
