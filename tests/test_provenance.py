@@ -169,3 +169,30 @@ def test_a_long_progress_label_keeps_the_name_and_the_last_override():
     shown = _desc(label)
     assert len(shown) <= 60
     assert shown.startswith("mali-2025 + …") and shown.endswith("tankers_per_day=4")
+
+
+def test_an_in_memory_sweep_shows_the_point_it_is_at(tiny_file, monkeypatch):
+    from simfuel.ensemble import points
+    from simfuel.ensemble.progress import progress_bar
+
+    shown: list[str] = []
+
+    class Spy:
+        def __init__(self, bar):
+            self.bar = bar
+
+        def set_postfix_str(self, s="", refresh=True):
+            shown.append(s)
+
+        def __getattr__(self, name):
+            return getattr(self.bar, name)
+
+    def spy(total, *, enabled, desc, unit, initial=0):
+        return Spy(progress_bar(total, enabled=False, desc=desc, unit=unit, initial=initial))
+
+    monkeypatch.setattr(points, "progress_bar", spy)
+    grid = {"escorts.army.units": [1, 2, 3]}
+    simfuel.sweep(tiny_file, grid, 2, seed=0, workers=1, batch_size=1, progress=False)
+    assert shown[0] == "point 1/3: escorts.army.units=1"
+    assert shown[-1] == "point 3/3: escorts.army.units=3"
+    assert "point 2/3: escorts.army.units=2" in shown

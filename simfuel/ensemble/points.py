@@ -89,6 +89,9 @@ class Execution:
         Show the progress bar.
     desc, unit : str
         The bar's label and unit.
+    point_labels : tuple of str
+        One label per point (e.g. ``threat.hazard_per_100km=0.2``): the bar shows the
+        point of the batch that finished last, ``point 3/9: ...``.
     """
 
     executor: object = None
@@ -97,6 +100,7 @@ class Execution:
     progress: bool = True
     desc: str = "runs"
     unit: str = "run"
+    point_labels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "workers", resolve_workers(self.executor, self.workers))
@@ -150,7 +154,12 @@ def iter_runs(
         # closing: a caller that stops (a failed write) stops the pool now, not when the
         # traceback that holds this frame is freed.
         with contextlib.closing(outputs):
+            labels = how.point_labels
             for out in outputs:
+                if labels and out.points is not None and len(out.points):
+                    # Points run point after point (tasks_of), so this is where it stands.
+                    p = int(out.points[-1])
+                    bar.set_postfix_str(f"point {p + 1}/{len(labels)}: {labels[p]}", refresh=False)
                 bar.update(out.runs)
                 yield out
     finally:

@@ -14,6 +14,9 @@ class _Silent:
     def update(self, n: int = 1) -> None:
         """Ignore progress."""
 
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
+        """Ignore the text after the bar."""
+
     def close(self) -> None:
         """Nothing to close."""
 

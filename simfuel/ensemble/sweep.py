@@ -117,7 +117,11 @@ def sweep(
     # batches of every point balanced across the workers. Common random numbers:
     # replication r of every point runs on replication_seed(root, r), as run_ensemble's does.
     spec = PointSpec(base, root.entropy, tuple(root.spawn_key), tuple(points), fields=())
-    how = Execution(executor, workers, batch_size, progress, desc=f"{base.name} sweep", unit="rep")
+    labels = tuple(", ".join(f"{k}={v}" for k, v in point.items()) for point in points)
+    how = Execution(
+        executor, workers, batch_size, progress, desc=f"{base.name} sweep", unit="rep",
+        point_labels=labels,
+    )  # fmt: skip
     arrays = run_points(spec, len(points), int(n), how)
     if arrays.failures:
         raise EnsembleError(arrays.failures)
