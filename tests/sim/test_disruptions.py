@@ -1,0 +1,309 @@
+"""Disruptions: closures of corridors, legs and places; dated leg speeds and border delays.
+
+Known answers on TINY (``tests.sim.builders``): no threat, fixed delays, so every time is
+exact. Main: port -> border 5 h (before staging), border delay 12 h, border -> town 4 h,
+town -> city 5 h; 10 tankers a day in 4 batches. East (``add_east``): port_e -> border_e
+6 h, border delay 8.25 h, border_e -> city 3 h.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import simfuel
+from simfuel.scenario import ScenarioError
+from tests.helpers import tiny_scenario
+from tests.sim.builders import APPROACH_H, BORDER_H, LEG_H, add_east, date, tiny
+
+T5, T7, T10 = 24.0 * 5, 24.0 * 7, 24.0 * 10
+
+
+def _run(s: dict[str, Any], seed: int = 1) -> simfuel.RunResult:
+    r = simfuel.run(s, seed=seed)
+    r.check_balance()
+    return r
+
+
+def _kind(r: simfuel.RunResult, kind: str, corridor: str | None = None) -> pd.DataFrame:
+    ev = r.events
+    sel = ev["kind"] == kind
+    if corridor is not None:
+        sel &= ev["corridor"] == corridor
+    return ev[sel]
+
+
+def _between(df: pd.DataFrame, t0: float, t1: float) -> pd.DataFrame:
+    return df[(df["t_h"] >= t0) & (df["t_h"] < t1)]
+
+
+def _closed(what: dict[str, Any], t0: int, t1: int | None) -> list[dict[str, Any]]:
+    out = [{"type": "close", "date": date(t0), **what}]
+    if t1 is not None:
+        out.append({"type": "reopen", "date": date(t1), **what})
+    return out
+
+
+# ---------------------------------------------------------------- corridors
+
+
+def test_a_closed_corridor_carries_nothing_while_closed_and_resumes_after():
+    s = tiny_scenario()
+    s["events"] = _closed({"corridors": ["main"]}, 5, 10)
+    r = _run(s)
+    daily = r.daily
+    assert (daily["loaded_l"].iloc[5:10] == 0).all()
+    assert (daily["loaded_l"].iloc[10:] > 0).all()
+    assert (daily["loaded_l"].iloc[:5] > 0).all()
+    departed = _kind(r, "departed")
+    assert _between(departed, T5, T10).empty
+    # The tankers that reached the staging point meanwhile leave at the reopening at once.
+    assert departed[departed["t_h"] >= T10]["t_h"].min() == T10
+    assert daily["tankers_waiting"].iloc[6:10].min() > 0
+
+
+def test_a_closure_without_reopen_lasts_to_the_end():
+    s = tiny_scenario()
+    s["events"] = _closed({"corridors": "all"}, 5, None)
+    r = _run(s)
+    assert (r.daily["loaded_l"].iloc[5:] == 0).all()
+    assert _kind(r, "departed")["t_h"].max() < T5
+
+
+def test_contracts_are_not_caught_up_after_a_closure():
+    s = tiny_scenario()
+    s["corridors"]["main"]["tankers_per_day"] = 0
+    s["events"] = [
+        {
+            "type": "contract",
+            "date": date(2),
+            "quantity_l": 45_000 * 40,
+            "period_days": 8,
+            "split": {"main": 1.0},
+        },
+        *_closed({"corridors": ["main"]}, 4, 6),
+    ]
+    r = _run(s)
+    # 5 tankers a day for 8 days, less the 2 closed days.
+    assert _kind(r, "loaded")["tankers"].sum() == 5 * 6
+
+
+# ---------------------------------------------------------------- legs
+
+
+def test_a_convoy_waits_at_a_closed_leg_and_arrives_after_the_reopening():
+    s = tiny_scenario()
+    s["events"] = _closed({"corridor": "main", "leg_from": "town"}, 5, 7)
+    r = _run(s)
+    conv = r.convoys
+    at_town = conv["departed_h"] + LEG_H["border-town"]
+    held = conv[(at_town >= T5) & (at_town < T7)]
+    assert len(held) > 5
+    # Held at town to the reopening, then the last leg.
+    assert (held["ended_h"] == T7 + LEG_H["town-city"]).all()
+    assert (held["ended_h"] >= T7).all()
+    free = conv[(at_town < T5) | (at_town >= T7)].dropna(subset=["ended_h"])
+    assert (free["ended_h"] - free["departed_h"] == LEG_H["border-town"] + LEG_H["town-city"]).all()
+    logged = _kind(r, "held")
+    assert set(logged["convoy_id"]) == set(held["convoy_id"])
+    assert (logged["leg_from"] == "town").all() and (logged["leg_to"] == "city").all()
+    # Formation at the border is not closed: departures go on during the closure.
+    assert not _between(_kind(r, "departed"), T5, T7).empty
+
+
+def test_a_convoy_on_a_leg_when_it_closes_finishes_it():
+    s = tiny_scenario()
+    s["events"] = _closed({"corridor": "main", "leg_from": "town"}, 5, 7)
+    r = _run(s)
+    conv = r.convoys
+    at_town = conv["departed_h"] + LEG_H["border-town"]
+    on_leg = conv[(at_town < T5) & (at_town + LEG_H["town-city"] > T5)]
+    assert not on_leg.empty
+    assert (on_leg["ended_h"] == at_town[on_leg.index] + LEG_H["town-city"]).all()
+
+
+def test_a_closure_of_the_first_leg_keeps_tankers_at_the_staging_point():
+    s = tiny_scenario()
+    s["events"] = _closed({"corridor": "main", "leg_from": "border"}, 5, 7)
+    r = _run(s)
+    assert _between(_kind(r, "departed"), T5, T7).empty
+    assert not _between(_kind(r, "loaded"), T5, T7).empty  # loading goes on
+    assert r.daily["tankers_waiting"].iloc[6] > 0
+
+
+def test_a_closed_leg_before_staging_holds_tankers_on_the_approach():
+    s = tiny_scenario()
+    s["events"] = _closed({"corridor": "main", "leg_from": "port"}, 5, 7)
+    r = _run(s)
+    # Batches loaded during the closure (and the one loaded at the reopening) all reach
+    # the staging point APPROACH_H + BORDER_H after the reopening: one convoy of them all.
+    departed = _kind(r, "departed")
+    assert _between(departed, T5 + APPROACH_H + BORDER_H, T7 + APPROACH_H + BORDER_H).empty
+    first = departed[departed["t_h"] >= T7]
+    assert first["t_h"].min() == T7 + APPROACH_H + BORDER_H
+    loaded = _kind(r, "loaded")
+    behind = loaded[(loaded["t_h"] >= T5) & (loaded["t_h"] <= T7)]["tankers"].sum()
+    assert int(first.loc[first["t_h"].idxmin(), "tankers"]) == behind > 20
+
+
+def test_waiting_convoys_draw_nothing_extra_and_other_corridors_are_untouched():
+    # With a threat, every convoy's attacks and losses come from its own fixed draws: a
+    # convoy held at a closed leg meets the same outcome, and the other corridor the same
+    # convoys, whatever is closed on main.
+    def scenario(events: list[dict[str, Any]]) -> dict[str, Any]:
+        s = add_east(tiny(hazard_per_100km=0.5), blockade_intensity=1.0)
+        s["corridors"]["main"]["blockade_intensity"] = 1.0
+        s["events"] = events
+        return s
+
+    cols = ["convoy_id", "tankers_departed", "attacks", "destroyed", "captured"]
+    base = _run(scenario([])).convoys
+    held = _run(scenario(_closed({"corridor": "main", "leg_from": "town"}, 5, 7))).convoys
+    assert base["attacks"].sum() > 5
+    pd.testing.assert_frame_equal(base[cols], held[cols])
+    closed = _run(scenario(_closed({"corridors": ["main"]}, 5, 10))).convoys
+    east = [c for c in base.columns if c != "convoy_id"]
+    pd.testing.assert_frame_equal(
+        base[base["corridor"] == "east"][east].reset_index(drop=True),
+        closed[closed["corridor"] == "east"][east].reset_index(drop=True),
+    )
+
+
+# ---------------------------------------------------------------- places
+
+
+def test_a_closed_place_stops_every_corridor_through_it():
+    s = add_east(tiny_scenario())
+    s["events"] = _closed({"place": "city"}, 5, 7)
+    r = _run(s)
+    for corridor, last_leg_h in (("main", LEG_H["town-city"]), ("east", 3.0)):
+        arrived = _kind(r, "arrived", corridor)
+        # Convoys already on the last leg finish it; then nothing until the reopening.
+        assert _between(arrived, T5 + last_leg_h, T7 + last_leg_h).empty
+        assert not _between(arrived, T5, T5 + last_leg_h + 1e-9).empty or corridor == "east"
+        assert arrived[arrived["t_h"] >= T7]["t_h"].min() == T7 + last_leg_h
+    # Main's convoys are held at town (its last leg is not its first); east's last leg is
+    # its first after staging, so its convoys do not form.
+    assert not _kind(r, "held", "main").empty
+    assert _kind(r, "held", "east").empty
+    assert _between(_kind(r, "departed", "east"), T5, T7).empty
+
+
+def test_closing_an_origin_stops_its_loading_only():
+    s = add_east(tiny_scenario())
+    s["events"] = _closed({"place": "port"}, 5, 10)
+    r = _run(s)
+    assert _between(_kind(r, "loaded", "main"), T5, T10).empty
+    assert len(_between(_kind(r, "loaded", "east"), T5, T10)) == 5 * 3
+
+
+def test_closure_and_reopen_of_overlapping_targets():
+    # Main's first leg is closed by the place border until day 7 and the corridor until
+    # day 9: no convoy leaves before both have reopened.
+    s = tiny_scenario()
+    s["events"] = [*_closed({"place": "border"}, 3, 7), *_closed({"corridors": ["main"]}, 5, 9)]
+    r = _run(s)
+    assert _between(_kind(r, "departed"), 72.0, 24.0 * 9).empty
+    assert _kind(r, "departed")["t_h"].loc[lambda t: t >= 72.0].min() == 24.0 * 9
+
+
+# ---------------------------------------------------------------- speeds and delays
+
+
+@pytest.mark.parametrize("speed", [{"factor": 0.5}, {"speed_kmh": 15}])
+def test_a_slower_leg_makes_arrivals_later_by_exactly_the_extra_hours(speed):
+    base = _run(tiny_scenario()).convoys.set_index("convoy_id")
+    s = tiny_scenario()
+    s["events"] = [{"type": "leg_speed", "date": date(5), "corridor": "main", "leg_from": "town"}]
+    s["events"][0].update(speed)
+    slow = _run(s).convoys.set_index("convoy_id")
+    enters = base["departed_h"] + LEG_H["border-town"]
+    extra = (slow["ended_h"] - base["ended_h"]).dropna()
+    expected = (enters >= T5).astype(float) * (150 / 15 - LEG_H["town-city"])
+    pd.testing.assert_series_equal(extra, expected[extra.index], check_names=False)
+    assert (extra > 0).sum() > 10
+
+
+def test_a_speed_factor_of_one_restores_the_leg():
+    s = tiny_scenario()
+    s["events"] = [
+        {"type": "leg_speed", "date": date(5), "corridors": "all", "factor": 0.5},
+        {"type": "leg_speed", "date": date(5), "corridors": "all", "factor": 1.0},
+    ]
+    pd.testing.assert_frame_equal(_run(s).convoys, _run(tiny_scenario()).convoys)
+
+
+def test_a_border_delay_change_applies_to_batches_loaded_after_the_date_only():
+    s = tiny_scenario()
+    s["events"] = [{"type": "border_delay", "date": date(5), "delay_h": 30}]
+    r = _run(s)
+    loads = _kind(r, "loaded")["t_h"].to_numpy()
+    formed = set(r.convoys["formed_h"])
+    # No escort policy: a convoy forms as each batch reaches the staging point.
+    expected = {t + APPROACH_H + (BORDER_H if t < T5 else 30.0) for t in loads}
+    assert {t for t in expected if t < r.scenario.horizon_h} <= formed
+    assert T5 - 6 + APPROACH_H + BORDER_H in formed  # the last batch before the date
+    assert T5 + APPROACH_H + 30.0 in formed and T5 + APPROACH_H + BORDER_H not in formed
+
+
+def test_a_border_delay_change_moves_no_other_corridor():
+    def scenario(events: list[dict[str, Any]]) -> dict[str, Any]:
+        s = add_east(tiny_scenario())
+        s["corridors"]["east"]["border_delay_h"] = {
+            "distribution": "uniform",
+            "low": 4,
+            "high": 20,
+        }
+        s["corridors"]["main"]["border_delay_h"] = {
+            "distribution": "uniform",
+            "low": 4,
+            "high": 20,
+        }
+        s["events"] = events
+        return s
+
+    ev = {"type": "border_delay", "date": date(5), "corridors": ["main"]}
+    ev["delay_h"] = {"distribution": "lognormal", "mean": 30, "sd": 10}
+    base, changed = _run(scenario([])).convoys, _run(scenario([ev])).convoys
+    cols = ["formed_h", "departed_h", "ended_h", "tankers_departed"]
+    for corridor, same in (("east", True), ("main", False)):
+        a = base[base["corridor"] == corridor][cols].reset_index(drop=True)
+        b = changed[changed["corridor"] == corridor][cols].reset_index(drop=True)
+        assert a.equals(b) is same
+    # Before the date main is untouched too.
+    early = base[(base["corridor"] == "main") & (base["formed_h"] < T5)][cols]
+    assert early.equals(changed[(changed["corridor"] == "main") & (changed["formed_h"] < T5)][cols])
+
+
+# ---------------------------------------------------------------- the events log
+
+
+def test_every_disruption_is_in_the_events_log_in_words():
+    s = tiny_scenario()
+    s["events"] = [
+        *_closed({"place": "town"}, 3, 4),
+        {"type": "leg_speed", "date": date(5), "corridors": "all", "factor": 0.8},
+        {"type": "border_delay", "date": date(6), "delay_h": 20, "note": "new checks"},
+    ]
+    r = _run(s)
+    log = r.events[r.events["kind"].str.startswith("timeline:")]
+    assert list(log["kind"]) == [
+        "timeline:close",
+        "timeline:reopen",
+        "timeline:leg_speed",
+        "timeline:border_delay",
+    ]
+    details = list(log["detail"])
+    assert details[0].startswith("town closed") and "corridors: main" in details[0]
+    assert details[2] == "legs of all corridors driven at 80% of their speed; corridors: all"
+    assert details[3].endswith("(new checks)")
+    assert all("=" not in d for d in details)
+
+
+def test_reopening_something_never_closed_is_an_error():
+    s = tiny_scenario()
+    s["events"] = [{"type": "reopen", "date": date(5), "place": "town"}]
+    with pytest.raises(ScenarioError, match=r"events\[0\]: reopens place town"):
+        simfuel.run(s, seed=1)
