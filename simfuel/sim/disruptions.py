@@ -98,10 +98,13 @@ class DatedLegs:
     hours : tuple of StepSchedule
         Per leg, its driving time [h] from each dated speed change on (the leg's own
         ``length_km / speed_kmh`` before).
+    places : tuple of (str, str)
+        Per leg, the places where it starts and ends.
     """
 
     closed: tuple[Windows | None, ...]
     hours: tuple[StepSchedule[float], ...]
+    places: tuple[tuple[str, str], ...]
 
     def enter_h(self, leg: int, t_h: float) -> float:
         """When a convoy that reaches ``leg`` at ``t_h`` may enter it [h] (inf: never)."""
@@ -112,15 +115,21 @@ class DatedLegs:
         """Driving time of ``leg`` for a convoy entering it at ``t_h`` [h]."""
         return self.hours[leg].at(t_h)
 
-    def end_h(self, t_h: float) -> float:
-        """When a batch that starts the first leg at ``t_h`` ends the last one [h]."""
-        t = t_h
+    def walk(self, t_h: float) -> tuple[float, list[tuple[int, float, float]]]:
+        """A batch that starts the first leg at ``t_h``: when it ends the last one [h].
+
+        Also the holds on the way: ``(leg, from_h, until_h)`` for each closed leg it
+        waits at (``until_h`` inf: it waits to the end, and so does the batch).
+        """
+        t, held = t_h, []
         for leg in range(len(self.hours)):
-            t = self.enter_h(leg, t)
-            if t == math.inf:
-                return t
-            t += self.hours_h(leg, t)
-        return t
+            enter = self.enter_h(leg, t)
+            if enter > t:
+                held.append((leg, t, enter))
+                if enter == math.inf:
+                    return enter, held
+            t = enter + self.hours_h(leg, enter)
+        return t, held
 
     def route_h(self, t_h: float) -> float:
         """Driving time of all the legs at the speeds in force at ``t_h`` [h], no waits."""
@@ -244,5 +253,6 @@ def compile_disruptions(s: Scenario) -> dict[str, CorridorDisruptions]:
         for part, lo, hi in (("approach", 0, first), ("route", first, len(c.legs))):
             dated = any(closed[i] is not None or hours[i].times_h for i in range(lo, hi))
             if dated:
-                setattr(d, part, DatedLegs(tuple(closed[lo:hi]), tuple(hours[lo:hi])))
+                places = tuple((leg.from_, leg.to) for leg in c.legs[lo:hi])
+                setattr(d, part, DatedLegs(tuple(closed[lo:hi]), tuple(hours[lo:hi]), places))
     return out

@@ -41,6 +41,7 @@ import simpy
 from ..model.stocks import days_of_cover, serve_demand
 from ..model.transit import delay_sampler
 from .dispatch import DISPATCH_POLICIES, DispatchPolicy
+from .disruptions import DatedLegs
 from .escorts import EscortPools, Grant
 from .formation import FORMATION_RULES, FormationRule
 from .plan import CorridorPlan, Plan
@@ -214,21 +215,30 @@ class Simulation:
             delay = c.approach_h + self._border_delay[ci]()
         else:
             # Closed or slowed legs before the staging point: walk them (a lookup, no event).
-            end_h = dis.approach.end_h(self.env.now)
+            end_h, held = dis.approach.walk(self.env.now)
+            self._held_batch(c, n, dis.approach, held)
             if end_h == math.inf:
-                return self._stranded(c, n)
+                if self.env.now >= 0:
+                    self.rec.events.append(
+                        EventRecord(self.env.now, "loaded", c.key, -1, n, n * c.capacity_l)
+                    )
+                return  # it waits on the road to the end
             delay = end_h - self.env.now + self._border_delay[ci]()
         now = self.env.now
         if now >= 0:
             self.rec.events.append(EventRecord(now, "loaded", c.key, -1, n, n * c.capacity_l))
         self.env.timeout(delay).callbacks.append(lambda _e: self._stage(c, n))
 
-    def _stranded(self, c: CorridorPlan, n: int) -> None:
-        """A batch loaded behind a leg closed to the end: it stays on the road."""
-        now = self.env.now
-        if now >= 0:
-            self.rec.events.append(EventRecord(now, "loaded", c.key, -1, n, n * c.capacity_l))
-            self.rec.log(now, "held", c.key, -1, n, n * c.capacity_l, "closed to the end")
+    def _held_batch(
+        self, c: CorridorPlan, n: int, approach: DatedLegs, held: list[tuple[int, float, float]]
+    ) -> None:
+        """Log a batch held at closed legs before the staging point (convoy id -1)."""
+        for leg, from_h, until_h in held:
+            if 0 <= from_h < self.plan.horizon_h:
+                where = approach.places[leg]
+                until = "the end" if until_h == math.inf else _timestamp(self.plan, until_h)
+                detail = f"{where[0]}-{where[1]} closed; waits until {until}"
+                self.rec.log(from_h, "held", c.key, -1, n, n * c.capacity_l, detail, where)
 
     def _stage(self, c: CorridorPlan, n: int) -> None:
         ci = c.index

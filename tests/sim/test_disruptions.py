@@ -8,6 +8,7 @@ town -> city 5 h; 10 tankers a day in 4 batches. East (``add_east``): port_e -> 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -146,6 +147,9 @@ def test_a_closed_leg_before_staging_holds_tankers_on_the_approach():
     loaded = _kind(r, "loaded")
     behind = loaded[(loaded["t_h"] >= T5) & (loaded["t_h"] <= T7)]["tankers"].sum()
     assert int(first.loc[first["t_h"].idxmin(), "tankers"]) == behind > 20
+    held = _kind(r, "held")  # batches, not convoys: each logged once, where it waits
+    assert (held["convoy_id"] == -1).all() and (held["leg_from"] == "port").all()
+    assert held["tankers"].sum() == behind - _between(loaded, T7, T7 + 1)["tankers"].sum()
 
 
 def test_waiting_convoys_draw_nothing_extra_and_other_corridors_are_untouched():
@@ -307,3 +311,33 @@ def test_reopening_something_never_closed_is_an_error():
     s["events"] = [{"type": "reopen", "date": date(5), "place": "town"}]
     with pytest.raises(ScenarioError, match=r"events\[0\]: reopens place town"):
         simfuel.run(s, seed=1)
+
+
+def test_a_leg_closed_to_the_end_keeps_its_convoys_on_the_road():
+    s = tiny_scenario()
+    s["events"] = _closed({"corridor": "main", "leg_from": "town"}, 5, None)
+    r = _run(s)  # the balance holds: they are on the road
+    conv = r.convoys
+    at_town = conv["departed_h"] + LEG_H["border-town"]
+    held = conv[at_town >= T5]
+    assert len(held) > 10
+    assert held["ended_h"].isna().all() and (held["outcome"] == "in_transit").all()
+    assert (r.daily["arrived_l"].iloc[6:] == 0).all()
+    assert r.daily["in_transit_l"].iloc[-1] > 0
+
+
+def test_the_shipped_kayes_closed_what_if_holds_convoys_at_kayes():
+    sc = simfuel.load_scenario("kayes-closed")
+    closed_h = 24.0 * (dt.date(2025, 10, 1) - sc.start).days
+    reopen_h = closed_h + 24.0 * 14
+    r = simfuel.run(sc, seed=1)
+    held = _kind(r, "held", "dakar_rn1")
+    assert not held.empty
+    assert (held["leg_from"] == "kayes").all()
+    assert ((held["t_h"] >= closed_h) & (held["t_h"] < reopen_h)).all()
+    ended = r.convoys.set_index("convoy_id").loc[held["convoy_id"], "ended_h"].dropna()
+    assert (ended >= reopen_h).all()
+    # No convoy enters the leg while it is closed, so none is attacked on it (after those
+    # already on it: an ambush strikes halfway, 237 km at 15 km/h).
+    attacks = _between(_kind(r, "attacked", "dakar_rn1"), closed_h + 237 / 15 / 2, reopen_h)
+    assert not (attacks["leg_from"] == "kayes").any()
