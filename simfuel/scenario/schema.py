@@ -757,7 +757,7 @@ class LegSpeedEvent(_WhereEvent):
         return self
 
 
-class BorderDelayEvent(_CorridorsEvent):
+class BorderEvent(_CorridorsEvent):
     """From this date batches loaded on the corridors draw their border delay from this one.
 
     Batches loaded before the date keep the delay they drew.
@@ -772,7 +772,7 @@ class BorderDelayEvent(_CorridorsEvent):
         return _bare_number_is_fixed(value)
 
 
-DISRUPTION_EVENTS = (CloseEvent, ReopenEvent, LegSpeedEvent, BorderDelayEvent)
+DISRUPTION_EVENTS = (CloseEvent, ReopenEvent, LegSpeedEvent, BorderEvent)
 
 
 def _disruption_problems(s: Scenario) -> list[Problem]:
@@ -857,7 +857,7 @@ Event = Annotated[
     | CloseEvent
     | ReopenEvent
     | LegSpeedEvent
-    | BorderDelayEvent,
+    | BorderEvent,
     Field(discriminator="type"),
 ]
 

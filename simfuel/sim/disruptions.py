@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from ..model.schedule import StepSchedule
 from ..model.transit import leg_hours
 from ..scenario.schema import (
-    BorderDelayEvent,
+    BorderEvent,
     CloseEvent,
     FixedDelay,
     LegSpeedEvent,
@@ -201,7 +201,7 @@ def compile_disruptions(s: Scenario) -> dict[str, CorridorDisruptions]:
     """
     out = {key: CorridorDisruptions() for key in s.corridors}
     events = sorted(s.events, key=lambda e: e.date)
-    kinds = CloseEvent | ReopenEvent | LegSpeedEvent | BorderDelayEvent
+    kinds = CloseEvent | ReopenEvent | LegSpeedEvent | BorderEvent
     if not any(isinstance(ev, kinds) for ev in events):
         return out
 
@@ -224,7 +224,7 @@ def compile_disruptions(s: Scenario) -> dict[str, CorridorDisruptions]:
                     leg = s.corridors[cname].legs[i]
                     speed = ev.speed_kmh or leg.speed_kmh * (ev.factor or 1.0)
                     speeds.setdefault((cname, i), []).append((t, leg_hours(leg.length_km, speed)))
-        elif isinstance(ev, BorderDelayEvent):
+        elif isinstance(ev, BorderEvent):
             names = list(s.corridors) if ev.corridors == ["all"] else ev.corridors
             for cname in names:
                 out[cname].border_delays.append((t, _delay(ev.delay_h)))
