@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import simfuel
 from simfuel.scenario import ScenarioError
@@ -341,3 +343,66 @@ def test_the_shipped_kayes_closed_what_if_holds_convoys_at_kayes():
     # already on it: an ambush strikes halfway, 237 km at 15 km/h).
     attacks = _between(_kind(r, "attacked", "dakar_rn1"), closed_h + 237 / 15 / 2, reopen_h)
     assert not (attacks["leg_from"] == "kayes").any()
+
+
+# ---------------------------------------------------------------- labels and properties
+
+
+def test_disruptions_have_short_marks_for_the_charts():
+    from simfuel.labels import describe_event
+
+    sc = simfuel.load_scenario("kayes-closed")
+    close, reopen = sc.events[-2:]
+    assert describe_event(close, sc, short=True) == "closed: leg Kayes – Diéma"
+    assert describe_event(reopen, sc, short=True) == "reopened: leg Kayes – Diéma"
+    s = tiny_scenario()
+    s["events"] = [
+        {"type": "leg_speed", "date": date(2), "place": "town", "speed_kmh": 12},
+        {
+            "type": "border_delay",
+            "date": date(2),
+            "delay_h": {"distribution": "uniform", "low": 10, "high": 30},
+        },
+        {"type": "close", "date": date(3), "corridors": "all"},
+    ]
+    tiny_sc = simfuel.load_scenario(s)
+    marks = [describe_event(ev, tiny_sc, short=True) for ev in tiny_sc.events]
+    assert marks == ["town: 12 km/h", "border delay: mean 20 h", "closed: all corridors"]
+    assert describe_event(tiny_sc.events[1], tiny_sc).startswith("border delay 10–30 h")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    {"corridors": ["main"]},
+                    {"corridors": "all"},
+                    {"place": "city"},
+                    {"place": "port"},
+                    {"place": "border_e"},
+                    {"corridor": "main", "leg_from": "town"},
+                    {"corridor": "east", "leg_from": "port_e"},
+                ]
+            ),
+            st.integers(0, 19),
+            st.one_of(st.none(), st.integers(0, 10)),
+        ),
+        max_size=4,
+        unique_by=lambda c: str(c[0]),  # a target closed twice could not reopen twice
+    ),
+    st.integers(0, 3),
+)
+@settings(max_examples=25, deadline=None, derandomize=True)
+def test_fuel_balances_and_the_same_seed_gives_the_same_tables_under_closures(closures, seed):
+    s = add_east(tiny(hazard_per_100km=0.3), blockade_intensity=1.0)
+    events: list[dict[str, Any]] = []
+    for what, day, length in closures:
+        events += _closed(what, day, None if length is None else min(day + length, 19))
+    s["events"] = events
+    sc = simfuel.load_scenario(s)
+    a, b = simfuel.run(sc, seed=seed), simfuel.run(sc, seed=seed)
+    a.check_balance()
+    assert (a.daily["stock_l"] >= 0).all()
+    pd.testing.assert_frame_equal(a.daily, b.daily)
+    pd.testing.assert_frame_equal(a.convoys, b.convoys)
