@@ -824,7 +824,8 @@ def _disruption_problems(s: Scenario) -> list[Problem]:
             elif ev.place not in on_legs:
                 out.append(
                     Problem(
-                        f"{base}.place", f"'{ev.place}' is on no corridor's legs: nothing to close"
+                        f"{base}.place",
+                        f"'{ev.place}' is on no corridor's legs: the event would change nothing",
                     )
                 )
             else:

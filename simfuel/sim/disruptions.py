@@ -14,6 +14,9 @@ origin there and every leg that starts or ends there (so also formation, when it
 staging point: the first leg after it starts there). A corridor covers its loading and
 its formation, not its legs: convoys already past the staging point carry on.
 
+A seizure of a place's stock (issue 10) can build on the same slots: a ``seize`` target
+covering the place's stock slot, released as ``reopen`` releases a closure.
+
 Nothing here draws random numbers or touches simpy.
 """
 

@@ -9,7 +9,9 @@ Processes of one simulation:
   when the corridor's formation rule (:mod:`.formation`) says so, with the escort the
   policy in force asks for, waiting for escort units when the policy requires them;
 * ``_convoy`` (one per convoy): leg by leg to the depot, asking the threat model
-  (:mod:`.threats`) for each leg's attack; at the end the escort kinds
+  (:mod:`.threats`) for each leg's attack; closures and dated speeds
+  (:mod:`.disruptions`) are looked up as it enters each leg (a held convoy costs one
+  timeout more, an undisrupted leg no event more); at the end the escort kinds
   (:mod:`.escort_kinds`) decide when each force gets its share back (ground units drive
   back first);
 * ``_days``: at each midnight the day's demand is served from the depot under the
@@ -31,7 +33,7 @@ import bisect
 import datetime as dt
 import math
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from functools import partial
 from typing import Any
 
@@ -189,7 +191,7 @@ class Simulation:
 
     # ------------------------------------------------------------------ supply
 
-    def _border_sampler(self, c: CorridorPlan, rng: np.random.Generator) -> Any:
+    def _border_sampler(self, c: CorridorPlan, rng: np.random.Generator) -> Callable[[], float]:
         """The corridor's border delay draw; with ``border_delay`` events, the one in force.
 
         Every distribution draws from the corridor's one stream, so a change moves no other
