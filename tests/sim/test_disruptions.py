@@ -9,6 +9,7 @@ town -> city 5 h; 10 tankers a day in 4 batches. East (``add_east``): port_e -> 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import pandas as pd
@@ -406,3 +407,50 @@ def test_fuel_balances_and_the_same_seed_gives_the_same_tables_under_closures(cl
     assert (a.daily["stock_l"] >= 0).all()
     pd.testing.assert_frame_equal(a.daily, b.daily)
     pd.testing.assert_frame_equal(a.convoys, b.convoys)
+
+
+# ---------------------------------------------------------------- the lookups themselves
+
+
+def test_windows_merge_touching_spans_and_look_up_the_reopening():
+    from simfuel.sim.disruptions import Windows
+
+    w = Windows.merge([(30.0, 40.0), (10.0, 20.0), (20.0, 25.0), (5.0, 5.0)])
+    assert w is not None
+    assert (w.starts_h, w.ends_h) == ((10.0, 30.0), (25.0, 40.0))
+    assert [w.open_at(t) for t in (0.0, 10.0, 24.9, 25.0, 35.0, 40.0)] == [
+        0.0,
+        25.0,
+        25.0,
+        25.0,
+        40.0,
+        40.0,
+    ]
+    assert Windows.merge([(5.0, 5.0)]) is None
+    forever = Windows.merge([(10.0, math.inf)])
+    assert forever is not None and forever.open_at(50.0) == math.inf
+
+
+def test_a_rate_zeroed_while_closed_integrates_to_the_open_hours_only():
+    from simfuel.model.schedule import StepSchedule, integrate
+    from simfuel.sim.disruptions import Windows
+
+    rate = StepSchedule(2.0, [(50.0, 4.0)])
+    w = Windows.merge([(10.0, 20.0), (45.0, 60.0)])
+    assert w is not None
+    zeroed = w.zeroed(rate)
+    assert integrate(zeroed, 0.0, 100.0) == 2.0 * (10 + 25) + 4.0 * 40
+
+
+def test_a_walk_waits_at_each_closed_leg_and_drives_at_the_speed_of_its_entry():
+    from simfuel.model.schedule import StepSchedule
+    from simfuel.sim.disruptions import DatedLegs, Windows
+
+    legs = DatedLegs(
+        closed=(None, Windows.merge([(12.0, 30.0)])),
+        hours=(StepSchedule(5.0, [(8.0, 10.0)]), StepSchedule(4.0)),
+        places=(("a", "b"), ("b", "c")),
+    )
+    assert legs.walk(0.0) == (9.0, [])  # 5 h, then 4 h: b reached before the closure
+    assert legs.walk(8.0) == (34.0, [(1, 18.0, 30.0)])  # 10 h from 8, waits 18 -> 30
+    assert legs.route_h(8.0) == 14.0
