@@ -262,11 +262,13 @@ def describe_event(ev: Any, scenario: Any = None, *, short: bool = False) -> str
     return describe(ev, scenario) if describe is not None else str(ev)
 
 
-def event_corridors(ev: Any) -> list[str]:
+def event_corridors(ev: Any, scenario: Any = None) -> list[str]:
     """The corridor keys a dated event applies to: ``["all"]`` for every one, ``[]`` national.
 
-    Read from the event's ``corridors``, ``corridor`` (a scripted attack) or the keys of its
-    ``split`` (a contract); demand and rationing apply to the whole country.
+    Read from the event's ``corridors``, ``corridor`` (a scripted attack, a leg) or the keys
+    of its ``split`` (a contract); demand and rationing apply to the whole country. A
+    disruption of a ``place`` applies to the corridors whose legs touch it (given the
+    ``scenario``; ``[]`` without it).
     """
     corridors = getattr(ev, "corridors", None)
     if corridors is not None:
@@ -274,7 +276,18 @@ def event_corridors(ev: Any) -> list[str]:
     corridor = getattr(ev, "corridor", None)
     if corridor is not None:
         return [corridor]
+    place = getattr(ev, "place", None)
+    if place is not None:
+        return _through(scenario, place)
     return list(getattr(ev, "split", None) or ())
+
+
+def _through(scenario: Any, place: str) -> list[str]:
+    """Keys of the corridors with a leg that starts or ends at ``place``."""
+    corridors = getattr(scenario, "corridors", None) or {}
+    return [
+        key for key, c in corridors.items() if any(place in (leg.from_, leg.to) for leg in c.legs)
+    ]
 
 
 def event_log_detail(ev: Any, scenario: Any = None) -> str:
@@ -284,7 +297,7 @@ def event_log_detail(ev: Any, scenario: Any = None) -> str:
     ``blockade intensity 1; corridors: dakar_rn1, mauritania (JNIM embargo)``.
     """
     text = describe_event(ev, scenario)
-    where = event_corridors(ev)
+    where = event_corridors(ev, scenario)
     if where:
         text += "; corridors: " + ("all" if where == ["all"] else ", ".join(where))
     note = getattr(ev, "note", None)
@@ -357,6 +370,77 @@ def _rationing(ev: Any, sc: Any) -> str:
     )
 
 
+def _where(ev: Any, sc: Any, short: bool) -> str:
+    """What a disruption names: a place, one leg, or corridors (by name)."""
+    if getattr(ev, "place", None) is not None:
+        return _name(sc, "places", ev.place)
+    if getattr(ev, "corridor", None) is not None:
+        corridor = getattr(sc, "corridors", {}).get(ev.corridor) if sc is not None else None
+        to = (
+            next((leg.to for leg in corridor.legs if leg.from_ == ev.leg_from), None)
+            if (corridor is not None)
+            else None
+        )
+        leg = _name(sc, "places", ev.leg_from)
+        leg = f"{leg} – {_name(sc, 'places', to)}" if to else f"from {leg}"
+        return f"leg {leg}" if short else f"the leg {leg} of {_name(sc, 'corridors', ev.corridor)}"
+    if ev.corridors == ["all"]:
+        return "all corridors"
+    return ", ".join(_name(sc, "corridors", c) for c in ev.corridors)
+
+
+def _close(ev: Any, sc: Any) -> str:
+    where = _where(ev, sc, False)
+    if getattr(ev, "place", None) is not None:
+        return f"{where} closed: no convoy drives a leg to or from it, no loading there"
+    if getattr(ev, "corridor", None) is not None:
+        return f"{where} closed: convoys wait at its start"
+    return f"{where} closed: nothing loads, no convoy leaves the staging point"
+
+
+def _reopen(ev: Any, sc: Any) -> str:
+    return f"{_where(ev, sc, False)} reopened"
+
+
+def _speed_words(ev: Any) -> str:
+    if ev.speed_kmh is not None:
+        return f"{ev.speed_kmh:g} km/h"
+    return f"{ev.factor:.0%} of their speed"
+
+
+def _leg_speed(ev: Any, sc: Any) -> str:
+    where = _where(ev, sc, False)
+    if getattr(ev, "corridor", None) is None:
+        where = f"legs of {where}" if ev.corridors is not None else f"legs through {where}"
+    return f"{where} driven at {_speed_words(ev)}"
+
+
+def _delay_words(d: Any) -> str:
+    kind = d.distribution
+    if kind == "fixed":
+        return f"{d.value:g} h"
+    if kind == "uniform":
+        return f"{d.low:g}–{d.high:g} h (uniform)"
+    if kind == "triangular":
+        return f"{d.low:g}–{d.high:g} h, most likely {d.mode:g} h"
+    return f"mean {d.mean:g} h, sd {d.sd:g} h (lognormal)"
+
+
+def _delay_mean_h(d: Any) -> float:
+    kind = d.distribution
+    if kind == "fixed":
+        return float(d.value)
+    if kind == "uniform":
+        return (d.low + d.high) / 2
+    if kind == "triangular":
+        return (d.low + d.mode + d.high) / 3
+    return float(d.mean)
+
+
+def _border_delay(ev: Any, sc: Any) -> str:
+    return f"border delay {_delay_words(ev.delay_h)} for batches loaded from this date"
+
+
 _FULL = {
     "blockade": _blockade,
     "escort_policy": _escort,
@@ -365,6 +449,10 @@ _FULL = {
     "scripted_attack": _attack,
     "demand": _demand,
     "rationing": _rationing,
+    "close": _close,
+    "reopen": _reopen,
+    "leg_speed": _leg_speed,
+    "border_delay": _border_delay,
 }
 
 
@@ -399,4 +487,12 @@ _SHORT = {
     "scripted_attack": _attack_short,
     "demand": _demand,
     "rationing": _rationing_short,
+    "close": lambda ev, sc: f"closed: {_where(ev, sc, True)}",
+    "reopen": lambda ev, sc: f"reopened: {_where(ev, sc, True)}",
+    "leg_speed": lambda ev, sc: (
+        f"{_where(ev, sc, True)}: {ev.speed_kmh:g} km/h"
+        if ev.speed_kmh is not None
+        else f"{_where(ev, sc, True)}: speed x{ev.factor:g}"
+    ),
+    "border_delay": lambda ev, sc: f"border delay: mean {_delay_mean_h(ev.delay_h):g} h",
 }

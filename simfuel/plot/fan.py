@@ -20,6 +20,7 @@ from ..labels import describe_event
 from ..results import RunResult
 from ..scenario import Scenario
 from ..scenario.schema import (
+    DISRUPTION_EVENTS,
     BlockadeEvent,
     ContractEvent,
     EscortPolicyEvent,
@@ -51,8 +52,9 @@ __all__ = ["stock_fan", "timeline_marks"]
 def timeline_marks(scenario: Scenario) -> list[tuple[dt.date, str]]:
     """The scenario's turning points as ``(date, label)``, one entry per date.
 
-    The first blockade, escort-policy changes, contracts; scripted attacks are drawn
-    separately, as markers.
+    The first blockade, escort-policy changes, contracts and disruptions (closures,
+    reopenings, speed and border-delay changes), each with its note; scripted attacks are
+    drawn separately, as markers.
     """
     marks: dict[dt.date, list[str]] = defaultdict(list)
     blockade_seen = False
@@ -61,11 +63,13 @@ def timeline_marks(scenario: Scenario) -> list[tuple[dt.date, str]]:
             if ev.intensity <= 0 or blockade_seen:
                 continue
             blockade_seen = True
-        elif not isinstance(ev, EscortPolicyEvent | ContractEvent):
+        elif not isinstance(ev, (EscortPolicyEvent, ContractEvent, *DISRUPTION_EVENTS)):
             continue
         text = describe_event(ev, scenario, short=True)
-        # One mark per escort change, whatever the corridors it was written for.
-        if not (isinstance(ev, EscortPolicyEvent) and text in marks[ev.date]):
+        if isinstance(ev, DISRUPTION_EVENTS) and ev.note:
+            text = f"{text} ({ev.note})"
+        # One mark per change, whatever the corridors it was written for.
+        if text not in marks[ev.date]:
             marks[ev.date].append(text)
     return [(d, "; ".join(labels)) for d, labels in sorted(marks.items())]
 

@@ -150,7 +150,7 @@ def _events_table(sc: Scenario) -> Html:
         return tag("p", "No dated events: the initial settings hold throughout.", cls="note")
     rows = []
     for ev in sorted(sc.events, key=lambda e: e.date):
-        keys = event_corridors(ev)
+        keys = event_corridors(ev, sc)
         where = _corridors(sc, keys) if keys else esc("national")
         note = join(
             [

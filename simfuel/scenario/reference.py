@@ -42,6 +42,10 @@ _SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("events[i] `type: scripted_attack`", schema.ScriptedAttackEvent),
     ("events[i] `type: demand`", schema.DemandEvent),
     ("events[i] `type: rationing`", schema.RationingEvent),
+    ("events[i] `type: close`", schema.CloseEvent),
+    ("events[i] `type: reopen`", schema.ReopenEvent),
+    ("events[i] `type: leg_speed`", schema.LegSpeedEvent),
+    ("events[i] `type: border_delay`", schema.BorderEvent),
 ]
 
 

@@ -661,6 +661,192 @@ class RationingEvent(_Event):
     served_fraction: Real = Field(ge=0, le=1, description="Share of demand served.")
 
 
+# ---- disruptions: closures, dated leg speeds and border delays (issue 10, item 5)
+
+
+class _WhereEvent(_Event):
+    """A disruption names what it applies to: corridors, one leg, or a place.
+
+    Exactly one of ``corridors`` (a list of keys, or ``all``), ``corridor`` with
+    ``leg_from`` (one leg, as a scripted attack names it), or ``place``.
+    """
+
+    corridors: list[str] | None = Field(
+        None, description="Corridor keys, or 'all' (or give corridor + leg_from, or place)."
+    )
+    corridor: str | None = Field(None, description="Corridor key of one leg (with leg_from).")
+    leg_from: str | None = Field(None, description="Place where that leg starts.")
+    place: str | None = Field(
+        None, description="Place key: every leg that starts or ends there (and its loading)."
+    )
+
+    @field_validator("corridors", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return _as_list(value)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> _WhereEvent:
+        given = [
+            name
+            for name, value in (
+                ("corridors", self.corridors),
+                ("corridor", self.corridor),
+                ("place", self.place),
+            )
+            if value is not None
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                "name exactly one of corridors (a list or 'all'), corridor with leg_from "
+                f"(one leg), or place (got {', '.join(given) if given else 'none'})"
+            )
+        if (self.corridor is None) != (self.leg_from is None):
+            raise ValueError(
+                "corridor and leg_from go together (one leg); for a whole corridor write "
+                "corridors: [key]"
+            )
+        return self
+
+
+class CloseEvent(_WhereEvent):
+    """From this date the corridors, the leg or the place are closed, until a ``reopen``.
+
+    A closed corridor loads nothing at its origin (dispatch pauses; what would have loaded
+    is not caught up later, contracts included) and forms no convoy; tankers already on
+    their way carry on to the staging point and wait there. A closed leg admits no convoy:
+    one that reaches it waits at its start until it reopens (tankers already on the leg
+    finish it). A closed place closes every leg that starts or ends there, and loading at
+    an origin there. Without a ``reopen`` the closure lasts to the end.
+    """
+
+    type: Literal["close"] = Field(description="Event type.")
+
+
+class ReopenEvent(_WhereEvent):
+    """From this date what an earlier ``close`` named in the same words is open again.
+
+    Name it as the ``close`` did (``corridors: [a]`` reopens ``a`` also after
+    ``corridors: all`` was closed). Something closed by two closures (a corridor and a
+    place on it) stays closed until both reopen.
+    """
+
+    type: Literal["reopen"] = Field(description="Event type.")
+
+
+class LegSpeedEvent(_WhereEvent):
+    """From this date the legs named are driven at a new speed (barricades, escorted travel).
+
+    Give ``factor`` (multiplies each leg's own ``speed_kmh``; 1 restores it) or
+    ``speed_kmh``. A convoy's time on a leg is the speed in force when it enters the leg.
+    ``corridors`` names every leg of those corridors.
+    """
+
+    type: Literal["leg_speed"] = Field(description="Event type.")
+    factor: Real | None = Field(
+        None, gt=0, le=100, description="Multiplies the legs' own speed_kmh [-]."
+    )
+    speed_kmh: Real | None = Field(
+        None, ge=MIN_SPEED_KMH, le=MAX_SPEED_KMH, description="New convoy speed [km/h]."
+    )
+
+    @model_validator(mode="after")
+    def _one_speed(self) -> LegSpeedEvent:
+        if (self.factor is None) == (self.speed_kmh is None):
+            raise ValueError("give exactly one of factor and speed_kmh")
+        return self
+
+
+class BorderEvent(_CorridorsEvent):
+    """From this date batches loaded on the corridors draw their border delay from this one.
+
+    Batches loaded before the date keep the delay they drew.
+    """
+
+    type: Literal["border_delay"] = Field(description="Event type.")
+    delay_h: Delay = Field(description="Border/customs delay at staging [h].")
+
+    @field_validator("delay_h", mode="before")
+    @classmethod
+    def _delay_number(cls, value: Any) -> Any:
+        return _bare_number_is_fixed(value)
+
+
+DISRUPTION_EVENTS = (CloseEvent, ReopenEvent, LegSpeedEvent, BorderEvent)
+
+
+def _disruption_problems(s: Scenario) -> list[Problem]:
+    """Unknown corridors, legs and places of the disruptions; a reopen of what is open.
+
+    Events take effect in date order (of two on one date, the one listed first), so a
+    ``reopen`` must follow a ``close`` of the same thing, not yet reopened.
+    """
+    out: list[Problem] = []
+    corridors = set(s.corridors)
+    on_legs = {p for c in s.corridors.values() for leg in c.legs for p in (leg.from_, leg.to)}
+    order = sorted(range(len(s.events)), key=lambda i: s.events[i].date)
+    closed: dict[tuple[str, ...], int] = {}  # what is closed -> index of its close event
+    for i in order:
+        ev = s.events[i]
+        if not isinstance(ev, _WhereEvent):
+            continue
+        base = f"events[{i}]"
+        keys: list[tuple[str, ...]] = []
+        if ev.corridors is not None:
+            names = list(s.corridors) if ev.corridors == ["all"] else ev.corridors
+            for j, name in enumerate(names):
+                if name not in corridors:
+                    out.append(
+                        Problem(f"{base}.corridors[{j}]", _unknown("corridor", name, corridors))
+                    )
+                else:
+                    keys.append(("corridor", name))
+        elif ev.corridor is not None:
+            if ev.corridor not in corridors:
+                out.append(
+                    Problem(f"{base}.corridor", _unknown("corridor", ev.corridor, corridors))
+                )
+            else:
+                starts = [leg.from_ for leg in s.corridors[ev.corridor].legs]
+                if ev.leg_from not in starts:
+                    out.append(
+                        Problem(
+                            f"{base}.leg_from",
+                            f"no leg of corridor '{ev.corridor}' starts at '{ev.leg_from}' "
+                            f"(they start at: {', '.join(starts)})",
+                        )
+                    )
+                else:
+                    keys.append(("leg", ev.corridor, str(ev.leg_from)))
+        elif ev.place is not None:
+            if ev.place not in s.places:
+                out.append(Problem(f"{base}.place", _unknown("place", ev.place, set(s.places))))
+            elif ev.place not in on_legs:
+                out.append(
+                    Problem(
+                        f"{base}.place",
+                        f"'{ev.place}' is on no corridor's legs: the event would change nothing",
+                    )
+                )
+            else:
+                keys.append(("place", ev.place))
+        if isinstance(ev, CloseEvent):
+            for key in keys:
+                closed.setdefault(key, i)
+        elif isinstance(ev, ReopenEvent):
+            for key in keys:
+                if closed.pop(key, None) is None:
+                    what = " ".join(key[:2]) if key[0] != "leg" else f"leg {key[1]} from {key[2]}"
+                    out.append(
+                        Problem(
+                            base,
+                            f"reopens {what}, which no earlier close event closes (on "
+                            f"{ev.date} it is open): name it as the close event does",
+                        )
+                    )
+    return out
+
+
 Event = Annotated[
     BlockadeEvent
     | EscortPolicyEvent
@@ -668,7 +854,11 @@ Event = Annotated[
     | ContractEvent
     | ScriptedAttackEvent
     | DemandEvent
-    | RationingEvent,
+    | RationingEvent
+    | CloseEvent
+    | ReopenEvent
+    | LegSpeedEvent
+    | BorderEvent,
     Field(discriminator="type"),
 ]
 
@@ -680,6 +870,10 @@ EVENT_TYPES = (
     "scripted_attack",
     "demand",
     "rationing",
+    "close",
+    "reopen",
+    "leg_speed",
+    "border_delay",
 )
 DELAY_DISTRIBUTIONS = ("fixed", "uniform", "triangular", "lognormal")
 
@@ -860,6 +1054,7 @@ def _reference_problems(s: Scenario) -> list[Problem]:
                             f"starts at '{ev.leg_from}' (they start at: {', '.join(starts)})",
                         )
                     )
+    out.extend(_disruption_problems(s))
     if not out:  # the estimates below assume the references hold
         out.extend(_size_problems(s))
     return out

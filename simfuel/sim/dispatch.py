@@ -33,7 +33,8 @@ class DispatchPolicy:
     plan : Plan
         The compiled scenario.
     load : callable
-        ``load(n)`` loads ``n`` tankers now (n >= 1).
+        ``load(n)`` loads ``n`` tankers now (n >= 1); while the origin is closed
+        (``corridor.disruptions.load_closed``) it loads nothing.
     """
 
     #: The scenario's ``dispatch_policy`` for this class.
@@ -68,6 +69,9 @@ DISPATCH_POLICIES: Registry[DispatchPolicy] = Registry(
 class FixedRate(DispatchPolicy):
     """``tankers_per_day`` (with its events) plus active contracts, in equal batches.
 
+    While the origin is closed the rate is 0: the tankers due then never load (a contract
+    is not caught up after the reopening).
+
     Every ``24 / dispatches_per_day`` hours, the tankers due in the coming interval (the
     rate integrated over it, so a contract ending mid-interval gives only its share) load
     at once; fractions of a tanker carry over to the next batch.
@@ -82,6 +86,10 @@ class FixedRate(DispatchPolicy):
         rate = StepSchedule(
             c.tankers_per_day(-math.inf), [(t, c.tankers_per_day(t)) for t in times]
         )
+        closed = c.disruptions.load_closed
+        if closed is not None:
+            # The origin loads nothing while closed; what was due then is not caught up.
+            rate = closed.zeroed(rate)
         dt_h = 24.0 / c.dispatches_per_day
         steps = round((self.plan.warmup_h + self.plan.horizon_h) / dt_h)
         carry = 0.0

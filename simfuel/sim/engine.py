@@ -9,7 +9,9 @@ Processes of one simulation:
   when the corridor's formation rule (:mod:`.formation`) says so, with the escort the
   policy in force asks for, waiting for escort units when the policy requires them;
 * ``_convoy`` (one per convoy): leg by leg to the depot, asking the threat model
-  (:mod:`.threats`) for each leg's attack; at the end the escort kinds
+  (:mod:`.threats`) for each leg's attack; closures and dated speeds
+  (:mod:`.disruptions`) are looked up as it enters each leg (a held convoy costs one
+  timeout more, an undisrupted leg no event more); at the end the escort kinds
   (:mod:`.escort_kinds`) decide when each force gets its share back (ground units drive
   back first);
 * ``_days``: at each midnight the day's demand is served from the depot under the
@@ -27,9 +29,11 @@ change in a loss parameter does not shift later draws either.
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import math
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from functools import partial
 from typing import Any
 
@@ -40,6 +44,7 @@ from ..model.stocks import days_of_cover, serve_demand
 from ..model.transit import delay_sampler
 from ..seeds import Role, child_seed, stream
 from .dispatch import DISPATCH_POLICIES, DispatchPolicy
+from .disruptions import DatedLegs
 from .escorts import EscortPools, Grant
 from .formation import FORMATION_RULES, FormationRule
 from .plan import CorridorPlan, Plan
@@ -64,6 +69,12 @@ class _Tick(simpy.events.Event):
         self._ok = True
         self._value = None
         env.schedule(self, simpy.core.URGENT, delay_h)
+
+
+def _timestamp(plan: Plan, t_h: float) -> str:
+    """``t_h`` [h from the start] as ``YYYY-MM-DD HH:MM``, for the events log."""
+    when = dt.datetime.combine(plan.start, dt.time()) + dt.timedelta(hours=t_h)
+    return when.strftime("%Y-%m-%d %H:%M")
 
 
 class Simulation:
@@ -95,9 +106,7 @@ class Simulation:
         # Border and attack delays have separate streams, so a different hazard (more or
         # fewer attacks) does not shift the border delays of later batches.
         border_rng, attack_rng = streams(Role.DELAYS), streams(Role.ATTACK_DELAYS)
-        self._border_delay = [
-            delay_sampler(*c.border_delay, border_rng[c.index]) for c in plan.corridors
-        ]
+        self._border_delay = [self._border_sampler(c, border_rng[c.index]) for c in plan.corridors]
         self._attack_delay = [
             delay_sampler(*plan.attack_delay, attack_rng[c.index]) for c in plan.corridors
         ]
@@ -179,15 +188,56 @@ class Simulation:
 
     # ------------------------------------------------------------------ supply
 
+    def _border_sampler(self, c: CorridorPlan, rng: np.random.Generator) -> Callable[[], float]:
+        """The corridor's border delay draw; with ``border_delay`` events, the one in force.
+
+        Every distribution draws from the corridor's one stream, so a change moves no other
+        corridor's draws (and this corridor's only from its date).
+        """
+        base = delay_sampler(*c.border_delay, rng)
+        dated = c.disruptions.border_delays
+        if not dated:
+            return base
+        times = [t for t, _ in dated]
+        samplers = [base] + [delay_sampler(*spec, rng) for _, spec in dated]
+        env = self.env
+        # Looked up at the load time: a batch keeps the delay in force when it loaded.
+        return lambda: samplers[bisect.bisect_right(times, env.now)]()
+
     def _load(self, c: CorridorPlan, n: int) -> None:
-        ci = c.index
+        ci, dis = c.index, c.disruptions
+        if dis.load_closed is not None and dis.load_closed.closed_at(self.env.now):
+            return  # the origin is closed: nothing loads (fixed_rate does not even ask)
         self.loaded[ci] += n
         self.transit[ci] += n
-        delay = c.approach_h + self._border_delay[ci]()
+        if dis.approach is None:
+            delay = c.approach_h + self._border_delay[ci]()
+        else:
+            # Closed or slowed legs before the staging point: walk them (a lookup, no event).
+            end_h, held = dis.approach.walk(self.env.now)
+            self._held_batch(c, n, dis.approach, held)
+            if end_h == math.inf:
+                if self.env.now >= 0:
+                    self.rec.events.append(
+                        EventRecord(self.env.now, "loaded", c.key, -1, n, n * c.capacity_l)
+                    )
+                return  # it waits on the road to the end
+            delay = end_h - self.env.now + self._border_delay[ci]()
         now = self.env.now
         if now >= 0:
             self.rec.events.append(EventRecord(now, "loaded", c.key, -1, n, n * c.capacity_l))
         self.env.timeout(delay).callbacks.append(lambda _e: self._stage(c, n))
+
+    def _held_batch(
+        self, c: CorridorPlan, n: int, approach: DatedLegs, held: list[tuple[int, float, float]]
+    ) -> None:
+        """Log a batch held at closed legs before the staging point (convoy id -1)."""
+        for leg, from_h, until_h in held:
+            if 0 <= from_h < self.plan.horizon_h:
+                where = approach.places[leg]
+                until = "the end" if until_h == math.inf else _timestamp(self.plan, until_h)
+                detail = f"{where[0]}-{where[1]} closed; waits until {until}"
+                self.rec.log(from_h, "held", c.key, -1, n, n * c.capacity_l, detail, where)
 
     def _stage(self, c: CorridorPlan, n: int) -> None:
         ci = c.index
@@ -201,7 +251,18 @@ class Simulation:
         env, ci = self.env, c.index
         rule = self.formation[ci]
         may_leave = rule.may_leave
+        closed, route = c.disruptions.form_closed, c.disruptions.route
+        route_h = c.route_h
         while True:
+            if closed is not None:
+                open_h = closed.open_at(env.now)
+                if open_h > env.now:
+                    # The corridor (or its first leg) is closed: the tankers wait at the
+                    # staging point; the former sleeps to the reopening (a dated lookup).
+                    yield env.timeout(open_h - env.now) if open_h < math.inf else env.event()
+                    continue
+            if route is not None:
+                route_h = route.route_h(env.now)  # escorts are asked for the route of now
             pol = c.policy.at(env.now)
             if not may_leave(pol, self.staged[ci]):
                 yield self._wake[ci]
@@ -214,18 +275,21 @@ class Simulation:
                     # nothing, so the other forces' units stay free for other corridors.
                     yield self._policy_wake[ci]
                     continue
-                grants = [self.escorts.request(f, c.route_h) for f in pol.forces]
+                grants = [self.escorts.request(f, route_h) for f in pol.forces]
                 events = [g.event for g in grants if g.event is not None]
                 if not all(e.triggered for e in events):
                     yield env.all_of(events) | self._policy_wake[ci]
-                if not all(g.granted for g in grants):
+                if not all(g.granted for g in grants) or (
+                    closed is not None and closed.closed_at(env.now)
+                ):
+                    # Not all granted, or closed while waiting: give back, form again later.
                     for g in grants:
                         self.escorts.withdraw(g)
                     continue
             else:
                 for f in pol.forces:
-                    if self.escorts.available_now(f, c.route_h):
-                        grants.append(self.escorts.request(f, c.route_h))
+                    if self.escorts.available_now(f, route_h):
+                        grants.append(self.escorts.request(f, route_h))
             n = rule.size(pol, self.staged[ci])
             if not 0 < n <= self.staged[ci]:
                 raise ValueError(
@@ -273,8 +337,18 @@ class Simulation:
         attack = self._attack[ci]
         travelled_h = 0.0
         outcome = "arrived"
+        dated = c.disruptions.route
         for j, leg in enumerate(c.legs):
-            hours = leg[3]
+            if dated is None:
+                hours = leg[3]
+            else:
+                # Closures and speeds are looked up when the convoy enters the leg.
+                enter_h = dated.enter_h(j, env.now)
+                if enter_h > env.now:
+                    self._held(c, row, leg, n, enter_h)
+                    # Held at the start of the closed leg, to its reopening; no draws.
+                    yield env.timeout(enter_h - env.now) if enter_h < math.inf else env.event()
+                hours = dated.hours_h(j, env.now)
             hit = attack(c, j, env.now, n, escort, draws)
             if hit is None:
                 yield env.timeout(hours)
@@ -340,6 +414,20 @@ class Simulation:
         if now >= 0:
             self.rec.log(now, "departed", c.key, cid, n, n * c.capacity_l, names)
         return row
+
+    def _held(
+        self,
+        c: CorridorPlan,
+        row: ConvoyRecord,
+        leg: tuple[float, float, float, float, str, str],
+        n: int,
+        enter_h: float,
+    ) -> None:
+        """Log a convoy held at the start of a closed leg until ``enter_h`` [h]."""
+        until = "the end" if enter_h == math.inf else _timestamp(self.plan, enter_h)
+        detail = f"{leg[4]}-{leg[5]} closed; waits until {until}"
+        now = self.env.now
+        self.rec.log(now, "held", c.key, row.convoy_id, n, n * c.capacity_l, detail, leg[4:6])
 
     def _struck(
         self,

@@ -30,6 +30,7 @@ from ..scenario.schema import (
     UniformDelay,
     warmup_days,
 )
+from .disruptions import CorridorDisruptions, compile_disruptions
 
 __all__ = [
     "CorridorPlan",
@@ -105,6 +106,9 @@ class CorridorPlan:
     scripted: list[ScriptedAttack] = field(default_factory=list)
     formation_rule: str = "default"  # a name in simfuel.sim.formation.FORMATION_RULES
     dispatch_policy: str = "fixed_rate"  # a name in simfuel.sim.dispatch.DISPATCH_POLICIES
+    # Closures, dated leg speeds and border delays (simfuel.sim.disruptions); all None or
+    # empty without them, so the engine's fast path is untouched.
+    disruptions: CorridorDisruptions = field(default_factory=CorridorDisruptions)
 
     def tankers_per_day(self, t_h: float) -> float:
         """Dispatch rate at ``t_h`` [tankers/day]: base rate plus active contracts."""
@@ -246,6 +250,7 @@ def compile_plan(s: Scenario) -> Plan:
             )
         )
 
+    _attach_disruptions(s, corridors)
     change_times = sorted({t for changes in policy_changes.values() for t, _ in changes})
     return Plan(
         name=s.name,
@@ -274,6 +279,13 @@ def compile_plan(s: Scenario) -> Plan:
         timeline=sorted(timeline, key=lambda x: x[0]),
         threat_model=s.threat.model,
     )
+
+
+def _attach_disruptions(s: Scenario, corridors: list[CorridorPlan]) -> None:
+    """Give each corridor plan its closures, dated leg speeds and border delays."""
+    by_key = compile_disruptions(s)
+    for c in corridors:
+        c.disruptions = by_key[c.key]
 
 
 def unstaffed_escorts(s: Scenario) -> list[tuple[str, str]]:

@@ -264,3 +264,16 @@ def test_run_is_one_line(
     assert ax.get_title().endswith(f", seed {run_result.seed}")
     assert "rationing threshold" in [ln.get_label() for ln in ax.lines]
     assert "blockade declared" in caption(ax)
+
+
+def test_disruptions_are_timeline_marks_with_their_notes() -> None:
+    from simfuel.plot.fan import timeline_marks
+
+    sc = simfuel.load_scenario("kayes-closed")
+    marks = dict(timeline_marks(sc))
+    closures = [e for e in sc.events if e.type in ("close", "reopen")]
+    assert closures
+    for ev in closures:
+        assert ev.date in marks, ev
+        if ev.note:
+            assert ev.note in marks[ev.date]

@@ -16,6 +16,7 @@ SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
 COUNTERFACTUALS = {
     "ground-escort-mid-september",
     "guinea-blockaded",
+    "kayes-closed",
     "no-blockade",
     "no-emergency-deal",
 }
