@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from typing import Any
 
 import pandas as pd
@@ -33,16 +33,6 @@ from tests.helpers import tiny_scenario
 from tests.sim.builders import CAPACITY_L, date
 
 REGISTRIES = (ESCORT_KINDS, FORMATION_RULES, THREAT_MODELS, DISPATCH_POLICIES)
-
-
-@pytest.fixture(autouse=True)
-def _registries(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Classes a test registers are gone after it (names and classes both)."""
-    for registry in REGISTRIES:
-        monkeypatch.setattr(registry, "_classes", dict(registry._classes))
-    for what, names in ENGINE_CHOICES.items():
-        monkeypatch.setitem(ENGINE_CHOICES, what, list(names))
-    yield
 
 
 def _threatened() -> dict[str, Any]:
