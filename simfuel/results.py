@@ -477,18 +477,7 @@ CONVOY_SUMMARY_FIELDS = (
     "escorted",
 )
 
-_INT_METRICS = {
-    "loaded_l",
-    "delivered_l",
-    "destroyed_l",
-    "captured_l",
-    "tankers_lost",
-    "tankers_destroyed",
-    "tankers_captured",
-    "attacks",
-    "convoys",
-    "days_with_shortfall",
-}
+_INT_METRICS = frozenset(COUNT_METRICS)
 _DATE_METRICS = {"first_rationing", "first_stockout"}
 
 
