@@ -266,7 +266,8 @@ def event_corridors(ev: Any) -> list[str]:
     """The corridor keys a dated event applies to: ``["all"]`` for every one, ``[]`` national.
 
     Read from the event's ``corridors``, ``corridor`` (a scripted attack) or the keys of its
-    ``split`` (a contract); demand and rationing apply to the whole country.
+    ``split`` (a contract); demand, rationing and observations concern a place's stock
+    (``place``), not corridors.
     """
     corridors = getattr(ev, "corridors", None)
     if corridors is not None:
@@ -287,6 +288,9 @@ def event_log_detail(ev: Any, scenario: Any = None) -> str:
     where = event_corridors(ev)
     if where:
         text += "; corridors: " + ("all" if where == ["all"] else ", ".join(where))
+    place = getattr(ev, "place", None)
+    if place is not None and getattr(ev, "type", None) != "observation":
+        text += f"; place: {place}"
     note = getattr(ev, "note", None)
     return text + (f" ({note})" if note else "")
 
@@ -357,6 +361,20 @@ def _rationing(ev: Any, sc: Any) -> str:
     )
 
 
+def _observation(ev: Any, sc: Any) -> str:
+    return f"observed at {_place(ev, sc)}"  # the note (the fact) follows in the log
+
+
+def _observation_short(ev: Any, sc: Any) -> str:
+    return f"reported at {_place(ev, sc)}"
+
+
+def _place(ev: Any, sc: Any) -> str:
+    """The display name of an event's place (default: the depot's)."""
+    key = ev.place or (sc.depot.place if sc is not None else None)
+    return _name(sc, "places", key) if key else "the depot"
+
+
 _FULL = {
     "blockade": _blockade,
     "escort_policy": _escort,
@@ -365,6 +383,7 @@ _FULL = {
     "scripted_attack": _attack,
     "demand": _demand,
     "rationing": _rationing,
+    "observation": _observation,
 }
 
 
@@ -399,4 +418,5 @@ _SHORT = {
     "scripted_attack": _attack_short,
     "demand": _demand,
     "rationing": _rationing_short,
+    "observation": _observation_short,
 }
