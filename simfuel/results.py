@@ -721,10 +721,12 @@ def summary_from_records(rec: Recorder) -> np.ndarray:
     """:func:`summary_vector` of one run's raw :class:`~simfuel.sim.recorder.Recorder`.
 
     What ensemble workers compute instead of building tables; equal, metric by metric,
-    to :meth:`RunResult.summary` of the same run.
+    to :meth:`RunResult.summary` of the same run (the depot's: its daily records and the
+    convoys of the corridors that end there).
     """
     return summary_vector(
-        rec.daily_array(), convoy_summary_array(rec.convoy_columns(_CONVOY_SOURCE))
+        rec.daily_array(),
+        convoy_summary_array(rec.convoy_columns(_CONVOY_SOURCE, depot_only=True)),
     )
 
 

@@ -140,6 +140,8 @@ class Simulation:
         self._source = [self.stocks[c.source] if c.source >= 0 else None for c in plan.corridors]
         self.stocks[0].daily = self.rec.daily  # the depot's days are RunResult.daily
         self.rec.places = [PlaceRecord(st.place, st.daily, st.loaded_out) for st in self.stocks]
+        if any(c.dest for c in plan.corridors):
+            self.rec.depot_corridors = frozenset(c.key for c in plan.corridors if c.dest == 0)
         self._next_convoy = 0
         self._wake = [self.env.event() for _ in range(n)]
         self._policy_wake = [self.env.event() for _ in range(n)]

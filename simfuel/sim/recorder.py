@@ -133,6 +133,8 @@ class Recorder:
     events_processed: int = 0
     #: Every place with stock, the depot first.
     places: list[PlaceRecord] = field(default_factory=list)
+    #: Corridors that end at the depot, when some do not (None: every corridor does).
+    depot_corridors: frozenset[str] | None = None
 
     def log(
         self,
@@ -161,9 +163,18 @@ class Recorder:
         cols = list(zip(*map(_DAILY_VALUES, rows), strict=True)) or [()] * len(DAILY_FIELDS)
         return dict(zip(DAILY_FIELDS, cols, strict=True))
 
-    def convoy_columns(self, names: tuple[str, ...] = CONVOY_FIELDS) -> dict[str, tuple[Any, ...]]:
-        """The convoy records column by column, by name (``names``: which, in which order)."""
-        return _columns(self.convoys, names)
+    def convoy_columns(
+        self, names: tuple[str, ...] = CONVOY_FIELDS, *, depot_only: bool = False
+    ) -> dict[str, tuple[Any, ...]]:
+        """The convoy records column by column, by name (``names``: which, in which order).
+
+        ``depot_only``: only the convoys of corridors that end at the depot.
+        """
+        rows = self.convoys
+        if depot_only and self.depot_corridors is not None:
+            keep = self.depot_corridors
+            rows = [r for r in rows if r.corridor in keep]
+        return _columns(rows, names)
 
     def event_columns(self) -> dict[str, tuple[Any, ...]]:
         """The events sorted stably by time, column by column, in ``EVENT_FIELDS`` order."""
