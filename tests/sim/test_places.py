@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import simfuel
-from simfuel.results import PLACE_FIELDS, BalanceError
+from simfuel.results import PLACE_FIELDS, BalanceError, summary_from_records, summary_to_dict
 from simfuel.scenario.provenance import content_hash
+from simfuel.sim import Simulation, compile_plan
 from simfuel.sim.recorder import DAILY_FIELDS
 from tests.helpers import SCENARIOS, tiny_scenario
 from tests.sim.builders import CAPACITY_L
@@ -304,3 +305,14 @@ def test_chains_balance_never_go_negative_and_repeat(s: dict[str, Any], seed: in
     assert (places["stock_l"] <= places["place"].map(capacity) + 1e-6).all()
     assert (places["served_l"] <= places["demand_l"] + 1e-9).all()
     pd.testing.assert_frame_equal(places, simfuel.run(s, seed=seed).places)
+
+
+def test_the_ensemble_summary_of_records_is_the_depots() -> None:
+    """Workers summarise raw records: the depot's days and its corridors' convoys only."""
+    sc = simfuel.load_scenario(chain())
+    seed = np.random.SeedSequence(9)
+    rec = Simulation(compile_plan(sc), seed).run()
+    from_records = summary_to_dict(summary_from_records(rec), sc.start)
+    whole = simfuel.run(sc, seed=seed).summary()
+    assert pd.Series(from_records).equals(pd.Series(whole))
+    assert rec.depot_corridors == frozenset({"main"})
