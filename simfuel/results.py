@@ -127,8 +127,9 @@ PLACE_FIELDS = (
     "tankers_waiting",
     "tankers_waiting_unload",
 )
-#: A stock's balance holds to this [L]: stock and demand are floats, every flow is whole
-#: tankers, and a stock below 1e-6 L is set to 0.
+#: A stock's balance holds to this [L] (plus 1e-12 of the litres that went through it, for
+#: float rounding in very large scenarios): stock and demand are floats, every flow is
+#: whole tankers, and a stock below 1e-6 L is set to 0.
 STOCK_BALANCE_TOLERANCE_L = 1.0
 
 
@@ -427,8 +428,15 @@ class RunResult:
                 + (at["delivered_l"] - at["served_l"] - at["loaded_out_l"]).cumsum()
             )
             gap = (at["stock_l"] + at["reserve_l"] - expected).abs()
-            if (gap > STOCK_BALANCE_TOLERANCE_L).any():
-                day = at.index[int((gap > STOCK_BALANCE_TOLERANCE_L).to_numpy().argmax())]
+            # Float rounding grows with the litres that went through: allow 1e-12 of them
+            # on top of the litre (0.001 L for a billion litres), never less than the litre.
+            through = (at["delivered_l"] + at["served_l"] + at["loaded_out_l"]).cumsum()
+            tolerance = STOCK_BALANCE_TOLERANCE_L + 1e-12 * (
+                depot.initial_stock_l + depot.reserve_l + through
+            )
+            broken = gap > tolerance
+            if broken.any():
+                day = at.index[int(broken.to_numpy().argmax())]
                 raise BalanceError(
                     f"stock balance broken at {key} on {day.date()}: stock + reserve "
                     f"{at.loc[day, 'stock_l'] + at.loc[day, 'reserve_l']:.1f} L, "
