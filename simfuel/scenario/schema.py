@@ -800,7 +800,12 @@ class Scenario(_Model):
             rows = out.get("events")
             if isinstance(rows, list):
                 for ev, row in zip(self.events, rows, strict=False):
-                    if isinstance(row, dict) and getattr(ev, "place", "") is None:
+                    # Only the types that had no place before it: others keep theirs.
+                    if (
+                        isinstance(ev, DemandEvent | RationingEvent)
+                        and isinstance(row, dict)
+                        and ev.place is None
+                    ):
                         row.pop("place", None)
         return out
 
