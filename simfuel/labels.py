@@ -262,6 +262,10 @@ def describe_event(ev: Any, scenario: Any = None, *, short: bool = False) -> str
     return describe(ev, scenario) if describe is not None else str(ev)
 
 
+#: Event types that concern a place's stock, never corridors.
+_STOCK_EVENTS = frozenset({"demand", "rationing", "observation"})
+
+
 def event_corridors(ev: Any) -> list[str]:
     """The corridor keys a dated event applies to: ``["all"]`` for every one, ``[]`` national.
 
@@ -269,6 +273,8 @@ def event_corridors(ev: Any) -> list[str]:
     ``split`` (a contract); demand, rationing and observations concern a place's stock
     (``place``), not corridors.
     """
+    if getattr(ev, "type", None) in _STOCK_EVENTS:
+        return []
     corridors = getattr(ev, "corridors", None)
     if corridors is not None:
         return list(corridors)
@@ -289,8 +295,8 @@ def event_log_detail(ev: Any, scenario: Any = None) -> str:
     if where:
         text += "; corridors: " + ("all" if where == ["all"] else ", ".join(where))
     place = getattr(ev, "place", None)
-    if place is not None and getattr(ev, "type", None) != "observation":
-        text += f"; place: {place}"
+    if place is not None and getattr(ev, "type", None) in ("demand", "rationing"):
+        text += f"; place: {place}"  # an observation says where in its own words
     note = getattr(ev, "note", None)
     return text + (f" ({note})" if note else "")
 
