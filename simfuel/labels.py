@@ -262,14 +262,20 @@ def describe_event(ev: Any, scenario: Any = None, *, short: bool = False) -> str
     return describe(ev, scenario) if describe is not None else str(ev)
 
 
+#: Event types that concern a place's stock, never corridors.
+_STOCK_EVENTS = frozenset({"demand", "rationing", "observation"})
+
+
 def event_corridors(ev: Any, scenario: Any = None) -> list[str]:
     """The corridor keys a dated event applies to: ``["all"]`` for every one, ``[]`` national.
 
     Read from the event's ``corridors``, ``corridor`` (a scripted attack, a leg) or the keys
-    of its ``split`` (a contract); demand and rationing apply to the whole country. A
-    disruption of a ``place`` applies to the corridors whose legs touch it (given the
-    ``scenario``; ``[]`` without it).
+    of its ``split`` (a contract). A disruption of a ``place`` applies to the corridors whose
+    legs touch it (given the ``scenario``; ``[]`` without it); demand, rationing and
+    observations concern a place's stock, not corridors (``[]``).
     """
+    if getattr(ev, "type", None) in _STOCK_EVENTS:
+        return []
     corridors = getattr(ev, "corridors", None)
     if corridors is not None:
         return list(corridors)
@@ -300,6 +306,9 @@ def event_log_detail(ev: Any, scenario: Any = None) -> str:
     where = event_corridors(ev, scenario)
     if where:
         text += "; corridors: " + ("all" if where == ["all"] else ", ".join(where))
+    place = getattr(ev, "place", None)
+    if place is not None and getattr(ev, "type", None) in ("demand", "rationing"):
+        text += f"; place: {place}"  # an observation says where in its own words
     note = getattr(ev, "note", None)
     return text + (f" ({note})" if note else "")
 
@@ -441,6 +450,20 @@ def _border_delay(ev: Any, sc: Any) -> str:
     return f"border delay {_delay_words(ev.delay_h)} for batches loaded from this date"
 
 
+def _observation(ev: Any, sc: Any) -> str:
+    return f"observed at {_place(ev, sc)}"  # the note (the fact) follows in the log
+
+
+def _observation_short(ev: Any, sc: Any) -> str:
+    return f"reported at {_place(ev, sc)}"
+
+
+def _place(ev: Any, sc: Any) -> str:
+    """The display name of an event's place (default: the depot's)."""
+    key = ev.place or (sc.depot.place if sc is not None else None)
+    return _name(sc, "places", key) if key else "the depot"
+
+
 _FULL = {
     "blockade": _blockade,
     "escort_policy": _escort,
@@ -453,6 +476,7 @@ _FULL = {
     "reopen": _reopen,
     "leg_speed": _leg_speed,
     "border_delay": _border_delay,
+    "observation": _observation,
 }
 
 
@@ -495,4 +519,5 @@ _SHORT = {
         else f"{_where(ev, sc, True)}: speed x{ev.factor:g}"
     ),
     "border_delay": lambda ev, sc: f"border delay: mean {_delay_mean_h(ev.delay_h):g} h",
+    "observation": _observation_short,
 }

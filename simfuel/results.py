@@ -20,7 +20,7 @@ import pandas as pd
 from .io import write_file_set
 from .scenario.provenance import Provenance, provenance_of
 from .scenario.schema import Scenario
-from .sim.recorder import DAILY_FIELDS, Recorder
+from .sim.recorder import DAILY_FIELDS, PlaceRecord, Recorder
 
 _DAILY_DTYPES: dict[str, Any] = {
     **dict.fromkeys(
@@ -67,6 +67,7 @@ __all__ = [
     "COUNT_METRICS",
     "LITRE_DECIMALS",
     "OTHER_DECIMALS",
+    "PLACE_FIELDS",
     "SUMMARY_METRICS",
     "BalanceError",
     "RunResult",
@@ -102,6 +103,34 @@ SUMMARY_METRICS = (
     "final_stock_l",
     "mean_escort_wait_h",
 )
+
+
+#: Columns of :attr:`RunResult.places` after ``date`` and ``place``: the stock's own
+#: figures first, then the flows of the corridors that end at the place.
+PLACE_FIELDS = (
+    "stock_l",
+    "days_of_cover",
+    "demand_l",
+    "served_l",
+    "shortfall_l",
+    "rationing",
+    "stockout",
+    "delivered_l",
+    "loaded_out_l",
+    "reserve_l",
+    "loaded_l",
+    "arrived_l",
+    "destroyed_l",
+    "captured_l",
+    "in_transit_l",
+    "queued_l",
+    "tankers_waiting",
+    "tankers_waiting_unload",
+)
+#: A stock's balance holds to this [L] (plus 1e-12 of the litres that went through it, for
+#: float rounding in very large scenarios): stock and demand are floats, every flow is
+#: whole tankers, and a stock below 1e-6 L is set to 0.
+STOCK_BALANCE_TOLERANCE_L = 1.0
 
 
 class BalanceError(AssertionError):
@@ -144,6 +173,17 @@ class RunResult:
     provenance : Provenance or None
         Scenario name, ``--set`` overrides, content hash, seed and simfuel version
         (:func:`simfuel.run` sets it; ``summary.json`` holds it).
+
+    Notes
+    -----
+    ``daily`` is the **main destination's** table (the depot's): its flows are those of
+    the corridors that end at the depot. Every place with stock (the depot, then the
+    ``destinations`` in file order) is in :attr:`places` (one long table) and
+    :meth:`at` (one place's wide table); :meth:`summary` takes a ``place``. In the event
+    log, ``rationing_started``, ``stockout_started`` and ``reserve_released`` of a
+    destination other than the depot have a ``detail`` that starts with its place key
+    (``segou: cover 3.20 days``); ``load_short`` rows are secondary loadings that found
+    too little in their upstream stock (``tankers`` and ``litres`` not loaded).
     """
 
     scenario: Scenario
@@ -155,6 +195,10 @@ class RunResult:
     events_processed: int = 0
     _summary: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     provenance: Provenance | None = field(default=None, repr=False, compare=False)
+    # Each place's records; its tables are built on first use (a one-depot run that never
+    # asks for them pays nothing).
+    _place_records: tuple[PlaceRecord, ...] = field(default=(), repr=False, compare=False)
+    _place_cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_records(
@@ -207,12 +251,116 @@ class RunResult:
             convoys=convoys,
             events=events,
             events_processed=rec.events_processed,
+            _place_records=tuple(rec.places),
         )
 
     # ------------------------------------------------------------------ summaries
 
-    def summary(self) -> dict[str, Any]:
-        """Headline figures of the run.
+    # ------------------------------------------------------------------ places
+
+    @property
+    def place_keys(self) -> list[str]:
+        """The places with stock: the depot's first, then the destinations' in file order."""
+        return [self.scenario.depot.place, *(d.place for d in self.scenario.destinations.values())]
+
+    def _place(self, place: str | None) -> str:
+        key = self.scenario.depot.place if place is None else place
+        known = self.place_keys
+        if key not in known:
+            raise KeyError(f"no stock at place {key!r} (places with stock: {', '.join(known)})")
+        return key
+
+    def at(self, place: str | None = None) -> pd.DataFrame:
+        """The wide daily table of one place with stock.
+
+        Parameters
+        ----------
+        place : str, optional
+            A place key of the depot or of a destination (default: the depot's).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :attr:`daily` (its stock, cover, demand, rationing, reserve, and
+            the flows of the corridors that end there) plus ``loaded_out_l`` [L], loaded
+            out of its stock into secondary corridors that day; index ``date``. For the
+            depot, the columns of ``daily`` equal ``daily``.
+
+        Raises
+        ------
+        KeyError
+            If no stock is at ``place``.
+        """
+        key = self._place(place)
+        if key == self.scenario.depot.place:  # from `daily` itself, whatever it holds now
+            return self._build_at(key)
+        cached = self._place_cache.get(f"at:{key}")
+        if cached is None:
+            cached = self._build_at(key)
+            self._place_cache[f"at:{key}"] = cached
+        return cached.copy()
+
+    def _build_at(self, key: str) -> pd.DataFrame:
+        i = self.place_keys.index(key)
+        if not self._place_records:  # a result built by hand: only the depot is known
+            if i:
+                raise KeyError(f"this result holds no records for place {key!r}")
+            frame = self.daily.copy()
+            frame["loaded_out_l"] = np.zeros(len(frame), dtype=np.int64)
+            return frame
+        record = self._place_records[i]
+        if i == 0:
+            frame = self.daily.copy()
+        else:
+            cols = Recorder().daily_columns(record.daily)
+            frame = pd.DataFrame(
+                {k: np.array(v, dtype=_DAILY_DTYPES.get(k, float)) for k, v in cols.items()},
+                index=self.daily.index.copy(),
+            )
+        frame["loaded_out_l"] = np.array(record.loaded_out_l, dtype=np.int64)
+        return frame
+
+    @property
+    def places(self) -> pd.DataFrame:
+        """Every place with stock, day by day: one tidy long table.
+
+        Columns ``date``, ``place`` (its key), then :data:`PLACE_FIELDS`: ``stock_l``,
+        ``days_of_cover`` [days], ``demand_l``, ``served_l``, ``shortfall_l``,
+        ``rationing``, ``stockout``, ``delivered_l`` (unloaded into its stock),
+        ``loaded_out_l`` (loaded out into secondary corridors), ``reserve_l``, then the
+        flows of the corridors that end at the place (``loaded_l``, ``arrived_l``,
+        ``destroyed_l``, ``captured_l``, ``in_transit_l``, ``queued_l``,
+        ``tankers_waiting``, ``tankers_waiting_unload``), as in :attr:`daily`. Rows by
+        place (depot first, then destinations in file order), then date.
+        """
+        frames = []
+        for key in self.place_keys:
+            wide = self.at(key)[list(PLACE_FIELDS)]
+            wide.insert(0, "place", key)
+            frames.append(wide.reset_index())
+        return pd.concat(frames, ignore_index=True)
+
+    def summary_by_place(self) -> pd.DataFrame:
+        """:meth:`summary` of every place with stock, one row each (index ``place``)."""
+        rows = [self.summary(key) for key in self.place_keys]
+        return pd.DataFrame(rows, index=pd.Index(self.place_keys, name="place"))
+
+    def _place_convoys(self, key: str) -> pd.DataFrame:
+        ends = {k: c.legs[-1].to for k, c in self.scenario.corridors.items()}
+        mine = [k for k, end in ends.items() if end == key]
+        if len(mine) == len(ends):
+            return self.convoys
+        return self.convoys[self.convoys["corridor"].isin(mine)]
+
+    def summary(self, place: str | None = None) -> dict[str, Any]:
+        """Headline figures of the run, at the depot or at another place with stock.
+
+        Parameters
+        ----------
+        place : str, optional
+            Place key of the depot or of a destination (default: the depot, the main
+            destination). The stock figures are that place's; the flows, losses and
+            convoys those of the corridors that end there.
 
         Returns
         -------
@@ -226,27 +374,88 @@ class RunResult:
             ``final_stock_l`` [L]; ``mean_escort_wait_h`` [h] over escorted convoys
             (NaN if none).
         """
+        if place is not None and self._place(place) != self.scenario.depot.place:
+            key = f"summary:{place}"
+            if key not in self._place_cache:
+                frame = self._place_convoys(place)
+                convoys = convoy_summary_array({k: frame[k] for k in _CONVOY_SOURCE})
+                daily = self.at(place)[list(DAILY_FIELDS)].to_numpy(float)
+                self._place_cache[key] = summary_to_dict(
+                    summary_vector(daily, convoys), self.scenario.start
+                )
+            return dict(self._place_cache[key])
         if self._summary:
             return dict(self._summary)
-        convoys = convoy_summary_array({k: self.convoys[k] for k in _CONVOY_SOURCE})
+        frame = self._place_convoys(self.scenario.depot.place)
+        convoys = convoy_summary_array({k: frame[k] for k in _CONVOY_SOURCE})
         daily = self.daily[list(DAILY_FIELDS)].to_numpy(float)
         out = summary_to_dict(summary_vector(daily, convoys), self.scenario.start)
         self._summary.update(out)
         return dict(out)
 
     def check_balance(self) -> None:
-        """Check that no fuel appeared or vanished, day by day, to the litre.
+        """Check that no fuel appeared or vanished, day by day, at every place, to the litre.
 
-        On every day, ``loaded = delivered + destroyed + captured + in transit + queued``
-        (cumulative flows against end-of-day stocks), and the convoy table agrees with
-        the daily losses.
+        At every place with stock (the depot, then each destination), on every day:
+
+        * its corridors: ``loaded = delivered + destroyed + captured + in transit + queued``
+          (cumulative flows against end-of-day stocks), exactly, and the convoy table of
+          those corridors agrees with the daily losses and arrivals;
+        * its stock: ``stock + reserve = initial stock + reserve + delivered - served -
+          loaded out`` (cumulative), within :data:`STOCK_BALANCE_TOLERANCE_L` (1 L);
+
+        and what each stock loaded out equals what the secondary corridors from it loaded
+        in the horizon (their ``loaded`` events).
 
         Raises
         ------
         BalanceError
-            If any day or the convoy table does not balance.
+            If any day, place or the convoy table does not balance.
         """
-        d = self.daily
+        sc = self.scenario
+        stocks = [sc.depot, *sc.destinations.values()]
+        loaded_out = {}
+        for i, (key, depot) in enumerate(zip(self.place_keys, stocks, strict=True)):
+            d = self.daily if i == 0 else self.at(key)
+            where = "" if i == 0 else f" at {key}"
+            self._check_pipeline(d, self._place_convoys(key), where)
+            at = self.at(key) if self._place_records else None
+            if at is None:
+                continue
+            expected = (
+                depot.initial_stock_l
+                + depot.reserve_l
+                + (at["delivered_l"] - at["served_l"] - at["loaded_out_l"]).cumsum()
+            )
+            gap = (at["stock_l"] + at["reserve_l"] - expected).abs()
+            # Float rounding grows with the litres that went through: allow 1e-12 of them
+            # on top of the litre (0.001 L for a billion litres), never less than the litre.
+            through = (at["delivered_l"] + at["served_l"] + at["loaded_out_l"]).cumsum()
+            tolerance = STOCK_BALANCE_TOLERANCE_L + 1e-12 * (
+                depot.initial_stock_l + depot.reserve_l + through
+            )
+            broken = gap > tolerance
+            if broken.any():
+                day = at.index[int(broken.to_numpy().argmax())]
+                raise BalanceError(
+                    f"stock balance broken at {key} on {day.date()}: stock + reserve "
+                    f"{at.loc[day, 'stock_l'] + at.loc[day, 'reserve_l']:.1f} L, "
+                    f"expected {expected[day]:.1f} L"
+                )
+            loaded_out[key] = int(at["loaded_out_l"].sum())
+        ev = self.events
+        loads = ev[(ev["kind"] == "loaded") & (ev["t_h"] >= 0)]
+        for key, out_l in loaded_out.items():
+            mine = [k for k, c in sc.corridors.items() if c.origin == key and c.legs[-1].to != key]
+            shipped = int(loads.loc[loads["corridor"].isin(mine), "litres"].sum())
+            if shipped != out_l:
+                raise BalanceError(
+                    f"{key}: {out_l} L loaded out of the stock, but its secondary corridors "
+                    f"loaded {shipped} L"
+                )
+
+    @staticmethod
+    def _check_pipeline(d: pd.DataFrame, c: pd.DataFrame, where: str) -> None:
         loaded = d["loaded_l"].cumsum()
         accounted = (
             d["delivered_l"].cumsum()
@@ -259,23 +468,22 @@ class RunResult:
         if bad.any():
             day = d.index[int(bad.to_numpy().argmax())]
             raise BalanceError(
-                f"fuel balance broken on {day.date()}: loaded {int(loaded[day])} L, "
+                f"fuel balance broken{where} on {day.date()}: loaded {int(loaded[day])} L, "
                 f"accounted for {int(accounted[day])} L"
             )
-        c = self.convoys
         for col in ("destroyed", "captured"):
             from_convoys = int((c[col] * c["capacity_l"]).sum())
             from_days = int(d[f"{col}_l"].sum())
             if from_convoys != from_days:
                 raise BalanceError(
-                    f"{col}: convoys table says {from_convoys} L, daily table {from_days} L"
+                    f"{col}{where}: convoys table says {from_convoys} L, daily table {from_days} L"
                 )
         in_horizon = c[c["ended_h"] >= 0]
         arrived = int((in_horizon["tankers_arrived"] * in_horizon["capacity_l"]).sum())
         arrived_daily = int(d["arrived_l"].sum())
         if arrived != arrived_daily:
             raise BalanceError(
-                f"arrived: convoys table says {arrived} L, daily table {arrived_daily} L"
+                f"arrived{where}: convoys table says {arrived} L, daily table {arrived_daily} L"
             )
 
     def to_csv(self, directory: str | os.PathLike[str]) -> dict[str, Path]:
@@ -510,10 +718,12 @@ def summary_from_records(rec: Recorder) -> np.ndarray:
     """:func:`summary_vector` of one run's raw :class:`~simfuel.sim.recorder.Recorder`.
 
     What ensemble workers compute instead of building tables; equal, metric by metric,
-    to :meth:`RunResult.summary` of the same run.
+    to :meth:`RunResult.summary` of the same run (the depot's: its daily records and the
+    convoys of the corridors that end there).
     """
     return summary_vector(
-        rec.daily_array(), convoy_summary_array(rec.convoy_columns(_CONVOY_SOURCE))
+        rec.daily_array(),
+        convoy_summary_array(rec.convoy_columns(_CONVOY_SOURCE, depot_only=True)),
     )
 
 

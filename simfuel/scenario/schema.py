@@ -31,8 +31,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StrictBool,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -46,10 +48,12 @@ __all__ = [
     "Corridor",
     "Demand",
     "Depot",
+    "Destination",
     "EscortForce",
     "EscortPolicy",
     "Event",
     "Leg",
+    "ObservationEvent",
     "Place",
     "Product",
     "Rationing",
@@ -58,7 +62,10 @@ __all__ = [
     "allow_engine_choice",
     "convoy_estimate",
     "delay_upper_h",
+    "is_secondary",
     "pipeline_h",
+    "secondary_cycles",
+    "stock_places",
     "warmup_days",
 ]
 
@@ -358,12 +365,23 @@ class EscortPolicy(_Model):
 
 
 class Corridor(_Model):
-    """A route from a loading origin through a staging point (the border) to the depot."""
+    """A route from a loading origin through a staging point (the border) to a stock.
+
+    The corridor ends where its last leg ends: the depot's place or a destination's. An
+    origin at the place of the depot or of a destination is **secondary distribution**: a
+    batch loads only the whole tankers that stock holds (above ``upstream_keep_days`` of
+    its own demand) and takes them out of it; any other origin is a terminal with no limit.
+    """
 
     name: str | None = Field(None, description="Display name.")
-    origin: str = Field(description="Place where tankers load.")
+    origin: str = Field(
+        description="Place where tankers load (a stock's place: they load from that stock)."
+    )
     staging: str = Field(description="Place where convoys form (normally the border).")
-    legs: list[Leg] = Field(min_length=1, description="Ordered legs from origin to depot.")
+    legs: list[Leg] = Field(
+        min_length=1,
+        description="Ordered legs from origin to the depot's or a destination's place.",
+    )
     border_delay_h: Delay = Field(
         default_factory=_zero_delay, description="Border/customs delay at staging [h]."
     )
@@ -393,6 +411,14 @@ class Corridor(_Model):
         description="How many tankers load at the origin, and when (`simfuel.sim.dispatch`): "
         "`fixed_rate` (`tankers_per_day` plus contracts, in `dispatches_per_day` batches), "
         "or a policy registered in Python.",
+    )
+    upstream_keep_days: Real = Field(
+        0.0,
+        ge=0,
+        le=MAX_DAYS,
+        description="Secondary distribution only (origin at a stock): a loading leaves at "
+        "least this many days of that stock's own nominal demand in it [days]; 0: loadings "
+        "are served first, at their dispatch times, before the stock's daily demand.",
     )
     source: str | None = Field(None, description="Where the figures come from.")
 
@@ -472,9 +498,9 @@ class Threat(_Model):
 
 
 class Depot(_Model):
-    """The destination depot (Bamako)."""
+    """The main destination: a stock at one place (Bamako in mali-2025)."""
 
-    place: str = Field(description="Place key of the depot; every corridor ends here.")
+    place: str = Field(description="Place key of the depot (the main destination).")
     capacity_l: Real = Field(gt=0, le=MAX_LITRES, description="Storage capacity [L].")
     initial_stock_l: Real = Field(ge=0, le=MAX_LITRES, description="Stock at the start [L].")
     reserve_l: Real = Field(
@@ -499,7 +525,7 @@ class Depot(_Model):
 
 
 class Demand(_Model):
-    """National fuel demand drawn from the depot."""
+    """Demand drawn from a stock (the depot's: the demand not served by any destination)."""
 
     demand_l_per_day: Real = Field(
         ge=MIN_DEMAND_L_PER_DAY, le=MAX_DEMAND_L_PER_DAY, description="Demand [L/day]."
@@ -515,6 +541,19 @@ class Rationing(_Model):
         0.0, ge=0, le=MAX_DAYS, description="Cover that triggers rationing [days]."
     )
     served_fraction: Real = Field(1.0, ge=0, le=1, description="Share of demand served.")
+
+
+class Destination(Depot):
+    """A further destination: a stock with its own demand and rationing rule.
+
+    Same fields, units and bounds as ``depot``, plus its own ``demand`` and ``rationing``.
+    Corridors that end at its place deliver to it; corridors whose origin is its place load
+    from it.
+    """
+
+    place: str = Field(description="Place key of the destination (one stock per place).")
+    demand: Demand = Field(description="Demand drawn from this stock.")
+    rationing: Rationing = Field(default_factory=Rationing, description="Rationing rule.")
 
 
 class Product(_Model):
@@ -642,8 +681,14 @@ class ScriptedAttackEvent(_Event):
     )
 
 
-class DemandEvent(_Event):
-    """From this date national demand is ``demand_l_per_day``."""
+class _PlaceEvent(_Event):
+    place: str | None = Field(
+        None, description="Place of the stock it concerns (default: the depot's place)."
+    )
+
+
+class DemandEvent(_PlaceEvent):
+    """From this date the demand at ``place`` (default: the depot) is ``demand_l_per_day``."""
 
     type: Literal["demand"] = Field(description="Event type.")
     demand_l_per_day: Real = Field(
@@ -651,8 +696,8 @@ class DemandEvent(_Event):
     )
 
 
-class RationingEvent(_Event):
-    """From this date the rationing rule is this one."""
+class RationingEvent(_PlaceEvent):
+    """From this date the rationing rule at ``place`` (default: the depot) is this one."""
 
     type: Literal["rationing"] = Field(description="Event type.")
     threshold_days: Real = Field(
@@ -847,6 +892,15 @@ def _disruption_problems(s: Scenario) -> list[Problem]:
     return out
 
 
+class ObservationEvent(_PlaceEvent):
+    """A reported fact, for the timeline and the event log; it changes nothing in the run.
+
+    For comparing the model with what was seen (a town reporting a drop in fuel).
+    """
+
+    type: Literal["observation"] = Field(description="Event type.")
+
+
 Event = Annotated[
     BlockadeEvent
     | EscortPolicyEvent
@@ -858,7 +912,8 @@ Event = Annotated[
     | CloseEvent
     | ReopenEvent
     | LegSpeedEvent
-    | BorderEvent,
+    | BorderEvent
+    | ObservationEvent,
     Field(discriminator="type"),
 ]
 
@@ -874,6 +929,7 @@ EVENT_TYPES = (
     "reopen",
     "leg_speed",
     "border_delay",
+    "observation",
 )
 DELAY_DISTRIBUTIONS = ("fixed", "uniform", "triangular", "lognormal")
 
@@ -899,6 +955,11 @@ class Scenario(_Model):
     depot: Depot = Field(description="The destination depot.")
     demand: Demand = Field(description="Demand drawn from the depot.")
     rationing: Rationing = Field(default_factory=Rationing, description="Rationing rule.")
+    destinations: dict[str, Destination] = Field(
+        default_factory=dict,
+        description="Further destinations (stocks with their own demand), by key; `depot` "
+        "stays the main one.",
+    )
     threat: Threat = Field(description="Ambush hazard and attack effects.")
     escorts: dict[str, EscortForce] = Field(
         default_factory=dict, description="Escort forces, by key."
@@ -917,6 +978,30 @@ class Scenario(_Model):
     def horizon_h(self) -> float:
         """Length of the horizon [h]."""
         return 24.0 * self.horizon_days
+
+    @model_serializer(mode="wrap")
+    def _drop_network_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Fields of the network left at their defaults are not written, so a scenario
+        # that uses none of them dumps (and hashes) exactly as before they existed.
+        out = handler(self)
+        if isinstance(out, dict):
+            if not self.destinations:
+                out.pop("destinations", None)
+            for key, c in self.corridors.items():
+                row = out.get("corridors", {}).get(key)
+                if isinstance(row, dict) and c.upstream_keep_days == 0:
+                    row.pop("upstream_keep_days", None)
+            rows = out.get("events")
+            if isinstance(rows, list):
+                for ev, row in zip(self.events, rows, strict=False):
+                    # Only the types that had no place before it: others keep theirs.
+                    if (
+                        isinstance(ev, DemandEvent | RationingEvent)
+                        and isinstance(row, dict)
+                        and ev.place is None
+                    ):
+                        row.pop("place", None)
+        return out
 
     @model_validator(mode="after")
     def _check_references(self) -> Scenario:
@@ -942,6 +1027,20 @@ def _reference_problems(s: Scenario) -> list[Problem]:
     places = set(s.places)
     if s.depot.place not in places:
         out.append(Problem("depot.place", _unknown("place", s.depot.place, places)))
+    stocks = {s.depot.place: "depot"}
+    for key, d in s.destinations.items():
+        if d.place not in places:
+            out.append(Problem(f"destinations.{key}.place", _unknown("place", d.place, places)))
+        elif d.place in stocks:
+            out.append(
+                Problem(
+                    f"destinations.{key}.place",
+                    f"'{d.place}' already holds the stock of {stocks[d.place]}: one stock "
+                    "per place",
+                )
+            )
+        else:
+            stocks[d.place] = f"destinations.{key}"
 
     for cname, c in s.corridors.items():
         base = f"corridors.{cname}"
@@ -964,11 +1063,17 @@ def _reference_problems(s: Scenario) -> list[Problem]:
             out.append(
                 Problem(f"{base}.legs[0].from", f"the first leg must start at origin '{c.origin}'")
             )
-        if c.legs[-1].to != s.depot.place:
+        if c.legs[-1].to not in stocks:
             out.append(
                 Problem(
                     f"{base}.legs[{len(c.legs) - 1}].to",
-                    f"the last leg must end at the depot '{s.depot.place}'",
+                    f"the last leg must end at the depot '{s.depot.place}'"
+                    + (
+                        f" or at a destination ({', '.join(list(stocks)[1:])})"
+                        if len(stocks) > 1
+                        else ""
+                    )
+                    + f" (it ends at '{c.legs[-1].to}', which holds no stock)",
                 )
             )
         for attr, value in (("origin", c.origin), ("staging", c.staging)):
@@ -990,6 +1095,17 @@ def _reference_problems(s: Scenario) -> list[Problem]:
                     )
         out.extend(_policy_problems(f"{base}.escort_policy", c.escort_policy.forces, s))
 
+    if not out:
+        for cycle in secondary_cycles(s):
+            out.append(
+                Problem(
+                    f"corridors.{cycle[0]}",
+                    f"corridors {', '.join(cycle)} form a cycle of secondary distribution "
+                    f"(between {', '.join(sorted({s.corridors[k].origin for k in cycle}))}) "
+                    "with no source upstream: add a corridor from an origin without stock "
+                    "into one of them",
+                )
+            )
     corridors = set(s.corridors)
     first_with_id: dict[str, int] = {}
     for i, ev in enumerate(s.events):
@@ -1009,6 +1125,15 @@ def _reference_problems(s: Scenario) -> list[Problem]:
                 Problem(
                     f"{base}.date",
                     f"{ev.date} is outside the horizon {s.start} .. {s.end}",
+                )
+            )
+        if isinstance(ev, _PlaceEvent) and ev.place is not None and ev.place not in stocks:
+            out.append(
+                Problem(
+                    f"{base}.place",
+                    f"'{ev.place}' holds no stock (stocks at: {', '.join(stocks)})"
+                    if ev.place in places
+                    else _unknown("place", ev.place, places),
                 )
             )
         if isinstance(ev, _CorridorsEvent) and ev.corridors != ["all"]:
@@ -1057,6 +1182,81 @@ def _reference_problems(s: Scenario) -> list[Problem]:
     out.extend(_disruption_problems(s))
     if not out:  # the estimates below assume the references hold
         out.extend(_size_problems(s))
+    return out
+
+
+# ---------------------------------------------------------------- the network
+
+
+def stock_places(s: Scenario) -> list[str]:
+    """The places that hold a stock: the depot's first, then the destinations' in order."""
+    return [s.depot.place, *(d.place for d in s.destinations.values())]
+
+
+def is_secondary(c: Corridor, stocks: set[str] | list[str]) -> bool:
+    """Whether ``c`` loads from a stock: its origin holds one, and is not its own end.
+
+    A corridor from a stock's place back to that place (say, a stand-in for an airlift)
+    keeps today's meaning, an unlimited terminal, so such files run as before.
+    """
+    return c.origin in stocks and c.origin != c.legs[-1].to
+
+
+def secondary_cycles(s: Scenario) -> list[list[str]]:
+    """Cycles of secondary corridors that no corridor from outside the cycle feeds.
+
+    A corridor whose origin is a stock's place carries that stock onwards; a ring of them
+    (a -> b -> a) with no corridor into the ring from a terminal or another stock only
+    moves a finite stock round. Each cycle is listed once, as corridor keys.
+    """
+    stocks = set(stock_places(s))
+    into: dict[str, list[str]] = {}  # stock place -> corridor keys that end there
+    for key, c in s.corridors.items():
+        into.setdefault(c.legs[-1].to, []).append(key)
+    # Tarjan's strongly connected components over stocks, edges upstream -> downstream.
+    edges: dict[str, list[str]] = {p: [] for p in stocks}
+    for c in s.corridors.values():
+        if is_secondary(c, stocks):
+            edges[c.origin].append(c.legs[-1].to)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    comps: list[set[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = set()
+            while True:
+                w = stack.pop()
+                comp.add(w)
+                if w == v:
+                    break
+            comps.append(comp)
+
+    for v in stock_places(s):
+        if v not in index:
+            visit(v)
+    out: list[list[str]] = []
+    for comp in comps:
+        inner = [
+            k
+            for p in comp
+            for k in into.get(p, [])
+            if s.corridors[k].origin in comp and is_secondary(s.corridors[k], stocks)
+        ]
+        if not inner:
+            continue  # a single stock with no corridor onto itself
+        fed = any(not is_secondary(s.corridors[k], comp) for p in comp for k in into.get(p, []))
+        if not fed:
+            out.append(sorted(inner))
     return out
 
 

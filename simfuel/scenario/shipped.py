@@ -56,7 +56,7 @@ def _shipped_files() -> dict[str, Path]:
     if folder is None:
         return {}
     files = [p for p in folder.iterdir() if p.suffix in _SUFFIXES and p.is_file()]
-    return {p.stem: p for p in sorted(files)}
+    return {p.stem: p for p in sorted(files, key=lambda p: p.stem)}
 
 
 def is_bare_name(text: str) -> bool:

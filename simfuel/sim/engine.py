@@ -14,9 +14,18 @@ Processes of one simulation:
   timeout more, an undisrupted leg no event more); at the end the escort kinds
   (:mod:`.escort_kinds`) decide when each force gets its share back (ground units drive
   back first);
-* ``_days``: at each midnight the day's demand is served from the depot under the
-  rationing rule, the reserve is released if needed, waiting tankers unload, and the day
-  is recorded.
+* ``_days``: at each midnight, for every place with stock (:mod:`.places`: the depot
+  first, then the destinations in file order), the day's demand is served under its
+  rationing rule, its reserve is released if needed, its waiting tankers unload, and its
+  day is recorded.
+
+Secondary distribution: a corridor whose origin holds a stock loads, in ``_load``, only
+the whole tankers that stock holds above ``keep_days`` of its own nominal demand, and takes
+them out of it at the batch's dispatch time; so loadings come before the upstream's daily
+demand (served at the next midnight). The rest of a short batch is not loaded (nor carried
+to a later batch); the log records a ``load_short`` row. In the warm-up a secondary
+loading takes nothing from its upstream: stocks at the start date are the scenario's
+initial stocks, as they are for deliveries.
 
 Random streams: one :class:`numpy.random.Generator` per subsystem (threat, losses,
 delays, demand) and per corridor, each from its own child of the run's SeedSequence, so a
@@ -24,7 +33,9 @@ change in one corridor's convoy schedule does not shift another's ambush draws. 
 draw from these streams has a fixed count per convoy or per day; the Beta loss fraction,
 whose sampler consumes a variable number of raw draws, comes from a generator of its own
 per leg (keyed by corridor, convoy number on it and leg: :mod:`simfuel.seeds`), so a
-change in a loss parameter does not shift later draws either.
+change in a loss parameter does not shift later draws either. Each destination's demand
+has a stream of its own (``(DEMAND, 0, 0, n)`` for the n-th, 1, 2, ...); the depot's is
+the one ``demand`` stream, as before.
 """
 
 from __future__ import annotations
@@ -32,7 +43,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
-from collections import deque
 from collections.abc import Callable, Generator
 from functools import partial
 from typing import Any
@@ -40,15 +50,16 @@ from typing import Any
 import numpy as np
 import simpy
 
-from ..model.stocks import days_of_cover, serve_demand
+from ..model.stocks import days_of_cover, loadable_tankers, serve_demand
 from ..model.transit import delay_sampler
 from ..seeds import Role, child_seed, stream
 from .dispatch import DISPATCH_POLICIES, DispatchPolicy
 from .disruptions import DatedLegs
 from .escorts import EscortPools, Grant
 from .formation import FORMATION_RULES, FormationRule
+from .places import Stock
 from .plan import CorridorPlan, Plan
-from .recorder import ConvoyRecord, DailyRecord, EventRecord, Recorder
+from .recorder import ConvoyRecord, DailyRecord, EventRecord, PlaceRecord, Recorder
 from .threats import THREAT_MODELS, Attack, Escort, LegDraws, ThreatModel
 
 __all__ = ["SUBSYSTEMS", "Simulation", "child_seed"]
@@ -103,6 +114,8 @@ class Simulation:
         self._threat_rng = streams(Role.THREAT)
         self._loss_rng = streams(Role.LOSSES)
         self._demand_rng = stream(seed, Role.DEMAND)
+        # The n-th destination's demand (1, 2, ...): (DEMAND, 0, 0, n); the depot keeps its.
+        place_demand = [stream(seed, Role.DEMAND, k) for k in range(1, len(plan.stocks))]
         # Border and attack delays have separate streams, so a different hazard (more or
         # fewer attacks) does not shift the border delays of later batches.
         border_rng, attack_rng = streams(Role.DELAYS), streams(Role.ATTACK_DELAYS)
@@ -122,10 +135,18 @@ class Simulation:
         self.arrived = [0] * n
         self.destroyed = [0] * n
         self.captured = [0] * n
-        self._unload_queue: deque[list[int]] = deque()  # [corridor, tankers]
 
-        self.stock_l = plan.initial_stock_l
-        self.reserve_left_l = plan.reserve_l
+        # Every place with stock, the depot first; its demand stream is the run's one.
+        self.stocks = [
+            Stock(sp, plan.corridors, rng)
+            for sp, rng in zip(plan.stocks, [self._demand_rng, *place_demand], strict=True)
+        ]
+        self._dest = [self.stocks[c.dest] for c in plan.corridors]
+        self._source = [self.stocks[c.source] if c.source >= 0 else None for c in plan.corridors]
+        self.stocks[0].daily = self.rec.daily  # the depot's days are RunResult.daily
+        self.rec.places = [PlaceRecord(st.place, st.daily, st.loaded_out) for st in self.stocks]
+        if any(c.dest for c in plan.corridors):
+            self.rec.depot_corridors = frozenset(c.key for c in plan.corridors if c.dest == 0)
         self._next_convoy = 0
         self._wake = [self.env.event() for _ in range(n)]
         self._policy_wake = [self.env.event() for _ in range(n)]
@@ -208,6 +229,11 @@ class Simulation:
         ci, dis = c.index, c.disruptions
         if dis.load_closed is not None and dis.load_closed.closed_at(self.env.now):
             return  # the origin is closed: nothing loads (fixed_rate does not even ask)
+        up = self._source[ci]
+        if up is not None and self.env.now >= 0:
+            n = self._load_from(c, up, n, self.env.now)
+            if n == 0:
+                return
         self.loaded[ci] += n
         self.transit[ci] += n
         if dis.approach is None:
@@ -238,6 +264,25 @@ class Simulation:
                 until = "the end" if until_h == math.inf else _timestamp(self.plan, until_h)
                 detail = f"{where[0]}-{where[1]} closed; waits until {until}"
                 self.rec.log(from_h, "held", c.key, -1, n, n * c.capacity_l, detail, where)
+
+    def _load_from(self, c: CorridorPlan, up: Stock, n: int, now: float) -> int:
+        """Take ``n`` tankers' loads out of stock ``up`` (fewer if short); the tankers loaded."""
+        keep_l = c.keep_days * up.plan.demand.at(now) if c.keep_days > 0 else 0.0
+        k = loadable_tankers(up.stock_l, keep_l, c.capacity_l, n)
+        if k < n:
+            short = n - k
+            self.rec.log(
+                now,
+                "load_short",
+                c.key,
+                tankers=short,
+                litres=short * c.capacity_l,
+                detail=f"{up.place} holds {up.stock_l:.0f} L, keeps {keep_l:.0f} L",
+            )
+        if k:
+            up.stock_l -= k * c.capacity_l
+            up.loaded_out_l += k * c.capacity_l
+        return k
 
     def _stage(self, c: CorridorPlan, n: int) -> None:
         ci = c.index
@@ -468,7 +513,7 @@ class Simulation:
             self.arrived[ci] += n
             if now >= 0:
                 self.rec.log(now, "arrived", c.key, row.convoy_id, n, n * c.capacity_l)
-            self._unload(ci, n, c.capacity_l)
+            self._unload(ci, n, c.capacity_l, self._dest[ci])
         elif outcome == "turned_back":
             # Back at the staging point: the tankers queue to leave again.
             self.transit[ci] -= n
@@ -478,127 +523,154 @@ class Simulation:
         else:
             self.rec.log(now, "lost", c.key, row.convoy_id)
 
-    # ------------------------------------------------------------------ the depot
+    # ------------------------------------------------------------------ the stocks
 
-    def _unload(self, ci: int, n: int, capacity_l: int) -> None:
+    @property
+    def stock_l(self) -> float:
+        """The depot's stock now [L]."""
+        return self.stocks[0].stock_l
+
+    @property
+    def reserve_left_l(self) -> float:
+        """The depot's reserve not yet released [L]."""
+        return self.stocks[0].reserve_left_l
+
+    def _unload(self, ci: int, n: int, capacity_l: int, st: Stock) -> None:
         if self.env.now < 0:
             # Warm-up deliveries are already part of the scenario's initial stock.
             self.delivered[ci] += n
             return
-        room = self.plan.depot_capacity_l - self.stock_l
-        fit = max(0, min(n, int(room // capacity_l))) if not self._unload_queue else 0
+        room = st.capacity_l - st.stock_l
+        fit = max(0, min(n, int(room // capacity_l))) if not st.queue else 0
         if fit > 0:
-            self.stock_l += fit * capacity_l
+            st.stock_l += fit * capacity_l
             self.delivered[ci] += fit
         if n > fit:
             self.unload_wait[ci] += n - fit
-            self._unload_queue.append([ci, n - fit])
+            st.queue.append([ci, n - fit])
 
-    def _drain_unload_queue(self) -> None:
-        caps = [c.capacity_l for c in self.plan.corridors]
-        while self._unload_queue:
-            item = self._unload_queue[0]
+    def _drain_unload_queue(self, st: Stock, caps: list[int]) -> None:
+        queue = st.queue
+        while queue:
+            item = queue[0]
             ci, n = item
-            room = self.plan.depot_capacity_l - self.stock_l
+            room = st.capacity_l - st.stock_l
             fit = max(0, min(n, int(room // caps[ci])))
             if fit <= 0:
                 return
-            self.stock_l += fit * caps[ci]
+            st.stock_l += fit * caps[ci]
             self.delivered[ci] += fit
             self.unload_wait[ci] -= fit
             if fit == n:
-                self._unload_queue.popleft()
+                queue.popleft()
             else:
                 item[1] = n - fit
                 return
+
+    def _serve(
+        self, st: Stock, t0: float, caps: list[int]
+    ) -> tuple[float, float, float, bool, bool]:
+        """Serve one day at ``st``: (cover, demand, served, rationing, stockout)."""
+        sp = st.plan
+        nominal = sp.demand.at(t0)
+        if sp.demand_cv > 1e-6:  # below that, no variation (and 1/cv**2 overflows)
+            shape = 1.0 / sp.demand_cv**2
+            demand = float(st.rng.gamma(shape, nominal / shape))
+        else:
+            demand = nominal
+        threshold_days, served_fraction = sp.rationing.at(t0)
+        # The cover the rationing decision sees, before the day is served; the daily
+        # table records this one so that rationing days are exactly those below the
+        # threshold.
+        cover = days_of_cover(st.stock_l, nominal)
+        served, rationing = serve_demand(st.stock_l, demand, cover, threshold_days, served_fraction)
+        target = demand * served_fraction if rationing else demand
+        stockout = served < target * (1 - 1e-9)
+        st.stock_l -= served
+        if st.stock_l < 1e-6:
+            st.stock_l = 0.0
+        if st.reserve_left_l > 0 and days_of_cover(st.stock_l, nominal) < sp.reserve_release_days:
+            release = min(st.reserve_left_l, st.capacity_l - st.stock_l)
+            # min(): stock + (capacity - stock) can round one ulp above capacity.
+            st.stock_l = min(st.stock_l + release, st.capacity_l)
+            st.reserve_left_l -= release
+            self.rec.log(t0, "reserve_released", litres=round(release), detail=self._at(st))
+        self._drain_unload_queue(st, caps)
+        # The day's own events are stamped 00:00 of the day they concern, the date of
+        # its row in the daily table (the clock already reads the next midnight).
+        if rationing and not st.rationing_logged:
+            self.rec.log(t0, "rationing_started", detail=f"{self._at(st)}cover {cover:.2f} days")
+            st.rationing_logged = True
+        if stockout and not st.stockout_logged:
+            self.rec.log(t0, "stockout_started", detail=f"{self._at(st)}served {served:.0f} L")
+            st.stockout_logged = True
+        return cover, demand, served, rationing, stockout
+
+    @staticmethod
+    def _at(st: Stock) -> str:
+        # The depot's rows read as before; a destination's say where: "segou: ...".
+        return f"{st.place}: " if st.plan.index else ""
 
     def _days(self) -> Generator[simpy.Event, Any, None]:
         env, plan = self.env, self.plan
         caps = [c.capacity_l for c in plan.corridors]
 
-        def litres(counts: list[int]) -> int:
-            return sum(k * cap for k, cap in zip(counts, caps, strict=True))
+        def litres(counts: list[int], inbound: list[int]) -> int:
+            return sum(counts[i] * caps[i] for i in inbound)
+
+        def flows(inbound: list[int]) -> dict[str, int]:
+            return {
+                "loaded": litres(self.loaded, inbound),
+                "arrived": litres(self.arrived, inbound),
+                "delivered": litres(self.delivered, inbound),
+                "destroyed": litres(self.destroyed, inbound),
+                "captured": litres(self.captured, inbound),
+            }
 
         yield _Tick(env, plan.warmup_h)
         # What is on the road at t=0 counts as loaded on the first day; warm-up flows do not.
-        pipeline = litres(self.transit) + litres(self.staged) + litres(self.unload_wait)
-        previous = {
-            "loaded": litres(self.loaded) - pipeline,
-            "arrived": litres(self.arrived),
-            "delivered": litres(self.delivered),
-            "destroyed": litres(self.destroyed),
-            "captured": litres(self.captured),
-        }
-        rationing_logged = stockout_logged = False
+        previous = []
+        for st in self.stocks:
+            inbound = st.inbound
+            pipeline = (
+                litres(self.transit, inbound)
+                + litres(self.staged, inbound)
+                + litres(self.unload_wait, inbound)
+            )
+            first = flows(inbound)
+            first["loaded"] -= pipeline
+            first["loaded_out"] = st.loaded_out_l
+            previous.append(first)
         for day in range(plan.horizon_days):
             yield _Tick(env, 24.0)
             t0 = 24.0 * day
-            nominal = plan.demand.at(t0)
-            if plan.demand_cv > 1e-6:  # below that, no variation (and 1/cv**2 overflows)
-                shape = 1.0 / plan.demand_cv**2
-                demand = float(self._demand_rng.gamma(shape, nominal / shape))
-            else:
-                demand = nominal
-            threshold_days, served_fraction = plan.rationing.at(t0)
-            # The cover the rationing decision sees, before the day is served; the daily
-            # table records this one so that rationing days are exactly those below the
-            # threshold.
-            cover = days_of_cover(self.stock_l, nominal)
-            served, rationing = serve_demand(
-                self.stock_l, demand, cover, threshold_days, served_fraction
-            )
-            target = demand * served_fraction if rationing else demand
-            stockout = served < target * (1 - 1e-9)
-            self.stock_l -= served
-            if self.stock_l < 1e-6:
-                self.stock_l = 0.0
-            if (
-                self.reserve_left_l > 0
-                and days_of_cover(self.stock_l, nominal) < plan.reserve_release_days
-            ):
-                release = min(self.reserve_left_l, plan.depot_capacity_l - self.stock_l)
-                # min(): stock + (capacity - stock) can round one ulp above capacity.
-                self.stock_l = min(self.stock_l + release, plan.depot_capacity_l)
-                self.reserve_left_l -= release
-                self.rec.log(t0, "reserve_released", litres=round(release))
-            self._drain_unload_queue()
-            # The day's own events are stamped 00:00 of the day they concern, the date of
-            # its row in the daily table (the clock already reads the next midnight).
-            if rationing and not rationing_logged:
-                self.rec.log(t0, "rationing_started", detail=f"cover {cover:.2f} days")
-                rationing_logged = True
-            if stockout and not stockout_logged:
-                self.rec.log(t0, "stockout_started", detail=f"served {served:.0f} L")
-                stockout_logged = True
-
-            now = {
-                "loaded": litres(self.loaded),
-                "arrived": litres(self.arrived),
-                "delivered": litres(self.delivered),
-                "destroyed": litres(self.destroyed),
-                "captured": litres(self.captured),
-            }
-            d = {k: now[k] - previous[k] for k in now}
-            previous = now
-            self.rec.daily.append(
-                DailyRecord(
-                    stock_l=self.stock_l,
-                    days_of_cover=cover,
-                    demand_l=demand,
-                    served_l=served,
-                    shortfall_l=demand - served,
-                    rationing=float(rationing),
-                    loaded_l=d["loaded"],
-                    arrived_l=d["arrived"],
-                    delivered_l=d["delivered"],
-                    destroyed_l=d["destroyed"],
-                    captured_l=d["captured"],
-                    in_transit_l=litres(self.transit),
-                    queued_l=litres(self.staged) + litres(self.unload_wait),
-                    tankers_waiting=sum(self.staged),
-                    tankers_waiting_unload=sum(self.unload_wait),
-                    reserve_l=self.reserve_left_l,
-                    stockout=float(stockout),
+            for st, prev in zip(self.stocks, previous, strict=True):
+                cover, demand, served, rationing, stockout = self._serve(st, t0, caps)
+                inbound = st.inbound
+                now = flows(inbound)
+                now["loaded_out"] = st.loaded_out_l
+                d = {k: now[k] - prev[k] for k in now}
+                prev.update(now)
+                st.daily.append(
+                    DailyRecord(
+                        stock_l=st.stock_l,
+                        days_of_cover=cover,
+                        demand_l=demand,
+                        served_l=served,
+                        shortfall_l=demand - served,
+                        rationing=float(rationing),
+                        loaded_l=d["loaded"],
+                        arrived_l=d["arrived"],
+                        delivered_l=d["delivered"],
+                        destroyed_l=d["destroyed"],
+                        captured_l=d["captured"],
+                        in_transit_l=litres(self.transit, inbound),
+                        queued_l=litres(self.staged, inbound) + litres(self.unload_wait, inbound),
+                        tankers_waiting=sum(self.staged[i] for i in inbound),
+                        tankers_waiting_unload=sum(self.unload_wait[i] for i in inbound),
+                        reserve_l=st.reserve_left_l,
+                        stockout=float(stockout),
+                    )
                 )
-            )
+                st.loaded_out.append(float(d["loaded_out"]))
         self._done = True

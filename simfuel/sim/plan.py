@@ -22,12 +22,15 @@ from ..scenario.schema import (
     EscortPolicyEvent,
     FixedDelay,
     LognormalDelay,
+    ObservationEvent,
     RationingEvent,
     Scenario,
     ScriptedAttackEvent,
     SupplyRateEvent,
     TriangularDelay,
     UniformDelay,
+    is_secondary,
+    stock_places,
     warmup_days,
 )
 from .disruptions import CorridorDisruptions, compile_disruptions
@@ -38,6 +41,7 @@ __all__ = [
     "Plan",
     "PolicyPlan",
     "ScriptedAttack",
+    "StockPlan",
     "UnstaffedEscortWarning",
     "compile_plan",
     "unstaffed_escorts",
@@ -109,11 +113,29 @@ class CorridorPlan:
     # Closures, dated leg speeds and border delays (simfuel.sim.disruptions); all None or
     # empty without them, so the engine's fast path is untouched.
     disruptions: CorridorDisruptions = field(default_factory=CorridorDisruptions)
+    dest: int = 0  # index in Plan.stocks of the stock it delivers to (0: the depot)
+    source: int = -1  # index in Plan.stocks of the stock it loads from; -1: a terminal
+    keep_days: float = 0.0  # secondary loadings leave this many days of the source's demand
 
     def tankers_per_day(self, t_h: float) -> float:
         """Dispatch rate at ``t_h`` [tankers/day]: base rate plus active contracts."""
         extra = sum(r for t0, t1, r in self.contracts if t0 <= t_h < t1)
         return self.rate.at(t_h) + extra
+
+
+@dataclass(frozen=True)
+class StockPlan:
+    """One place with stock: the depot (index 0) or a destination."""
+
+    index: int
+    place: str
+    capacity_l: float
+    initial_stock_l: float
+    reserve_l: float
+    reserve_release_days: float
+    demand: StepSchedule[float]
+    demand_cv: float
+    rationing: StepSchedule[tuple[float, float]]
 
 
 @dataclass
@@ -142,6 +164,8 @@ class Plan:
     warmup_h: float  # the run starts this long before the horizon to fill the pipeline
     timeline: list[tuple[float, str, str]]  # (t_h, type, description)
     threat_model: str = "default"  # a name in simfuel.sim.threats.THREAT_MODELS
+    # Every place with stock, the depot first (its fields above are stocks[0]'s).
+    stocks: list[StockPlan] = field(default_factory=list)
 
     @property
     def horizon_h(self) -> float:
@@ -199,8 +223,9 @@ def compile_plan(s: Scenario) -> Plan:
     scripted: dict[str, list[tuple[float, str | None, int, int, str]]] = {
         k: [] for k in s.corridors
     }
-    demand_changes: list[tuple[float, float]] = []
-    rationing_changes: list[tuple[float, tuple[float, float]]] = []
+    places = stock_places(s)
+    demand_changes: dict[str, list[tuple[float, float]]] = {p: [] for p in places}
+    rationing_changes: dict[str, list[tuple[float, tuple[float, float]]]] = {p: [] for p in places}
     timeline: list[tuple[float, str, str]] = []
 
     for i, ev in enumerate(s.events):
@@ -230,25 +255,55 @@ def compile_plan(s: Scenario) -> Plan:
                 (t, ev.leg_from, ev.tankers_destroyed, ev.tankers_captured, label)
             )
         elif isinstance(ev, DemandEvent):
-            demand_changes.append((t, ev.demand_l_per_day))
+            demand_changes[ev.place or s.depot.place].append((t, ev.demand_l_per_day))
         elif isinstance(ev, RationingEvent):
-            rationing_changes.append((t, (ev.threshold_days, ev.served_fraction)))
+            rationing_changes[ev.place or s.depot.place].append(
+                (t, (ev.threshold_days, ev.served_fraction))
+            )
+        elif isinstance(ev, ObservationEvent):
+            pass  # on the timeline only: a reported fact changes nothing
 
+    stock_index = {p: i for i, p in enumerate(places)}
     corridors = []
     for idx, (key, corridor) in enumerate(s.corridors.items()):
-        corridors.append(
-            _corridor_plan(
-                idx,
-                key,
-                corridor,
-                force_index,
-                rate_changes[key],
-                intensity_changes[key],
-                policy_changes[key],
-                contracts[key],
-                scripted[key],
-            )
+        cp = _corridor_plan(
+            idx,
+            key,
+            corridor,
+            force_index,
+            rate_changes[key],
+            intensity_changes[key],
+            policy_changes[key],
+            contracts[key],
+            scripted[key],
         )
+        cp.dest = stock_index[corridor.legs[-1].to]
+        if is_secondary(corridor, places):
+            cp.source = stock_index[corridor.origin]
+            cp.keep_days = corridor.upstream_keep_days
+        corridors.append(cp)
+    blocks = [
+        (s.depot, s.demand, s.rationing),
+        *((d, d.demand, d.rationing) for d in s.destinations.values()),
+    ]
+    stocks = [
+        StockPlan(
+            index=i,
+            place=depot.place,
+            capacity_l=depot.capacity_l,
+            initial_stock_l=depot.initial_stock_l,
+            reserve_l=depot.reserve_l,
+            reserve_release_days=depot.reserve_release_days,
+            demand=StepSchedule(demand.demand_l_per_day, demand_changes[depot.place]),
+            demand_cv=demand.cv,
+            rationing=StepSchedule(
+                (rationing.threshold_days, rationing.served_fraction),
+                rationing_changes[depot.place],
+            ),
+        )
+        for i, (depot, demand, rationing) in enumerate(blocks)
+    ]
+    main = stocks[0]
 
     _attach_disruptions(s, corridors)
     change_times = sorted({t for changes in policy_changes.values() for t, _ in changes})
@@ -264,20 +319,19 @@ def compile_plan(s: Scenario) -> Plan:
         capture_fraction=s.threat.capture_fraction,
         attack_delay=_delay(s.threat.attack_delay_h),
         turn_back_probability=s.threat.turn_back_probability,
-        depot_capacity_l=s.depot.capacity_l,
-        initial_stock_l=s.depot.initial_stock_l,
-        reserve_l=s.depot.reserve_l,
-        reserve_release_days=s.depot.reserve_release_days,
-        demand=StepSchedule(s.demand.demand_l_per_day, demand_changes),
-        demand_cv=s.demand.cv,
-        rationing=StepSchedule(
-            (s.rationing.threshold_days, s.rationing.served_fraction), rationing_changes
-        ),
+        depot_capacity_l=main.capacity_l,
+        initial_stock_l=main.initial_stock_l,
+        reserve_l=main.reserve_l,
+        reserve_release_days=main.reserve_release_days,
+        demand=main.demand,
+        demand_cv=main.demand_cv,
+        rationing=main.rationing,
         policy_change_h=change_times,
         # The run starts this long before `start`, so the pipeline is full at `start`.
         warmup_h=24.0 * warmup_days(s),
         timeline=sorted(timeline, key=lambda x: x[0]),
         threat_model=s.threat.model,
+        stocks=stocks,
     )
 
 

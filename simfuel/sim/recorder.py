@@ -21,6 +21,7 @@ __all__ = [
     "ConvoyRecord",
     "DailyRecord",
     "EventRecord",
+    "PlaceRecord",
     "Recorder",
 ]
 
@@ -89,6 +90,20 @@ class EventRecord:
     detail: str = ""
 
 
+@dataclass(slots=True)
+class PlaceRecord:
+    """The days of one place with stock (:attr:`RunResult.places`).
+
+    ``daily`` holds the place's :class:`DailyRecord` rows (its flows are those of the
+    corridors that end there; the depot's list is :attr:`Recorder.daily` itself) and
+    ``loaded_out_l`` the litres loaded out of it to secondary corridors on each day.
+    """
+
+    place: str
+    daily: list[DailyRecord]
+    loaded_out_l: list[float]
+
+
 def _names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
@@ -116,6 +131,10 @@ class Recorder:
     convoys: list[ConvoyRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
     events_processed: int = 0
+    #: Every place with stock, the depot first.
+    places: list[PlaceRecord] = field(default_factory=list)
+    #: Corridors that end at the depot, when some do not (None: every corridor does).
+    depot_corridors: frozenset[str] | None = None
 
     def log(
         self,
@@ -133,19 +152,29 @@ class Recorder:
             EventRecord(t_h, kind, corridor, convoy_id, tankers, litres, leg[0], leg[1], detail)
         )
 
-    def daily_array(self) -> np.ndarray:
-        """The daily records as floats, shape ``(days, len(DAILY_FIELDS))``."""
-        values = list(map(_DAILY_VALUES, self.daily))
+    def daily_array(self, rows: list[DailyRecord] | None = None) -> np.ndarray:
+        """The daily records (``rows``: a place's) as floats, ``(days, len(DAILY_FIELDS))``."""
+        values = list(map(_DAILY_VALUES, self.daily if rows is None else rows))
         return np.asarray(values, dtype=float).reshape(len(values), len(DAILY_FIELDS))
 
-    def daily_columns(self) -> dict[str, tuple[Any, ...]]:
-        """The daily records column by column, by name, in the order of ``DAILY_FIELDS``."""
-        cols = list(zip(*map(_DAILY_VALUES, self.daily), strict=True)) or [()] * len(DAILY_FIELDS)
+    def daily_columns(self, rows: list[DailyRecord] | None = None) -> dict[str, tuple[Any, ...]]:
+        """The daily records (``rows``: a place's) column by column, in ``DAILY_FIELDS`` order."""
+        rows = self.daily if rows is None else rows
+        cols = list(zip(*map(_DAILY_VALUES, rows), strict=True)) or [()] * len(DAILY_FIELDS)
         return dict(zip(DAILY_FIELDS, cols, strict=True))
 
-    def convoy_columns(self, names: tuple[str, ...] = CONVOY_FIELDS) -> dict[str, tuple[Any, ...]]:
-        """The convoy records column by column, by name (``names``: which, in which order)."""
-        return _columns(self.convoys, names)
+    def convoy_columns(
+        self, names: tuple[str, ...] = CONVOY_FIELDS, *, depot_only: bool = False
+    ) -> dict[str, tuple[Any, ...]]:
+        """The convoy records column by column, by name (``names``: which, in which order).
+
+        ``depot_only``: only the convoys of corridors that end at the depot.
+        """
+        rows = self.convoys
+        if depot_only and self.depot_corridors is not None:
+            keep = self.depot_corridors
+            rows = [r for r in rows if r.corridor in keep]
+        return _columns(rows, names)
 
     def event_columns(self) -> dict[str, tuple[Any, ...]]:
         """The events sorted stably by time, column by column, in ``EVENT_FIELDS`` order."""
