@@ -25,6 +25,7 @@ _SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("depot: Depot", schema.Depot),
     ("demand: Demand", schema.Demand),
     ("rationing: Rationing", schema.Rationing),
+    ("destinations.<key>: Destination", schema.Destination),
     ("threat: Threat", schema.Threat),
     ("escorts.<key>: EscortForce", schema.EscortForce),
     ("corridors.<key>: Corridor", schema.Corridor),
@@ -46,6 +47,7 @@ _SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("events[i] `type: reopen`", schema.ReopenEvent),
     ("events[i] `type: leg_speed`", schema.LegSpeedEvent),
     ("events[i] `type: border_delay`", schema.BorderEvent),
+    ("events[i] `type: observation`", schema.ObservationEvent),
 ]
 
 
