@@ -154,7 +154,10 @@ class CorridorDisruptions:
     border_delays: list[tuple[float, DelaySpec]] = field(default_factory=list)
 
 
-def _delay(spec: FixedDelay | UniformDelay | TriangularDelay | LognormalDelay) -> DelaySpec:
+def delay_spec(
+    spec: FixedDelay | UniformDelay | TriangularDelay | LognormalDelay,
+) -> DelaySpec:
+    """A scenario delay as the engine's ``(distribution, parameters [h])`` pair."""
     if isinstance(spec, FixedDelay):
         return ("fixed", (spec.value,))
     if isinstance(spec, UniformDelay):
@@ -230,7 +233,7 @@ def compile_disruptions(s: Scenario) -> dict[str, CorridorDisruptions]:
         elif isinstance(ev, BorderEvent):
             names = list(s.corridors) if ev.corridors == ["all"] else ev.corridors
             for cname in names:
-                out[cname].border_delays.append((t, _delay(ev.delay_h)))
+                out[cname].border_delays.append((t, delay_spec(ev.delay_h)))
     for key, t in opened.items():
         spans.setdefault(key, []).append((t, math.inf))  # no reopen: closed to the end
 

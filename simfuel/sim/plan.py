@@ -20,20 +20,16 @@ from ..scenario.schema import (
     DemandEvent,
     EscortPolicy,
     EscortPolicyEvent,
-    FixedDelay,
-    LognormalDelay,
     ObservationEvent,
     RationingEvent,
     Scenario,
     ScriptedAttackEvent,
     SupplyRateEvent,
-    TriangularDelay,
-    UniformDelay,
     is_secondary,
     stock_places,
     warmup_days,
 )
-from .disruptions import CorridorDisruptions, compile_disruptions
+from .disruptions import CorridorDisruptions, DelaySpec, compile_disruptions, delay_spec
 
 __all__ = [
     "CorridorPlan",
@@ -47,8 +43,6 @@ __all__ = [
     "unstaffed_escorts",
     "warn_unstaffed",
 ]
-
-DelaySpec = tuple[str, tuple[float, ...]]
 
 
 @dataclass(frozen=True)
@@ -171,16 +165,6 @@ class Plan:
     def horizon_h(self) -> float:
         """Length of the horizon [h]."""
         return 24.0 * self.horizon_days
-
-
-def _delay(spec: FixedDelay | UniformDelay | TriangularDelay | LognormalDelay) -> DelaySpec:
-    if isinstance(spec, FixedDelay):
-        return ("fixed", (spec.value,))
-    if isinstance(spec, UniformDelay):
-        return ("uniform", (spec.low, spec.high))
-    if isinstance(spec, TriangularDelay):
-        return ("triangular", (spec.low, spec.mode, spec.high))
-    return ("lognormal", (spec.mean, spec.sd))
 
 
 def _policy(p: EscortPolicy | EscortPolicyEvent, force_index: dict[str, int]) -> PolicyPlan:
@@ -317,7 +301,7 @@ def compile_plan(s: Scenario) -> Plan:
         loss_fraction_mean=s.threat.loss_fraction_mean,
         loss_fraction_concentration=s.threat.loss_fraction_concentration,
         capture_fraction=s.threat.capture_fraction,
-        attack_delay=_delay(s.threat.attack_delay_h),
+        attack_delay=delay_spec(s.threat.attack_delay_h),
         turn_back_probability=s.threat.turn_back_probability,
         depot_capacity_l=main.capacity_l,
         initial_stock_l=main.initial_stock_l,
@@ -415,7 +399,7 @@ def _corridor_plan(
         first_leg=first,
         approach_h=approach_h,
         route_h=sum(leg[3] for leg in legs),
-        border_delay=_delay(c.border_delay_h),
+        border_delay=delay_spec(c.border_delay_h),
         rate=StepSchedule(c.tankers_per_day, rate_changes),
         contracts=contracts,
         intensity=StepSchedule(c.blockade_intensity, intensity_changes),
