@@ -31,7 +31,7 @@ from typing import Any, NoReturn
 
 from ._version import __version__
 from .errors import InputError
-from .labels import summary_label
+from .labels import MEDIAN_DATE_RULE, format_proportion, summary_label
 from .text import one_line, safe_echo
 
 __all__ = ["main"]
@@ -951,7 +951,7 @@ def _run_ensemble(args: argparse.Namespace, scenario: Any) -> int:
         result = run_ensemble(scenario, args.reps, executor=executor, store=args.out, **kwargs)
     what = f"{scenario.start} .. {scenario.end}, {_count(result.n, 'replication')}"
     print(_header(result.provenance, what))
-    print(format_ensemble_summary(result.summary_table()))
+    print(format_ensemble_summary(result.summary_table(), result.n))
     if args.out is not None:
         print(
             f"wrote {safe_echo(str(args.out), 200)} "
@@ -1428,8 +1428,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def format_ensemble_summary(table: Any) -> str:
-    """Render :meth:`EnsembleResult.summary_table` as text: median [5%, 95%] per metric."""
+def format_ensemble_summary(table: Any, n: int | None = None) -> str:
+    """Render :meth:`EnsembleResult.summary_table` as text: median [5%, 95%] per metric.
+
+    With ``n`` (the replications), the text opens with the share of replications that
+    ran dry and its 95 % Wilson interval, printed even when every replication did.
+    """
     labs = [summary_label(str(key)) for key in table.index]
     width = max(len(lab.label) for lab in labs)
     lines = []
@@ -1442,7 +1446,19 @@ def format_ensemble_summary(table: Any) -> str:
         if isinstance(never, float) and not math.isnan(never) and never > 0:
             text += f"  (never in {never:.0%})"
         lines.append(f"  {lab.label:<{width}}  {text} {unit}".rstrip())
-    return "\n".join(["  median [5%, 95%] across replications", *lines])
+    head = [f"  median [5%, 95%] across replications; dates: {MEDIAN_DATE_RULE}"]
+    if n is not None and "first_stockout" in table.index:
+        head.insert(0, "  stock-out in " + _proportion(table.loc["first_stockout"], n))
+    return "\n".join([*head, *lines])
+
+
+def _proportion(row: Any, n: int) -> str:
+    """``96 % of replications (48 of 50; 95 % CI 87–99 %)`` of a date metric's row."""
+    from .model.binomial import wilson_interval
+
+    count = n - round(float(row["share_never"]) * n)
+    low, high = wilson_interval(count, n)
+    return format_proportion(count, n, float(low), float(high))
 
 
 # Values shown without a unit: "mean escort wait  n/a", not "n/a h".

@@ -18,6 +18,7 @@ from typing import Any
 
 __all__ = [
     "DAILY_LABELS",
+    "MEDIAN_DATE_RULE",
     "SUMMARY_LABELS",
     "Label",
     "daily_label",
@@ -29,6 +30,7 @@ __all__ = [
     "format_hours",
     "format_litres",
     "format_number",
+    "format_proportion",
     "format_share",
     "summary_label",
 ]
@@ -233,6 +235,26 @@ def format_date(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+#: How every output of simfuel takes the median (and interval) of an event date
+#: (:func:`simfuel.ensemble.result.date_quantiles`), said in these words wherever one is shown.
+MEDIAN_DATE_RULE = (
+    "median over all replications, a replication where it never happened counting as "
+    'later than any date ("never" when more than half never had it)'
+)
+
+
+def format_proportion(count: int, n: int, low: float, high: float) -> str:
+    """``96 % of replications (48 of 50; 95 % CI 87–99 %)``: a share and its interval.
+
+    ``low`` and ``high`` are the bounds of the 95 % interval of the share, e.g. from
+    :func:`simfuel.model.binomial.wilson_interval`.
+    """
+    return (
+        f"{format_share(count / n)} of replications ({count} of {n}; "
+        f"95 % CI {low * 100:.0f}–{format_share(high)})"
+    )
 
 
 # ---------------------------------------------------------------- events
