@@ -60,7 +60,8 @@ class PairedDifference:
     ``estimate`` is the mean paired difference; ``low`` and ``high`` its 90 % bootstrap
     interval; ``spread_low`` and ``spread_high`` the 5th and 95th percentiles of the
     paired differences themselves; ``pairs`` the replications that entered (both values
-    known; for a date, both options ran dry). NaN when there are no pairs.
+    known; for a date, both options ran dry); ``identical`` whether every one of them
+    differs by exactly 0. NaN when there are no pairs.
     """
 
     estimate: float
@@ -69,6 +70,8 @@ class PairedDifference:
     spread_low: float
     spread_high: float
     pairs: int
+    #: Every paired difference is exactly 0: the option changed nothing in this metric.
+    identical: bool = False
 
     @property
     def clear(self) -> bool:
@@ -173,6 +176,7 @@ def paired_difference(
         float(spread_low),
         float(spread_high),
         n,
+        identical=bool((d == 0).all()),
     )
 
 

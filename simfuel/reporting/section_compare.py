@@ -156,6 +156,22 @@ def method_note(ensembles: Mapping[str, EnsembleResult]) -> Html:
     )
 
 
+def _note(d: PairedDifference) -> str:
+    """Whether one headline difference stands out of the replications' noise."""
+    if d.identical:
+        return "identical to the reference in every replication"
+    if d.clear:
+        return "clear of the replications' noise"
+    return f"not clear of the replications' noise (the {_PCT} interval includes 0)"
+
+
+def _difference(text: str, d: PairedDifference) -> str:
+    """``a difference of <text>; <note>``, or only the note when nothing differs."""
+    if d.identical:
+        return _note(d)
+    return f"{text}; {_note(d)}"
+
+
 def _stockouts(o: OptionOutcome) -> str:
     """``96 % of replications (48 of 50; 95 % CI 87–99 %)``, as the CLI and the report say it."""
     return format_proportion(o.stockouts, o.n, o.p_stockout_low, o.p_stockout_high)
@@ -165,31 +181,25 @@ def _sentence(label: str, o: OptionOutcome, ref: str, d: Mapping[str, PairedDiff
     stock = d["stockout_happened"]
     parts: list[object] = [
         tag("strong", label),
-        f" against {ref}: a stock-out in {_stockouts(o)}, a difference of {_points(stock)}",
+        f" against {ref}: a stock-out in {_stockouts(o)}, "
+        + _difference(f"a difference of {_points(stock)}", stock),
     ]
     if o.stockouts:
         parts.append(f"; median stock-out date {_median_date(o)}")
     date = d["first_stockout"]
     if date.pairs:
         parts.append(
-            f"; when both run dry, the stock-out comes {_days(date)}"
-            f" (in {date.pairs} of {o.n} replications)"
+            "; when both run dry, the stock-out date is " + _note(date)
+            if date.identical
+            else f"; when both run dry, the stock-out comes {_days(date)} (in {date.pairs} "
+            f"of {o.n} replications); {_note(date)}"
         )
+    lost = d["tankers_lost"]
     parts.append(
-        f"; {format_number(o.tankers_lost)} tankers lost (median), a mean difference of "
-        f"{_tankers(d['tankers_lost'])}"
+        f"; {format_number(o.tankers_lost)} tankers lost (median), "
+        + _difference(f"a mean difference of {_tankers(lost)}", lost)
+        + "."
     )
-    stock_clear, lost_clear = stock.clear, d["tankers_lost"].clear
-    verdict = (
-        "Both differences are larger than the replications' noise."
-        if stock_clear and lost_clear
-        else "The difference in stock-outs is larger than the replications' noise."
-        if stock_clear
-        else "The difference in tankers lost is larger than the replications' noise."
-        if lost_clear
-        else f"Neither difference is clear of the replications' noise ({_PCT} intervals include 0)."
-    )
-    parts.append(f". {verdict}")
     return tag("p", join(parts))
 
 
@@ -283,6 +293,8 @@ def _diff_cell(
     diff = d[key]
     scale, digits = (100.0, 1) if unit == "points" else (1.0, 1 if unit == "days" else 0)
     extra = f"; {pairs} of {n} pairs" if pairs is not None else ""
+    if diff.identical:
+        return tag("span", "identical in every replication", cls="ci")
     return join(
         [
             tag("span", text, cls="strong" if diff.clear else None),
