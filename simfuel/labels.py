@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "COVER_DEFINITION",
     "DAILY_LABELS",
     "MEDIAN_DATE_RULE",
     "SUMMARY_LABELS",
@@ -242,6 +243,13 @@ def format_date(value: Any) -> str:
 MEDIAN_DATE_RULE = (
     "median over all replications, a replication where it never happened counting as "
     'later than any date ("never" when more than half never had it)'
+)
+
+#: What ``days_of_cover`` is (the engine's ``_days``: the cover the rationing decision uses),
+#: said in these words in every caption that shows it.
+COVER_DEFINITION = (
+    "the depot stock before that day's demand is served (the day's deliveries included: "
+    "end-of-day stock plus what was served) over the day's nominal demand"
 )
 
 
