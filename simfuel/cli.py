@@ -735,6 +735,16 @@ def _check_out(path: Path | None, *, folder: bool = True) -> None:
         raise UsageError(f"--out {shown}: {exc.strerror or exc}") from None
 
 
+def _refuse_overwrite(args: argparse.Namespace, name: str) -> None:
+    """Refuse to replace ``--out``'s page ``name`` (a report or brief costs many runs) unless
+    ``--force``: checked before any work."""
+    if (Path(args.out) / name).exists() and not args.force:
+        raise UsageError(
+            f"--out {safe_echo(str(args.out), 200)}: already holds {name}; "
+            "add --force to overwrite it"
+        )
+
+
 def _require(module: str, extra: str, what: str) -> None:
     """Refuse a command whose optional dependency is missing, naming the extra to install."""
     try:
@@ -1157,11 +1167,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.scenario is None and args.from_store is None:
         raise UsageError("report: give a scenario, or --from DIR (a stored ensemble)")
     _preflight(args)
-    if (Path(args.out) / "report.html").exists() and not args.force:
-        raise UsageError(
-            f"--out {safe_echo(str(args.out), 200)}: already holds report.html; "
-            "add --force to overwrite it"
-        )
+    _refuse_overwrite(args, "report.html")
     from .reporting import make_report
 
     if args.from_store is not None:
@@ -1398,11 +1404,15 @@ def _add_compare_parser(sub: Any) -> None:
     cp.add_argument(
         "-w", "--workers", type=_int_at_least(1), metavar="K", help="local processes (default: all)"
     )
+    cp.add_argument(
+        "--force", action="store_true", help="overwrite the folder's compare.html if it exists"
+    )
     cp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     _preflight(args)
+    _refuse_overwrite(args, "compare.html")
     table = None
     if args.incidents is not None:
         from .observations import incidents as load_incidents
