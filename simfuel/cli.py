@@ -1189,19 +1189,31 @@ def _cmd_report(args: argparse.Namespace) -> int:
         ensemble = EnsembleResult.from_parquet(args.from_store)
         scenario = _load(args) if args.scenario is not None else None
         path = make_report(scenario, out=args.out, progress=not args.quiet, ensemble=ensemble)
+        sc = ensemble.scenario
+        print(
+            _header(
+                ensemble.provenance, f"{sc.start} .. {sc.end}, {_count(ensemble.n, 'replication')}"
+            )
+        )
         print(f"wrote {safe_echo(str(path), 200)}")
         return EXIT_OK
     scenario = _load(args)
+    reps = REPORT_REPS if args.reps is None else args.reps
+    seed = DEFAULT_SEED if args.seed is None else args.seed
     with _executor(args) as executor:
         path = make_report(
             scenario if args.overrides else args.scenario,
-            reps=REPORT_REPS if args.reps is None else args.reps,
-            seed=DEFAULT_SEED if args.seed is None else args.seed,
+            reps=reps,
+            seed=seed,
             out=args.out,
             workers=args.workers,
             executor=executor,
             progress=not args.quiet,
         )
+    from .scenario.provenance import provenance_of
+
+    what = f"{scenario.start} .. {scenario.end}, {_count(reps, 'replication')}"
+    print(_header(provenance_of(scenario, seed=seed), what))
     print(f"wrote {safe_echo(str(path), 200)}")
     return EXIT_OK
 
@@ -1422,9 +1434,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise UsageError(f"--incidents {safe_echo(args.incidents)}: {reason}") from None
-    from .reporting.compare import compare
+    from .reporting.compare import compare, parse_options
+    from .scenario.provenance import provenance_of
 
-    # compare() loads every option (labels, files) before the first replication runs.
+    # Loaded here too (a few milliseconds) for the headers: compare() loads every option
+    # (labels, files) itself before the first replication runs.
+    scenarios, _ = parse_options(args.options)
     path = compare(
         args.options,
         reps=args.reps,
@@ -1434,6 +1449,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         workers=args.workers,
         progress=not args.quiet,
     )
+    for label, sc in scenarios.items():
+        provenance = provenance_of(sc, seed=args.seed)
+        header = _header(provenance, f"{sc.start} .. {sc.end}, {_count(args.reps, 'replication')}")
+        # An option labelled otherwise than its scenario says which option it is.
+        print(header if label == provenance.scenario else f"{safe_echo(label, 100)} = {header}")
     print(f"wrote {safe_echo(str(path), 200)}")
     return EXIT_OK
 

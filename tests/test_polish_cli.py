@@ -38,3 +38,29 @@ def test_compare_refuses_to_overwrite_a_brief_without_force(
     assert (out / "compare.html").read_text(encoding="utf-8") == "the 200-replication brief"
     assert main([*args, "--workers", "1", "--force"]) == 0
     assert "<!DOCTYPE html>" in (out / "compare.html").read_text(encoding="utf-8")
+
+
+def _header(capsys: pytest.CaptureFixture[str], argv: list[str]) -> list[str]:
+    assert main(argv) == 0
+    return capsys.readouterr().out.splitlines()[:2]
+
+
+def test_report_and_compare_print_what_ran_first_as_run_does(
+    options: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    early, late = options
+    common = ["--reps", "2", "--seed", "3", "--quiet"]
+    store = tmp_path / "store"
+    run = _header(capsys, ["run", str(early), *common, "--out", str(store)])
+    assert run[0].endswith(": 2025-01-01 .. 2025-01-20, 2 replications, seed 3")
+    assert run[1].startswith("  scenario sha256 ")
+    report = ["report", str(early), *common, "--workers", "1", "--out", str(tmp_path / "r")]
+    assert _header(capsys, report) == run
+    stored = ["report", "--from", str(store), "--out", str(tmp_path / "r2"), "--quiet"]
+    assert _header(capsys, stored) == run
+    argv = ["compare", str(early), str(late), *common, "--workers", "1"]
+    assert main([*argv, "--out", str(tmp_path / "c")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    late_run = _header(capsys, ["run", str(late), *common, "--out", str(tmp_path / "s2")])
+    assert out[:4] == [f"early = {run[0]}", run[1], f"late = {late_run[0]}", late_run[1]]
+    assert out[-1].startswith("wrote ")
