@@ -236,10 +236,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument(
         "--format",
-        choices=("csv", "xlsx"),
-        default="csv",
-        help="what --out holds for one run: csv (the three tables and summary.json) or "
-        "xlsx (one workbook run.xlsx, a sheet per table; needs simfuel[excel])",
+        choices=("csv", "xlsx", "geojson"),
+        default=None,
+        help="what --out holds for one run: csv (the three tables and summary.json; the "
+        "default), xlsx (one workbook run.xlsx, a sheet per table; needs simfuel[excel]) or "
+        "geojson (the map, run.geojson); with --reps, --out holds Parquet and csv adds the "
+        "ensemble's tables in DIR/csv/",
     )
     _add_set(r)
     r.add_argument(
@@ -926,12 +928,20 @@ def _load(args: argparse.Namespace) -> Any:
 def _cmd_run(args: argparse.Namespace) -> int:
     if args.reps is None and (args.resume or args.dask or args.dask_security or args.batch_size):
         raise UsageError("--resume, --dask and --batch-size need --reps N")
-    if args.format == "xlsx":
+    if args.format in ("xlsx", "geojson"):
         if args.reps is not None:
-            raise UsageError("--format xlsx is for one run: with --reps, --out holds Parquet")
+            raise UsageError(
+                f"--format {args.format} is for one run: with --reps, --out holds Parquet "
+                "(--format csv adds the ensemble's CSV tables)"
+            )
         if args.out is None:
-            raise UsageError("--format xlsx needs --out DIR (the folder of run.xlsx)")
-        _require("openpyxl", "excel", "--format xlsx")
+            raise UsageError(
+                f"--format {args.format} needs --out DIR (the folder of run.{args.format})"
+            )
+        if args.format == "xlsx":
+            _require("openpyxl", "excel", "--format xlsx")
+    if args.format == "csv" and args.reps is not None and args.out is None:
+        raise UsageError("--format csv with --reps needs --out DIR (CSV tables go in DIR/csv/)")
     _preflight(args)
     scenario = _load(args)
     if args.reps is not None:
@@ -944,6 +954,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     paths = {}
     if args.out is not None and args.format == "xlsx":
         paths = {"run": result.to_excel(args.out / "run.xlsx")}
+    elif args.out is not None and args.format == "geojson":
+        paths = {"run": result.to_geojson(args.out / "run.geojson")}
     elif args.out is not None:
         paths = result.to_csv(args.out)
     print(_header(result.provenance, f"{scenario.start} .. {scenario.end}"))
@@ -959,6 +971,8 @@ def _run_ensemble(args: argparse.Namespace, scenario: Any) -> int:
     kwargs = _ensemble_kwargs(args)
     with _executor(args) as executor:
         result = run_ensemble(scenario, args.reps, executor=executor, store=args.out, **kwargs)
+    # Written before anything is printed: a failed write must not follow printed results.
+    tables = result.to_csv(args.out / CSV_FOLDER) if args.format == "csv" else {}
     what = f"{scenario.start} .. {scenario.end}, {_count(result.n, 'replication')}"
     print(_header(result.provenance, what))
     print(format_ensemble_summary(result.summary_table(), result.n))
@@ -967,7 +981,13 @@ def _run_ensemble(args: argparse.Namespace, scenario: Any) -> int:
             f"wrote {safe_echo(str(args.out), 200)} "
             "(Parquet; open with simfuel.EnsembleResult.from_parquet)"
         )
+    for path in tables.values():
+        print(f"wrote {safe_echo(str(path), 200)}")
     return EXIT_OK
+
+
+#: Subfolder of an ensemble's --out that ``--format csv`` fills (EnsembleResult.to_csv).
+CSV_FOLDER = "csv"
 
 
 def _header(provenance: Any, what: str) -> str:

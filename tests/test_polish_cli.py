@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import yaml
 
+import simfuel
 from simfuel.cli import main
 from tests.report.conftest import report_scenario
 
@@ -64,3 +66,58 @@ def test_report_and_compare_print_what_ran_first_as_run_does(
     late_run = _header(capsys, ["run", str(late), *common, "--out", str(tmp_path / "s2")])
     assert out[:4] == [f"early = {run[0]}", run[1], f"late = {late_run[0]}", late_run[1]]
     assert out[-1].startswith("wrote ")
+
+
+def test_an_ensemble_with_format_csv_writes_its_tables_beside_the_store(
+    options: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    early, _ = options
+    out = tmp_path / "ens"
+    argv = ["run", str(early), "--reps", "3", "--format", "csv", "--out", str(out), "-q"]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    names = ("replications", "bands", "probabilities", "summary")
+    for name in names:
+        assert f"wrote {out / 'csv' / name}.csv" in printed
+    again = simfuel.EnsembleResult.from_parquet(out).to_csv(tmp_path / "again")
+    for name in names:
+        written = (out / "csv" / f"{name}.csv").read_text(encoding="utf-8")
+        assert written == again[name].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--reps", "2", "--format", "csv"], "--format csv with --reps needs --out DIR"),
+        (["--reps", "2", "--format", "geojson", "--out", "o"], "--format geojson is for one run"),
+        (["--format", "geojson"], "--format geojson needs --out DIR"),
+    ],
+)
+def test_export_formats_refuse_what_they_cannot_write(
+    options: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    message: str,
+) -> None:
+    early, _ = options
+    args = [str(tmp_path / a) if a == "o" else a for a in extra]
+    assert main(["run", str(early), *args]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.splitlines()) == 1
+    assert message in captured.err
+    assert not (tmp_path / "o").exists()
+
+
+def test_one_run_writes_its_map_with_format_geojson(
+    options: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    early, _ = options
+    out = tmp_path / "map"
+    assert main(["run", str(early), "--seed", "1", "--format", "geojson", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"wrote {out / 'run.geojson'}"
+    written = json.loads((out / "run.geojson").read_text(encoding="utf-8"))
+    expected = tmp_path / "expected.geojson"
+    simfuel.run(simfuel.load_scenario(early), seed=1).to_geojson(expected)
+    assert written == json.loads(expected.read_text(encoding="utf-8"))
+    assert sorted(p.name for p in out.iterdir()) == ["run.geojson"]
