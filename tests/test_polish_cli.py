@@ -121,3 +121,20 @@ def test_one_run_writes_its_map_with_format_geojson(
     simfuel.run(simfuel.load_scenario(early), seed=1).to_geojson(expected)
     assert written == json.loads(expected.read_text(encoding="utf-8"))
     assert sorted(p.name for p in out.iterdir()) == ["run.geojson"]
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".yml"])
+def test_a_name_missing_its_suffix_suggests_the_file_here(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    suffix: str,
+) -> None:
+    (tmp_path / f"siege{suffix}").write_text(yaml.safe_dump(report_scenario()), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "siege"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: siege: no such file, and no shipped scenario named 'siege'")
+    assert err.endswith(f"(did you mean 'siege{suffix}'?)")
+    assert main(["run", "mali-2052"]) == 2  # no file here: the shipped name is suggested
+    assert capsys.readouterr().err.strip().endswith("(did you mean 'mali-2025'?)")
