@@ -138,3 +138,16 @@ def test_a_name_missing_its_suffix_suggests_the_file_here(
     assert err.endswith(f"(did you mean 'siege{suffix}'?)")
     assert main(["run", "mali-2052"]) == 2  # no file here: the shipped name is suggested
     assert capsys.readouterr().err.strip().endswith("(did you mean 'mali-2025'?)")
+
+
+def test_an_error_about_an_event_names_its_id(
+    options: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    early, _ = options
+    # addressed by id, reported by merged position: the id says which one that is
+    assert main(["run", str(early), "--set", "events.escorts-arrive.date=2026-06-01"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"error: {early}: events[3].date: 2026-06-01 is outside the horizon "
+        "2025-01-01 .. 2025-01-20 (events[3] has id 'escorts-arrive')"
+    )
