@@ -36,6 +36,9 @@ def section_key_figures(ctx: Context) -> Html:
         lab, row = SUMMARY_LABELS[metric], stats[metric]
         value = join([lab.format(row["median"]), " ", tag("span", lab.unit, cls="unit")])
         rng = f"90 % interval {lab.format(row['low'])} – {lab.format(row['high'], unit=True)}"
+        if lab.format(row["low"]) == lab.format(row["high"]):
+            # "0.0 – 0.0 days" reads like a range; say there is none.
+            rng = f"no spread: {lab.format(row['low'], unit=True)} in 90 % of replications"
         extra = ""
         if metric == "days_with_shortfall":
             extra = f"out of {sc.horizon_days} days"
