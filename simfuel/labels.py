@@ -131,7 +131,15 @@ SUMMARY_LABELS: Mapping[str, Label] = {
         Label("first_stockout", "first day of stock-out", "date"),
         Label("min_days_of_cover", "minimum days of cover", "days", digits=1),
         _l("final_stock_l", "final stock"),
-        Label("mean_escort_wait_h", "mean escort wait", "h", digits=1, note="escorted convoys"),
+        Label(
+            "mean_escort_wait_h",
+            "mean escort wait",
+            "h",
+            digits=1,
+            # The wait for tankers to make up min_size is in staging, not in this figure.
+            note="escorted convoys; the wait for escort units only, not for the convoy to "
+            "reach its minimum size",
+        ),
     )
 }
 

@@ -151,3 +151,20 @@ def test_an_error_about_an_event_names_its_id(
         f"error: {early}: events[3].date: 2026-06-01 is outside the horizon "
         "2025-01-01 .. 2025-01-20 (events[3] has id 'escorts-arrive')"
     )
+
+
+def test_every_shipped_description_is_a_sentence() -> None:
+    descriptions = simfuel.shipped_scenarios()
+    assert "mali-2025" in descriptions
+    for name, text in descriptions.items():
+        assert text.endswith((".", "...")), (name, text)  # mali-2025's is cut at a colon
+
+
+def test_mean_escort_wait_says_what_it_leaves_out() -> None:
+    from simfuel.labels import SUMMARY_LABELS
+
+    note = SUMMARY_LABELS["mean_escort_wait_h"].long
+    assert "escort units only" in note and "minimum size" in note
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    outputs = readme[readme.index("### Outputs") : readme.index("## Command line")]
+    assert "mean_escort_wait_h" in outputs and "min_size" in outputs

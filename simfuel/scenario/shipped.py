@@ -165,7 +165,7 @@ def _one_line(text: str) -> str:
         return line
     clause = re.match(r"(.{20,}?)[.:;](\s|$)", line)
     if clause and len(clause.group(1)) <= _ONE_LINE_CHARS:
-        return clause.group(1)
+        return clause.group(1) + "."  # a sentence, like the descriptions that fit whole
     return line[: _ONE_LINE_CHARS - 3].rsplit(" ", 1)[0] + "..."
 
 
