@@ -23,6 +23,7 @@ import os
 import signal
 import socket
 import sys
+import textwrap
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -1496,7 +1497,8 @@ def format_ensemble_summary(table: Any, n: int | None = None) -> str:
         if isinstance(never, float) and not math.isnan(never) and never > 0:
             text += f"  (never in {never:.0%})"
         lines.append(f"  {lab.label:<{width}}  {text} {unit}".rstrip())
-    head = [f"  median [5%, 95%] across replications; dates: {MEDIAN_DATE_RULE}"]
+    rule = f"median [5%, 95%] across replications; dates: {MEDIAN_DATE_RULE}"
+    head = textwrap.wrap(rule, 90, initial_indent="  ", subsequent_indent="  ")
     if n is not None and "first_stockout" in table.index:
         head.insert(0, "  stock-out in " + _proportion(table.loc["first_stockout"], n))
     return "\n".join([*head, *lines])
