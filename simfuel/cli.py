@@ -23,6 +23,7 @@ import os
 import signal
 import socket
 import sys
+import textwrap
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -31,7 +32,7 @@ from typing import Any, NoReturn
 
 from ._version import __version__
 from .errors import InputError
-from .labels import summary_label
+from .labels import MEDIAN_DATE_RULE, format_proportion, summary_label
 from .text import one_line, safe_echo
 
 __all__ = ["main"]
@@ -236,10 +237,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument(
         "--format",
-        choices=("csv", "xlsx"),
-        default="csv",
-        help="what --out holds for one run: csv (the three tables and summary.json) or "
-        "xlsx (one workbook run.xlsx, a sheet per table; needs simfuel[excel])",
+        choices=("csv", "xlsx", "geojson"),
+        default=None,
+        help="what --out holds for one run: csv (the three tables and summary.json; the "
+        "default), xlsx (one workbook run.xlsx, a sheet per table; needs simfuel[excel]) or "
+        "geojson (the map, run.geojson); with --reps, --out holds Parquet and csv adds the "
+        "ensemble's tables in DIR/csv/",
     )
     _add_set(r)
     r.add_argument(
@@ -735,6 +738,16 @@ def _check_out(path: Path | None, *, folder: bool = True) -> None:
         raise UsageError(f"--out {shown}: {exc.strerror or exc}") from None
 
 
+def _refuse_overwrite(args: argparse.Namespace, name: str) -> None:
+    """Refuse to replace ``--out``'s page ``name`` (a report or brief costs many runs) unless
+    ``--force``: checked before any work."""
+    if (Path(args.out) / name).exists() and not args.force:
+        raise UsageError(
+            f"--out {safe_echo(str(args.out), 200)}: already holds {name}; "
+            "add --force to overwrite it"
+        )
+
+
 def _require(module: str, extra: str, what: str) -> None:
     """Refuse a command whose optional dependency is missing, naming the extra to install."""
     try:
@@ -916,12 +929,20 @@ def _load(args: argparse.Namespace) -> Any:
 def _cmd_run(args: argparse.Namespace) -> int:
     if args.reps is None and (args.resume or args.dask or args.dask_security or args.batch_size):
         raise UsageError("--resume, --dask and --batch-size need --reps N")
-    if args.format == "xlsx":
+    if args.format in ("xlsx", "geojson"):
         if args.reps is not None:
-            raise UsageError("--format xlsx is for one run: with --reps, --out holds Parquet")
+            raise UsageError(
+                f"--format {args.format} is for one run: with --reps, --out holds Parquet "
+                "(--format csv adds the ensemble's CSV tables)"
+            )
         if args.out is None:
-            raise UsageError("--format xlsx needs --out DIR (the folder of run.xlsx)")
-        _require("openpyxl", "excel", "--format xlsx")
+            raise UsageError(
+                f"--format {args.format} needs --out DIR (the folder of run.{args.format})"
+            )
+        if args.format == "xlsx":
+            _require("openpyxl", "excel", "--format xlsx")
+    if args.format == "csv" and args.reps is not None and args.out is None:
+        raise UsageError("--format csv with --reps needs --out DIR (CSV tables go in DIR/csv/)")
     _preflight(args)
     scenario = _load(args)
     if args.reps is not None:
@@ -934,6 +955,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     paths = {}
     if args.out is not None and args.format == "xlsx":
         paths = {"run": result.to_excel(args.out / "run.xlsx")}
+    elif args.out is not None and args.format == "geojson":
+        paths = {"run": result.to_geojson(args.out / "run.geojson")}
     elif args.out is not None:
         paths = result.to_csv(args.out)
     print(_header(result.provenance, f"{scenario.start} .. {scenario.end}"))
@@ -949,15 +972,23 @@ def _run_ensemble(args: argparse.Namespace, scenario: Any) -> int:
     kwargs = _ensemble_kwargs(args)
     with _executor(args) as executor:
         result = run_ensemble(scenario, args.reps, executor=executor, store=args.out, **kwargs)
+    # Written before anything is printed: a failed write must not follow printed results.
+    tables = result.to_csv(args.out / CSV_FOLDER) if args.format == "csv" else {}
     what = f"{scenario.start} .. {scenario.end}, {_count(result.n, 'replication')}"
     print(_header(result.provenance, what))
-    print(format_ensemble_summary(result.summary_table()))
+    print(format_ensemble_summary(result.summary_table(), result.n))
     if args.out is not None:
         print(
             f"wrote {safe_echo(str(args.out), 200)} "
             "(Parquet; open with simfuel.EnsembleResult.from_parquet)"
         )
+    for path in tables.values():
+        print(f"wrote {safe_echo(str(path), 200)}")
     return EXIT_OK
+
+
+#: Subfolder of an ensemble's --out that ``--format csv`` fills (EnsembleResult.to_csv).
+CSV_FOLDER = "csv"
 
 
 def _header(provenance: Any, what: str) -> str:
@@ -1157,11 +1188,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.scenario is None and args.from_store is None:
         raise UsageError("report: give a scenario, or --from DIR (a stored ensemble)")
     _preflight(args)
-    if (Path(args.out) / "report.html").exists() and not args.force:
-        raise UsageError(
-            f"--out {safe_echo(str(args.out), 200)}: already holds report.html; "
-            "add --force to overwrite it"
-        )
+    _refuse_overwrite(args, "report.html")
     from .reporting import make_report
 
     if args.from_store is not None:
@@ -1183,19 +1210,31 @@ def _cmd_report(args: argparse.Namespace) -> int:
         ensemble = EnsembleResult.from_parquet(args.from_store)
         scenario = _load(args) if args.scenario is not None else None
         path = make_report(scenario, out=args.out, progress=not args.quiet, ensemble=ensemble)
+        sc = ensemble.scenario
+        print(
+            _header(
+                ensemble.provenance, f"{sc.start} .. {sc.end}, {_count(ensemble.n, 'replication')}"
+            )
+        )
         print(f"wrote {safe_echo(str(path), 200)}")
         return EXIT_OK
     scenario = _load(args)
+    reps = REPORT_REPS if args.reps is None else args.reps
+    seed = DEFAULT_SEED if args.seed is None else args.seed
     with _executor(args) as executor:
         path = make_report(
             scenario if args.overrides else args.scenario,
-            reps=REPORT_REPS if args.reps is None else args.reps,
-            seed=DEFAULT_SEED if args.seed is None else args.seed,
+            reps=reps,
+            seed=seed,
             out=args.out,
             workers=args.workers,
             executor=executor,
             progress=not args.quiet,
         )
+    from .scenario.provenance import provenance_of
+
+    what = f"{scenario.start} .. {scenario.end}, {_count(reps, 'replication')}"
+    print(_header(provenance_of(scenario, seed=seed), what))
     print(f"wrote {safe_echo(str(path), 200)}")
     return EXIT_OK
 
@@ -1398,11 +1437,15 @@ def _add_compare_parser(sub: Any) -> None:
     cp.add_argument(
         "-w", "--workers", type=_int_at_least(1), metavar="K", help="local processes (default: all)"
     )
+    cp.add_argument(
+        "--force", action="store_true", help="overwrite the folder's compare.html if it exists"
+    )
     cp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     _preflight(args)
+    _refuse_overwrite(args, "compare.html")
     table = None
     if args.incidents is not None:
         from .observations import incidents as load_incidents
@@ -1412,9 +1455,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise UsageError(f"--incidents {safe_echo(args.incidents)}: {reason}") from None
-    from .reporting.compare import compare
+    from .reporting.compare import compare, parse_options
+    from .scenario.provenance import provenance_of
 
-    # compare() loads every option (labels, files) before the first replication runs.
+    # Loaded here too (a few milliseconds) for the headers: compare() loads every option
+    # (labels, files) itself before the first replication runs.
+    scenarios, _ = parse_options(args.options)
     path = compare(
         args.options,
         reps=args.reps,
@@ -1424,12 +1470,21 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         workers=args.workers,
         progress=not args.quiet,
     )
+    for label, sc in scenarios.items():
+        provenance = provenance_of(sc, seed=args.seed)
+        header = _header(provenance, f"{sc.start} .. {sc.end}, {_count(args.reps, 'replication')}")
+        # An option labelled otherwise than its scenario says which option it is.
+        print(header if label == provenance.scenario else f"{safe_echo(label, 100)} = {header}")
     print(f"wrote {safe_echo(str(path), 200)}")
     return EXIT_OK
 
 
-def format_ensemble_summary(table: Any) -> str:
-    """Render :meth:`EnsembleResult.summary_table` as text: median [5%, 95%] per metric."""
+def format_ensemble_summary(table: Any, n: int | None = None) -> str:
+    """Render :meth:`EnsembleResult.summary_table` as text: median [5%, 95%] per metric.
+
+    With ``n`` (the replications), the text opens with the share of replications that
+    ran dry and its 95 % Wilson interval, printed even when every replication did.
+    """
     labs = [summary_label(str(key)) for key in table.index]
     width = max(len(lab.label) for lab in labs)
     lines = []
@@ -1442,7 +1497,20 @@ def format_ensemble_summary(table: Any) -> str:
         if isinstance(never, float) and not math.isnan(never) and never > 0:
             text += f"  (never in {never:.0%})"
         lines.append(f"  {lab.label:<{width}}  {text} {unit}".rstrip())
-    return "\n".join(["  median [5%, 95%] across replications", *lines])
+    rule = f"median [5%, 95%] across replications; dates: {MEDIAN_DATE_RULE}"
+    head = textwrap.wrap(rule, 90, initial_indent="  ", subsequent_indent="  ")
+    if n is not None and "first_stockout" in table.index:
+        head.insert(0, "  stock-out in " + _proportion(table.loc["first_stockout"], n))
+    return "\n".join([*head, *lines])
+
+
+def _proportion(row: Any, n: int) -> str:
+    """``96 % of replications (48 of 50; 95 % CI 87–99 %)`` of a date metric's row."""
+    from .model.binomial import wilson_interval
+
+    count = n - round(float(row["share_never"]) * n)
+    low, high = wilson_interval(count, n)
+    return format_proportion(count, n, float(low), float(high))
 
 
 # Values shown without a unit: "mean escort wait  n/a", not "n/a h".

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "COVER_DEFINITION",
     "DAILY_LABELS",
+    "MEDIAN_DATE_RULE",
     "SUMMARY_LABELS",
     "Label",
     "daily_label",
@@ -29,6 +31,7 @@ __all__ = [
     "format_hours",
     "format_litres",
     "format_number",
+    "format_proportion",
     "format_share",
     "summary_label",
 ]
@@ -128,7 +131,15 @@ SUMMARY_LABELS: Mapping[str, Label] = {
         Label("first_stockout", "first day of stock-out", "date"),
         Label("min_days_of_cover", "minimum days of cover", "days", digits=1),
         _l("final_stock_l", "final stock"),
-        Label("mean_escort_wait_h", "mean escort wait", "h", digits=1, note="escorted convoys"),
+        Label(
+            "mean_escort_wait_h",
+            "mean escort wait",
+            "h",
+            digits=1,
+            # The wait for tankers to make up min_size is in staging, not in this figure.
+            note="escorted convoys; the wait for escort units only, not for the convoy to "
+            "reach its minimum size",
+        ),
     )
 }
 
@@ -233,6 +244,33 @@ def format_date(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+#: How every output of simfuel takes the median (and interval) of an event date
+#: (:func:`simfuel.ensemble.result.date_quantiles`), said in these words wherever one is shown.
+MEDIAN_DATE_RULE = (
+    "median over all replications, a replication where it never happened counting as "
+    'later than any date ("never" when more than half never had it)'
+)
+
+#: What ``days_of_cover`` is (the engine's ``_days``: the cover the rationing decision uses),
+#: said in these words in every caption that shows it.
+COVER_DEFINITION = (
+    "the depot stock before that day's demand is served (the day's deliveries included: "
+    "end-of-day stock plus what was served) over the day's nominal demand"
+)
+
+
+def format_proportion(count: int, n: int, low: float, high: float) -> str:
+    """``96 % of replications (48 of 50; 95 % CI 87–99 %)``: a share and its interval.
+
+    ``low`` and ``high`` are the bounds of the 95 % interval of the share, e.g. from
+    :func:`simfuel.model.binomial.wilson_interval`.
+    """
+    return (
+        f"{format_share(count / n)} of replications ({count} of {n}; "
+        f"95 % CI {low * 100:.0f}–{format_share(high)})"
+    )
 
 
 # ---------------------------------------------------------------- events

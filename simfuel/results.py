@@ -567,7 +567,10 @@ class RunResult:
         0.001); times are date cells shown as ISO ``YYYY-MM-DD HH:MM:SS`` (days as
         ``YYYY-MM-DD``); every header is the column's name with its unit in brackets
         (``stock_l [L]``, ``days_of_cover [days]``, ``destroyed [tankers]``), and
-        ``convoys`` has the ``warmup`` column of ``convoys.csv``. The file is replaced
+        ``convoys`` has the ``warmup`` column of ``convoys.csv``. ``summary`` opens with
+        the provenance: ``scenario`` (with its ``--set`` overrides), ``scenario_sha256``,
+        ``seed`` and ``simfuel_version``. In ``events``, ``convoy_id`` is empty where no
+        convoy is concerned (``-1`` in ``events.csv``). The file is replaced
         atomically. Needs openpyxl (``pip install 'simfuel[excel]'``).
 
         Parameters
@@ -593,21 +596,35 @@ class RunResult:
                 for k, v in self.summary().items()
             ]
         )
+        prov = self.provenance or provenance_of(
+            self.scenario, seed=self.seed, spawn_key=self.spawn_key
+        )
+        # What ran, as the CLI header and summary.json say it: a --set run's workbook must
+        # not look like the plain run's. The seed is a number unless a spawn key qualifies it.
         head = pd.DataFrame(
             [
-                {"metric": "scenario", "value": self.scenario.name, "unit": ""},
-                {"metric": "seed", "value": self.seed, "unit": ""},
-                {"metric": "spawn_key", "value": str(list(self.spawn_key)), "unit": ""},
+                {"metric": "scenario", "value": prov.label, "unit": ""},
+                {"metric": "scenario_sha256", "value": prov.scenario_sha256, "unit": ""},
+                {
+                    "metric": "seed",
+                    "value": prov.seed if not prov.spawn_key else prov.seed_text,
+                    "unit": "",
+                },
+                {"metric": "simfuel_version", "value": prov.simfuel_version, "unit": ""},
             ]
         )
         tables = self._file_tables(text_times=False)
         daily = tables["daily"]
         daily.index = pd.Index(pd.DatetimeIndex(daily.index).date, name=daily.index.name)
+        events = tables["events"]
+        # -1 is the table's "no convoy" (loadings, timeline rows); a sheet shows it empty.
+        ids = events["convoy_id"].astype("Int64")
+        events["convoy_id"] = ids.mask(ids < 0)
         sheets = {
             "summary": (pd.concat([head, summary], ignore_index=True), False),
             **{
                 name: (frame.rename(columns=_with_unit), name == "daily")
-                for name, frame in {**tables, "daily": daily}.items()
+                for name, frame in {**tables, "daily": daily, "events": events}.items()
             },
         }
         return write_excel(path, sheets, what="RunResult.to_excel")

@@ -30,7 +30,7 @@ def test_compare_writes_the_brief(
     code = main([*args, "--out", str(out), "--workers", "1", "--quiet"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    assert captured.out.strip() == f"wrote {out / 'compare.html'}"
+    assert captured.out.splitlines()[-1] == f"wrote {out / 'compare.html'}"
     html = (out / "compare.html").read_text(encoding="utf-8")
     assert "<strong>four days late</strong> against early" in html
     assert "4 replications" in html

@@ -30,7 +30,7 @@ from .inputs import INPUTS_FILE
 from .seeds import replication_seed
 from .store import EnsembleStore, IncompleteStore, ReplicationInputs, StoreDamaged, StoreMissing
 
-__all__ = ["EnsembleResult"]
+__all__ = ["EnsembleResult", "date_quantiles"]
 
 _DATE_METRICS = ("first_rationing", "first_stockout")
 #: Daily fields that are 0/1 flags: shares in ``probabilities.csv``, not quantile bands.
@@ -568,14 +568,11 @@ class EnsembleResult:
         for col in SUMMARY_METRICS:
             s = self.replications[col]
             if col in _DATE_METRICS:
-                days = (s - pd.Timestamp(start)).dt.days.to_numpy(float)
-                if days.size == 0:
+                if s.size == 0:
                     rows[col] = {"median": None, "low": None, "high": None, "share_never": np.nan}
                     continue
-                never = float(np.isnan(days).mean())
-                # Order statistics (no interpolation), "never" sorting after every date.
-                qs = np.quantile(np.nan_to_num(days, nan=np.inf), [0.5, *q], method="inverted_cdf")
-                when = [None if np.isinf(v) else start + dt.timedelta(days=int(v)) for v in qs]
+                never = float(s.isna().mean())
+                when = date_quantiles(s, start, (0.5, *q))
                 rows[col] = {
                     "median": when[0],
                     "low": when[1],
@@ -618,6 +615,40 @@ class _LazyFields(Mapping[str, np.ndarray]):
 
     def __len__(self) -> int:
         return len(DAILY_FIELDS)
+
+
+def date_quantiles(
+    dates: pd.Series | Sequence[Any], start: dt.date, qs: Sequence[float]
+) -> list[dt.date | None]:
+    """Quantiles of event dates over **all** replications: the one rule of simfuel.
+
+    A replication where the event never happened (NaT) counts as later than any date, so
+    a quantile that falls among those is None ("never"): the median is "never" when more
+    than half the replications never had the event. Quantiles are order statistics (no
+    interpolation: always the date of one replication), each timestamp taken as its
+    calendar day (floored), so there are no half days to round. Every output that shows
+    a median stock-out or rationing date (the CLI summary, the report, the brief) uses
+    this function, through :meth:`EnsembleResult.summary_table`.
+
+    Parameters
+    ----------
+    dates : pandas.Series or sequence
+        One timestamp per replication (NaT or None: never happened).
+    start : datetime.date
+        The horizon's first day (days are counted from its midnight).
+    qs : sequence of float
+        The quantiles, in [0, 1].
+
+    Returns
+    -------
+    list of datetime.date or None
+    """
+    stamps = pd.to_datetime(pd.Series(dates))
+    if stamps.size == 0:
+        return [None for _ in qs]
+    days = (stamps - pd.Timestamp(start)).dt.days.to_numpy(float)
+    q = np.quantile(np.nan_to_num(days, nan=np.inf), list(qs), method="inverted_cdf")
+    return [None if np.isinf(v) else start + dt.timedelta(days=int(v)) for v in q]
 
 
 def _by_replication(summary: pd.DataFrame, values: Sequence[Any] | None, what: str) -> Any:

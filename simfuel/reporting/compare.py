@@ -30,6 +30,7 @@ from ..data import BORDERS_CREDIT
 from ..ensemble import EnsembleResult, run_ensemble
 from ..errors import InputError
 from ..io import write_text
+from ..labels import COVER_DEFINITION
 from ..observations import incidents as load_incidents
 from ..observations import validate_incidents
 from ..plot.compare import compare_fans, compare_incidents, compare_stockout
@@ -297,7 +298,7 @@ def _section_cover(ensembles: Mapping[str, EnsembleResult], images: Mapping[str,
             figure(
                 images["cover"],
                 "Overlaid fan charts of days of cover, one colour per option",
-                f"Days of cover [days] (end-of-day stock over the day's nominal demand): "
+                f"Days of cover [days] ({COVER_DEFINITION}): "
                 f"median and 90 % band of each option across {n} replications; dotted: "
                 "the reference's rationing threshold [days]; dashed, in an option's colour: "
                 "a dated event it has and the reference lacks.",

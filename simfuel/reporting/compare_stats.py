@@ -18,6 +18,7 @@ seed, so the same brief gives the same intervals every time.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from ..ensemble import EnsembleResult
+from ..ensemble.result import date_quantiles
+from ..model.binomial import wilson_interval
 from ..sim.recorder import DAILY_FIELDS
 
 __all__ = [
@@ -57,7 +60,8 @@ class PairedDifference:
     ``estimate`` is the mean paired difference; ``low`` and ``high`` its 90 % bootstrap
     interval; ``spread_low`` and ``spread_high`` the 5th and 95th percentiles of the
     paired differences themselves; ``pairs`` the replications that entered (both values
-    known; for a date, both options ran dry). NaN when there are no pairs.
+    known; for a date, both options ran dry); ``identical`` whether every one of them
+    differs by exactly 0. NaN when there are no pairs.
     """
 
     estimate: float
@@ -66,6 +70,8 @@ class PairedDifference:
     spread_low: float
     spread_high: float
     pairs: int
+    #: Every paired difference is exactly 0: the option changed nothing in this metric.
+    identical: bool = False
 
     @property
     def clear(self) -> bool:
@@ -77,8 +83,11 @@ class PairedDifference:
 class OptionOutcome:
     """The bottom line of one option across its replications.
 
-    ``p_stockout`` is the share of replications with a stock-out in the horizon;
-    ``median_stockout`` the median first stock-out date among those (None if none);
+    ``p_stockout`` is the share of replications with a stock-out in the horizon, and
+    ``p_stockout_low`` / ``p_stockout_high`` its 95 % Wilson interval;
+    ``median_stockout`` the median first stock-out date over **all** replications, one
+    that never ran dry counting as later than any date (None: "never", when more than
+    half never ran dry; :func:`simfuel.ensemble.result.date_quantiles`, as everywhere);
     ``tankers_lost`` the median and ``tankers_lost_low`` / ``tankers_lost_high`` the 5th
     and 95th percentiles of tankers lost [tankers]; ``n`` the replications.
     """
@@ -86,10 +95,12 @@ class OptionOutcome:
     n: int
     p_stockout: float
     stockouts: int
-    median_stockout: pd.Timestamp | None
+    median_stockout: dt.date | None
     tankers_lost: float
     tankers_lost_low: float
     tankers_lost_high: float
+    p_stockout_low: float = float("nan")
+    p_stockout_high: float = float("nan")
 
 
 def option_outcome(ensemble: EnsembleResult) -> OptionOutcome:
@@ -99,16 +110,20 @@ def option_outcome(ensemble: EnsembleResult) -> OptionOutcome:
     happened = dates.notna()
     lost = reps["tankers_lost"].to_numpy(float)
     lo, med, hi = np.quantile(lost, [(1 - LEVEL) / 2, 0.5, (1 + LEVEL) / 2])
-    # Among the replications that ran dry, as the report's key figures count it.
-    median = pd.Timestamp(dates[happened].median()).normalize() if happened.any() else None
+    # Over all replications, as summary_table, the CLI and the report take it.
+    (median,) = date_quantiles(dates, ensemble.scenario.start, (0.5,))
+    count = int(happened.sum())
+    p_low, p_high = wilson_interval(count, len(reps))
     return OptionOutcome(
         n=len(reps),
         p_stockout=float(happened.mean()),
-        stockouts=int(happened.sum()),
+        stockouts=count,
         median_stockout=median,
         tankers_lost=float(med),
         tankers_lost_low=float(lo),
         tankers_lost_high=float(hi),
+        p_stockout_low=float(p_low),
+        p_stockout_high=float(p_high),
     )
 
 
@@ -155,7 +170,13 @@ def paired_difference(
     low, high = np.quantile(means, tails)
     spread_low, spread_high = np.quantile(d, tails)
     return PairedDifference(
-        float(d.mean()), float(low), float(high), float(spread_low), float(spread_high), n
+        float(d.mean()),
+        float(low),
+        float(high),
+        float(spread_low),
+        float(spread_high),
+        n,
+        identical=bool((d == 0).all()),
     )
 
 

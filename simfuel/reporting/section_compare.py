@@ -13,7 +13,14 @@ from typing import Any
 import pandas as pd
 
 from ..ensemble import EnsembleResult
-from ..labels import SUMMARY_LABELS, format_date, format_number, format_share
+from ..labels import (
+    MEDIAN_DATE_RULE,
+    SUMMARY_LABELS,
+    format_date,
+    format_number,
+    format_proportion,
+    format_share,
+)
 from ..results import SUMMARY_METRICS
 from ..scenario import Scenario
 from .compare_stats import (
@@ -102,6 +109,7 @@ def _tankers(d: PairedDifference) -> str:
 
 
 def _median_date(o: OptionOutcome) -> str:
+    """The median over all replications (``never`` when more than half never ran dry)."""
     if o.stockouts == 0:
         return "no stock-out"
     return format_date(o.median_stockout)
@@ -148,34 +156,50 @@ def method_note(ensembles: Mapping[str, EnsembleResult]) -> Html:
     )
 
 
+def _note(d: PairedDifference) -> str:
+    """Whether one headline difference stands out of the replications' noise."""
+    if d.identical:
+        return "identical to the reference in every replication"
+    if d.clear:
+        return "clear of the replications' noise"
+    return f"not clear of the replications' noise (the {_PCT} interval includes 0)"
+
+
+def _difference(text: str, d: PairedDifference) -> str:
+    """``a difference of <text>; <note>``, or only the note when nothing differs."""
+    if d.identical:
+        return _note(d)
+    return f"{text}; {_note(d)}"
+
+
+def _stockouts(o: OptionOutcome) -> str:
+    """``96 % of replications (48 of 50; 95 % CI 87–99 %)``, as the CLI and the report say it."""
+    return format_proportion(o.stockouts, o.n, o.p_stockout_low, o.p_stockout_high)
+
+
 def _sentence(label: str, o: OptionOutcome, ref: str, d: Mapping[str, PairedDifference]) -> Html:
     stock = d["stockout_happened"]
     parts: list[object] = [
         tag("strong", label),
-        f" against {ref}: a stock-out in {format_share(o.p_stockout)} of replications, "
-        f"a difference of {_points(stock)}",
+        f" against {ref}: a stock-out in {_stockouts(o)}, "
+        + _difference(f"a difference of {_points(stock)}", stock),
     ]
+    if o.stockouts:
+        parts.append(f"; median stock-out date {_median_date(o)}")
     date = d["first_stockout"]
     if date.pairs:
         parts.append(
-            f"; when both run dry, the stock-out comes {_days(date)}"
-            f" (in {date.pairs} of {o.n} replications)"
+            "; when both run dry, the stock-out date is " + _note(date)
+            if date.identical
+            else f"; when both run dry, the stock-out comes {_days(date)} (in {date.pairs} "
+            f"of {o.n} replications); {_note(date)}"
         )
+    lost = d["tankers_lost"]
     parts.append(
-        f"; {format_number(o.tankers_lost)} tankers lost (median), a mean difference of "
-        f"{_tankers(d['tankers_lost'])}"
+        f"; {format_number(o.tankers_lost)} tankers lost (median), "
+        + _difference(f"a mean difference of {_tankers(lost)}", lost)
+        + "."
     )
-    stock_clear, lost_clear = stock.clear, d["tankers_lost"].clear
-    verdict = (
-        "Both differences are larger than the replications' noise."
-        if stock_clear and lost_clear
-        else "The difference in stock-outs is larger than the replications' noise."
-        if stock_clear
-        else "The difference in tankers lost is larger than the replications' noise."
-        if lost_clear
-        else f"Neither difference is clear of the replications' noise ({_PCT} intervals include 0)."
-    )
-    parts.append(f". {verdict}")
     return tag("p", join(parts))
 
 
@@ -190,10 +214,9 @@ def section_bottom_line(ensembles: Mapping[str, EnsembleResult], numbers: BriefN
             join(
                 [
                     tag("strong", ref),
-                    f" (the reference): a stock-out in {format_share(o0.p_stockout)} of "
-                    f"{o0.n} replications"
+                    f" (the reference): a stock-out in {_stockouts(o0)}"
                     + (
-                        f", median date {_median_date(o0)} among them"
+                        f", median stock-out date {_median_date(o0)}"
                         if o0.stockouts
                         else ", none in the horizon"
                     )
@@ -205,12 +228,14 @@ def section_bottom_line(ensembles: Mapping[str, EnsembleResult], numbers: BriefN
         )
     ]
     lines += [_sentence(k, numbers.outcomes[k], ref, numbers.differences[k]) for k in labels[1:]]
+    lines.append(tag("p", f"Median stock-out date: {MEDIAN_DATE_RULE}.", cls="note"))
     rows = []
     for k in labels:
         o = numbers.outcomes[k]
         base = [
             tag("strong", k),
-            f"{format_share(o.p_stockout)} ({o.stockouts} of {o.n})",
+            f"{format_share(o.p_stockout)} ({o.stockouts} of {o.n}; 95 % CI "
+            f"{o.p_stockout_low * 100:.0f}–{format_share(o.p_stockout_high)})",
             _median_date(o),
             f"{format_number(o.tankers_lost)} ({format_number(o.tankers_lost_low)}–"
             f"{format_number(o.tankers_lost_high)})",
@@ -249,7 +274,7 @@ def section_bottom_line(ensembles: Mapping[str, EnsembleResult], numbers: BriefN
                 cls="brief",
                 caption=f"Per option across its replications; Δ: mean paired difference "
                 f"against {ref} with its {_PCT} bootstrap interval in brackets. Median "
-                "stock-out date: among the replications that ran dry.",
+                f"stock-out date: {MEDIAN_DATE_RULE}.",
             ),
             method_note(ensembles),
         ]
@@ -268,6 +293,8 @@ def _diff_cell(
     diff = d[key]
     scale, digits = (100.0, 1) if unit == "points" else (1.0, 1 if unit == "days" else 0)
     extra = f"; {pairs} of {n} pairs" if pairs is not None else ""
+    if diff.identical:
+        return tag("span", "identical in every replication", cls="ci")
     return join(
         [
             tag("span", text, cls="strong" if diff.clear else None),
@@ -402,7 +429,7 @@ def section_metrics(ensembles: Mapping[str, EnsembleResult]) -> Html:
         rows,
         numeric=tuple(range(1, len(headers))),
         cls="brief-metrics",
-        caption=f"Medians across replications (dates: among replications where it happened). "
+        caption=f"Medians across replications (dates: {MEDIAN_DATE_RULE}). "
         f"Δ: mean paired difference [{_PCT} bootstrap interval of the mean] and the spread "
         f"of the differences themselves (5th to 95th percentile); dates in days, litres in ML. "
         "Bold: the interval excludes 0.",

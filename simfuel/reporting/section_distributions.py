@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..labels import COVER_DEFINITION
 from ._common import Context
 from .html import Html, figure, join, tag
 
@@ -37,7 +38,8 @@ def section_distributions(ctx: Context) -> Html:
                         figure(
                             ctx.images["min_cover"],
                             "Distribution of the minimum days of cover",
-                            "Lowest end-of-day cover over the horizon [days]" + note,
+                            "Lowest days of cover over the horizon [days] "
+                            f"({COVER_DEFINITION})" + note,
                             "fig-min-cover",
                         ),
                     ]

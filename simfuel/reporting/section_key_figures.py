@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..labels import SUMMARY_LABELS, format_date, format_litres, format_share
+from ..labels import (
+    MEDIAN_DATE_RULE,
+    SUMMARY_LABELS,
+    format_date,
+    format_litres,
+    format_proportion,
+    format_share,
+)
+from ..model.binomial import wilson_interval
 from ..results import SUMMARY_METRICS
 from ._common import Context, _place
 from .html import Html, details, esc, join, table, tag
@@ -28,6 +36,9 @@ def section_key_figures(ctx: Context) -> Html:
         lab, row = SUMMARY_LABELS[metric], stats[metric]
         value = join([lab.format(row["median"]), " ", tag("span", lab.unit, cls="unit")])
         rng = f"90 % interval {lab.format(row['low'])} – {lab.format(row['high'], unit=True)}"
+        if lab.format(row["low"]) == lab.format(row["high"]):
+            # "0.0 – 0.0 days" reads like a range; say there is none.
+            rng = f"no spread: {lab.format(row['low'], unit=True)} in 90 % of replications"
         extra = ""
         if metric == "days_with_shortfall":
             extra = f"out of {sc.horizon_days} days"
@@ -45,7 +56,7 @@ def section_key_figures(ctx: Context) -> Html:
             rng = f"90 % interval {format_date(row['low'])} – {format_date(row['high'])}"
         extra = f"never in {format_share(never)} of replications ({ens.n - happened} of {ens.n})"
         if 0 < happened < ens.n:
-            extra += "; a replication where it never happened counts as later than any date"
+            extra += f"; {MEDIAN_DATE_RULE}"
         cards.append(_card(metric, label, value, rng, extra))
 
     parts: list[object] = [
@@ -87,8 +98,7 @@ def section_key_figures(ctx: Context) -> Html:
                 numeric=(2, 3, 4, 5, 6),
                 row_ids=ids,
                 caption=f"Across {ens.n} replications; the last column is the replication "
-                "shown in the convoy timeline and map. Dates: among replications where the "
-                "event happened.",
+                f"shown in the convoy timeline and map. Dates: {MEDIAN_DATE_RULE}.",
             ),
             open_=True,
         )
@@ -112,33 +122,31 @@ def bottom_line(ctx: Context) -> Html:
         count = n - round(float(row["share_never"]) * n)
         return count, format_share(count / n)
 
-    out_count, out_share = happened("first_stockout")
-    if out_count == 0:
-        stockout = f"{city} never ran out of fuel in any of the {n} replications"
-    else:
-        row = stats["first_stockout"]
-        stockout = (
-            f"{city} ran out of fuel (a day when even rationed demand could not be served) "
-            + (
-                f"in all {n} replications"
-                if out_count == n
-                else f"in {out_share} of {n} replications ({out_count} of {n})"
-            )
-            + f", first on {format_date(row['median'])} at the median of those "
-            f"(90 % interval {format_date(row['low'])} to {format_date(row['high'])})"
+    out_count, _ = happened("first_stockout")
+    low, high = wilson_interval(out_count, n)
+    row = stats["first_stockout"]
+    stockout = (
+        f"{city} ran out of fuel (a day when even rationed demand could not be served) in "
+        + format_proportion(out_count, n, float(low), float(high))
+    )
+    if out_count:
+        stockout += (
+            f", median date {format_date(row['median'])} (90 % interval "
+            f"{format_date(row['low'])} to {format_date(row['high'])})"
         )
     ration_count, ration_share = happened("first_rationing")
     rationing = (
         "rationing was never needed"
         if ration_count == 0
-        else f"rationing began in {ration_share} of them, at the median on "
-        f"{format_date(stats['first_rationing']['median'])}"
+        else f"rationing began in {ration_share} of replications ({ration_count} of {n}), "
+        f"median date {format_date(stats['first_rationing']['median'])}"
     )
+    rule = f" Dates: {MEDIAN_DATE_RULE}." if out_count or ration_count else ""
     lost, delivered = SUMMARY_LABELS["tankers_lost"], SUMMARY_LABELS["delivered_l"]
     lo, hi = stats["tankers_lost"]["low"], stats["tankers_lost"]["high"]
     d = stats["delivered_l"]
     text = (
-        f"Over {sc.start} – {sc.end}, {stockout}; {rationing}. "
+        f"Over {sc.start} – {sc.end}, {stockout}; {rationing}.{rule} "
         f"{lost.format(stats['tankers_lost']['median'])} tankers were lost "
         f"(median; 90 % interval {lost.format(lo)} to {lost.format(hi)}) and "
         f"{delivered.format(d['median'])} ML of fuel reached the depot (90 % interval "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..labels import COVER_DEFINITION
 from ._common import Context, _place
 from .html import Html, figure, join
 
@@ -19,8 +20,8 @@ def section_stocks(ctx: Context) -> Html:
             figure(
                 ctx.images["cover"],
                 "Fan chart of days of cover",
-                f"Days of cover in {_place(sc, sc.depot.place)} [days]: end-of-day stock "
-                "divided by the day's nominal demand. Median (line), 50 % and 90 % bands "
+                f"Days of cover in {_place(sc, sc.depot.place)} [days]: {COVER_DEFINITION}. "
+                "Median (line), 50 % and 90 % bands "
                 f"across {ens.n} replications; dashed: the rationing threshold [days]. " + marks,
                 "fig-cover",
             ),

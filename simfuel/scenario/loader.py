@@ -405,7 +405,29 @@ def validate(raw: Mapping[str, Any], label: str = "<scenario>") -> Scenario:
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise ScenarioError(label, _problems(exc)) from None
+        raise ScenarioError(label, [_with_item_id(p, raw) for p in _problems(exc)]) from None
+
+
+_LIST_ITEM = re.compile(r"^([A-Za-z_]+)\[(\d+)\]")
+
+
+def _with_item_id(problem: Problem, raw: Mapping[str, Any]) -> Problem:
+    """``problem`` naming the id of the list item it is about: ``(events[1] has id 'escort')``.
+
+    A user names an event by its id (in the file, in ``--set events.escort.date=...``);
+    the path gives its merged position, which they never typed. The id is added to the
+    message, not the path, so that a field path stays one dotted path.
+    """
+    match = _LIST_ITEM.match(problem.path)
+    if match is None or problem.path.endswith(".id"):  # an id problem shows the id already
+        return problem
+    items, index = raw.get(match.group(1)), int(match.group(2))
+    if not isinstance(items, list) or index >= len(items) or not isinstance(items[index], Mapping):
+        return problem
+    ident = items[index].get("id")
+    if not isinstance(ident, str) or not ident:
+        return problem
+    return Problem(problem.path, f"{problem.message} ({match.group(0)} has id {_safe_repr(ident)})")
 
 
 def apply_overrides(

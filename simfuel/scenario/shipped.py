@@ -6,7 +6,7 @@ line), a string is resolved so:
 1. a string that names an existing file (not a folder) is that file;
 2. otherwise a bare name, without a suffix or a slash (``mali-2025``), is a shipped
    scenario; a miss says "no such file, and no shipped scenario named X (shipped: ...)",
-   with a "did you mean";
+   with a "did you mean" (``X.yaml`` when the current folder holds that file);
 3. anything else is a path (a missing one is "file not found").
 
 In ``extends:`` a bare name is always a shipped scenario, since a parent file must end in
@@ -71,11 +71,13 @@ def is_bare_name(text: str) -> bool:
     )
 
 
-def _miss(name: str, known: dict[str, Path]) -> str:
-    """The words for a name that no shipped scenario has."""
+def _miss(name: str, known: dict[str, Path], local: str | None = None) -> str:
+    """The words for a name that no shipped scenario has; ``local``: a file it may mean."""
     listed = ", ".join(known) or "none"
     close = difflib.get_close_matches(name, list(known), n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
+    if local is not None:  # a file here beats a shipped name that is only close
+        hint = f" (did you mean {_safe_repr(local, 80)}?)"
     return f"no shipped scenario named {_safe_repr(name, 80)} (shipped: {listed}){hint}"
 
 
@@ -134,8 +136,11 @@ def resolve_scenario(source: str | os.PathLike[str]) -> Path:
     if is_bare_name(text):
         if text in known:
             return known[text]
+        # "siege" typed in a folder holding siege.yaml: the suffix was left off.
+        local = next((text + s for s in _SUFFIXES if Path(text + s).is_file()), None)
         raise ScenarioError(
-            _safe_echo(text, 120), [Problem("", "no such file, and " + _miss(text, known))]
+            _safe_echo(text, 120),
+            [Problem("", "no such file, and " + _miss(text, known, local))],
         )
     if path.suffix in _SUFFIXES and path.stem in known and not path.is_dir():
         # e.g. scenarios/mali-2025.yaml typed outside the repository
@@ -160,7 +165,7 @@ def _one_line(text: str) -> str:
         return line
     clause = re.match(r"(.{20,}?)[.:;](\s|$)", line)
     if clause and len(clause.group(1)) <= _ONE_LINE_CHARS:
-        return clause.group(1)
+        return clause.group(1) + "."  # a sentence, like the descriptions that fit whole
     return line[: _ONE_LINE_CHARS - 3].rsplit(" ", 1)[0] + "..."
 
 
