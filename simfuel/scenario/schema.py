@@ -451,7 +451,27 @@ class Threat(_Model):
         description="Concentration (a + b) of the Beta loss distribution [-].",
     )
     capture_fraction: Real = Field(
-        0.0, ge=0, le=1, description="Share of lost tankers captured rather than burned."
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of lost tankers captured rather than burned.",
+    )
+    size_exponent: Real = Field(
+        0.0,
+        ge=-10,
+        le=10,
+        description="The hazard is multiplied by `(tankers / size_reference_tankers) ** "
+        "size_exponent` [-]; 0: convoy size does not change the hazard, 1: proportional.",
+    )
+    size_reference_tankers: Real = Field(
+        50.0, gt=0, le=MAX_TANKERS, description="Convoy size whose hazard factor is 1 [tankers]."
+    )
+    max_tankers_per_attack: Whole | None = Field(
+        None,
+        ge=1,
+        le=MAX_TANKERS,
+        description="Most tankers one attack destroys or captures (the attackers' capacity) "
+        "[tankers]; absent: no limit. Scripted attacks keep their reported losses.",
     )
     attack_delay_h: Delay = Field(
         default_factory=_zero_delay, description="Delay an attack inflicts on survivors [h]."

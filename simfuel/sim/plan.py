@@ -142,6 +142,10 @@ class Plan:
     warmup_h: float  # the run starts this long before the horizon to fill the pipeline
     timeline: list[tuple[float, str, str]]  # (t_h, type, description)
     threat_model: str = "default"  # a name in simfuel.sim.threats.THREAT_MODELS
+    # Convoy size in the threat: hazard * (n / size_reference_tankers) ** size_exponent.
+    size_exponent: float = 0.0
+    size_reference_tankers: float = 50.0
+    max_tankers_per_attack: int | None = None  # None: no limit
 
     @property
     def horizon_h(self) -> float:
@@ -278,6 +282,9 @@ def compile_plan(s: Scenario) -> Plan:
         warmup_h=24.0 * warmup_days(s),
         timeline=sorted(timeline, key=lambda x: x[0]),
         threat_model=s.threat.model,
+        size_exponent=s.threat.size_exponent,
+        size_reference_tankers=s.threat.size_reference_tankers,
+        max_tankers_per_attack=s.threat.max_tankers_per_attack,
     )
 
 

@@ -26,6 +26,7 @@ from ..model.threat import (
     beta_parameters,
     captured_tankers,
     lost_tankers,
+    size_factor_scalar,
 )
 from .plan import CorridorPlan, ForcePlan, Plan, ScriptedAttack
 from .recorder import ConvoyRecord
@@ -180,9 +181,11 @@ class DefaultThreat(ThreatModel):
     """Poisson ambushes along the road, Beta losses (:mod:`simfuel.model.threat`).
 
     A leg of length ``L`` is attacked with probability
-    ``1 - exp(-hazard_per_100km * intensity * risk * deterrence * L / 100)``, with the
-    corridor's blockade intensity at the time (no attack in the warm-up). An attack loses
-    a Beta-distributed fraction of the convoy (mean ``loss_fraction_mean * protection``),
+    ``1 - exp(-hazard_per_100km * intensity * risk * deterrence * size * L / 100)``, with
+    the corridor's blockade intensity at the time (no attack in the warm-up) and the
+    convoy's size factor ``size = (tankers / size_reference_tankers) ** size_exponent``
+    (1 with the default exponent 0). An attack loses a Beta-distributed fraction of the
+    convoy (mean ``loss_fraction_mean * protection``), at most ``max_tankers_per_attack``,
     ``capture_fraction`` of it captured; the survivors turn back with
     ``turn_back_probability``.
     """
@@ -193,6 +196,9 @@ class DefaultThreat(ThreatModel):
         super().__init__(plan)
         self._hazard = plan.hazard_per_100km
         self._turn_back = plan.turn_back_probability
+        self._size_exponent = plan.size_exponent
+        self._size_reference = plan.size_reference_tankers
+        self._cap = plan.max_tankers_per_attack
 
     def _do_attack(
         self,
@@ -209,7 +215,10 @@ class DefaultThreat(ThreatModel):
         if not intensity > 0:
             return None
         length_km, _speed, risk, _hours, _frm, _to = corridor.legs[leg]
-        p = attack_probability_scalar(self._hazard, intensity, risk, escort.deterrence, length_km)
+        hazard = self._hazard
+        if self._size_exponent:  # exponent 0: the factor is 1, skip the power
+            hazard *= size_factor_scalar(tankers, self._size_reference, self._size_exponent)
+        p = attack_probability_scalar(hazard, intensity, risk, escort.deterrence, length_km)
         if not draws.u_attack[leg] < p:
             return None
         plan = self.plan
@@ -220,6 +229,6 @@ class DefaultThreat(ThreatModel):
         # from a generator of its own, seeded by one fixed draw, so a change in a loss
         # parameter does not shift any later draw.
         fraction = float(draws.loss_rng(leg).beta(a, b))
-        lost = lost_tankers(tankers, fraction, draws.u_loss[leg])
+        lost = lost_tankers(tankers, fraction, draws.u_loss[leg], self._cap)
         captured = captured_tankers(lost, plan.capture_fraction, draws.u_capture[leg])
         return Attack(lost - captured, captured, draws.u_turn[leg] < self._turn_back)

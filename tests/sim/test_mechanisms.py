@@ -1,0 +1,102 @@
+"""Known answers for the optional mechanisms of issue 11 (each off by default).
+
+Convoy size in the threat, attack outcome modes, scripted attacks that respect escorts
+and have a window, air cover per hour flown, and escorts' own speed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+import simfuel
+from tests.sim.builders import date, tiny
+
+SEEDS = range(3)
+
+
+def _tables(r: simfuel.RunResult) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return r.daily, r.convoys, r.events
+
+
+def _assert_same_run(a: simfuel.RunResult, b: simfuel.RunResult) -> None:
+    for x, y in zip(_tables(a), _tables(b), strict=True):
+        pd.testing.assert_frame_equal(x, y)
+
+
+# ---------------------------------------------------------------- convoy size in the threat
+
+
+def _single_tankers(hazard: float, **threat: object) -> dict:
+    """30 days of one-tanker convoys, 24 a day; only border -> town (100 km) threatened."""
+    s = tiny(hazard_per_100km=hazard, loss_fraction_mean=0.5, **threat)
+    s["end"] = date(29)
+    s["depot"]["capacity_l"] = 1e9
+    c = s["corridors"]["main"]
+    c["tankers_per_day"] = 24
+    c["dispatches_per_day"] = 24
+    c["border_delay_h"] = 12.5
+    c["legs"][2]["risk"] = 0.0
+    c["escort_policy"] = {"max_size": 1}
+    s["events"] = [{"date": date(0), "type": "blockade", "intensity": 1.0}]
+    return s
+
+
+def test_size_exponent_zero_is_todays_run():
+    for seed in SEEDS:
+        today = simfuel.run(_single_tankers(0.5), seed=seed)
+        zero = simfuel.run(
+            _single_tankers(0.5, size_exponent=0, size_reference_tankers=7), seed=seed
+        )
+        _assert_same_run(today, zero)
+
+
+def test_exponent_one_doubles_the_hazard_of_a_convoy_twice_the_reference():
+    # One-tanker convoys with a reference of half a tanker: factor (1 / 0.5) ** 1 = 2. Under
+    # common random numbers every leg sees the same uniform, so the run is exactly the one
+    # with twice the hazard and no size effect; and more attacks than at the base hazard.
+    for seed in SEEDS:
+        sized = simfuel.run(
+            _single_tankers(0.25, size_exponent=1, size_reference_tankers=0.5), seed=seed
+        )
+        doubled = simfuel.run(_single_tankers(0.5), seed=seed)
+        _assert_same_run(sized, doubled)
+    attacked = {h: 0 for h in (0.25, 0.5)}
+    total = 0
+    for seed in SEEDS:
+        for h in attacked:
+            c = simfuel.run(_single_tankers(h), seed=seed).convoys
+            ok = c[(c["departed_h"] >= 0) & (c["departed_h"] < 24 * 28)]
+            attacked[h] += int(ok["attacked"].sum())
+            total += len(ok) if h == 0.25 else 0
+    # The expected ratio of attack counts is p(2 lambda) / p(lambda) on one 100 km leg.
+    ratio = (1 - math.exp(-0.5)) / (1 - math.exp(-0.25))
+    assert attacked[0.5] / attacked[0.25] == pytest.approx(ratio, rel=0.1)
+    assert total > 1500
+
+
+def _big_convoys(**threat: object) -> dict:
+    """Convoys of 10 tankers (one batch a day), every one attacked on town -> city."""
+    s = tiny(hazard_per_100km=1000.0, loss_fraction_mean=0.9, **threat)
+    c = s["corridors"]["main"]
+    c["dispatches_per_day"] = 1
+    c["blockade_intensity"] = 1.0
+    c["legs"][1]["risk"] = 0.0
+    return s
+
+
+def test_the_cap_on_one_attack_is_never_exceeded():
+    def losses(r: simfuel.RunResult) -> pd.Series:
+        return r.events.loc[r.events["kind"] == "attacked", "tankers"]
+
+    for seed in SEEDS:
+        free = losses(simfuel.run(_big_convoys(), seed=seed))
+        assert free.max() > 2  # without a cap the attacks take more than the cap below
+        r = simfuel.run(_big_convoys(max_tankers_per_attack=2), seed=seed)
+        r.check_balance()
+        capped = losses(r)
+        assert len(capped) == len(free)
+        assert capped.max() <= 2
+        assert (capped == free.clip(upper=2).values).all()
