@@ -431,6 +431,23 @@ class EscortForce(_Model):
     source: str | None = Field(None, description="Where the figures come from.")
 
 
+class AttackOutcomes(_Model):
+    """Probabilities of an attack's outcome modes; they sum to 1."""
+
+    burn: Real = Field(0.0, ge=0, le=1, description="Every loss destroyed [-].")
+    seize: Real = Field(0.0, ge=0, le=1, description="Every loss captured [-].")
+    both: Real = Field(
+        0.0, ge=0, le=1, description="Losses split by `threat.capture_fraction` [-]."
+    )
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> AttackOutcomes:
+        total = self.burn + self.seize + self.both
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"burn + seize + both must sum to 1 (got {total:g})")
+        return self
+
+
 class Threat(_Model):
     """Ambush hazard and what an attack does.
 
@@ -454,7 +471,14 @@ class Threat(_Model):
         0.0,
         ge=0,
         le=1,
-        description="Share of lost tankers captured rather than burned.",
+        description="Share of lost tankers captured rather than burned (in a `both` attack "
+        "when `outcomes` is given).",
+    )
+    outcomes: AttackOutcomes | None = Field(
+        None,
+        description="Probabilities that an attack burns (`burn`: every loss destroyed), "
+        "seizes (`seize`: every loss captured) or does both (`both`: split by "
+        "`capture_fraction`); they must sum to 1. Absent: every attack is `both`.",
     )
     size_exponent: Real = Field(
         0.0,

@@ -103,6 +103,9 @@ class Simulation:
         self._threat_rng = streams(Role.THREAT)
         self._loss_rng = streams(Role.LOSSES)
         self._demand_rng = stream(seed, Role.DEMAND)
+        # Attack modes only with threat.outcomes: a stream of their own, so every other
+        # draw is the same with or without them.
+        self._mode_rng = streams(Role.ATTACK_MODE) if plan.outcomes is not None else None
         # Border and attack delays have separate streams, so a different hazard (more or
         # fewer attacks) does not shift the border delays of later batches.
         border_rng, attack_rng = streams(Role.DELAYS), streams(Role.ATTACK_DELAYS)
@@ -331,7 +334,9 @@ class Simulation:
         def loss_rng(leg: int) -> np.random.Generator:
             return stream(seed, Role.LEG_LOSS, ci, convoy_on, leg)
 
-        draws = LegDraws(u_attack, loss_rng, u_loss, u_capture, u_turn)
+        mode_rng = self._mode_rng
+        u_mode = None if mode_rng is None else mode_rng[ci].random(k).tolist()
+        draws = LegDraws(u_attack, loss_rng, u_loss, u_capture, u_turn, u_mode)
         row = self._departed(c, cid, n, names, kind_names, formed_h, wait_h)
 
         attack = self._attack[ci]

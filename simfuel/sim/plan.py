@@ -146,6 +146,8 @@ class Plan:
     size_exponent: float = 0.0
     size_reference_tankers: float = 50.0
     max_tankers_per_attack: int | None = None  # None: no limit
+    # (p_burn, p_seize, p_both); None: every attack is "both" (split by capture_fraction).
+    outcomes: tuple[float, float, float] | None = None
 
     @property
     def horizon_h(self) -> float:
@@ -285,6 +287,9 @@ def compile_plan(s: Scenario) -> Plan:
         size_exponent=s.threat.size_exponent,
         size_reference_tankers=s.threat.size_reference_tankers,
         max_tankers_per_attack=s.threat.max_tankers_per_attack,
+        outcomes=None
+        if s.threat.outcomes is None
+        else (s.threat.outcomes.burn, s.threat.outcomes.seize, s.threat.outcomes.both),
     )
 
 

@@ -22,6 +22,7 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 
 from ..model.threat import (
+    attack_mode,
     attack_probability_scalar,
     beta_parameters,
     captured_tankers,
@@ -54,6 +55,8 @@ class LegDraws(NamedTuple):
     u_loss: list[float]  # rounding of the tankers lost
     u_capture: list[float]  # rounding of the tankers captured
     u_turn: list[float]  # do the survivors turn back
+    #: The attack's mode (burn, seize or both); None unless ``threat.outcomes`` is given.
+    u_mode: list[float] | None = None
 
 
 class Attack(NamedTuple):
@@ -186,7 +189,9 @@ class DefaultThreat(ThreatModel):
     convoy's size factor ``size = (tankers / size_reference_tankers) ** size_exponent``
     (1 with the default exponent 0). An attack loses a Beta-distributed fraction of the
     convoy (mean ``loss_fraction_mean * protection``), at most ``max_tankers_per_attack``,
-    ``capture_fraction`` of it captured; the survivors turn back with
+    ``capture_fraction`` of it captured; with ``outcomes``, the attack is first drawn a
+    mode: ``burn`` (every loss destroyed), ``seize`` (every loss captured) or ``both``
+    (split by ``capture_fraction``). The survivors turn back with
     ``turn_back_probability``.
     """
 
@@ -199,6 +204,7 @@ class DefaultThreat(ThreatModel):
         self._size_exponent = plan.size_exponent
         self._size_reference = plan.size_reference_tankers
         self._cap = plan.max_tankers_per_attack
+        self._outcomes = plan.outcomes
 
     def _do_attack(
         self,
@@ -230,5 +236,18 @@ class DefaultThreat(ThreatModel):
         # parameter does not shift any later draw.
         fraction = float(draws.loss_rng(leg).beta(a, b))
         lost = lost_tankers(tankers, fraction, draws.u_loss[leg], self._cap)
-        captured = captured_tankers(lost, plan.capture_fraction, draws.u_capture[leg])
-        return Attack(lost - captured, captured, draws.u_turn[leg] < self._turn_back)
+        turn_back = draws.u_turn[leg] < self._turn_back
+        outcomes = self._outcomes
+        if outcomes is None:
+            captured = captured_tankers(lost, plan.capture_fraction, draws.u_capture[leg])
+            return Attack(lost - captured, captured, turn_back)
+        if draws.u_mode is None:
+            raise ValueError("threat.outcomes is set but the engine drew no attack modes")
+        mode = attack_mode(outcomes, draws.u_mode[leg])
+        if mode == "burn":
+            captured = 0
+        elif mode == "seize":
+            captured = lost
+        else:
+            captured = captured_tankers(lost, plan.capture_fraction, draws.u_capture[leg])
+        return Attack(lost - captured, captured, turn_back, mode)

@@ -100,3 +100,56 @@ def test_the_cap_on_one_attack_is_never_exceeded():
         assert len(capped) == len(free)
         assert capped.max() <= 2
         assert (capped == free.clip(upper=2).values).all()
+
+
+# ---------------------------------------------------------------- attack outcomes as modes
+
+
+def _modes(**threat: object) -> dict:
+    s = _big_convoys(capture_fraction=0.3, **threat)
+    s["threat"]["loss_fraction_mean"] = 0.5
+    return s
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "destroyed", "captured"),
+    [({"seize": 1}, False, True), ({"burn": 1}, True, False), ({"both": 1}, True, True)],
+)
+def test_outcome_modes_known_answers(outcomes, destroyed, captured):
+    for seed in SEEDS:
+        base = simfuel.run(_modes(), seed=seed)
+        r = simfuel.run(_modes(outcomes=outcomes), seed=seed)
+        r.check_balance()
+        s, b = r.summary(), base.summary()
+        # The same attacks, the same tankers lost: only who takes them changes.
+        assert s["tankers_lost"] == b["tankers_lost"] > 0
+        assert (s["tankers_destroyed"] > 0) == destroyed
+        assert (s["tankers_captured"] > 0) == captured
+        if outcomes == {"both": 1}:  # today's split: the same tables but for the notes
+            assert (s["tankers_destroyed"], s["tankers_captured"]) == (
+                b["tankers_destroyed"],
+                b["tankers_captured"],
+            )
+            pd.testing.assert_frame_equal(r.daily, base.daily)
+        hits = r.events[r.events["kind"] == "attacked"]
+        assert hits["detail"].str.endswith("; " + next(iter(outcomes))).all()
+
+
+def test_outcome_modes_are_drawn_in_proportion():
+    s = _modes(outcomes={"burn": 0.25, "seize": 0.25, "both": 0.5})
+    s["end"] = date(59)
+    s["depot"]["capacity_l"] = 1e9
+    details = pd.concat(
+        [simfuel.run(s, seed=seed).events.query("kind == 'attacked'")["detail"] for seed in SEEDS]
+    )
+    modes = details.str.rsplit("; ", n=1).str[1].value_counts(normalize=True)
+    assert len(details) > 150
+    assert modes["burn"] == pytest.approx(0.25, abs=0.1)
+    assert modes["seize"] == pytest.approx(0.25, abs=0.1)
+    assert modes["both"] == pytest.approx(0.5, abs=0.1)
+
+
+@pytest.mark.parametrize("outcomes", [{"burn": 0.5, "seize": 0.6}, {"both": 0.9}, {"burn": -1}])
+def test_outcomes_must_be_probabilities_summing_to_one(outcomes):
+    with pytest.raises(ValueError, match=r"threat\.outcomes"):
+        simfuel.load_scenario(_modes(outcomes=outcomes))
