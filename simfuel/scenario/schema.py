@@ -675,6 +675,9 @@ class ScriptedAttackEvent(_Event):
     ``leg_from`` if given) is attacked and loses exactly ``tankers_destroyed`` burned plus
     ``tankers_captured`` captured (fewer if the convoy is smaller; the log says so). On that
     leg the background hazard is not drawn, so the reported attack is not counted twice.
+    With ``respect_escort`` the convoy's escort deters it (with the escort's deterrence as
+    the probability that it strikes) and protects (losses times the protection); with
+    ``window_days`` it expires if no convoy comes in time.
     """
 
     type: Literal["scripted_attack"] = Field(description="Event type.")
@@ -683,6 +686,21 @@ class ScriptedAttackEvent(_Event):
     tankers_destroyed: Whole = Field(ge=0, le=MAX_TANKERS, description="Tankers burned [tankers].")
     tankers_captured: Whole = Field(
         0, ge=0, le=MAX_TANKERS, description="Tankers captured [tankers]."
+    )
+    respect_escort: StrictBool = Field(
+        False,
+        description="The convoy's escort counts: the attack strikes an escorted convoy with "
+        "probability equal to the escort's deterrence (else it waits for the next convoy) "
+        "and its losses are multiplied by the escort's protection (rounded stochastically). "
+        "False: exactly the reported losses, whatever the escort.",
+    )
+    window_days: Real | None = Field(
+        None,
+        gt=0,
+        le=MAX_DAYS,
+        description="The attack strikes only a convoy that enters its leg within this many "
+        "days of its date; later it is logged as unfired with the lag of the first convoy "
+        "that came [days]. When it fires, the log gives its lag. Absent: no limit.",
     )
 
 

@@ -168,7 +168,8 @@ class Simulation:
             steps += 1
         for c in plan.corridors:
             for sa in self.threat.unfired(c):
-                self.rec.log(sa.t_h, "scripted_unfired", c.key, detail=sa.label)
+                detail = self.threat.unfired_detail(sa)
+                self.rec.log(sa.t_h, "scripted_unfired", c.key, detail=detail)
         self.rec.events_processed = steps
         return self.rec
 

@@ -83,6 +83,8 @@ class ScriptedAttack:
     destroyed: int
     captured: int
     label: str
+    respect_escort: bool = False  # deterrence may spare the convoy, protection scales losses
+    window_h: float | None = None  # fires only this long after t_h [h]; None: no limit
 
 
 @dataclass
@@ -202,7 +204,7 @@ def compile_plan(s: Scenario) -> Plan:
     intensity_changes: dict[str, list[tuple[float, float]]] = {k: [] for k in s.corridors}
     policy_changes: dict[str, list[tuple[float, PolicyPlan]]] = {k: [] for k in s.corridors}
     contracts: dict[str, list[tuple[float, float, float]]] = {k: [] for k in s.corridors}
-    scripted: dict[str, list[tuple[float, str | None, int, int, str]]] = {
+    scripted: dict[str, list[tuple[float, str | None, int, int, str, bool, float | None]]] = {
         k: [] for k in s.corridors
     }
     demand_changes: list[tuple[float, float]] = []
@@ -232,8 +234,17 @@ def compile_plan(s: Scenario) -> Plan:
                 contracts[c].append((t, t + 24.0 * ev.period_days, tankers / ev.period_days))
         elif isinstance(ev, ScriptedAttackEvent):
             label = ev.id or f"events[{i}]"
+            window_h = None if ev.window_days is None else 24.0 * ev.window_days
             scripted[ev.corridor].append(
-                (t, ev.leg_from, ev.tankers_destroyed, ev.tankers_captured, label)
+                (
+                    t,
+                    ev.leg_from,
+                    ev.tankers_destroyed,
+                    ev.tankers_captured,
+                    label,
+                    ev.respect_escort,
+                    window_h,
+                )
             )
         elif isinstance(ev, DemandEvent):
             demand_changes.append((t, ev.demand_l_per_day))
@@ -347,7 +358,7 @@ def _corridor_plan(
     intensity_changes: list[tuple[float, float]],
     policy_changes: list[tuple[float, PolicyPlan]],
     contracts: list[tuple[float, float, float]],
-    scripted: list[tuple[float, str | None, int, int, str]],
+    scripted: list[tuple[float, str | None, int, int, str, bool, float | None]],
 ) -> CorridorPlan:
     starts = [leg.from_ for leg in c.legs]
     first = starts.index(c.staging)
@@ -379,8 +390,8 @@ def _corridor_plan(
         intensity=StepSchedule(c.blockade_intensity, intensity_changes),
         policy=StepSchedule(_policy(c.escort_policy, force_index), policy_changes),
         scripted=[
-            ScriptedAttack(t, None if leg is None else after.index(leg), d, cap, label)
-            for t, leg, d, cap, label in sorted(scripted, key=lambda x: x[0])
+            ScriptedAttack(t, None if leg is None else after.index(leg), d, cap, label, esc, win)
+            for t, leg, d, cap, label, esc, win in sorted(scripted, key=lambda x: x[0])
         ],
         formation_rule=c.formation_rule,
         dispatch_policy=c.dispatch_policy,

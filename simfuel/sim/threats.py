@@ -7,7 +7,14 @@ tells it how every journey ended (:meth:`ThreatModel.observe`).
 The scenario's scripted attacks are replayed by the base class, whatever the model: a
 scripted attack waiting for the corridor strikes the first convoy that enters its leg (or
 any leg, without ``leg_from``) on or after its date, with exactly its losses (at most the
-convoy). Everything else is the model's hook :meth:`ThreatModel._do_attack`.
+convoy). With ``respect_escort`` it strikes a convoy only if the leg's attack uniform is
+below the escort's deterrence (1 unescorted: always; a deterred convoy passes the leg
+unharmed, the background hazard not drawn, and the attack waits for the next convoy), and
+its losses are multiplied by the escort's protection, rounded stochastically with the
+leg's loss and capture uniforms. With ``window_days`` it strikes only a convoy entering
+within the window; after it, it is unfired and the log gives the lag of the first convoy
+that came too late; a fired one's log gives its lag. Everything else is the model's hook
+:meth:`ThreatModel._do_attack`.
 
 The random numbers are the simulation's (its streams, drawn a fixed number of times per
 convoy, whether attacked or not, so that streams stay aligned across scenarios): a model
@@ -90,6 +97,8 @@ class ThreatModel:
         # A plan is shared by many runs, so whether a scripted attack has fired is the
         # run's state, kept here (by id: ScriptedAttack is an immutable value).
         self._fired: set[int] = set()
+        # Scripted attacks whose window passed: the lag of the first convoy too late [h].
+        self._late: dict[int, float] = {}
 
     def attack(
         self,
@@ -108,7 +117,10 @@ class ThreatModel:
         if corridor.scripted:
             sa = self._scripted(corridor, leg, now_h)
             if sa is not None:
-                return self._replay(sa, tankers, draws.u_turn[leg])
+                if sa.respect_escort and not draws.u_attack[leg] < escort.deterrence:
+                    return None  # deterred: it waits for the next convoy
+                self._fired.add(id(sa))
+                return self._replay(sa, tankers, draws, leg, escort, now_h)
         return self._do_attack(corridor, leg, now_h, tankers, escort, draws)
 
     def _do_attack(
@@ -152,28 +164,63 @@ class ThreatModel:
         """Hook: a journey ended (``convoy.outcome``: arrived, lost or turned_back)."""
 
     def unfired(self, corridor: CorridorPlan) -> list[ScriptedAttack]:
-        """The corridor's scripted attacks that met no convoy."""
-        return [sa for sa in corridor.scripted if id(sa) not in self._fired]
+        """The corridor's scripted attacks that met no convoy (in time, with a window)."""
+        return [sa for sa in corridor.scripted if id(sa) not in self._fired or id(sa) in self._late]
+
+    def unfired_detail(self, sa: ScriptedAttack) -> str:
+        """The events log's detail of an unfired scripted attack (its label; with a window,
+        the lag of the first convoy that came too late, if one came)."""
+        if sa.window_h is None:
+            return sa.label
+        window = f"window {sa.window_h / 24:g} days"
+        lag_h = self._late.get(id(sa))
+        if lag_h is None:
+            return f"{sa.label}; no convoy within its {window}"
+        return f"{sa.label}; first convoy {lag_h / 24:.1f} days after its date ({window})"
 
     def _scripted(self, c: CorridorPlan, leg: int, now_h: float) -> ScriptedAttack | None:
         for sa in c.scripted:
             if sa.t_h > now_h:
                 break
             if id(sa) not in self._fired and (sa.leg is None or sa.leg == leg):
-                self._fired.add(id(sa))
+                if sa.window_h is not None and now_h > sa.t_h + sa.window_h:
+                    # Too late: it never fires; the log will say how late this convoy was.
+                    self._fired.add(id(sa))
+                    self._late[id(sa)] = now_h - sa.t_h
+                    continue
                 return sa
         return None
 
-    def _replay(self, sa: ScriptedAttack, tankers: int, u_turn: float) -> Attack:
-        captured = min(tankers, sa.captured)
-        destroyed = min(tankers - captured, sa.destroyed)
+    def _replay(
+        self,
+        sa: ScriptedAttack,
+        tankers: int,
+        draws: LegDraws,
+        leg: int,
+        escort: Escort,
+        now_h: float,
+    ) -> Attack:
+        want_destroyed, want_captured = sa.destroyed, sa.captured
         note = f"scripted {sa.label}"
-        if sa.destroyed + sa.captured > destroyed + captured:
+        if sa.respect_escort and escort.protection != 1.0:
+            # Stochastic rounding keeps the expected losses at protection times the report.
+            want_destroyed = lost_tankers(want_destroyed, escort.protection, draws.u_loss[leg])
+            want_captured = lost_tankers(want_captured, escort.protection, draws.u_capture[leg])
+            note += (
+                f"; escort protection {escort.protection:g}: {want_destroyed + want_captured} "
+                f"of {sa.destroyed + sa.captured} scripted"
+            )
+        captured = min(tankers, want_captured)
+        destroyed = min(tankers - captured, want_destroyed)
+        if want_destroyed + want_captured > destroyed + captured:
             note += (
                 f"; convoy had {destroyed + captured} tankers, "
-                f"{sa.destroyed + sa.captured} scripted"
+                f"{want_destroyed + want_captured} scripted"
             )
-        return Attack(destroyed, captured, u_turn < self.plan.turn_back_probability, note)
+        if sa.window_h is not None:
+            note += f"; fired {(now_h - sa.t_h) / 24:.1f} days after its date"
+        turn_back = draws.u_turn[leg] < self.plan.turn_back_probability
+        return Attack(destroyed, captured, turn_back, note)
 
 
 THREAT_MODELS: Registry[ThreatModel] = Registry(ThreatModel, "threat model", "threat.model")

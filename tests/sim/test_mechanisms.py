@@ -153,3 +153,108 @@ def test_outcome_modes_are_drawn_in_proportion():
 def test_outcomes_must_be_probabilities_summing_to_one(outcomes):
     with pytest.raises(ValueError, match=r"threat\.outcomes"):
         simfuel.load_scenario(_modes(outcomes=outcomes))
+
+
+# ---------------------------------------------------------------- scripted attacks
+
+
+def _scripted(deterrence: float = 1.0, protection: float = 1.0, **event: object) -> dict:
+    """Convoys of 10 tankers, every one escorted by ``army``; no background threat.
+
+    The scripted attack from day 4 (t = 96 h) on town -> city, 6 burned and 4 captured.
+    """
+    s = tiny()
+    c = s["corridors"]["main"]
+    c["dispatches_per_day"] = 1
+    army = s["escorts"]["army"]
+    army.update(units=1000, deterrence=deterrence, protection=protection)
+    c["escort_policy"] = {"forces": ["army"], "required": True}
+    ev = {
+        "id": "ambush",
+        "date": date(4),
+        "type": "scripted_attack",
+        "corridor": "main",
+        "leg_from": "town",
+        "tankers_destroyed": 6,
+        "tankers_captured": 4,
+    }
+    ev.update(event)
+    s["events"] = [ev]
+    return s
+
+
+def _hits(r: simfuel.RunResult) -> pd.DataFrame:
+    return r.events[r.events["kind"] == "attacked"]
+
+
+def test_scripted_attack_ignores_the_escort_by_default():
+    r = simfuel.run(_scripted(deterrence=0.0, protection=0.5), seed=0)
+    assert _hits(r)["tankers"].tolist() == [10]
+
+
+def test_respect_escort_deterrence_zero_spares_every_escorted_convoy():
+    for seed in SEEDS:
+        r = simfuel.run(_scripted(deterrence=0.0, respect_escort=True), seed=seed)
+        assert _hits(r).empty
+        unfired = r.events[r.events["kind"] == "scripted_unfired"]
+        assert unfired["detail"].tolist() == ["ambush"]
+
+
+def test_respect_escort_protection_scales_the_losses():
+    r = simfuel.run(_scripted(protection=0.5, respect_escort=True), seed=0)
+    r.check_balance()
+    hit = _hits(r).iloc[0]
+    assert hit["tankers"] == 5
+    assert "escort protection 0.5: 5 of 10 scripted" in hit["detail"]
+    s = r.summary()
+    assert (s["tankers_destroyed"], s["tankers_captured"]) == (3, 2)
+
+
+def test_respect_escort_deterrence_half_strikes_a_later_convoy_sometimes():
+    # Deterrence 0.5: each convoy is struck with probability 1/2, so over seeds the attack
+    # falls on the first convoy about half the time and never twice.
+    first = 0
+    for seed in range(40):
+        r = simfuel.run(_scripted(deterrence=0.5, respect_escort=True), seed=seed)
+        hits = _hits(r)
+        assert len(hits) <= 1
+        c = r.convoys
+        entry = c["departed_h"] + 4.0
+        first_id = c.loc[entry[entry >= 96.0].idxmin(), "convoy_id"]
+        first += int(len(hits) == 1 and hits.iloc[0]["convoy_id"] == first_id)
+    assert 8 <= first <= 32
+
+
+def _entries_after(r: simfuel.RunResult, t_h: float) -> pd.Series:
+    """When each convoy entered town -> city, on or after ``t_h`` [h], sorted."""
+    entry = r.convoys["departed_h"] + 4.0
+    return entry[entry >= t_h].sort_values()
+
+
+def test_window_a_late_convoy_is_logged_with_its_lag():
+    r = simfuel.run(_scripted(window_days=0.001), seed=0)
+    lag_days = (_entries_after(r, 96.0).iloc[0] - 96.0) / 24
+    assert lag_days > 0.001  # one batch a day: the first convoy comes after the window
+    assert _hits(r).empty
+    unfired = r.events[r.events["kind"] == "scripted_unfired"]
+    assert unfired["detail"].tolist() == [
+        f"ambush; first convoy {lag_days:.1f} days after its date (window 0.001 days)"
+    ]
+
+
+def test_window_in_time_fires_and_logs_its_lag():
+    r = simfuel.run(_scripted(window_days=2), seed=0)
+    lag_days = (_entries_after(r, 96.0).iloc[0] - 96.0) / 24
+    hit = _hits(r)
+    assert hit["tankers"].tolist() == [10]
+    assert hit["detail"].iloc[0].endswith(f"; fired {lag_days:.1f} days after its date")
+    assert r.events[r.events["kind"] == "scripted_unfired"].empty
+
+
+def test_window_without_any_convoy():
+    s = _scripted(window_days=1, date=date(10))
+    s["events"].append({"date": date(2), "type": "supply_rate", "tankers_per_day": 0})
+    r = simfuel.run(s, seed=0)
+    assert _entries_after(r, 240.0).empty
+    unfired = r.events[r.events["kind"] == "scripted_unfired"]
+    assert unfired["detail"].tolist() == ["ambush; no convoy within its window 1 days"]
