@@ -427,6 +427,13 @@ class EscortForce(_Model):
     turnaround_h: Real = Field(
         0.0, ge=0, le=MAX_DELAY_H, description="Ground only: rest after the drive back [h]."
     )
+    speed_kmh: Real | None = Field(
+        None,
+        ge=MIN_SPEED_KMH,
+        le=MAX_SPEED_KMH,
+        description="A convoy this force escorts drives no faster than this on any leg "
+        "[km/h] (escorted columns are slower than free traffic); absent: the legs' speeds.",
+    )
     name: str | None = Field(None, description="Display name.")
     source: str | None = Field(None, description="Where the figures come from.")
 

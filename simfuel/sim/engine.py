@@ -344,6 +344,7 @@ class Simulation:
         travelled_h = 0.0
         outcome = "arrived"
         dated = c.disruptions.route
+        limit_kmh = escort.speed_kmh
         for j, leg in enumerate(c.legs):
             if dated is None:
                 hours = leg[3]
@@ -355,6 +356,9 @@ class Simulation:
                     # Held at the start of the closed leg, to its reopening; no draws.
                     yield env.timeout(enter_h - env.now) if enter_h < math.inf else env.event()
                 hours = dated.hours_h(j, env.now)
+            if limit_kmh is not None:
+                # The escort's own speed: the column drives no faster than its slowest force.
+                hours = max(hours, leg[0] / limit_kmh)
             hit = attack(c, j, env.now, n, escort, draws)
             if hit is None:
                 yield env.timeout(hours)
@@ -384,10 +388,12 @@ class Simulation:
     def _escort(self, key: tuple[int, ...]) -> tuple[Escort, str, str]:
         """The escort of forces ``key``, its forces' names and kinds (then cached by key)."""
         forces = tuple(self.plan.forces[i] for i in key)
+        limits = [f.speed_kmh for f in forces if f.speed_kmh is not None]
         escort = Escort(
             forces,
             math.prod(f.deterrence for f in forces),
             math.prod(f.protection for f in forces),
+            min(limits) if limits else None,
         )
         kinds = sorted({f.kind for f in forces})
         names = "+".join(f.key for f in forces)

@@ -68,6 +68,7 @@ class ForcePlan:
     protection: float
     convoy_hours_per_day: float
     turnaround_h: float
+    speed_kmh: float | None = None  # escorted convoys drive no faster [km/h]; None: no limit
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ def compile_plan(s: Scenario) -> Plan:
             protection=f.protection,
             convoy_hours_per_day=f.convoy_hours_per_day,
             turnaround_h=f.turnaround_h,
+            speed_kmh=f.speed_kmh,
         )
         for key, f in s.escorts.items()
     ]

@@ -51,6 +51,8 @@ class Escort(NamedTuple):
     deterrence: float
     #: Product of the forces' protection (multiplies the mean loss; 1 unescorted) [-].
     protection: float
+    #: The slowest force's speed limit [km/h]; None when no force has one.
+    speed_kmh: float | None = None
 
 
 class LegDraws(NamedTuple):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -258,3 +259,44 @@ def test_window_without_any_convoy():
     assert _entries_after(r, 240.0).empty
     unfired = r.events[r.events["kind"] == "scripted_unfired"]
     assert unfired["detail"].tolist() == ["ambush; no convoy within its window 1 days"]
+
+
+# ---------------------------------------------------------------- escorts' own speed
+
+
+def _escorted(speed_kmh: float | None) -> dict:
+    """No threat, every convoy escorted by ``army`` (plenty of units, required)."""
+    s = tiny()
+    army = s["escorts"]["army"]
+    army["units"] = 1000
+    if speed_kmh is not None:
+        army["speed_kmh"] = speed_kmh
+    s["corridors"]["main"]["escort_policy"] = {"forces": ["army"], "required": True}
+    return s
+
+
+def _trip_h(r: simfuel.RunResult) -> pd.Series:
+    c = r.convoys[r.convoys["outcome"] == "arrived"]
+    return (c["ended_h"] - c["departed_h"]).reset_index(drop=True)
+
+
+def test_escort_speed_limit_delays_arrival_by_exactly_the_extra_hours():
+    free = simfuel.run(_escorted(None), seed=0)
+    slow = simfuel.run(_escorted(20.0), seed=0)
+    slow.check_balance()
+    # border -> town 100 km: 5 h at 20 km/h instead of 4 h at 25; town -> city 150 km:
+    # 7.5 h instead of 5 h at 30. Every journey takes 3.5 h longer, departures unchanged.
+    extra_h = (100 / 20 - 100 / 25) + (150 / 20 - 150 / 30)
+    np.testing.assert_allclose(_trip_h(free), 9.0)
+    np.testing.assert_allclose(_trip_h(slow), 9.0 + extra_h)
+    assert slow.convoys["departed_h"].tolist() == free.convoys["departed_h"].tolist()
+
+
+def test_escort_speed_limit_above_the_legs_speeds_changes_nothing():
+    _assert_same_run(simfuel.run(_escorted(None), seed=1), simfuel.run(_escorted(80.0), seed=1))
+
+
+def test_unescorted_convoys_keep_the_legs_speeds():
+    s = _escorted(20.0)
+    s["corridors"]["main"]["escort_policy"] = {}
+    np.testing.assert_allclose(_trip_h(simfuel.run(s, seed=0)), 9.0)
