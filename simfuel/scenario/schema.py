@@ -201,7 +201,7 @@ Day = Annotated[dt.date, BeforeValidator(_date_in), AfterValidator(in_calendar)]
 #: ``simfuel.sim`` (above this floor, so the schema keeps the names only); registering a
 #: class there (``simfuel.sim.register``) adds its name here.
 ENGINE_CHOICES: dict[str, list[str]] = {
-    "escort kind": ["air", "ground"],
+    "escort kind": ["air", "ground", "air_hourly"],
     "threat model": ["default"],
     "dispatch policy": ["fixed_rate"],
     "formation rule": ["default"],
@@ -405,6 +405,10 @@ class Corridor(_Model):
 # ---------------------------------------------------------------- forces, threat, stocks
 
 
+#: ``air_hourly``: the bank must hold the longest threatened route; one hour of budget.
+MIN_BANKED_DAYS = 1 / 24
+
+
 class EscortForce(_Model):
     """A named escort force: a pool of identical units.
 
@@ -415,14 +419,24 @@ class EscortForce(_Model):
 
     kind: Annotated[str, _engine_choice("escort kind")] = Field(
         description="How the force lends its units to convoys (`simfuel.sim.escort_kinds`): "
-        "`air` (convoy-hours of a daily budget) or `ground` (a unit rides with the convoy "
-        "and drives back), or a kind registered in Python."
+        "`air` (a convoy takes its whole route's hours, at most a day's budget, from a "
+        "budget refilled at midnight), `air_hourly` (a convoy takes the hours of its "
+        "threatened legs from a budget accrued hour by hour, unused hours carried over up "
+        "to `max_banked_days`) or `ground` (a unit rides with the convoy and drives back), "
+        "or a kind registered in Python."
     )
     units: Whole = Field(ge=0, le=MAX_UNITS, description="Units available [-].")
     deterrence: Real = Field(ge=0, le=1, description="Multiplies the attack hazard [-].")
     protection: Real = Field(ge=0, le=1, description="Multiplies the fraction lost [-].")
     convoy_hours_per_day: Real = Field(
         12.0, gt=0, le=24, description="Air only: convoy-hours one unit covers a day [h]."
+    )
+    max_banked_days: Real = Field(
+        1.0,
+        ge=MIN_BANKED_DAYS,
+        le=MAX_DAYS,
+        description="`air_hourly` only: unused cover carries over, up to this many days of "
+        "the force's budget [days] (it starts full).",
     )
     turnaround_h: Real = Field(
         0.0, ge=0, le=MAX_DELAY_H, description="Ground only: rest after the drive back [h]."

@@ -279,7 +279,7 @@ class Simulation:
                     # nothing, so the other forces' units stay free for other corridors.
                     yield self._policy_wake[ci]
                     continue
-                grants = [self.escorts.request(f, route_h) for f in pol.forces]
+                grants = [self.escorts.request(f, route_h, c) for f in pol.forces]
                 events = [g.event for g in grants if g.event is not None]
                 if not all(e.triggered for e in events):
                     yield env.all_of(events) | self._policy_wake[ci]
@@ -292,8 +292,8 @@ class Simulation:
                     continue
             else:
                 for f in pol.forces:
-                    if self.escorts.available_now(f, route_h):
-                        grants.append(self.escorts.request(f, route_h))
+                    if self.escorts.available_now(f, route_h, c):
+                        grants.append(self.escorts.request(f, route_h, c))
             n = rule.size(pol, self.staged[ci])
             if not 0 < n <= self.staged[ci]:
                 raise ValueError(

@@ -69,6 +69,7 @@ class ForcePlan:
     convoy_hours_per_day: float
     turnaround_h: float
     speed_kmh: float | None = None  # escorted convoys drive no faster [km/h]; None: no limit
+    max_banked_days: float = 1.0  # air_hourly: unused hours carried over, at most this [days]
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ def compile_plan(s: Scenario) -> Plan:
             convoy_hours_per_day=f.convoy_hours_per_day,
             turnaround_h=f.turnaround_h,
             speed_kmh=f.speed_kmh,
+            max_banked_days=f.max_banked_days,
         )
         for key, f in s.escorts.items()
     ]

@@ -300,3 +300,73 @@ def test_unescorted_convoys_keep_the_legs_speeds():
     s = _escorted(20.0)
     s["corridors"]["main"]["escort_policy"] = {}
     np.testing.assert_allclose(_trip_h(simfuel.run(s, seed=0)), 9.0)
+
+
+# ---------------------------------------------------------------- air cover per hour flown
+
+
+def _air(kind: str, **force: object) -> dict:
+    """Every convoy needs ``air`` (1 unit, 12 h a day); both legs threatened: 9 h."""
+    s = tiny()
+    s["escorts"]["air"].update(kind=kind, **force)
+    s["corridors"]["main"]["escort_policy"] = {"forces": ["air"], "required": True}
+    return s
+
+
+def _pool(s: dict) -> tuple[object, object, object]:
+    import simpy
+
+    from simfuel.sim.escort_kinds import ESCORT_KINDS
+    from simfuel.sim.plan import compile_plan
+
+    plan = compile_plan(simfuel.load_scenario(s))
+    env = simpy.Environment()
+    index = [f.key for f in plan.forces].index("air")
+    force = plan.forces[index]
+    return env, ESCORT_KINDS.get(force.kind)(env, index, force), plan.corridors[0]
+
+
+def test_air_hourly_takes_the_threatened_hours_only():
+    # border -> town 100 km at 10 km/h: 10 threatened hours; town -> city 5 h, risk 0.
+    s = _air("air_hourly", convoy_hours_per_day=24)
+    s["corridors"]["main"]["legs"][1]["speed_kmh"] = 10
+    s["corridors"]["main"]["legs"][2]["risk"] = 0
+    env, pool, corridor = _pool(s)
+    assert corridor.route_h == pytest.approx(15.0)
+    grant = pool.request_for(corridor, corridor.route_h)
+    env.run(until=0.5)
+    assert grant.granted
+    assert pool.hours.level == pytest.approx(24.0 - 10.0)  # 10 h, not min(15, 24)
+    # Today's air takes the whole route (at most the day's budget).
+    s["escorts"]["air"]["kind"] = "air"
+    env, pool, corridor = _pool(s)
+    pool.request_for(corridor, corridor.route_h)
+    env.run(until=0.5)
+    assert pool.hours.level == pytest.approx(24.0 - 15.0)
+
+
+def test_air_hourly_bank_accrues_by_the_hour_up_to_its_cap():
+    s = _air("air_hourly", convoy_hours_per_day=12, max_banked_days=2)
+    env, pool, corridor = _pool(s)
+    assert pool.hours.level == pool.hours.capacity == 24.0  # starts full: two days of 12 h
+    pool.request_for(corridor, corridor.route_h)
+    env.run(until=0.5)
+    assert pool.hours.level == pytest.approx(24.0 - 9.0)
+    env.run(until=10.5)  # ten hours at 0.5 h an hour
+    assert pool.hours.level == pytest.approx(20.0)
+    env.run(until=40.5)  # full again, never above the cap
+    assert pool.hours.level == pytest.approx(24.0)
+
+
+def test_air_hourly_convoys_leave_when_the_bank_allows_not_at_midnight():
+    # 0.5 h of cover an hour and 9 h a convoy: once the bank is empty, one convoy every
+    # 18 h, at whatever hour; today's air sends one a day, all at 00:00.
+    hourly = simfuel.run(_air("air_hourly"), seed=0)
+    hourly.check_balance()
+    dep = hourly.convoys["departed_h"]
+    steady = dep[dep > 48].diff().dropna()
+    np.testing.assert_allclose(steady, 18.0)
+    assert (dep[dep > 48] % 24 != 0).any()
+    daily = simfuel.run(_air("air"), seed=0).convoys["departed_h"]
+    assert (daily[daily > 48] % 24 == 0).all()
+    assert len(dep[dep >= 0]) > len(daily[daily >= 0])  # 4 convoys in 3 days, not 3
