@@ -150,9 +150,19 @@ def test_outcome_modes_are_drawn_in_proportion():
     assert modes["both"] == pytest.approx(0.5, abs=0.1)
 
 
-@pytest.mark.parametrize("outcomes", [{"burn": 0.5, "seize": 0.6}, {"both": 0.9}, {"burn": -1}])
-def test_outcomes_must_be_probabilities_summing_to_one(outcomes):
-    with pytest.raises(ValueError, match=r"threat\.outcomes"):
+@pytest.mark.parametrize(
+    ("outcomes", "message"),
+    [
+        (
+            {"burn": 0.5, "seize": 0.6},
+            r"threat\.outcomes: burn \+ seize \+ both must sum to 1 \(got 1\.1\)",
+        ),
+        ({"both": 0.9}, r"threat\.outcomes: .* must sum to 1 \(got 0\.9\)"),
+        ({"burn": -1}, r"threat\.outcomes\.burn: must be >= 0 \(got -1\)"),
+    ],
+)
+def test_outcomes_must_be_probabilities_summing_to_one(outcomes, message):
+    with pytest.raises(ValueError, match=message):
         simfuel.load_scenario(_modes(outcomes=outcomes))
 
 
