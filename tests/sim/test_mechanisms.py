@@ -380,3 +380,11 @@ def test_air_hourly_convoys_leave_when_the_bank_allows_not_at_midnight():
     daily = simfuel.run(_air("air"), seed=0).convoys["departed_h"]
     assert (daily[daily > 48] % 24 == 0).all()
     assert len(dep[dep >= 0]) > len(daily[daily >= 0])  # 4 convoys in 3 days, not 3
+
+
+def test_air_hourly_counts_the_threatened_hours_at_its_own_speed():
+    # A 20 km/h air escort: border -> town 5 h (not 4), town -> city 7.5 h (not 5).
+    _env, pool, corridor = _pool(_air("air_hourly", convoy_hours_per_day=24, speed_kmh=20))
+    assert pool.threatened_h(corridor) == pytest.approx(12.5)
+    _env, pool, corridor = _pool(_air("air_hourly", convoy_hours_per_day=24))
+    assert pool.threatened_h(corridor) == pytest.approx(9.0)
