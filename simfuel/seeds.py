@@ -21,7 +21,10 @@ same key, and a key of one level is never a prefix of a key of the same level. T
 * one run's seed (a replication above, or the root of :func:`simfuel.run`): per corridor
   ``c`` the streams ``(THREAT, 0, 0, c)``, ``(LOSSES, 0, 0, c)``, ``(DELAYS, 0, 0, c)``,
   ``(ATTACK_DELAYS, 0, 0, c)``, the demand stream ``(DEMAND, 0, 0, 0)`` and the loss
-  fraction of leg ``j`` of the ``n``-th convoy of corridor ``c``, ``(LEG_LOSS, c, n, j)``.
+  fraction of leg ``j`` of the ``n``-th convoy of corridor ``c``, ``(LEG_LOSS, c, n, j)``;
+  with ``threat.outcomes`` only, the attack modes of corridor ``c``,
+  ``(ATTACK_MODE, 0, 0, c)`` (a stream of its own, so the others are the same with or
+  without it).
 
 A run seed is a parent only: no Generator is made from it, and no Generator's key is the
 parent of another. Pure numpy: the bottom floor of the package.
@@ -57,6 +60,7 @@ class Role(enum.IntEnum):
     ATTACK_DELAYS = 19
     DEMAND = 20
     LEG_LOSS = 21
+    ATTACK_MODE = 22
 
 
 def role_seed(parent: np.random.SeedSequence, role: Role, *index: int) -> np.random.SeedSequence:

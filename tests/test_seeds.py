@@ -23,6 +23,7 @@ from simfuel.ensemble.seeds import (
     replication_seed,
     salib_seed,
 )
+from simfuel.scenario import apply_overrides, load_scenario
 from simfuel.seeds import KEY_WIDTH, Role, role_seed, stream
 
 Key = tuple[int, ...]
@@ -31,6 +32,8 @@ POINTS = REPS = range(51)
 CORRIDORS = range(11)
 CONVOYS, LEGS = range(4), range(3)
 PER_CORRIDOR = (Role.THREAT, Role.LOSSES, Role.DELAYS, Role.ATTACK_DELAYS)
+#: Per-corridor streams a run makes only when the scenario asks (threat.outcomes).
+OPTIONAL_PER_CORRIDOR = (Role.ATTACK_MODE,)
 
 
 def new_run_suffixes() -> list[Key]:
@@ -38,6 +41,7 @@ def new_run_suffixes() -> list[Key]:
     out: list[Key] = [(int(role), 0, 0, c) for role in PER_CORRIDOR for c in CORRIDORS]
     out.append((int(Role.DEMAND), 0, 0, 0))
     out += [(int(Role.LEG_LOSS), c, n, j) for c in CORRIDORS for n in CONVOYS for j in LEGS]
+    out += [(int(role), 0, 0, c) for role in OPTIONAL_PER_CORRIDOR for c in CORRIDORS]
     return out
 
 
@@ -149,6 +153,7 @@ def test_the_role_numbers_are_the_documented_layout():
         "ATTACK_DELAYS": 19,
         "DEMAND": 20,
         "LEG_LOSS": 21,
+        "ATTACK_MODE": 22,
     }
     assert len(set(Role)) == len(Role.__members__)  # no alias: no two roles share a number
 
@@ -176,6 +181,15 @@ def test_every_stream_the_engine_makes_is_in_the_enumerated_layout(monkeypatch):
     result = simfuel.run(SCENARIO, seed=seed)
     assert result.summary()["attacks"] > 0  # so leg streams were made
     assert {Role(k[0]) for k in made} == {*PER_CORRIDOR, Role.DEMAND, Role.LEG_LOSS}
+    # With attack modes, one stream more per corridor, and only that.
+    without = set(made)
+    made.clear()
+    moded = apply_overrides(
+        load_scenario(SCENARIO), {"threat.outcomes": {"burn": 0.5, "both": 0.5}}
+    )
+    simfuel.run(moded, seed=seed)
+    assert {Role(k[0]) for k in set(made) - without} == set(OPTIONAL_PER_CORRIDOR)
+    assert set(new_run_suffixes()) >= {k for k in made if k[0] != Role.LEG_LOSS}
     assert all(len(k) == KEY_WIDTH for k in made)
     assert len(made) == len(set(made))  # one Generator per key in a run
     grid = set(new_run_suffixes())

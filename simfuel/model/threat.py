@@ -8,11 +8,17 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
+    "ATTACK_MODES",
+    "attack_mode",
     "attack_probability",
     "beta_parameters",
     "captured_tankers",
     "lost_tankers",
+    "size_factor",
 ]
+
+#: The outcomes of an attack, in the order :func:`attack_mode` reads its probabilities.
+ATTACK_MODES = ("burn", "seize", "both")
 
 
 def attack_probability(
@@ -64,6 +70,57 @@ def attack_probability_scalar(
     return -math.expm1(-hazard_per_100km * intensity * risk * deterrence * length_km / 100.0)
 
 
+def size_factor(
+    n_tankers: ArrayLike, reference_tankers: float, exponent: float
+) -> NDArray[np.float64]:
+    """Hazard multiplier of a convoy: ``(n_tankers / reference_tankers) ** exponent``.
+
+    Multiplies the attack rate of :func:`attack_probability`: with ``exponent`` 0 every
+    convoy has the same hazard (the factor is exactly 1); with 1 the hazard is proportional
+    to the convoy's size (twice the tankers, twice the expected attacks per km).
+
+    Parameters
+    ----------
+    n_tankers : array_like
+        Tankers in the convoy [tankers] (>= 1).
+    reference_tankers : float
+        Size whose factor is 1 [tankers] (> 0).
+    exponent : float
+        Elasticity of the hazard with respect to the convoy's size [-].
+
+    Returns
+    -------
+    numpy.ndarray
+        The factor [-], > 0.
+    """
+    n = np.asarray(n_tankers, dtype=float)
+    return np.asarray(np.power(n / reference_tankers, exponent), dtype=float)
+
+
+def size_factor_scalar(n_tankers: int, reference_tankers: float, exponent: float) -> float:
+    """Scalar form of :func:`size_factor` for the simulation's inner loop [-]."""
+    return 1.0 if exponent == 0 else float((n_tankers / reference_tankers) ** exponent)
+
+
+def attack_mode(probabilities: tuple[float, float, float], u: float) -> str:
+    """Which outcome an attack has: ``"burn"``, ``"seize"`` or ``"both"``.
+
+    Parameters
+    ----------
+    probabilities : tuple of float
+        Probabilities of burn, seize and both [-], summing to 1.
+    u : float
+        Uniform draw in [0, 1) [-]: burn if ``u < p_burn``, seize if
+        ``u < p_burn + p_seize``, else both (so a mode with probability 0 never occurs).
+    """
+    burn, seize, _both = probabilities
+    if u < burn:
+        return "burn"
+    if u < burn + seize:
+        return "seize"
+    return "both"
+
+
 def beta_parameters(mean: float, concentration: float) -> tuple[float, float]:
     """Beta ``(a, b)`` with the given mean and concentration ``a + b``.
 
@@ -84,7 +141,7 @@ def beta_parameters(mean: float, concentration: float) -> tuple[float, float]:
     return m * concentration, (1.0 - m) * concentration
 
 
-def lost_tankers(n_tankers: int, fraction: float, u: float) -> int:
+def lost_tankers(n_tankers: int, fraction: float, u: float, cap: int | None = None) -> int:
     """Tankers lost in an attack: ``floor(fraction * n_tankers + u)``, at most ``n_tankers``.
 
     Stochastic rounding with a uniform ``u`` in [0, 1) keeps the expected loss equal to
@@ -99,8 +156,12 @@ def lost_tankers(n_tankers: int, fraction: float, u: float) -> int:
         Fraction lost, e.g. a Beta draw [-].
     u : float
         Uniform draw in [0, 1) [-].
+    cap : int or None
+        Most tankers one attack can destroy or capture (the attackers' capacity)
+        [tankers]; None for no limit.
     """
-    return min(n_tankers, math.floor(fraction * n_tankers + u))
+    lost = min(n_tankers, math.floor(fraction * n_tankers + u))
+    return lost if cap is None else min(lost, cap)
 
 
 def captured_tankers(lost: int, capture_fraction: float, u: float) -> int:

@@ -27,6 +27,7 @@ _SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("rationing: Rationing", schema.Rationing),
     ("destinations.<key>: Destination", schema.Destination),
     ("threat: Threat", schema.Threat),
+    ("threat.outcomes: AttackOutcomes", schema.AttackOutcomes),
     ("escorts.<key>: EscortForce", schema.EscortForce),
     ("corridors.<key>: Corridor", schema.Corridor),
     ("corridors.<key>.legs[i]: Leg", schema.Leg),

@@ -208,7 +208,7 @@ Day = Annotated[dt.date, BeforeValidator(_date_in), AfterValidator(in_calendar)]
 #: ``simfuel.sim`` (above this floor, so the schema keeps the names only); registering a
 #: class there (``simfuel.sim.register``) adds its name here.
 ENGINE_CHOICES: dict[str, list[str]] = {
-    "escort kind": ["air", "ground"],
+    "escort kind": ["air", "ground", "air_hourly"],
     "threat model": ["default"],
     "dispatch policy": ["fixed_rate"],
     "formation rule": ["default"],
@@ -431,6 +431,10 @@ class Corridor(_Model):
 # ---------------------------------------------------------------- forces, threat, stocks
 
 
+#: ``air_hourly``: the bank must hold the longest threatened route; one hour of budget.
+MIN_BANKED_DAYS = 1 / 24
+
+
 class EscortForce(_Model):
     """A named escort force: a pool of identical units.
 
@@ -441,8 +445,11 @@ class EscortForce(_Model):
 
     kind: Annotated[str, _engine_choice("escort kind")] = Field(
         description="How the force lends its units to convoys (`simfuel.sim.escort_kinds`): "
-        "`air` (convoy-hours of a daily budget) or `ground` (a unit rides with the convoy "
-        "and drives back), or a kind registered in Python."
+        "`air` (a convoy takes its whole route's hours, at most a day's budget, from a "
+        "budget refilled at midnight), `air_hourly` (a convoy takes the hours of its "
+        "threatened legs from a budget accrued hour by hour, unused hours carried over up "
+        "to `max_banked_days`) or `ground` (a unit rides with the convoy and drives back), "
+        "or a kind registered in Python."
     )
     units: Whole = Field(ge=0, le=MAX_UNITS, description="Units available [-].")
     deterrence: Real = Field(ge=0, le=1, description="Multiplies the attack hazard [-].")
@@ -450,11 +457,42 @@ class EscortForce(_Model):
     convoy_hours_per_day: Real = Field(
         12.0, gt=0, le=24, description="Air only: convoy-hours one unit covers a day [h]."
     )
+    max_banked_days: Real = Field(
+        1.0,
+        ge=MIN_BANKED_DAYS,
+        le=MAX_DAYS,
+        description="`air_hourly` only: unused cover carries over, up to this many days of "
+        "the force's budget [days] (it starts full).",
+    )
     turnaround_h: Real = Field(
         0.0, ge=0, le=MAX_DELAY_H, description="Ground only: rest after the drive back [h]."
     )
+    speed_kmh: Real | None = Field(
+        None,
+        ge=MIN_SPEED_KMH,
+        le=MAX_SPEED_KMH,
+        description="A convoy this force escorts drives no faster than this on any leg "
+        "[km/h] (escorted columns are slower than free traffic); absent: the legs' speeds.",
+    )
     name: str | None = Field(None, description="Display name.")
     source: str | None = Field(None, description="Where the figures come from.")
+
+
+class AttackOutcomes(_Model):
+    """Probabilities of an attack's outcome modes; they sum to 1."""
+
+    burn: Real = Field(0.0, ge=0, le=1, description="Every loss destroyed [-].")
+    seize: Real = Field(0.0, ge=0, le=1, description="Every loss captured [-].")
+    both: Real = Field(
+        0.0, ge=0, le=1, description="Losses split by `threat.capture_fraction` [-]."
+    )
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> AttackOutcomes:
+        total = self.burn + self.seize + self.both
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"burn + seize + both must sum to 1 (got {total:g})")
+        return self
 
 
 class Threat(_Model):
@@ -477,7 +515,34 @@ class Threat(_Model):
         description="Concentration (a + b) of the Beta loss distribution [-].",
     )
     capture_fraction: Real = Field(
-        0.0, ge=0, le=1, description="Share of lost tankers captured rather than burned."
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of lost tankers captured rather than burned (in a `both` attack "
+        "when `outcomes` is given).",
+    )
+    outcomes: AttackOutcomes | None = Field(
+        None,
+        description="Probabilities that an attack burns (`burn`: every loss destroyed), "
+        "seizes (`seize`: every loss captured) or does both (`both`: split by "
+        "`capture_fraction`); they must sum to 1. Absent: every attack is `both`.",
+    )
+    size_exponent: Real = Field(
+        0.0,
+        ge=-10,
+        le=10,
+        description="The hazard is multiplied by `(tankers / size_reference_tankers) ** "
+        "size_exponent` [-]; 0: convoy size does not change the hazard, 1: proportional.",
+    )
+    size_reference_tankers: Real = Field(
+        50.0, gt=0, le=MAX_TANKERS, description="Convoy size whose hazard factor is 1 [tankers]."
+    )
+    max_tankers_per_attack: Whole | None = Field(
+        None,
+        ge=1,
+        le=MAX_TANKERS,
+        description="Most tankers one attack destroys or captures (the attackers' capacity) "
+        "[tankers]; absent: no limit. Scripted attacks keep their reported losses.",
     )
     attack_delay_h: Delay = Field(
         default_factory=_zero_delay, description="Delay an attack inflicts on survivors [h]."
@@ -670,6 +735,9 @@ class ScriptedAttackEvent(_Event):
     ``leg_from`` if given) is attacked and loses exactly ``tankers_destroyed`` burned plus
     ``tankers_captured`` captured (fewer if the convoy is smaller; the log says so). On that
     leg the background hazard is not drawn, so the reported attack is not counted twice.
+    With ``respect_escort`` the convoy's escort deters it (with the escort's deterrence as
+    the probability that it strikes) and protects (losses times the protection); with
+    ``window_days`` it expires if no convoy comes in time.
     """
 
     type: Literal["scripted_attack"] = Field(description="Event type.")
@@ -678,6 +746,21 @@ class ScriptedAttackEvent(_Event):
     tankers_destroyed: Whole = Field(ge=0, le=MAX_TANKERS, description="Tankers burned [tankers].")
     tankers_captured: Whole = Field(
         0, ge=0, le=MAX_TANKERS, description="Tankers captured [tankers]."
+    )
+    respect_escort: StrictBool = Field(
+        False,
+        description="The convoy's escort counts: the attack strikes an escorted convoy with "
+        "probability equal to the escort's deterrence (else it waits for the next convoy) "
+        "and its losses are multiplied by the escort's protection (rounded stochastically). "
+        "False: exactly the reported losses, whatever the escort.",
+    )
+    window_days: Real | None = Field(
+        None,
+        gt=0,
+        le=MAX_DAYS,
+        description="The attack strikes only a convoy that enters its leg within this many "
+        "days of its date; later it is logged as unfired with the lag of the first convoy "
+        "that came [days]. When it fires, the log gives its lag. Absent: no limit.",
     )
 
 

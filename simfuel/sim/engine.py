@@ -116,6 +116,9 @@ class Simulation:
         self._demand_rng = stream(seed, Role.DEMAND)
         # The n-th destination's demand (1, 2, ...): (DEMAND, 0, 0, n); the depot keeps its.
         place_demand = [stream(seed, Role.DEMAND, k) for k in range(1, len(plan.stocks))]
+        # Attack modes only with threat.outcomes: a stream of their own, so every other
+        # draw is the same with or without them.
+        self._mode_rng = streams(Role.ATTACK_MODE) if plan.outcomes is not None else None
         # Border and attack delays have separate streams, so a different hazard (more or
         # fewer attacks) does not shift the border delays of later batches.
         border_rng, attack_rng = streams(Role.DELAYS), streams(Role.ATTACK_DELAYS)
@@ -186,7 +189,8 @@ class Simulation:
             steps += 1
         for c in plan.corridors:
             for sa in self.threat.unfired(c):
-                self.rec.log(sa.t_h, "scripted_unfired", c.key, detail=sa.label)
+                detail = self.threat.unfired_detail(sa)
+                self.rec.log(sa.t_h, "scripted_unfired", c.key, detail=detail)
         self.rec.events_processed = steps
         return self.rec
 
@@ -320,7 +324,7 @@ class Simulation:
                     # nothing, so the other forces' units stay free for other corridors.
                     yield self._policy_wake[ci]
                     continue
-                grants = [self.escorts.request(f, route_h) for f in pol.forces]
+                grants = [self.escorts.request(f, route_h, c) for f in pol.forces]
                 events = [g.event for g in grants if g.event is not None]
                 if not all(e.triggered for e in events):
                     yield env.all_of(events) | self._policy_wake[ci]
@@ -333,8 +337,8 @@ class Simulation:
                     continue
             else:
                 for f in pol.forces:
-                    if self.escorts.available_now(f, route_h):
-                        grants.append(self.escorts.request(f, route_h))
+                    if self.escorts.available_now(f, route_h, c):
+                        grants.append(self.escorts.request(f, route_h, c))
             n = rule.size(pol, self.staged[ci])
             if not 0 < n <= self.staged[ci]:
                 raise ValueError(
@@ -376,13 +380,16 @@ class Simulation:
         def loss_rng(leg: int) -> np.random.Generator:
             return stream(seed, Role.LEG_LOSS, ci, convoy_on, leg)
 
-        draws = LegDraws(u_attack, loss_rng, u_loss, u_capture, u_turn)
+        mode_rng = self._mode_rng
+        u_mode = None if mode_rng is None else mode_rng[ci].random(k).tolist()
+        draws = LegDraws(u_attack, loss_rng, u_loss, u_capture, u_turn, u_mode)
         row = self._departed(c, cid, n, names, kind_names, formed_h, wait_h)
 
         attack = self._attack[ci]
         travelled_h = 0.0
         outcome = "arrived"
         dated = c.disruptions.route
+        limit_kmh = escort.speed_kmh
         for j, leg in enumerate(c.legs):
             if dated is None:
                 hours = leg[3]
@@ -394,6 +401,9 @@ class Simulation:
                     # Held at the start of the closed leg, to its reopening; no draws.
                     yield env.timeout(enter_h - env.now) if enter_h < math.inf else env.event()
                 hours = dated.hours_h(j, env.now)
+            if limit_kmh is not None:
+                # The escort's own speed: the column drives no faster than its slowest force.
+                hours = max(hours, leg[0] / limit_kmh)
             hit = attack(c, j, env.now, n, escort, draws)
             if hit is None:
                 yield env.timeout(hours)
@@ -423,10 +433,12 @@ class Simulation:
     def _escort(self, key: tuple[int, ...]) -> tuple[Escort, str, str]:
         """The escort of forces ``key``, its forces' names and kinds (then cached by key)."""
         forces = tuple(self.plan.forces[i] for i in key)
+        limits = [f.speed_kmh for f in forces if f.speed_kmh is not None]
         escort = Escort(
             forces,
             math.prod(f.deterrence for f in forces),
             math.prod(f.protection for f in forces),
+            min(limits) if limits else None,
         )
         kinds = sorted({f.kind for f in forces})
         names = "+".join(f.key for f in forces)

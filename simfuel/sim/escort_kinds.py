@@ -9,6 +9,14 @@ one instance per force with at least one unit (:class:`~simfuel.sim.escorts.Esco
 * :class:`AirCover` (``air``): a :class:`simpy.Container` of convoy-hours, refilled to
   ``units * convoy_hours_per_day`` every midnight. A convoy takes the hours of its route
   (at most the daily budget) when it departs; they are spent, not returned.
+* :class:`HourlyAirCover` (``air_hourly``): convoy-hours accrued hour by hour
+  (``units * convoy_hours_per_day / 24`` an hour), unused ones carried over up to
+  ``max_banked_days`` of budget. A convoy takes only the hours it drives on threatened
+  legs (risk > 0, at the force's own speed limit if it has one), at most the bank, when it
+  departs; they are spent, not returned. No midnight refill, so no rush at 00:00.
+
+A kind that needs more than the route's hours overrides :meth:`EscortKind.request_for`,
+which gets the corridor too.
 
 A new kind is one subclass that sets ``name`` and overrides the hooks :meth:`request`,
 :meth:`free_now`, :meth:`give_back` and :meth:`describe` (and :meth:`new_day` with
@@ -18,14 +26,15 @@ A new kind is one subclass that sets ``name`` and overrides the hooks :meth:`req
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any, ClassVar
 
 import simpy
 
-from .plan import ForcePlan
+from .plan import CorridorPlan, ForcePlan
 from .registry import Registry
 
-__all__ = ["ESCORT_KINDS", "AirCover", "EscortKind", "Grant", "GroundEscort"]
+__all__ = ["ESCORT_KINDS", "AirCover", "EscortKind", "Grant", "GroundEscort", "HourlyAirCover"]
 
 
 class Grant:
@@ -78,6 +87,15 @@ class EscortKind:
     def free_now(self, route_h: float) -> bool:
         """Hook: whether :meth:`request` would be granted at once (nobody waiting first)."""
         raise NotImplementedError
+
+    def request_for(self, corridor: CorridorPlan, route_h: float) -> Grant:
+        """:meth:`request` for a convoy of ``corridor`` (the engine's call; by default the
+        corridor does not matter)."""
+        return self.request(route_h)
+
+    def free_now_for(self, corridor: CorridorPlan, route_h: float) -> bool:
+        """:meth:`free_now` for a convoy of ``corridor`` (as :meth:`request_for`)."""
+        return self.free_now(route_h)
 
     def give_back(self, grant: Grant, travelled_h: float) -> None:
         """Hook: the convoy's journey has ended, ``travelled_h`` [h] from the staging point.
@@ -187,3 +205,64 @@ class AirCover(EscortKind):
     @classmethod
     def describe(cls, force: Any) -> str:
         return f"{force.convoy_hours_per_day:g} convoy-hours a day per unit"
+
+
+@ESCORT_KINDS.add
+class HourlyAirCover(AirCover):
+    """Air cover by the hour flown: a convoy takes the hours of its threatened legs only.
+
+    The bank holds at most ``units * convoy_hours_per_day * max_banked_days`` hours and
+    starts full; every hour it gains ``units * convoy_hours_per_day / 24`` (up to that
+    cap). A convoy takes the hours it drives on legs with risk > 0 (at the legs' own
+    speeds, or the force's ``speed_kmh`` if slower; dated leg speeds are not foreseen), at
+    most the whole bank, when it departs.
+    """
+
+    name = "air_hourly"
+    daily = False
+
+    def __init__(self, env: simpy.Environment, index: int, force: ForcePlan) -> None:
+        EscortKind.__init__(self, env, index, force)
+        self._per_hour = force.units * force.convoy_hours_per_day / 24.0
+        cap = force.units * force.convoy_hours_per_day * force.max_banked_days
+        self.hours = simpy.Container(env, capacity=cap, init=cap)
+        self._threatened: dict[int, float] = {}  # by corridor index [h]
+        env.process(self._accrue())
+
+    def _accrue(self) -> Generator[simpy.Event, Any, None]:
+        box, per_hour = self.hours, self._per_hour
+        while True:
+            yield self.env.timeout(1.0)
+            room = box.capacity - box.level
+            if room > 0:
+                box.put(min(room, per_hour))
+
+    def threatened_h(self, corridor: CorridorPlan) -> float:
+        """Hours a convoy of ``corridor`` drives on threatened legs under this force [h]."""
+        hours = self._threatened.get(corridor.index)
+        if hours is None:
+            limit = self.force.speed_kmh
+            hours = sum(
+                h if limit is None else max(h, length / limit)
+                for length, _speed, risk, h, _frm, _to in corridor.legs
+                if risk > 0
+            )
+            self._threatened[corridor.index] = hours
+        return hours
+
+    def request_for(self, corridor: CorridorPlan, route_h: float) -> Grant:
+        """Take the threatened legs' hours (at most the bank's capacity)."""
+        return self.request(self.threatened_h(corridor))
+
+    def free_now_for(self, corridor: CorridorPlan, route_h: float) -> bool:
+        return self.free_now(self.threatened_h(corridor))
+
+    def new_day(self) -> None:
+        """Nothing at midnight: the bank fills hour by hour."""
+
+    @classmethod
+    def describe(cls, force: Any) -> str:
+        return (
+            f"{force.convoy_hours_per_day:g} convoy-hours a day per unit, accrued hourly, "
+            f"banked up to {force.max_banked_days:g} days; threatened legs only"
+        )

@@ -1,8 +1,9 @@
 """The escort forces of one simulation: one :class:`~.escort_kinds.EscortKind` per force.
 
 What a convoy takes from a force and when the force gets it back is the force's kind
-(:mod:`.escort_kinds`: ``ground`` units, ``air`` convoy-hours). This module only routes a
-convoy's requests to its forces and runs the midnight renewal of daily budgets.
+(:mod:`.escort_kinds`: ``ground`` units, ``air`` and ``air_hourly`` convoy-hours). This
+module only routes a convoy's requests to its forces and runs the midnight renewal of
+daily budgets.
 
 A force with 0 units can never be granted: a convoy that requires it waits until the
 policy changes.
@@ -16,7 +17,7 @@ from typing import Any
 import simpy
 
 from .escort_kinds import ESCORT_KINDS, EscortKind, Grant
-from .plan import ForcePlan
+from .plan import CorridorPlan, ForcePlan
 
 __all__ = ["EscortPools", "Grant"]
 
@@ -45,15 +46,21 @@ class EscortPools:
         """Whether ``force`` has any units, i.e. a request for it can ever be granted."""
         return force in self._pools
 
-    def request(self, force: int, route_h: float) -> Grant:
-        """Ask for ``force`` for a convoy whose route takes ``route_h`` [h]."""
+    def request(self, force: int, route_h: float, corridor: CorridorPlan | None = None) -> Grant:
+        """Ask for ``force`` for a convoy (of ``corridor``) whose route takes ``route_h`` [h]."""
         pool = self._pools.get(force)
-        return Grant(force, None, 0.0) if pool is None else pool.request(route_h)
+        if pool is None:
+            return Grant(force, None, 0.0)
+        return pool.request(route_h) if corridor is None else pool.request_for(corridor, route_h)
 
-    def available_now(self, force: int, route_h: float) -> bool:
+    def available_now(
+        self, force: int, route_h: float, corridor: CorridorPlan | None = None
+    ) -> bool:
         """Whether a request for ``force`` would be granted at once."""
         pool = self._pools.get(force)
-        return pool is not None and pool.free_now(route_h)
+        if pool is None:
+            return False
+        return pool.free_now(route_h) if corridor is None else pool.free_now_for(corridor, route_h)
 
     def withdraw(self, grant: Grant) -> None:
         """Cancel a pending request, or give back a granted one unused (air hours too)."""

@@ -66,6 +66,8 @@ class ForcePlan:
     protection: float
     convoy_hours_per_day: float
     turnaround_h: float
+    speed_kmh: float | None = None  # escorted convoys drive no faster [km/h]; None: no limit
+    max_banked_days: float = 1.0  # air_hourly: unused hours carried over, at most this [days]
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class ScriptedAttack:
     destroyed: int
     captured: int
     label: str
+    respect_escort: bool = False  # deterrence may spare the convoy, protection scales losses
+    window_h: float | None = None  # fires only this long after t_h [h]; None: no limit
 
 
 @dataclass
@@ -160,6 +164,12 @@ class Plan:
     threat_model: str = "default"  # a name in simfuel.sim.threats.THREAT_MODELS
     # Every place with stock, the depot first (its fields above are stocks[0]'s).
     stocks: list[StockPlan] = field(default_factory=list)
+    # Convoy size in the threat: hazard * (n / size_reference_tankers) ** size_exponent.
+    size_exponent: float = 0.0
+    size_reference_tankers: float = 50.0
+    max_tankers_per_attack: int | None = None  # None: no limit
+    # (p_burn, p_seize, p_both); None: every attack is "both" (split by capture_fraction).
+    outcomes: tuple[float, float, float] | None = None
 
     @property
     def horizon_h(self) -> float:
@@ -196,6 +206,8 @@ def compile_plan(s: Scenario) -> Plan:
             protection=f.protection,
             convoy_hours_per_day=f.convoy_hours_per_day,
             turnaround_h=f.turnaround_h,
+            speed_kmh=f.speed_kmh,
+            max_banked_days=f.max_banked_days,
         )
         for key, f in s.escorts.items()
     ]
@@ -204,7 +216,7 @@ def compile_plan(s: Scenario) -> Plan:
     intensity_changes: dict[str, list[tuple[float, float]]] = {k: [] for k in s.corridors}
     policy_changes: dict[str, list[tuple[float, PolicyPlan]]] = {k: [] for k in s.corridors}
     contracts: dict[str, list[tuple[float, float, float]]] = {k: [] for k in s.corridors}
-    scripted: dict[str, list[tuple[float, str | None, int, int, str]]] = {
+    scripted: dict[str, list[tuple[float, str | None, int, int, str, bool, float | None]]] = {
         k: [] for k in s.corridors
     }
     places = stock_places(s)
@@ -235,8 +247,17 @@ def compile_plan(s: Scenario) -> Plan:
                 contracts[c].append((t, t + 24.0 * ev.period_days, tankers / ev.period_days))
         elif isinstance(ev, ScriptedAttackEvent):
             label = ev.id or f"events[{i}]"
+            window_h = None if ev.window_days is None else 24.0 * ev.window_days
             scripted[ev.corridor].append(
-                (t, ev.leg_from, ev.tankers_destroyed, ev.tankers_captured, label)
+                (
+                    t,
+                    ev.leg_from,
+                    ev.tankers_destroyed,
+                    ev.tankers_captured,
+                    label,
+                    ev.respect_escort,
+                    window_h,
+                )
             )
         elif isinstance(ev, DemandEvent):
             demand_changes[ev.place or s.depot.place].append((t, ev.demand_l_per_day))
@@ -316,6 +337,12 @@ def compile_plan(s: Scenario) -> Plan:
         timeline=sorted(timeline, key=lambda x: x[0]),
         threat_model=s.threat.model,
         stocks=stocks,
+        size_exponent=s.threat.size_exponent,
+        size_reference_tankers=s.threat.size_reference_tankers,
+        max_tankers_per_attack=s.threat.max_tankers_per_attack,
+        outcomes=None
+        if s.threat.outcomes is None
+        else (s.threat.outcomes.burn, s.threat.outcomes.seize, s.threat.outcomes.both),
     )
 
 
@@ -373,7 +400,7 @@ def _corridor_plan(
     intensity_changes: list[tuple[float, float]],
     policy_changes: list[tuple[float, PolicyPlan]],
     contracts: list[tuple[float, float, float]],
-    scripted: list[tuple[float, str | None, int, int, str]],
+    scripted: list[tuple[float, str | None, int, int, str, bool, float | None]],
 ) -> CorridorPlan:
     starts = [leg.from_ for leg in c.legs]
     first = starts.index(c.staging)
@@ -405,8 +432,8 @@ def _corridor_plan(
         intensity=StepSchedule(c.blockade_intensity, intensity_changes),
         policy=StepSchedule(_policy(c.escort_policy, force_index), policy_changes),
         scripted=[
-            ScriptedAttack(t, None if leg is None else after.index(leg), d, cap, label)
-            for t, leg, d, cap, label in sorted(scripted, key=lambda x: x[0])
+            ScriptedAttack(t, None if leg is None else after.index(leg), d, cap, label, esc, win)
+            for t, leg, d, cap, label, esc, win in sorted(scripted, key=lambda x: x[0])
         ],
         formation_rule=c.formation_rule,
         dispatch_policy=c.dispatch_policy,

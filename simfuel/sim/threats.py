@@ -7,7 +7,14 @@ tells it how every journey ended (:meth:`ThreatModel.observe`).
 The scenario's scripted attacks are replayed by the base class, whatever the model: a
 scripted attack waiting for the corridor strikes the first convoy that enters its leg (or
 any leg, without ``leg_from``) on or after its date, with exactly its losses (at most the
-convoy). Everything else is the model's hook :meth:`ThreatModel._do_attack`.
+convoy). With ``respect_escort`` it strikes a convoy only if the leg's attack uniform is
+below the escort's deterrence (1 unescorted: always; a deterred convoy passes the leg
+unharmed, the background hazard not drawn, and the attack waits for the next convoy), and
+its losses are multiplied by the escort's protection, rounded stochastically with the
+leg's loss and capture uniforms. With ``window_days`` it strikes only a convoy entering
+within the window; after it, it is unfired and the log gives the lag of the first convoy
+that came too late; a fired one's log gives its lag. Everything else is the model's hook
+:meth:`ThreatModel._do_attack`.
 
 The random numbers are the simulation's (its streams, drawn a fixed number of times per
 convoy, whether attacked or not, so that streams stay aligned across scenarios): a model
@@ -22,10 +29,12 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 
 from ..model.threat import (
+    attack_mode,
     attack_probability_scalar,
     beta_parameters,
     captured_tankers,
     lost_tankers,
+    size_factor_scalar,
 )
 from .plan import CorridorPlan, ForcePlan, Plan, ScriptedAttack
 from .recorder import ConvoyRecord
@@ -42,6 +51,8 @@ class Escort(NamedTuple):
     deterrence: float
     #: Product of the forces' protection (multiplies the mean loss; 1 unescorted) [-].
     protection: float
+    #: The slowest force's speed limit [km/h]; None when no force has one.
+    speed_kmh: float | None = None
 
 
 class LegDraws(NamedTuple):
@@ -53,6 +64,8 @@ class LegDraws(NamedTuple):
     u_loss: list[float]  # rounding of the tankers lost
     u_capture: list[float]  # rounding of the tankers captured
     u_turn: list[float]  # do the survivors turn back
+    #: The attack's mode (burn, seize or both); None unless ``threat.outcomes`` is given.
+    u_mode: list[float] | None = None
 
 
 class Attack(NamedTuple):
@@ -86,6 +99,8 @@ class ThreatModel:
         # A plan is shared by many runs, so whether a scripted attack has fired is the
         # run's state, kept here (by id: ScriptedAttack is an immutable value).
         self._fired: set[int] = set()
+        # Scripted attacks whose window passed: the lag of the first convoy too late [h].
+        self._late: dict[int, float] = {}
 
     def attack(
         self,
@@ -104,7 +119,10 @@ class ThreatModel:
         if corridor.scripted:
             sa = self._scripted(corridor, leg, now_h)
             if sa is not None:
-                return self._replay(sa, tankers, draws.u_turn[leg])
+                if sa.respect_escort and not draws.u_attack[leg] < escort.deterrence:
+                    return None  # deterred: it waits for the next convoy
+                self._fired.add(id(sa))
+                return self._replay(sa, tankers, draws, leg, escort, now_h)
         return self._do_attack(corridor, leg, now_h, tankers, escort, draws)
 
     def _do_attack(
@@ -148,28 +166,63 @@ class ThreatModel:
         """Hook: a journey ended (``convoy.outcome``: arrived, lost or turned_back)."""
 
     def unfired(self, corridor: CorridorPlan) -> list[ScriptedAttack]:
-        """The corridor's scripted attacks that met no convoy."""
-        return [sa for sa in corridor.scripted if id(sa) not in self._fired]
+        """The corridor's scripted attacks that met no convoy (in time, with a window)."""
+        return [sa for sa in corridor.scripted if id(sa) not in self._fired or id(sa) in self._late]
+
+    def unfired_detail(self, sa: ScriptedAttack) -> str:
+        """The events log's detail of an unfired scripted attack (its label; with a window,
+        the lag of the first convoy that came too late, if one came)."""
+        if sa.window_h is None:
+            return sa.label
+        window = f"window {sa.window_h / 24:g} days"
+        lag_h = self._late.get(id(sa))
+        if lag_h is None:
+            return f"{sa.label}; no convoy within its {window}"
+        return f"{sa.label}; first convoy {lag_h / 24:.1f} days after its date ({window})"
 
     def _scripted(self, c: CorridorPlan, leg: int, now_h: float) -> ScriptedAttack | None:
         for sa in c.scripted:
             if sa.t_h > now_h:
                 break
             if id(sa) not in self._fired and (sa.leg is None or sa.leg == leg):
-                self._fired.add(id(sa))
+                if sa.window_h is not None and now_h > sa.t_h + sa.window_h:
+                    # Too late: it never fires; the log will say how late this convoy was.
+                    self._fired.add(id(sa))
+                    self._late[id(sa)] = now_h - sa.t_h
+                    continue
                 return sa
         return None
 
-    def _replay(self, sa: ScriptedAttack, tankers: int, u_turn: float) -> Attack:
-        captured = min(tankers, sa.captured)
-        destroyed = min(tankers - captured, sa.destroyed)
+    def _replay(
+        self,
+        sa: ScriptedAttack,
+        tankers: int,
+        draws: LegDraws,
+        leg: int,
+        escort: Escort,
+        now_h: float,
+    ) -> Attack:
+        want_destroyed, want_captured = sa.destroyed, sa.captured
         note = f"scripted {sa.label}"
-        if sa.destroyed + sa.captured > destroyed + captured:
+        if sa.respect_escort and escort.protection != 1.0:
+            # Stochastic rounding keeps the expected losses at protection times the report.
+            want_destroyed = lost_tankers(want_destroyed, escort.protection, draws.u_loss[leg])
+            want_captured = lost_tankers(want_captured, escort.protection, draws.u_capture[leg])
+            note += (
+                f"; escort protection {escort.protection:g}: {want_destroyed + want_captured} "
+                f"of {sa.destroyed + sa.captured} scripted"
+            )
+        captured = min(tankers, want_captured)
+        destroyed = min(tankers - captured, want_destroyed)
+        if want_destroyed + want_captured > destroyed + captured:
             note += (
                 f"; convoy had {destroyed + captured} tankers, "
-                f"{sa.destroyed + sa.captured} scripted"
+                f"{want_destroyed + want_captured} scripted"
             )
-        return Attack(destroyed, captured, u_turn < self.plan.turn_back_probability, note)
+        if sa.window_h is not None:
+            note += f"; fired {(now_h - sa.t_h) / 24:.1f} days after its date"
+        turn_back = draws.u_turn[leg] < self.plan.turn_back_probability
+        return Attack(destroyed, captured, turn_back, note)
 
 
 THREAT_MODELS: Registry[ThreatModel] = Registry(ThreatModel, "threat model", "threat.model")
@@ -180,10 +233,14 @@ class DefaultThreat(ThreatModel):
     """Poisson ambushes along the road, Beta losses (:mod:`simfuel.model.threat`).
 
     A leg of length ``L`` is attacked with probability
-    ``1 - exp(-hazard_per_100km * intensity * risk * deterrence * L / 100)``, with the
-    corridor's blockade intensity at the time (no attack in the warm-up). An attack loses
-    a Beta-distributed fraction of the convoy (mean ``loss_fraction_mean * protection``),
-    ``capture_fraction`` of it captured; the survivors turn back with
+    ``1 - exp(-hazard_per_100km * intensity * risk * deterrence * size * L / 100)``, with
+    the corridor's blockade intensity at the time (no attack in the warm-up) and the
+    convoy's size factor ``size = (tankers / size_reference_tankers) ** size_exponent``
+    (1 with the default exponent 0). An attack loses a Beta-distributed fraction of the
+    convoy (mean ``loss_fraction_mean * protection``), at most ``max_tankers_per_attack``,
+    ``capture_fraction`` of it captured; with ``outcomes``, the attack is first drawn a
+    mode: ``burn`` (every loss destroyed), ``seize`` (every loss captured) or ``both``
+    (split by ``capture_fraction``). The survivors turn back with
     ``turn_back_probability``.
     """
 
@@ -193,6 +250,10 @@ class DefaultThreat(ThreatModel):
         super().__init__(plan)
         self._hazard = plan.hazard_per_100km
         self._turn_back = plan.turn_back_probability
+        self._size_exponent = plan.size_exponent
+        self._size_reference = plan.size_reference_tankers
+        self._cap = plan.max_tankers_per_attack
+        self._outcomes = plan.outcomes
 
     def _do_attack(
         self,
@@ -209,7 +270,10 @@ class DefaultThreat(ThreatModel):
         if not intensity > 0:
             return None
         length_km, _speed, risk, _hours, _frm, _to = corridor.legs[leg]
-        p = attack_probability_scalar(self._hazard, intensity, risk, escort.deterrence, length_km)
+        hazard = self._hazard
+        if self._size_exponent:  # exponent 0: the factor is 1, skip the power
+            hazard *= size_factor_scalar(tankers, self._size_reference, self._size_exponent)
+        p = attack_probability_scalar(hazard, intensity, risk, escort.deterrence, length_km)
         if not draws.u_attack[leg] < p:
             return None
         plan = self.plan
@@ -220,6 +284,19 @@ class DefaultThreat(ThreatModel):
         # from a generator of its own, seeded by one fixed draw, so a change in a loss
         # parameter does not shift any later draw.
         fraction = float(draws.loss_rng(leg).beta(a, b))
-        lost = lost_tankers(tankers, fraction, draws.u_loss[leg])
-        captured = captured_tankers(lost, plan.capture_fraction, draws.u_capture[leg])
-        return Attack(lost - captured, captured, draws.u_turn[leg] < self._turn_back)
+        lost = lost_tankers(tankers, fraction, draws.u_loss[leg], self._cap)
+        turn_back = draws.u_turn[leg] < self._turn_back
+        outcomes = self._outcomes
+        if outcomes is None:
+            captured = captured_tankers(lost, plan.capture_fraction, draws.u_capture[leg])
+            return Attack(lost - captured, captured, turn_back)
+        if draws.u_mode is None:
+            raise ValueError("threat.outcomes is set but the engine drew no attack modes")
+        mode = attack_mode(outcomes, draws.u_mode[leg])
+        if mode == "burn":
+            captured = 0
+        elif mode == "seize":
+            captured = lost
+        else:
+            captured = captured_tankers(lost, plan.capture_fraction, draws.u_capture[leg])
+        return Attack(lost - captured, captured, turn_back, mode)

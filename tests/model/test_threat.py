@@ -192,3 +192,37 @@ def test_captured_tankers_expected_value_over_u_grid(capture_fraction, lost):
     mean = sum(captured_tankers(lost, capture_fraction, u) for u in U_GRID) / m
     x = capture_fraction * lost
     assert x - 1 / m - 1e-9 < mean <= x + 1e-9
+
+
+# ---------------------------------------------------------------- convoy size, cap, modes
+
+
+def test_size_factor_known_values():
+    from simfuel.model.threat import size_factor, size_factor_scalar
+
+    assert size_factor_scalar(100, 50, 0.0) == 1.0  # exponent 0: today's hazard
+    assert size_factor_scalar(100, 50, 1.0) == pytest.approx(2.0)  # twice n_ref: double
+    assert size_factor_scalar(25, 50, 2.0) == pytest.approx(0.25)
+    np.testing.assert_allclose(size_factor([50, 100, 200], 50, 0.5), [1, 2**0.5, 2])
+    # On the probability: exponent 1 at twice n_ref doubles the leg's expected attacks.
+    base = attack_probability_scalar(0.3, 1.0, 1.0, 1.0, 200.0)
+    sized = attack_probability_scalar(0.3 * size_factor_scalar(100, 50, 1.0), 1, 1, 1, 200.0)
+    assert -math.log1p(-sized) == pytest.approx(2 * -math.log1p(-base))
+
+
+def test_lost_tankers_cap():
+    for n, f, u in itertools.product([1, 7, 229], [0.0, 0.3, 1.0], [0.0, 0.5, 0.999]):
+        free = lost_tankers(n, f, u)
+        assert lost_tankers(n, f, u, None) == free
+        assert lost_tankers(n, f, u, 5) == min(free, 5)
+
+
+def test_attack_mode_reads_the_probabilities_in_order():
+    from simfuel.model.threat import attack_mode
+
+    assert attack_mode((1.0, 0.0, 0.0), 0.999) == "burn"
+    assert attack_mode((0.0, 1.0, 0.0), 0.0) == "seize"
+    assert attack_mode((0.0, 1.0, 0.0), 0.999) == "seize"
+    assert attack_mode((0.0, 0.0, 1.0), 0.0) == "both"
+    modes = [attack_mode((0.2, 0.3, 0.5), u) for u in np.linspace(0, 1, 1000, endpoint=False)]
+    assert (modes.count("burn"), modes.count("seize"), modes.count("both")) == (200, 300, 500)

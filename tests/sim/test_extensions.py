@@ -56,7 +56,7 @@ class Calm(ThreatModel):
 
 
 def test_the_schema_knows_exactly_the_shipped_names_first_the_default():
-    assert ESCORT_KINDS.names() == ("ground", "air")
+    assert ESCORT_KINDS.names() == ("ground", "air", "air_hourly")
     assert set(ENGINE_CHOICES["escort kind"]) == set(ESCORT_KINDS.names())
     assert ENGINE_CHOICES["threat model"] == list(THREAT_MODELS.names()) == ["default"]
     assert ENGINE_CHOICES["dispatch policy"] == list(DISPATCH_POLICIES.names()) == ["fixed_rate"]
@@ -98,7 +98,7 @@ def test_naming_the_defaults_changes_nothing():
         (
             "escorts.army.kind",
             "sea",
-            "escorts.army.kind: unknown escort kind 'sea' (known: air, ground)",
+            "escorts.army.kind: unknown escort kind 'sea' (known: air, ground, air_hourly)",
         ),
     ],
 )
