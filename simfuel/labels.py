@@ -449,6 +449,18 @@ def _reopen(ev: Any, sc: Any) -> str:
     return f"{_where(ev, sc, False)} reopened"
 
 
+def _seize(ev: Any, sc: Any) -> str:
+    where = _name(sc, "places", ev.place)
+    return (
+        f"stock at {where} seized: it serves no demand, loads nothing out and unloads "
+        "no tanker until released; its legs are closed"
+    )
+
+
+def _release(ev: Any, sc: Any) -> str:
+    return f"stock at {_name(sc, 'places', ev.place)} released: supply and demand resume"
+
+
 def _speed_words(ev: Any) -> str:
     if ev.speed_kmh is not None:
         return f"{ev.speed_kmh:g} km/h"
@@ -514,6 +526,8 @@ _FULL = {
     "reopen": _reopen,
     "leg_speed": _leg_speed,
     "border_delay": _border_delay,
+    "seize": _seize,
+    "release": _release,
     "observation": _observation,
 }
 
@@ -557,5 +571,7 @@ _SHORT = {
         else f"{_where(ev, sc, True)}: speed x{ev.factor:g}"
     ),
     "border_delay": lambda ev, sc: f"border delay: mean {_delay_mean_h(ev.delay_h):g} h",
+    "seize": lambda ev, sc: f"seized: {_name(sc, 'places', ev.place)}",
+    "release": lambda ev, sc: f"released: {_name(sc, 'places', ev.place)}",
     "observation": _observation_short,
 }

@@ -900,7 +900,74 @@ class BorderEvent(_CorridorsEvent):
         return _bare_number_is_fixed(value)
 
 
-DISRUPTION_EVENTS = (CloseEvent, ReopenEvent, LegSpeedEvent, BorderEvent)
+class SeizeEvent(_Event):
+    """From this date the stock at ``place`` is seized: trapped until a ``release``.
+
+    While seized the stock serves none of its own demand (the day's demand is all
+    shortfall, a stock-out), releases none of its reserve, loads nothing out to secondary
+    corridors, and unloads no tanker: convoys that arrive wait in its unload queue until
+    the release. The place is closed as by a ``close`` of it (its legs and loading there),
+    so convoys do not drive into it. The stock stays what it was until the release.
+    Without a ``release`` the seizure lasts to the end.
+    """
+
+    type: Literal["seize"] = Field(description="Event type.")
+    place: str = Field(description="Place key of a stock (the depot or a destination).")
+
+
+class ReleaseEvent(_Event):
+    """From this date the stock seized at ``place`` is free again.
+
+    Its demand is served from this day on, and the tankers waiting to unload there unload
+    at the end of the day, after the day's demand (as every unload queue does).
+    """
+
+    type: Literal["release"] = Field(description="Event type.")
+    place: str = Field(description="Place key of the seized stock.")
+
+
+DISRUPTION_EVENTS = (
+    CloseEvent,
+    ReopenEvent,
+    LegSpeedEvent,
+    BorderEvent,
+    SeizeEvent,
+    ReleaseEvent,
+)
+
+
+def _seize_problems(s: Scenario) -> list[Problem]:
+    """A seizure of a place with no stock; a release of a stock that is not seized."""
+    out: list[Problem] = []
+    stocks = stock_places(s)
+    order = sorted(range(len(s.events)), key=lambda i: s.events[i].date)
+    seized: set[str] = set()
+    for i in order:
+        ev = s.events[i]
+        if not isinstance(ev, SeizeEvent | ReleaseEvent):
+            continue
+        if ev.place not in stocks:
+            what = "place" if ev.place in s.places else "unknown place"
+            out.append(
+                Problem(
+                    f"events[{i}].place",
+                    f"{what} '{ev.place}' holds no stock: only the depot or a destination "
+                    f"can be seized (stocks: {', '.join(stocks)})",
+                )
+            )
+        elif isinstance(ev, SeizeEvent):
+            seized.add(ev.place)
+        elif ev.place in seized:
+            seized.discard(ev.place)
+        else:
+            out.append(
+                Problem(
+                    f"events[{i}]",
+                    f"releases the stock at '{ev.place}', which no earlier seize event "
+                    f"seizes (on {ev.date} it is free)",
+                )
+            )
+    return out
 
 
 def _disruption_problems(s: Scenario) -> list[Problem]:
@@ -996,6 +1063,8 @@ Event = Annotated[
     | ReopenEvent
     | LegSpeedEvent
     | BorderEvent
+    | SeizeEvent
+    | ReleaseEvent
     | ObservationEvent,
     Field(discriminator="type"),
 ]
@@ -1012,6 +1081,8 @@ EVENT_TYPES = (
     "reopen",
     "leg_speed",
     "border_delay",
+    "seize",
+    "release",
     "observation",
 )
 DELAY_DISTRIBUTIONS = ("fixed", "uniform", "triangular", "lognormal")
@@ -1263,6 +1334,7 @@ def _reference_problems(s: Scenario) -> list[Problem]:
                         )
                     )
     out.extend(_disruption_problems(s))
+    out.extend(_seize_problems(s))
     if not out:  # the estimates below assume the references hold
         out.extend(_size_problems(s))
     return out

@@ -14,8 +14,10 @@ origin there and every leg that starts or ends there (so also formation, when it
 staging point: the first leg after it starts there). A corridor covers its loading and
 its formation, not its legs: convoys already past the staging point carry on.
 
-A seizure of a place's stock (issue 10) can build on the same slots: a ``seize`` target
-covering the place's stock slot, released as ``reopen`` releases a closure.
+A ``seize`` of a place's stock closes the place as a ``close`` of it does (under a target
+of its own, so a ``reopen`` of the place does not end it) until its ``release``; the
+stock's own seized windows (:func:`compile_seizures`) are what the engine reads to trap
+the stock: no demand served, no secondary loading, no unloading.
 
 Nothing here draws random numbers or touches simpy.
 """
@@ -35,13 +37,21 @@ from ..scenario.schema import (
     FixedDelay,
     LegSpeedEvent,
     LognormalDelay,
+    ReleaseEvent,
     ReopenEvent,
     Scenario,
+    SeizeEvent,
     TriangularDelay,
     UniformDelay,
 )
 
-__all__ = ["CorridorDisruptions", "DatedLegs", "Windows", "compile_disruptions"]
+__all__ = [
+    "CorridorDisruptions",
+    "DatedLegs",
+    "Windows",
+    "compile_disruptions",
+    "compile_seizures",
+]
 
 DelaySpec = tuple[str, tuple[float, ...]]
 Key = tuple[str, ...]
@@ -207,7 +217,7 @@ def compile_disruptions(s: Scenario) -> dict[str, CorridorDisruptions]:
     """
     out = {key: CorridorDisruptions() for key in s.corridors}
     events = sorted(s.events, key=lambda e: e.date)
-    kinds = CloseEvent | ReopenEvent | LegSpeedEvent | BorderEvent
+    kinds = CloseEvent | ReopenEvent | LegSpeedEvent | BorderEvent | SeizeEvent | ReleaseEvent
     if not any(isinstance(ev, kinds) for ev in events):
         return out
 
@@ -224,6 +234,14 @@ def compile_disruptions(s: Scenario) -> dict[str, CorridorDisruptions]:
             for key in _targets(ev, s):
                 if key in opened:
                     spans.setdefault(key, []).append((opened.pop(key), t))
+        elif isinstance(ev, SeizeEvent):
+            # The seized place is closed under a key of its own (see the module notes).
+            opened.setdefault(("seized", ev.place), t)
+        elif isinstance(ev, ReleaseEvent):
+            if ("seized", ev.place) in opened:
+                spans.setdefault(("seized", ev.place), []).append(
+                    (opened.pop(("seized", ev.place)), t)
+                )
         elif isinstance(ev, LegSpeedEvent):
             for key in _targets(ev, s):
                 for cname, i in _speed_slots(key, s):
@@ -261,4 +279,28 @@ def compile_disruptions(s: Scenario) -> dict[str, CorridorDisruptions]:
             if dated:
                 places = tuple((leg.from_, leg.to) for leg in c.legs[lo:hi])
                 setattr(d, part, DatedLegs(tuple(closed[lo:hi]), tuple(hours[lo:hi]), places))
+    return out
+
+
+def compile_seizures(s: Scenario) -> dict[str, Windows]:
+    """When each seized stock is trapped, by place key (only places ever seized).
+
+    A ``seize`` starts a window, the next ``release`` of the place ends it (none: the
+    window lasts to the end); seizing what is seized changes nothing.
+    """
+    opened: dict[str, float] = {}
+    spans: dict[str, list[tuple[float, float]]] = {}
+    for ev in sorted(s.events, key=lambda e: e.date):
+        t = 24.0 * (ev.date - s.start).days
+        if isinstance(ev, SeizeEvent):
+            opened.setdefault(ev.place, t)
+        elif isinstance(ev, ReleaseEvent) and ev.place in opened:
+            spans.setdefault(ev.place, []).append((opened.pop(ev.place), t))
+    for place, t in opened.items():
+        spans.setdefault(place, []).append((t, math.inf))
+    out = {}
+    for place, place_spans in spans.items():
+        w = Windows.merge(place_spans)
+        if w is not None:
+            out[place] = w
     return out

@@ -17,7 +17,10 @@ Processes of one simulation:
 * ``_days``: at each midnight, for every place with stock (:mod:`.places`: the depot
   first, then the destinations in file order), the day's demand is served under its
   rationing rule, its reserve is released if needed, its waiting tankers unload, and its
-  day is recorded.
+  day is recorded. On a day its stock is seized, the demand (drawn as any day's, so the
+  streams stay aligned) is all shortfall and nothing else happens to the stock; tankers
+  that arrive while it is seized queue to unload, and secondary corridors load nothing
+  out of it.
 
 Secondary distribution: a corridor whose origin holds a stock loads, in ``_load``, only
 the whole tankers that stock holds above ``keep_days`` of its own nominal demand, and takes
@@ -234,6 +237,8 @@ class Simulation:
         if dis.load_closed is not None and dis.load_closed.closed_at(self.env.now):
             return  # the origin is closed: nothing loads (fixed_rate does not even ask)
         up = self._source[ci]
+        if up is not None and up.seized_at(self.env.now):
+            return  # its upstream stock is seized: nothing loads out of it
         if up is not None and self.env.now >= 0:
             n = self._load_from(c, up, n, self.env.now)
             if n == 0:
@@ -553,7 +558,9 @@ class Simulation:
             self.delivered[ci] += n
             return
         room = st.capacity_l - st.stock_l
-        fit = max(0, min(n, int(room // capacity_l))) if not st.queue else 0
+        # A seized stock unloads nothing: the tankers wait in its queue until the release.
+        free = not st.queue and not st.seized_at(self.env.now)
+        fit = max(0, min(n, int(room // capacity_l))) if free else 0
         if fit > 0:
             st.stock_l += fit * capacity_l
             self.delivered[ci] += fit
@@ -595,6 +602,8 @@ class Simulation:
         # table records this one so that rationing days are exactly those below the
         # threshold.
         cover = days_of_cover(st.stock_l, nominal)
+        if st.seized_at(t0):
+            return self._serve_seized(st, t0, cover, demand)
         served, rationing = serve_demand(st.stock_l, demand, cover, threshold_days, served_fraction)
         target = demand * served_fraction if rationing else demand
         stockout = served < target * (1 - 1e-9)
@@ -617,6 +626,20 @@ class Simulation:
             self.rec.log(t0, "stockout_started", detail=f"{self._at(st)}served {served:.0f} L")
             st.stockout_logged = True
         return cover, demand, served, rationing, stockout
+
+    def _serve_seized(
+        self, st: Stock, t0: float, cover: float, demand: float
+    ) -> tuple[float, float, float, bool, bool]:
+        """A seized day at ``st``: the demand (drawn as any day's) is all shortfall.
+
+        The stock is trapped: nothing is served, no reserve released, no tanker unloaded;
+        the cover recorded is that of the stock held.
+        """
+        stockout = demand > 0
+        if stockout and not st.stockout_logged:
+            self.rec.log(t0, "stockout_started", detail=f"{self._at(st)}stock seized")
+            st.stockout_logged = True
+        return cover, demand, 0.0, False, stockout
 
     @staticmethod
     def _at(st: Stock) -> str:

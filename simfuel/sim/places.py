@@ -4,7 +4,9 @@ The plan's :class:`~simfuel.sim.plan.StockPlan` says what a stock is; a :class:`
 holds what it has during one run: litres in the tanks, reserve left, tankers waiting to
 unload, its demand stream and what it has shipped onwards to secondary corridors. The
 maths (cover, rationing, whole tankers a loading may take) is in
-:mod:`simfuel.model.stocks`; the engine sequences it.
+:mod:`simfuel.model.stocks`; the engine sequences it. A seized stock (``seize`` ..
+``release`` events) is trapped: :meth:`Stock.seized_at` says when, and the engine then
+serves none of its demand, loads nothing out of it and unloads nothing into it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class Stock:
         "rationing_logged",
         "reserve_left_l",
         "rng",
+        "seized",
         "stock_l",
         "stockout_logged",
     )
@@ -68,3 +71,8 @@ class Stock:
         #: One record per day, and the litres loaded out that day.
         self.daily: list[DailyRecord] = []
         self.loaded_out: list[float] = []
+        self.seized = plan.seized
+
+    def seized_at(self, t_h: float) -> bool:
+        """Whether the stock is seized (trapped) at ``t_h`` [h]."""
+        return self.seized is not None and self.seized.closed_at(t_h)

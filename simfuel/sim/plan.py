@@ -29,7 +29,14 @@ from ..scenario.schema import (
     stock_places,
     warmup_days,
 )
-from .disruptions import CorridorDisruptions, DelaySpec, compile_disruptions, delay_spec
+from .disruptions import (
+    CorridorDisruptions,
+    DelaySpec,
+    Windows,
+    compile_disruptions,
+    compile_seizures,
+    delay_spec,
+)
 
 __all__ = [
     "CorridorPlan",
@@ -134,6 +141,8 @@ class StockPlan:
     demand: StepSchedule[float]
     demand_cv: float
     rationing: StepSchedule[tuple[float, float]]
+    # When the stock is seized (``seize`` .. ``release`` events); None: never.
+    seized: Windows | None = None
 
 
 @dataclass
@@ -291,6 +300,7 @@ def compile_plan(s: Scenario) -> Plan:
         (s.depot, s.demand, s.rationing),
         *((d, d.demand, d.rationing) for d in s.destinations.values()),
     ]
+    seizures = compile_seizures(s)
     stocks = [
         StockPlan(
             index=i,
@@ -305,6 +315,7 @@ def compile_plan(s: Scenario) -> Plan:
                 (rationing.threshold_days, rationing.served_fraction),
                 rationing_changes[depot.place],
             ),
+            seized=seizures.get(depot.place),
         )
         for i, (depot, demand, rationing) in enumerate(blocks)
     ]

@@ -108,6 +108,32 @@ CASES = [
         "events[3].delay_h.value",
         "must be >= 0",
     ),
+    # seize / release: a place with a stock, released only once seized, inside the horizon
+    (
+        "{date: 2025-01-06, type: seize, place: town}",
+        "events[3].place",
+        "place 'town' holds no stock: only the depot or a destination can be seized (stocks: city)",
+    ),
+    (
+        "{date: 2025-01-06, type: seize, place: twon}",
+        "events[3].place",
+        "unknown place 'twon' holds no stock",
+    ),
+    (
+        "{date: 2025-01-06, type: release, place: city}",
+        "events[3]",
+        "releases the stock at 'city', which no earlier seize event seizes",
+    ),
+    (
+        "{date: 2025-03-01, type: seize, place: city}",
+        "events[3].date",
+        "2025-03-01 is outside the horizon 2025-01-01 .. 2025-01-20",
+    ),
+    (
+        "{date: 2025-01-06, type: seize}",
+        "events[3].place",
+        "required",
+    ),
 ]
 
 
