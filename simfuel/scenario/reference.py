@@ -48,6 +48,8 @@ _SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("events[i] `type: reopen`", schema.ReopenEvent),
     ("events[i] `type: leg_speed`", schema.LegSpeedEvent),
     ("events[i] `type: border_delay`", schema.BorderEvent),
+    ("events[i] `type: seize`", schema.SeizeEvent),
+    ("events[i] `type: release`", schema.ReleaseEvent),
     ("events[i] `type: observation`", schema.ObservationEvent),
 ]
 

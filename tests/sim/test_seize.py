@@ -6,13 +6,14 @@ Known answers on TINY (the depot at ``city``, fed by ``main``) and on the chain 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
 
 import simfuel
 from tests.helpers import tiny_scenario
-from tests.sim.builders import CAPACITY_L, date
+from tests.sim.builders import CAPACITY_L, START, date
 from tests.sim.test_places import chain
 
 SEIZED, RELEASED = 5, 12  # days of the run
@@ -103,3 +104,13 @@ def test_seize_and_release_are_on_the_timeline_in_words() -> None:
     assert rows["kind"].tolist() == ["timeline:seize", "timeline:release"]
     assert rows["detail"].iloc[0].startswith("stock at city seized")
     assert rows["detail"].iloc[1].startswith("stock at city released")
+
+
+def test_seize_and_release_are_chart_marks_with_their_note() -> None:
+    from simfuel.plot.fan import timeline_marks
+
+    s = seized(tiny_scenario(), "city")
+    s["events"][0]["note"] = "terminal held"
+    marks = dict(timeline_marks(simfuel.Scenario.model_validate(s)))
+    assert marks[START + dt.timedelta(days=SEIZED)] == "seized: city (terminal held)"
+    assert marks[START + dt.timedelta(days=RELEASED)] == "released: city"
