@@ -32,6 +32,7 @@ _SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("corridors.<key>: Corridor", schema.Corridor),
     ("corridors.<key>.legs[i]: Leg", schema.Leg),
     ("corridors.<key>.escort_policy: EscortPolicy", schema.EscortPolicy),
+    ("corridors.<key>.dispatch: Dispatch", schema.Dispatch),
     ("products.<key>: Product", schema.Product),
     ("Delay `distribution: fixed` (or a bare number)", schema.FixedDelay),
     ("Delay `distribution: uniform`", schema.UniformDelay),

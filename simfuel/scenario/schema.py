@@ -42,6 +42,7 @@ from ..text import safe_echo as _safe_echo
 from .errors import Problem, ScenarioError
 
 __all__ = [
+    "DISPATCH_PARAMETERS",
     "ENGINE_CHOICES",
     "LIMITS",
     "MAX_CONVOYS",
@@ -49,6 +50,7 @@ __all__ = [
     "Demand",
     "Depot",
     "Destination",
+    "Dispatch",
     "EscortForce",
     "EscortPolicy",
     "Event",
@@ -210,7 +212,7 @@ Day = Annotated[dt.date, BeforeValidator(_date_in), AfterValidator(in_calendar)]
 ENGINE_CHOICES: dict[str, list[str]] = {
     "escort kind": ["air", "ground", "air_hourly"],
     "threat model": ["default"],
-    "dispatch policy": ["fixed_rate"],
+    "dispatch policy": ["fixed_rate", "schedule", "order_up_to"],
     "formation rule": ["default"],
 }
 
@@ -364,6 +366,86 @@ class EscortPolicy(_Model):
         return self
 
 
+#: The ``dispatch:`` parameters of each shipped dispatch policy: (required, optional).
+#: A policy registered in Python and not listed here takes any of the fields.
+DISPATCH_PARAMETERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "fixed_rate": (frozenset(), frozenset()),
+    "schedule": (frozenset({"tankers"}), frozenset({"dates", "every_days", "first"})),
+    "order_up_to": (
+        frozenset({"target_days", "max_tankers_per_day"}),
+        frozenset({"review_days", "reorder_days", "max_queue_tankers"}),
+    ),
+}
+
+
+class Dispatch(_Model):
+    """The parameters of a corridor's ``dispatch_policy`` (each policy takes its own).
+
+    ``schedule``: ``tankers`` load at 00:00 on each of ``dates``, or every ``every_days``
+    days from ``first``. ``order_up_to``: every ``review_days`` it loads enough tankers
+    (at most ``max_tankers_per_day`` a day) to bring the destination's position (stock,
+    on the road, waiting to unload) up to ``target_days`` of its nominal demand; with
+    ``reorder_days`` it orders only when the position is below that ((s, S)). It loads
+    nothing while the destination is full or more than ``max_queue_tankers`` wait to unload.
+    """
+
+    dates: list[Day] | None = Field(
+        None, min_length=1, description="`schedule`: the days convoys load (YYYY-MM-DD)."
+    )
+    every_days: Whole | None = Field(
+        None, ge=1, le=MAX_DAYS, description="`schedule`: days between loadings [days]."
+    )
+    first: Day | None = Field(
+        None, description="`schedule` with `every_days`: the first loading day (YYYY-MM-DD)."
+    )
+    tankers: Whole | None = Field(
+        None, ge=1, le=MAX_TANKERS, description="`schedule`: tankers loaded each time."
+    )
+    review_days: Real = Field(
+        1.0, ge=1 / 24, le=MAX_DAYS, description="`order_up_to`: days between reviews [days]."
+    )
+    target_days: Real | None = Field(
+        None,
+        gt=0,
+        le=MAX_DAYS,
+        description="`order_up_to`: position to order up to (S) [days of nominal demand].",
+    )
+    reorder_days: Real | None = Field(
+        None,
+        ge=0,
+        le=MAX_DAYS,
+        description="`order_up_to`: order only when the position is below this (s) [days].",
+    )
+    max_tankers_per_day: Real | None = Field(
+        None,
+        gt=0,
+        le=MAX_TANKERS_PER_DAY,
+        description="`order_up_to`: most tankers loaded a day (per review: times "
+        "`review_days`, rounded down) [tankers/day].",
+    )
+    max_queue_tankers: Whole | None = Field(
+        None,
+        ge=0,
+        le=MAX_TANKERS,
+        description="`order_up_to`: no loading while more tankers than this wait to unload "
+        "at the destination; none: no limit.",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Dispatch:
+        s, big_s = self.reorder_days, self.target_days
+        if s is not None and big_s is not None and s > big_s:
+            raise ValueError(f"reorder_days ({s:g}) must be <= target_days ({big_s:g})")
+        per_day = self.max_tankers_per_day
+        if per_day is not None and per_day * self.review_days < 1 - 1e-9:
+            raise ValueError("max_tankers_per_day * review_days must be at least 1 tanker")
+        return self
+
+    def given(self) -> set[str]:
+        """The fields the scenario wrote."""
+        return set(self.model_fields_set)
+
+
 class Corridor(_Model):
     """A route from a loading origin through a staging point (the border) to a stock.
 
@@ -412,6 +494,11 @@ class Corridor(_Model):
         "`fixed_rate` (`tankers_per_day` plus contracts, in `dispatches_per_day` batches), "
         "or a policy registered in Python.",
     )
+    dispatch: Dispatch | None = Field(
+        None,
+        description="The parameters of `dispatch_policy` (`schedule`, `order_up_to`); "
+        "none for `fixed_rate`.",
+    )
     upstream_keep_days: Real = Field(
         0.0,
         ge=0,
@@ -426,6 +513,31 @@ class Corridor(_Model):
     @classmethod
     def _delay_number(cls, value: Any) -> Any:
         return _bare_number_is_fixed(value)
+
+    @model_validator(mode="after")
+    def _dispatch_parameters(self) -> Corridor:
+        policy = self.dispatch_policy
+        given = self.dispatch.given() if self.dispatch is not None else set()
+        if policy not in DISPATCH_PARAMETERS:
+            return self  # a policy registered in Python reads what it needs
+        required, optional = DISPATCH_PARAMETERS[policy]
+        wrong = sorted(given - required - optional)
+        if wrong:
+            takes = ", ".join(sorted(required | optional)) or "no dispatch block"
+            raise ValueError(
+                f"dispatch.{wrong[0]}: not a parameter of dispatch_policy {policy} "
+                f"(it takes: {takes})"
+            )
+        missing = sorted(required - given)
+        if missing:
+            raise ValueError(f"dispatch.{missing[0]}: required by dispatch_policy {policy}")
+        if policy == "schedule" and self.dispatch is not None:
+            d = self.dispatch
+            if (d.dates is None) == (d.every_days is None):
+                raise ValueError("dispatch: schedule takes either `dates` or `every_days`")
+            if (d.first is None) != (d.every_days is None):
+                raise ValueError("dispatch: schedule's `every_days` and `first` go together")
+        return self
 
 
 # ---------------------------------------------------------------- forces, threat, stocks
@@ -1145,6 +1257,8 @@ class Scenario(_Model):
                 row = out.get("corridors", {}).get(key)
                 if isinstance(row, dict) and c.upstream_keep_days == 0:
                     row.pop("upstream_keep_days", None)
+                if isinstance(row, dict) and c.dispatch is None:
+                    row.pop("dispatch", None)
             rows = out.get("events")
             if isinstance(rows, list):
                 for ev, row in zip(self.events, rows, strict=False):

@@ -4,13 +4,17 @@ A corridor's ``dispatch_policy`` names a subclass of :class:`DispatchPolicy`; th
 makes one instance per corridor and runs its :meth:`~DispatchPolicy.process` as a SimPy
 process from the start of the warm-up. The process calls :meth:`~DispatchPolicy.load` for
 every batch; the engine does the rest (the drive to the staging point, the border delay).
+
+Shipped: :class:`FixedRate` (the default), :class:`Schedule` (convoys on dates or every N
+days) and :class:`OrderUpTo` (demand-pull on the destination's days of cover, with
+back-pressure). A policy reads its destination through a :class:`DestinationView`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import simpy
 
@@ -18,7 +22,90 @@ from ..model.schedule import StepSchedule, integrate
 from .plan import CorridorPlan, Plan
 from .registry import Registry
 
-__all__ = ["DISPATCH_POLICIES", "DispatchPolicy", "FixedRate"]
+if TYPE_CHECKING:
+    from .places import Stock
+
+__all__ = [
+    "DISPATCH_POLICIES",
+    "DestinationView",
+    "DispatchPolicy",
+    "FixedRate",
+    "OrderUpTo",
+    "Schedule",
+]
+
+
+class DestinationView:
+    """What a dispatch policy may read of the stock its corridor delivers to (read-only).
+
+    Parameters
+    ----------
+    stock : Stock
+        The destination's run-time stock (the depot or a destination).
+    caps_l : list of int
+        Every corridor's tanker load [L], by corridor index.
+    transit, staged, unload_wait : list of int
+        The engine's tanker counters by corridor index (read, never written): loaded and
+        on the road, waiting at the staging point, waiting to unload.
+    """
+
+    __slots__ = ("_caps", "_staged", "_stock", "_transit", "_unload_wait")
+
+    def __init__(
+        self,
+        stock: Stock,
+        caps_l: list[int],
+        transit: list[int],
+        staged: list[int],
+        unload_wait: list[int],
+    ) -> None:
+        self._stock = stock
+        self._caps = caps_l
+        self._transit = transit
+        self._staged = staged
+        self._unload_wait = unload_wait
+
+    @property
+    def place(self) -> str:
+        """The destination's place key."""
+        return self._stock.place
+
+    @property
+    def stock_l(self) -> float:
+        """Its stock now [L]."""
+        return self._stock.stock_l
+
+    @property
+    def capacity_l(self) -> float:
+        """Its capacity [L]."""
+        return self._stock.capacity_l
+
+    def nominal_demand_l_per_day(self, t_h: float) -> float:
+        """Its nominal demand at ``t_h`` [L/day] (before noise and rationing)."""
+        return self._stock.plan.demand.at(t_h)
+
+    @property
+    def in_pipeline_l(self) -> float:
+        """Loaded for it on every inbound corridor and not yet arrived [L]."""
+        caps = self._caps
+        return float(
+            sum((self._transit[i] + self._staged[i]) * caps[i] for i in self._stock.inbound)
+        )
+
+    @property
+    def queued_l(self) -> float:
+        """Arrived and waiting to unload (the stock was full) [L]."""
+        caps = self._caps
+        return float(sum(self._unload_wait[i] * caps[i] for i in self._stock.inbound))
+
+    @property
+    def queued_tankers(self) -> int:
+        """Tankers waiting to unload."""
+        return sum(self._unload_wait[i] for i in self._stock.inbound)
+
+    def position_l(self) -> float:
+        """Stock + in the pipeline + waiting to unload [L]: the inventory position."""
+        return self.stock_l + self.in_pipeline_l + self.queued_l
 
 
 class DispatchPolicy:
@@ -35,6 +122,8 @@ class DispatchPolicy:
     load : callable
         ``load(n)`` loads ``n`` tankers now (n >= 1); while the origin is closed
         (``corridor.disruptions.load_closed``) it loads nothing.
+    destination : DestinationView, optional
+        The stock the corridor's last leg ends at, read-only (the engine always gives it).
     """
 
     #: The scenario's ``dispatch_policy`` for this class.
@@ -46,11 +135,16 @@ class DispatchPolicy:
         corridor: CorridorPlan,
         plan: Plan,
         load: Callable[[int], None],
+        destination: DestinationView | None = None,
     ) -> None:
         self.env = env
         self.corridor = corridor
         self.plan = plan
         self.load = load
+        self.destination = destination
+
+    def _end_h(self) -> float:
+        return self.plan.horizon_h
 
     def process(self) -> Generator[simpy.Event, Any, None]:
         """Hook: the SimPy process of the loadings; yield timeouts, call :attr:`load`.
@@ -103,3 +197,78 @@ class FixedRate(DispatchPolicy):
                 carry -= n
                 load(n)
             yield env.timeout(dt_h)
+
+
+@DISPATCH_POLICIES.add
+class Schedule(DispatchPolicy):
+    """``tankers`` load at 00:00 of each of the ``dates``, or every ``every_days`` from ``first``.
+
+    A date while the origin is closed loads nothing (it is not caught up); dates before
+    the warm-up starts are skipped, those inside it fill the pipeline at the start date.
+    """
+
+    name = "schedule"
+
+    def process(self) -> Generator[simpy.Event, Any, None]:
+        env, d = self.env, self.corridor.dispatch
+        end = self._end_h()
+        if d.every_h is None:
+            times: list[float] = list(d.times_h)
+        else:
+            times = []
+            t = d.first_h
+            if t < env.now:  # the first loading inside the run
+                t += math.ceil((env.now - t) / d.every_h) * d.every_h
+            while t < end:
+                times.append(t)
+                t += d.every_h
+        for t in times:
+            if t < env.now or t >= end:
+                continue
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            self.load(d.tankers)
+
+
+@DISPATCH_POLICIES.add
+class OrderUpTo(DispatchPolicy):
+    """Demand-pull: each review, load up to ``target_days`` of the destination's cover.
+
+    The position is the destination's stock plus what is loaded for it and not yet
+    unloaded (:meth:`DestinationView.position_l`), in days of its nominal demand. Each
+    ``review_days`` the policy loads ``ceil((S - position) / tanker load)`` tankers, at most
+    ``max_tankers_per_day * review_days`` (rounded down), so the position never passes the
+    target by one tanker's load or more. With ``reorder_days`` (s) it orders only while the
+    position is below s ((s, S)). Back-pressure: nothing loads while the destination is
+    full or more than ``max_queue_tankers`` tankers wait to unload there.
+    """
+
+    name = "order_up_to"
+
+    def order(self, t_h: float) -> int:
+        """Tankers to load at ``t_h`` (0 when none)."""
+        d, dest = self.corridor.dispatch, self.destination
+        if dest is None:
+            raise RuntimeError(f"{self.corridor.key}: order_up_to needs a destination view")
+        if dest.stock_l >= dest.capacity_l:
+            return 0  # full: anything loaded now would queue to unload
+        if d.max_queue_tankers is not None and dest.queued_tankers > d.max_queue_tankers:
+            return 0
+        demand = dest.nominal_demand_l_per_day(t_h)
+        position = dest.position_l()
+        if d.reorder_days is not None and position >= d.reorder_days * demand:
+            return 0
+        gap = d.target_days * demand - position
+        if gap <= 0:
+            return 0
+        cap = math.floor(d.max_tankers_per_day * d.review_h / 24.0 + 1e-9)
+        return min(cap, math.ceil(gap / self.corridor.capacity_l - 1e-9))
+
+    def process(self) -> Generator[simpy.Event, Any, None]:
+        env, d = self.env, self.corridor.dispatch
+        end = self._end_h()
+        while env.now < end:
+            n = self.order(env.now)
+            if n > 0:
+                self.load(n)
+            yield env.timeout(d.review_h)

@@ -56,7 +56,7 @@ import simpy
 from ..model.stocks import days_of_cover, loadable_tankers, serve_demand
 from ..model.transit import delay_sampler
 from ..seeds import Role, child_seed, stream
-from .dispatch import DISPATCH_POLICIES, DispatchPolicy
+from .dispatch import DISPATCH_POLICIES, DestinationView, DispatchPolicy
 from .disruptions import DatedLegs
 from .escorts import EscortPools, Grant
 from .formation import FORMATION_RULES, FormationRule
@@ -164,8 +164,17 @@ class Simulation:
         self.formation: list[FormationRule] = [
             FORMATION_RULES.get(c.formation_rule)(c, plan) for c in plan.corridors
         ]
+        caps = [c.capacity_l for c in plan.corridors]
         self.dispatch: list[DispatchPolicy] = [
-            DISPATCH_POLICIES.get(c.dispatch_policy)(self.env, c, plan, partial(self._load, c))
+            DISPATCH_POLICIES.get(c.dispatch_policy)(
+                self.env,
+                c,
+                plan,
+                partial(self._load, c),
+                destination=DestinationView(
+                    self._dest[c.index], caps, self.transit, self.staged, self.unload_wait
+                ),
+            )
             for c in plan.corridors
         ]
 

@@ -18,6 +18,7 @@ from ..scenario.schema import (
     ContractEvent,
     Corridor,
     DemandEvent,
+    Dispatch,
     EscortPolicy,
     EscortPolicyEvent,
     ObservationEvent,
@@ -94,6 +95,21 @@ class ScriptedAttack:
     window_h: float | None = None  # fires only this long after t_h [h]; None: no limit
 
 
+@dataclass(frozen=True)
+class DispatchPlan:
+    """A corridor's ``dispatch:`` parameters, dates as hours from the start."""
+
+    times_h: tuple[float, ...] = ()  # schedule: the loading times (dates) [h]
+    every_h: float | None = None  # schedule: the period from first_h [h]
+    first_h: float = 0.0
+    tankers: int = 0
+    review_h: float = 24.0  # order_up_to
+    target_days: float = 0.0
+    reorder_days: float | None = None
+    max_tankers_per_day: float = 0.0
+    max_queue_tankers: int | None = None
+
+
 @dataclass
 class CorridorPlan:
     """Everything the simulation needs about one corridor."""
@@ -121,6 +137,7 @@ class CorridorPlan:
     dest: int = 0  # index in Plan.stocks of the stock it delivers to (0: the depot)
     source: int = -1  # index in Plan.stocks of the stock it loads from; -1: a terminal
     keep_days: float = 0.0  # secondary loadings leave this many days of the source's demand
+    dispatch: DispatchPlan = field(default_factory=DispatchPlan)  # the policy's parameters
 
     def tankers_per_day(self, t_h: float) -> float:
         """Dispatch rate at ``t_h`` [tankers/day]: base rate plus active contracts."""
@@ -292,6 +309,7 @@ def compile_plan(s: Scenario) -> Plan:
             scripted[key],
         )
         cp.dest = stock_index[corridor.legs[-1].to]
+        cp.dispatch = _dispatch(corridor.dispatch, s.start)
         if is_secondary(corridor, places):
             cp.source = stock_index[corridor.origin]
             cp.keep_days = corridor.upstream_keep_days
@@ -448,4 +466,24 @@ def _corridor_plan(
         ],
         formation_rule=c.formation_rule,
         dispatch_policy=c.dispatch_policy,
+    )
+
+
+def _dispatch(d: Dispatch | None, start: dt.date) -> DispatchPlan:
+    if d is None:
+        return DispatchPlan()
+
+    def hours(day: dt.date) -> float:
+        return 24.0 * (day - start).days
+
+    return DispatchPlan(
+        times_h=tuple(sorted(hours(day) for day in d.dates or ())),
+        every_h=None if d.every_days is None else 24.0 * d.every_days,
+        first_h=0.0 if d.first is None else hours(d.first),
+        tankers=d.tankers or 0,
+        review_h=24.0 * d.review_days,
+        target_days=d.target_days or 0.0,
+        reorder_days=d.reorder_days,
+        max_tankers_per_day=d.max_tankers_per_day or 0.0,
+        max_queue_tankers=d.max_queue_tankers,
     )

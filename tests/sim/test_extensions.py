@@ -59,7 +59,8 @@ def test_the_schema_knows_exactly_the_shipped_names_first_the_default():
     assert ESCORT_KINDS.names() == ("ground", "air", "air_hourly")
     assert set(ENGINE_CHOICES["escort kind"]) == set(ESCORT_KINDS.names())
     assert ENGINE_CHOICES["threat model"] == list(THREAT_MODELS.names()) == ["default"]
-    assert ENGINE_CHOICES["dispatch policy"] == list(DISPATCH_POLICIES.names()) == ["fixed_rate"]
+    assert ENGINE_CHOICES["dispatch policy"] == list(DISPATCH_POLICIES.names())
+    assert DISPATCH_POLICIES.names() == ("fixed_rate", "schedule", "order_up_to")
     assert ENGINE_CHOICES["formation rule"] == list(FORMATION_RULES.names()) == ["default"]
     sc = load_scenario(tiny_scenario())
     assert sc.threat.model == "default"
@@ -88,7 +89,8 @@ def test_naming_the_defaults_changes_nothing():
         (
             "corridors.main.dispatch_policy",
             "pulsed",
-            "corridors.main.dispatch_policy: unknown dispatch policy 'pulsed' (known: fixed_rate)",
+            "corridors.main.dispatch_policy: unknown dispatch policy 'pulsed' "
+            "(known: fixed_rate, schedule, order_up_to)",
         ),
         (
             "corridors.main.formation_rule",
