@@ -9,18 +9,23 @@ The engine's extension points, each a base class with a few hooks, its current b
 as the default subclass, chosen by name in the scenario (:mod:`.registry`):
 
 * :mod:`.escort_kinds` - what a convoy takes from an escort force and when it is given back
-  (``escorts.<key>.kind``: ``air``, ``ground``);
+  (``escorts.<key>.kind``: ``air``, ``ground``, ``air_hourly``);
 * :mod:`.formation` - when a convoy may leave the staging point and how many tankers it
   takes (``corridors.<key>.formation_rule``: ``default``);
 * :mod:`.threats` - the probability and outcome of an attack on a leg
   (``threat.model``: ``default``);
 * :mod:`.dispatch` - how many tankers load at the origin, and when
-  (``corridors.<key>.dispatch_policy``: ``fixed_rate``).
+  (``corridors.<key>.dispatch_policy``: ``fixed_rate``, ``schedule``, ``order_up_to``;
+  a policy reads its destination through :class:`~.dispatch.DestinationView`).
+
+Also: :mod:`.places` (the stocks of a run: the depot and the destinations) and
+:mod:`.disruptions` (dated closures, seizures, speed and border-delay changes, looked up
+when a convoy enters a leg).
 
 Register a subclass of one of them with :func:`register` to make it a choice.
 """
 
-from .dispatch import DispatchPolicy
+from .dispatch import DestinationView, DispatchPolicy
 from .engine import Simulation, child_seed
 from .escort_kinds import EscortKind
 from .formation import FormationRule
@@ -31,6 +36,7 @@ from .threats import Attack, ThreatModel
 
 __all__ = [
     "Attack",
+    "DestinationView",
     "DispatchPolicy",
     "EscortKind",
     "FormationRule",
