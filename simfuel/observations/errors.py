@@ -10,7 +10,17 @@ from ..scenario.errors import Problem
 __all__ = ["IncidentsError", "Problem", "SignalsError"]
 
 
-class IncidentsError(InputError):
+class _TableError(InputError):
+    """An input table with problems: the file, then one line per problem (row, column)."""
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        lines = [f"{source}: {p}" for p in self.problems] or [f"{source}: invalid table"]
+        super().__init__("\n".join(lines))
+
+
+class IncidentsError(_TableError):
     """An incident table that cannot be used.
 
     An :class:`~simfuel.errors.InputError` (so a ``ValueError``), like a bad scenario: the
@@ -26,14 +36,8 @@ class IncidentsError(InputError):
         Every problem found, in row order.
     """
 
-    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
-        self.source = source
-        self.problems = list(problems)
-        lines = [f"{source}: {p}" for p in self.problems] or [f"{source}: invalid table"]
-        super().__init__("\n".join(lines))
 
-
-class SignalsError(InputError):
+class SignalsError(_TableError):
     """A signals table that cannot be used.
 
     Like :class:`IncidentsError`: an :class:`~simfuel.errors.InputError` whose message
@@ -47,9 +51,3 @@ class SignalsError(InputError):
     problems : list of Problem
         Every problem found, in row order.
     """
-
-    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
-        self.source = source
-        self.problems = list(problems)
-        lines = [f"{source}: {p}" for p in self.problems] or [f"{source}: invalid table"]
-        super().__init__("\n".join(lines))
