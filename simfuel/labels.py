@@ -19,9 +19,11 @@ from typing import Any
 __all__ = [
     "COVER_DEFINITION",
     "DAILY_LABELS",
+    "FUEL",
     "MEDIAN_DATE_RULE",
     "SUMMARY_LABELS",
     "Label",
+    "Vocabulary",
     "daily_label",
     "describe_event",
     "event_corridors",
@@ -34,6 +36,7 @@ __all__ = [
     "format_proportion",
     "format_share",
     "summary_label",
+    "vocabulary_for",
 ]
 
 LITRES_PER_ML = 1e6
@@ -108,6 +111,83 @@ class Label:
         return f"{text} {self.unit}" if unit and self.unit and text != "n/a" else text
 
 
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The words and units that outputs use for a scenario's goods and vehicles.
+
+    Labels are written for fuel carried by tankers (:data:`FUEL`); a scenario of food in
+    trucks shows ``food delivered to the depot [t]`` and ``trucks lost`` instead, through
+    :meth:`relabel`. Build one with :func:`vocabulary_for` (or
+    ``Scenario.vocabulary``).
+
+    Attributes
+    ----------
+    commodity : str
+        The main commodity's name in outputs (``fuel``, ``food``).
+    unit : str
+        The stored unit of quantities (``L``, ``t``, ``kg``, ``m3``).
+    shown_unit : str
+        The unit quantities are shown in (``ML`` for litres, ``t`` for tonnes).
+    scale : float
+        Stored value / shown value (1e6 for litres shown in ML).
+    vehicle, vehicles : str
+        The vehicle word, singular and plural (``tanker``, ``tankers``).
+    """
+
+    commodity: str = "fuel"
+    unit: str = "L"
+    shown_unit: str = "ML"
+    scale: float = LITRES_PER_ML
+    vehicle: str = "tanker"
+    vehicles: str = "tankers"
+
+    def relabel(self, label: Label) -> Label:
+        """``label`` in this vocabulary's words and units (itself for :data:`FUEL`)."""
+        if self == FUEL:
+            return label
+        words = label.label.replace("fuel", self.commodity)
+        words = words.replace("tankers", self.vehicles).replace("tanker", self.vehicle)
+        note = label.note.replace("tankers", self.vehicles)
+        unit, scale = label.unit, label.scale
+        if unit in ("ML", "ML/day"):
+            unit = unit.replace("ML", self.shown_unit)
+            scale = self.scale
+        elif unit == "tankers":
+            unit = self.vehicles
+        return Label(label.name, words, unit, scale, label.digits, note)
+
+
+#: The vocabulary of every fuel scenario: litres shown in ML, tankers.
+FUEL = Vocabulary()
+
+#: Stored unit -> (shown unit, stored / shown).
+_SHOWN_UNITS: Mapping[str, tuple[str, float]] = {
+    "L": ("ML", LITRES_PER_ML),
+    "t": ("t", 1.0),
+    "kg": ("t", 1e3),
+    "m3": ("m3", 1.0),
+}
+
+
+def vocabulary_for(
+    commodity: str = "fuel", unit: str = "L", vehicle: str = "tanker", vehicles: str = ""
+) -> Vocabulary:
+    """The :class:`Vocabulary` of a commodity stored in ``unit`` and carried by ``vehicle``.
+
+    Parameters
+    ----------
+    commodity : str
+        Name shown in labels.
+    unit : str
+        Stored unit: ``L`` (shown in ML), ``t``, ``kg`` (shown in t) or ``m3``; another
+        unit is shown as stored.
+    vehicle, vehicles : str
+        Vehicle word and its plural (default: ``vehicle`` + ``s``).
+    """
+    shown, scale = _SHOWN_UNITS.get(unit, (unit, 1.0))
+    return Vocabulary(commodity, unit, shown, scale, vehicle, vehicles or vehicle + "s")
+
+
 def _l(name: str, label: str, unit: str = "ML", digits: int = 1, note: str = "") -> Label:
     return Label(name, label, unit, LITRES_PER_ML, digits, note)
 
@@ -169,18 +249,22 @@ DAILY_LABELS: Mapping[str, Label] = {
 }
 
 
-def summary_label(name: str) -> Label:
+def summary_label(name: str, vocab: Vocabulary = FUEL) -> Label:
     """The label of a summary metric; a name it does not know gets one from its suffix.
 
     ``*_l`` reads as litres (shown in ML), ``*_h`` as hours; anything else has no unit
     (a callable metric of :func:`simfuel.sensitivity` is named by its ``__name__``).
+    ``vocab`` puts it in a scenario's words (``food delivered to the depot [t]``).
     """
-    return SUMMARY_LABELS.get(name) or _guess(name)
+    return vocab.relabel(SUMMARY_LABELS.get(name) or _guess(name))
 
 
-def daily_label(name: str) -> Label:
-    """The label of a daily field; a name it does not know gets one from its suffix."""
-    return DAILY_LABELS.get(name) or _guess(name)
+def daily_label(name: str, vocab: Vocabulary = FUEL) -> Label:
+    """The label of a daily field; a name it does not know gets one from its suffix.
+
+    ``vocab`` puts it in a scenario's words, as for :func:`summary_label`.
+    """
+    return vocab.relabel(DAILY_LABELS.get(name) or _guess(name))
 
 
 def _guess(name: str) -> Label:

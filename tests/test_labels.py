@@ -249,3 +249,32 @@ def test_labels_stays_on_the_base_floor() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == "['simfuel._version', 'simfuel.labels']"
+
+
+def test_vocabulary_relabels_fuel_words_and_units():
+    from simfuel.labels import FUEL, daily_label, summary_label, vocabulary_for
+
+    food = vocabulary_for("food", "t", "truck")
+    lab = summary_label("delivered_l", food)
+    assert lab.label == "food delivered to the depot"
+    assert lab.unit == "t" and lab.shown(2_000.0) == 2_000.0
+    lost = summary_label("tankers_lost", food)
+    assert lost.label == "trucks lost" and lost.unit == "trucks"
+    assert daily_label("served_l", food).unit == "t/day"
+    # The fuel vocabulary leaves every label as it is.
+    assert summary_label("delivered_l", FUEL) == summary_label("delivered_l")
+
+
+def test_vocabulary_for_scales_kilograms_to_tonnes():
+    from simfuel.labels import vocabulary_for
+
+    v = vocabulary_for("flour", "kg", "lorry", "lorries")
+    assert (v.shown_unit, v.scale, v.vehicles) == ("t", 1e3, "lorries")
+    assert vocabulary_for("fuel", "L") == vocabulary_for()
+
+
+def test_every_scenario_today_speaks_of_fuel_and_tankers():
+    from simfuel import load_scenario
+    from simfuel.labels import FUEL
+
+    assert load_scenario("mali-2025").vocabulary == FUEL

@@ -38,6 +38,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..labels import FUEL, Vocabulary
 from ..text import safe_echo as _safe_echo
 from .errors import Problem, ScenarioError
 
@@ -1244,6 +1245,14 @@ class Scenario(_Model):
     def horizon_h(self) -> float:
         """Length of the horizon [h]."""
         return 24.0 * self.horizon_days
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The words and units outputs use for this scenario's main commodity and vehicles.
+
+        Every scenario of today carries fuel in litres by tanker (:data:`simfuel.labels.FUEL`).
+        """
+        return FUEL
 
     @model_serializer(mode="wrap")
     def _drop_network_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
