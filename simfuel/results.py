@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .io import write_file_set
+from .labels import COVER_DEFINITION, daily_label
 from .scenario.provenance import Provenance, provenance_of
 from .scenario.schema import Scenario
 from .sim.recorder import DAILY_FIELDS, PlaceRecord, Recorder
@@ -561,7 +562,7 @@ class RunResult:
         }
 
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
-        """Write one workbook: sheets ``summary``, ``daily``, ``convoys`` and ``events``.
+        """Write one workbook: sheets ``summary``, ``daily``, ``convoys``, ``events``, ``definitions``.
 
         Values are rounded as in :meth:`to_csv` (litres to 0.1 L, hours and days to
         0.001); times are date cells shown as ISO ``YYYY-MM-DD HH:MM:SS`` (days as
@@ -626,6 +627,7 @@ class RunResult:
                 name: (frame.rename(columns=_with_unit), name == "daily")
                 for name, frame in {**tables, "daily": daily, "events": events}.items()
             },
+            "definitions": (_daily_definitions(list(daily.columns)), False),
         }
         return write_excel(path, sheets, what="RunResult.to_excel")
 
@@ -1041,3 +1043,17 @@ def _attacks(result: RunResult) -> list[dict[str, Any]]:
         elif kind in ("destroyed", "captured") and last == (int(cid), float(t_h)):
             out[-1][kind] += int(tankers)
     return out
+
+
+def _daily_definitions(columns: list[str]) -> pd.DataFrame:
+    """One row per daily column: its name, unit and meaning (the workbook's legend).
+
+    ``days_of_cover`` gets the definition every caption uses (:data:`COVER_DEFINITION`),
+    so a reader of the workbook alone knows which stock it divides.
+    """
+    rows = []
+    for name in columns:
+        lab = daily_label(name)
+        meaning = COVER_DEFINITION if name == "days_of_cover" else lab.long
+        rows.append({"column": name, "unit": column_unit(name), "meaning": meaning})
+    return pd.DataFrame(rows)
