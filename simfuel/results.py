@@ -562,7 +562,9 @@ class RunResult:
         }
 
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
-        """Write one workbook: sheets ``summary``, ``daily``, ``convoys``, ``events``, ``definitions``.
+        """Write one workbook: sheets ``summary``, ``daily``, ``convoys``, ``events``, legend.
+
+        The legend sheet, ``definitions``, gives each daily column's unit and meaning.
 
         Values are rounded as in :meth:`to_csv` (litres to 0.1 L, hours and days to
         0.001); times are date cells shown as ISO ``YYYY-MM-DD HH:MM:SS`` (days as
