@@ -102,6 +102,10 @@ class PlaceRecord:
     place: str
     daily: list[DailyRecord]
     loaded_out_l: list[float]
+    #: Consumer class -> its ``(demand_l, served_l)`` on each day, when the place's demand
+    #: has priority classes (``demand.priority``; the rest of demand is ``other``); empty
+    #: otherwise.
+    consumers: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
 
 
 def _names(cls: type) -> tuple[str, ...]:
