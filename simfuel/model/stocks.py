@@ -16,6 +16,9 @@ __all__ = [
     "loadable_tankers",
     "rationed_target_l",
     "serve_demand",
+    "station_resupply",
+    "station_sales",
+    "station_weights",
     "switches",
 ]
 
@@ -260,3 +263,91 @@ def loadable_tankers(stock_l: float, keep_l: float, capacity_l: float, wanted: i
     while n > 0 and n * capacity_l > room_l:  # guard against a quotient rounded up
         n -= 1
     return n
+
+
+def station_weights(count: int, spread: float = 0.0) -> np.ndarray:
+    """Each station's share of a place's demand, spread evenly about the mean.
+
+    Parameters
+    ----------
+    count : int
+        Stations [-], >= 1.
+    spread : float
+        Station demands run evenly from ``1 - spread`` to ``1 + spread`` times the mean
+        [-], in ``[0, 1)``; 0: all equal.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``count`` shares [-], summing to 1, busiest first.
+    """
+    relative = np.linspace(1.0 + spread, 1.0 - spread, count) if count > 1 else np.ones(1)
+    return relative / relative.sum()
+
+
+def station_sales(
+    stocks_l: np.ndarray, target_l: float, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A day's sales at every station: its share of the target, at most its stock.
+
+    Parameters
+    ----------
+    stocks_l : numpy.ndarray
+        Each station's stock before the day's sales [L].
+    target_l : float
+        Litres the place's rule means to serve that day [L] (rationed or not).
+    weights : numpy.ndarray
+        Each station's share of demand [-] (:func:`station_weights`).
+
+    Returns
+    -------
+    sold_l : numpy.ndarray
+        Litres each station sells [L], in ``[0, min(stock, share of target)]``.
+    dry : numpy.ndarray of bool
+        The stations that could not sell their share of the target in full.
+    """
+    wanted = target_l * weights
+    sold = np.minimum(np.maximum(stocks_l, 0.0), wanted)
+    return sold, sold < wanted * (1 - 1e-9)
+
+
+def station_resupply(
+    stocks_l: np.ndarray,
+    capacity_l: float,
+    trucks: int,
+    truck_l: float,
+    available_l: float,
+) -> np.ndarray:
+    """Litres each station receives: one truck each to the emptiest, while stock lasts.
+
+    Up to ``trucks`` stations with room, emptiest first (ties: the lower index), each get
+    ``min(truck_l, room)``; the trucks are loaded in that order until ``available_l`` runs
+    out (the last may go part-filled).
+
+    Parameters
+    ----------
+    stocks_l : numpy.ndarray
+        Each station's stock after the day's sales [L].
+    capacity_l : float
+        Tank capacity of one station [L].
+    trucks : int
+        Truckloads the stock can send a day [-].
+    truck_l : float
+        Load of one truck [L].
+    available_l : float
+        Litres the stock can send [L].
+
+    Returns
+    -------
+    numpy.ndarray
+        Litres delivered to each station [L]; they sum to at most ``available_l``.
+    """
+    out = np.zeros_like(stocks_l, dtype=float)
+    if trucks <= 0 or available_l <= 0:
+        return out
+    order = np.argsort(stocks_l, kind="stable")[:trucks]
+    want = np.minimum(truck_l, np.maximum(capacity_l - stocks_l[order], 0.0))
+    # Loaded in order: each truck takes what is left after those before it.
+    before = np.concatenate([[0.0], np.cumsum(want)[:-1]])
+    out[order] = np.clip(available_l - before, 0.0, want)
+    return out

@@ -63,6 +63,7 @@ __all__ = [
     "Product",
     "Rationing",
     "Scenario",
+    "Stations",
     "Threat",
     "allow_engine_choice",
     "convoy_estimate",
@@ -88,6 +89,7 @@ MAX_PIPELINE_DAYS = 365  # origin to depot (the warm-up runs this long before st
 MAX_RATE = 1_000.0  # hazard per 100 km, blockade intensity, leg risk
 MAX_TANKERS_PER_DAY = 100_000
 MAX_TANKER_L = 1_000_000  # a road tanker carries 30 000 to 60 000 L
+MAX_STATIONS = 100_000  # filling stations of one place
 MAX_TANKERS = 1_000_000  # convoy sizes, tankers destroyed or captured in one attack
 MAX_UNITS = 100_000  # units of one escort force
 MAX_LITRES = 1e12  # storage, stock, reserve, a contract (~2 months of world oil use)
@@ -719,6 +721,35 @@ OTHER_CLASS = "other"
 SHARE_SUM_TOLERANCE = 1e-9
 
 
+class Stations(_Model):
+    """Filling stations between a stock and its consumers.
+
+    Consumers buy at the stations, each its share of the day's (rationed) demand and at
+    most its stock; after the sales the stock sends ``trucks_per_day`` trucks, one each to
+    the emptiest stations. The place's ``served_l`` is then what it sent to the stations.
+    """
+
+    count: Whole = Field(ge=1, le=MAX_STATIONS, description="Stations [-].")
+    capacity_l: Real = Field(gt=0, le=MAX_TANKER_L, description="Tank of one station [L].")
+    initial_fill: Real = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Share of the tanks full at the start (fuel beyond the stock's) [-].",
+    )
+    trucks_per_day: Whole = Field(
+        ge=0, le=MAX_TANKERS_PER_DAY, description="Trucks the stock can send a day [-]."
+    )
+    truck_l: Real = Field(gt=0, le=MAX_TANKER_L, description="Load of one truck [L].")
+    demand_spread: Real = Field(
+        0.0,
+        ge=0,
+        lt=1,
+        description="Station demands run evenly from 1 - spread to 1 + spread times the "
+        "mean [-] (0: all equal).",
+    )
+
+
 class Demand(_Model):
     """Demand drawn from a stock (the depot's: the demand not served by any destination)."""
 
@@ -730,6 +761,11 @@ class Demand(_Model):
         default_factory=list,
         description="Consumer classes served first, in this order, each wholly before the "
         "next; the rest of demand (class 'other') is served last. Empty: one class.",
+    )
+    stations: Stations | None = Field(
+        None,
+        description="Filling stations between the stock and its consumers (absent: "
+        "consumers draw from the stock itself).",
     )
     source: str | None = Field(None, description="Where the figures come from.")
 
@@ -750,10 +786,13 @@ class Demand(_Model):
 
     @model_serializer(mode="wrap")
     def _drop_default_priority(self, handler: SerializerFunctionWrapHandler) -> Any:
-        # Not written when empty, so a scenario without classes hashes as before them.
+        # Not written when unused, so a scenario without them hashes as before them.
         out = handler(self)
-        if isinstance(out, dict) and not self.priority:
-            out.pop("priority", None)
+        if isinstance(out, dict):
+            if not self.priority:
+                out.pop("priority", None)
+            if self.stations is None:
+                out.pop("stations", None)
         return out
 
 

@@ -63,7 +63,15 @@ from .formation import FORMATION_RULES, FormationRule
 from .places import Stock
 from .plan import CorridorPlan, Plan
 from .rationing import RATIONING_RULES, RationingRule
-from .recorder import ConvoyRecord, DailyRecord, EventRecord, PlaceRecord, Recorder
+from .recorder import (
+    ConvoyRecord,
+    DailyRecord,
+    EventRecord,
+    PlaceRecord,
+    Recorder,
+    StationRecord,
+)
+from .stations import StationLayer
 from .threats import THREAT_MODELS, Attack, Escort, LegDraws, ThreatModel
 
 __all__ = ["SUBSYSTEMS", "Simulation", "child_seed"]
@@ -164,6 +172,7 @@ class Simulation:
         self.rationing: list[RationingRule] = [
             RATIONING_RULES.get(sp.rationing_rule)(sp) for sp in plan.stocks
         ]
+        self._stations = [StationLayer(sp.stations) if sp.stations else None for sp in plan.stocks]
         self._attack = [self.threat.attacks_on(c) for c in plan.corridors]
         self.formation: list[FormationRule] = [
             FORMATION_RULES.get(c.formation_rule)(c, plan) for c in plan.corridors
@@ -616,13 +625,19 @@ class Simulation:
         # (simfuel.sim.rationing) decided from it.
         cover = days_of_cover(st.stock_l, nominal)
         if st.seized_at(t0):
-            self._serve_classes(st, t0, demand, 0.0)
+            # The stations (if any) sell what they hold; nothing leaves the stock.
+            sold = self._station_day(st, t0, demand, 0.0)[0] if sp.stations else 0.0
+            self._serve_classes(st, t0, demand, sold)
             return self._serve_seized(st, t0, cover, demand)
         rule = self.rationing[sp.index]
         rationing = rule.in_force(t0, cover, params)
         target = rule.target_l(demand, rationing, params)
-        served = max(0.0, min(st.stock_l, target))
-        stockout = served < target * (1 - 1e-9)
+        if sp.stations is None:
+            served = sold = max(0.0, min(st.stock_l, target))
+            stockout = served < target * (1 - 1e-9)
+        else:  # served: what the stock sent to its stations (simfuel.sim.stations)
+            sold, served, wanted = self._station_day(st, t0, target, st.stock_l)
+            stockout = served < wanted * (1 - 1e-9)
         st.stock_l -= served
         if st.stock_l < 1e-6:
             st.stock_l = 0.0
@@ -641,8 +656,28 @@ class Simulation:
         if stockout and not st.stockout_logged:
             self.rec.log(t0, "stockout_started", detail=f"{self._at(st)}served {served:.0f} L")
             st.stockout_logged = True
-        self._serve_classes(st, t0, demand, served)
+        self._serve_classes(st, t0, demand, sold)
         return cover, demand, served, rationing, stockout
+
+    def _station_day(
+        self, st: Stock, t0: float, target: float, available: float
+    ) -> tuple[float, float, float]:
+        """A day of the stations at ``st``: (sold, sent, wanted) [L], and its record."""
+        layer = self._stations[st.plan.index]
+        assert layer is not None  # only called for a place with stations
+        sold, sent, wanted, dry = layer.day(target, available)
+        self.rec.places[st.plan.index].stations.append(
+            StationRecord(sold, sent, layer.stock_l, dry)
+        )
+        if dry > 0 and not layer.dry_logged:
+            count = round(dry * layer.plan.count)
+            self.rec.log(
+                t0,
+                "stations_dry_started",
+                detail=f"{self._at(st)}{count} of {layer.plan.count} stations dry",
+            )
+            layer.dry_logged = True
+        return sold, sent, wanted
 
     def _serve_classes(self, st: Stock, t0: float, demand: float, served: float) -> None:
         """Record the day's litres by consumer class at ``st`` (if its demand has classes)."""

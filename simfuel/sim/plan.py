@@ -47,6 +47,7 @@ __all__ = [
     "Plan",
     "PolicyPlan",
     "ScriptedAttack",
+    "StationsPlan",
     "StockPlan",
     "UnstaffedEscortWarning",
     "compile_plan",
@@ -148,6 +149,18 @@ class CorridorPlan:
 
 
 @dataclass(frozen=True)
+class StationsPlan:
+    """The filling stations between a stock and its consumers (``demand.stations``)."""
+
+    count: int
+    capacity_l: float  # each station's tank [L]
+    initial_fill: float  # share of the tanks full at the start [-]
+    trucks_per_day: int  # trucks the stock can send a day [-]
+    truck_l: float  # load of one truck [L]
+    demand_spread: float  # station demands from 1 - spread to 1 + spread times the mean
+
+
+@dataclass(frozen=True)
 class StockPlan:
     """One place with stock: the depot (index 0) or a destination."""
 
@@ -165,6 +178,7 @@ class StockPlan:
     rationing_rule: str = "default"  # a name in simfuel.sim.rationing.RATIONING_RULES
     # Consumer classes served first, in order: (name, share of demand); () for none.
     priority: tuple[tuple[str, float], ...] = ()
+    stations: StationsPlan | None = None  # None: consumers draw from the stock itself
 
 
 @dataclass
@@ -342,6 +356,9 @@ def compile_plan(s: Scenario) -> Plan:
             seized=seizures.get(depot.place),
             rationing_rule=rationing.rule,
             priority=tuple((c.name, c.share) for c in demand.priority),
+            stations=None
+            if demand.stations is None
+            else StationsPlan(**demand.stations.model_dump()),
         )
         for i, (depot, demand, rationing) in enumerate(blocks)
     ]

@@ -10,6 +10,9 @@ from simfuel.model.stocks import (
     hysteresis_path,
     hysteresis_step,
     rationed_target_l,
+    station_resupply,
+    station_sales,
+    station_weights,
     switches,
 )
 
@@ -132,3 +135,37 @@ def test_allocation_balances_and_keeps_priority_order_on_a_grid():
         if any(short):
             first = short.index(True)
             assert all(g == 0.0 for g in got[first + 1 :])
+
+
+# ---------------------------------------------------------------- filling stations
+
+
+def test_station_weights_spread_evenly_about_the_mean():
+    np.testing.assert_allclose(station_weights(4), [0.25] * 4)
+    np.testing.assert_allclose(station_weights(3, 0.5), [0.5, 1 / 3, 1 / 6])
+    assert station_weights(1, 0.9).tolist() == [1.0]
+    assert station_weights(250, 0.7).sum() == pytest.approx(1.0, rel=1e-12)
+
+
+def test_station_sales_are_the_share_of_the_target_at_most_the_stock():
+    sold, dry = station_sales(np.array([100.0, 10.0, 0.0]), 90.0, np.array([0.5, 0.25, 0.25]))
+    np.testing.assert_allclose(sold, [45.0, 10.0, 0.0])
+    assert dry.tolist() == [False, True, True]
+    sold, dry = station_sales(np.array([45.0, 22.5]), 90.0, np.array([0.5, 0.5]))
+    assert dry.tolist() == [False, True]  # exactly its share is not dry
+
+
+def test_resupply_goes_to_the_emptiest_one_truck_each():
+    stocks = np.array([50.0, 0.0, 80.0, 0.0])
+    # Two trucks: the two empty stations (ties: the lower index first), up to the truck.
+    got = station_resupply(stocks, capacity_l=100.0, trucks=2, truck_l=60.0, available_l=1e9)
+    np.testing.assert_allclose(got, [0.0, 60.0, 0.0, 60.0])
+    # A truck carries no more than the room: 50 to the third-emptiest.
+    got = station_resupply(stocks, 100.0, 3, 60.0, 1e9)
+    np.testing.assert_allclose(got, [50.0, 60.0, 0.0, 60.0])
+    # The stock runs out: loaded in order, the last part-filled, the rest nothing.
+    got = station_resupply(stocks, 100.0, 3, 60.0, 100.0)
+    np.testing.assert_allclose(got, [0.0, 60.0, 0.0, 40.0])
+    assert station_resupply(stocks, 100.0, 0, 60.0, 1e9).sum() == 0.0
+    assert station_resupply(stocks, 100.0, 3, 60.0, 0.0).sum() == 0.0
+    assert station_resupply(np.full(3, 100.0), 100.0, 3, 60.0, 1e9).sum() == 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -353,3 +354,92 @@ def test_shares_summing_to_one_are_accepted():
     ]
     sc = load_scenario(s)
     assert [c.name for c in sc.demand.priority] == ["a", "b", "c"]
+
+
+# ---------------------------------------------------------------- filling stations
+
+
+def _stations(**stations: Any) -> dict[str, Any]:
+    """The drawdown with 3 stations of 300,000 L (full at the start), trucks of 300,000 L."""
+    s = _drawdown()
+    s["demand"]["stations"] = {
+        "count": 3,
+        "capacity_l": 300_000,
+        "trucks_per_day": 3,
+        "truck_l": 300_000,
+        **stations,
+    }
+    return s
+
+
+def _station_days(rec, place: int = 0) -> pd.DataFrame:
+    return pd.DataFrame([dataclasses.asdict(x) for x in rec.places[place].stations])
+
+
+def test_stations_with_trucks_to_spare_pass_the_depot_flows_through():
+    plain = simfuel.run(_drawdown(), seed=3)
+    s = _stations()
+    r = simfuel.run(s, seed=3)
+    r.check_balance()
+    rec = _records(s, seed=3)
+    st = _station_days(rec)
+    a, b = plain.daily, r.daily
+    # Until the depot runs out, the stations sell and are refilled what the depot serves.
+    before = (a["stockout"] == 0).to_numpy()
+    assert before.any() and not before.all()
+    np.testing.assert_allclose(b["served_l"][before], a["served_l"][before], rtol=1e-12)
+    np.testing.assert_allclose(st["sold_l"][before], a["served_l"][before], rtol=1e-12)
+    assert (st["dry_share"][before] == 0).all()
+    # After it, they sell the 900,000 L their tanks held on top of what the depot had.
+    sold = st["sold_l"].sum()
+    assert sold == pytest.approx(a["served_l"].sum() + 900_000 - st["stock_l"].iloc[-1])
+    assert (st["dry_share"] == 1).any()
+    kinds = r.events["kind"].tolist()
+    assert kinds.count("stations_dry_started") == 1
+
+
+def test_stations_balance_day_by_day():
+    s = _stations(trucks_per_day=1, demand_spread=0.4, initial_fill=0.5)
+    s["corridors"]["main"]["tankers_per_day"] = 8
+    s["end"] = date(39)
+    r = simfuel.run(s, seed=2)
+    r.check_balance()
+    st = _station_days(_records(s, seed=2))
+    d = r.daily
+    np.testing.assert_allclose(st["sent_l"], d["served_l"], rtol=1e-12)
+    held = np.concatenate([[450_000.0], st["stock_l"].to_numpy()[:-1]])
+    np.testing.assert_allclose(st["stock_l"], held + st["sent_l"] - st["sold_l"], atol=1e-6)
+    assert (st["sold_l"].to_numpy() <= d["demand_l"].to_numpy() * (1 + 1e-12)).all()
+    assert ((st["stock_l"] >= 0) & (st["stock_l"] <= 900_000 + 1e-6)).all()
+    assert 0 < st["dry_share"].max() <= 1
+
+
+def test_one_truck_a_day_leaves_a_station_dry_on_the_third_day():
+    # 150,000 L a station a day; one truck to the emptiest: day 0 tops station 0 up by
+    # 150,000 L, day 1 refills station 1 from empty, day 2 station 2 has nothing.
+    s = _stations(trucks_per_day=1)
+    rec = _records(s)
+    st = _station_days(rec)
+    np.testing.assert_allclose(st["sent_l"].iloc[:3], [150_000, 300_000, 300_000])
+    np.testing.assert_allclose(st["dry_share"].iloc[:3], [0, 0, 1 / 3])
+    np.testing.assert_allclose(st["sold_l"].iloc[:3], [450_000, 450_000, 300_000])
+    (dry,) = [e for e in rec.events if e.kind == "stations_dry_started"]
+    assert dry.t_h == 48.0
+    assert dry.detail == "1 of 3 stations dry"
+    # The depot sent what one truck could carry: a stock-out of the depot it is not.
+    d = pd.DataFrame(rec.daily_columns())
+    assert (d["stockout"].iloc[:3] == 0).all()
+
+
+def test_stations_change_nothing_where_they_are_not_given():
+    assert _records(_drawdown()).places[0].stations == []
+    dumped = load_scenario(_drawdown()).model_dump()
+    assert "stations" not in dumped["demand"]
+
+
+def test_bad_stations_are_one_line():
+    s = _stations(demand_spread=1.0)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(s)
+    (line,) = str(info.value).strip().splitlines()
+    assert "demand.stations.demand_spread: must be < 1" in line
