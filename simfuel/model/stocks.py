@@ -317,12 +317,13 @@ def station_resupply(
     trucks: int,
     truck_l: float,
     available_l: float,
+    weights: np.ndarray | None = None,
 ) -> np.ndarray:
     """Litres each station receives: one truck each to the emptiest, while stock lasts.
 
-    Up to ``trucks`` stations with room, emptiest first (ties: the lower index), each get
-    ``min(truck_l, room)``; the trucks are loaded in that order until ``available_l`` runs
-    out (the last may go part-filled).
+    Up to ``trucks`` stations, the fewest days of sales in stock first (stock over its
+    share of demand; ties: the lower index), each get ``min(truck_l, room)``; the trucks
+    are loaded in that order until ``available_l`` runs out (the last may go part-filled).
 
     Parameters
     ----------
@@ -336,6 +337,9 @@ def station_resupply(
         Load of one truck [L].
     available_l : float
         Litres the stock can send [L].
+    weights : numpy.ndarray, optional
+        Each station's share of demand [-] (:func:`station_weights`); None: all equal (the
+        emptiest by litres first).
 
     Returns
     -------
@@ -345,7 +349,8 @@ def station_resupply(
     out = np.zeros_like(stocks_l, dtype=float)
     if trucks <= 0 or available_l <= 0:
         return out
-    order = np.argsort(stocks_l, kind="stable")[:trucks]
+    cover = stocks_l if weights is None else stocks_l / weights
+    order = np.argsort(cover, kind="stable")[:trucks]
     want = np.minimum(truck_l, np.maximum(capacity_l - stocks_l[order], 0.0))
     # Loaded in order: each truck takes what is left after those before it.
     before = np.concatenate([[0.0], np.cumsum(want)[:-1]])

@@ -6,8 +6,9 @@ stations, each with a small tank. Once a day, at the place's midnight serving:
 1. consumers buy at every station its share of the litres the rationing rule means to
    serve (:func:`~simfuel.model.stocks.station_sales`); a station that cannot sell its
    share in full is *dry* that day;
-2. the stock sends up to ``trucks_per_day`` trucks, one each to the emptiest stations, as
-   far as its stock allows (:func:`~simfuel.model.stocks.station_resupply`).
+2. the stock sends up to ``trucks_per_day`` trucks, one each to the stations with the
+   fewest days of sales left, each topping up at most a truckload, as far as its stock
+   allows (:func:`~simfuel.model.stocks.station_resupply`).
 
 The place's daily ``served_l`` is what left the stock (sent to the stations), so its
 balance holds as before; its ``stockout`` is a day it could not send all the trucks
@@ -60,10 +61,9 @@ class StationLayer:
         p = self.plan
         sold, dry = station_sales(self.stocks_l, target_l, self.weights)
         self.stocks_l -= sold
-        wanted = station_resupply(self.stocks_l, p.capacity_l, p.trucks_per_day, p.truck_l, np.inf)
-        sent = station_resupply(
-            self.stocks_l, p.capacity_l, p.trucks_per_day, p.truck_l, max(0.0, available_l)
-        )
+        trucks = (self.stocks_l, p.capacity_l, p.trucks_per_day, p.truck_l)
+        wanted = station_resupply(*trucks, np.inf, self.weights)
+        sent = station_resupply(*trucks, max(0.0, available_l), self.weights)
         self.stocks_l += sent
         return float(sold.sum()), float(sent.sum()), float(wanted.sum()), float(dry.mean())
 

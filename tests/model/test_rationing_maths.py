@@ -169,3 +169,12 @@ def test_resupply_goes_to_the_emptiest_one_truck_each():
     assert station_resupply(stocks, 100.0, 0, 60.0, 1e9).sum() == 0.0
     assert station_resupply(stocks, 100.0, 3, 60.0, 0.0).sum() == 0.0
     assert station_resupply(np.full(3, 100.0), 100.0, 3, 60.0, 1e9).sum() == 0.0
+
+
+def test_resupply_ranks_stations_by_days_of_sales_left():
+    # Station 0 holds more litres but sells three times as fast: fewer days left.
+    stocks = np.array([60.0, 40.0])
+    weights = np.array([0.75, 0.25])
+    got = station_resupply(stocks, 100.0, 1, 50.0, 1e9, weights)
+    np.testing.assert_allclose(got, [40.0, 0.0])
+    np.testing.assert_allclose(station_resupply(stocks, 100.0, 1, 50.0, 1e9), [0.0, 50.0])
