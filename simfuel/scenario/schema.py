@@ -726,7 +726,8 @@ class Stations(_Model):
 
     Consumers buy at the stations, each its share of the day's (rationed) demand and at
     most its stock; after the sales the stock sends ``trucks_per_day`` trucks, one each to
-    the emptiest stations. The place's ``served_l`` is then what it sent to the stations.
+    the stations with the fewest days of sales left. The place's ``served_l`` is then what
+    it sent to the stations.
     """
 
     count: Whole = Field(ge=1, le=MAX_STATIONS, description="Stations [-].")
@@ -785,7 +786,7 @@ class Demand(_Model):
         return self
 
     @model_serializer(mode="wrap")
-    def _drop_default_priority(self, handler: SerializerFunctionWrapHandler) -> Any:
+    def _drop_unused(self, handler: SerializerFunctionWrapHandler) -> Any:
         # Not written when unused, so a scenario without them hashes as before them.
         out = handler(self)
         if isinstance(out, dict):
@@ -800,7 +801,7 @@ def _stop_problem(threshold_days: float, stop_threshold_days: float | None) -> s
     if stop_threshold_days is not None and stop_threshold_days < threshold_days:
         return (
             f"stop_threshold_days ({stop_threshold_days:g}) must be >= threshold_days "
-            f"({threshold_days:g}): rationing stops only above where it starts"
+            f"({threshold_days:g}): rationing cannot stop below where it starts"
         )
     return None
 

@@ -443,3 +443,14 @@ def test_bad_stations_are_one_line():
         load_scenario(s)
     (line,) = str(info.value).strip().splitlines()
     assert "demand.stations.demand_spread: must be < 1" in line
+
+
+def test_priority_classes_share_what_the_stations_sold():
+    s = _stations(trucks_per_day=1)
+    s["demand"]["priority"] = copy.deepcopy(CLASSES)
+    rec = _records(s)
+    sold = _station_days(rec)["sold_l"].to_numpy()
+    c = _classes(rec)
+    np.testing.assert_allclose(sum(v[:, 1] for v in c.values()), sold, rtol=1e-12)
+    # Day 2: a third of the stations dry, 300,000 of 450,000 L sold: the classes in full.
+    np.testing.assert_allclose([c["hospitals"][2, 1], c["power"][2, 1]], [45_000, 90_000])
