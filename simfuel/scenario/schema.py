@@ -47,6 +47,7 @@ __all__ = [
     "ENGINE_CHOICES",
     "LIMITS",
     "MAX_CONVOYS",
+    "OTHER_CLASS",
     "Corridor",
     "Demand",
     "Depot",
@@ -58,9 +59,11 @@ __all__ = [
     "Leg",
     "ObservationEvent",
     "Place",
+    "PriorityClass",
     "Product",
     "Rationing",
     "Scenario",
+    "Stations",
     "Threat",
     "allow_engine_choice",
     "convoy_estimate",
@@ -86,6 +89,7 @@ MAX_PIPELINE_DAYS = 365  # origin to depot (the warm-up runs this long before st
 MAX_RATE = 1_000.0  # hazard per 100 km, blockade intensity, leg risk
 MAX_TANKERS_PER_DAY = 100_000
 MAX_TANKER_L = 1_000_000  # a road tanker carries 30 000 to 60 000 L
+MAX_STATIONS = 100_000  # filling stations of one place
 MAX_TANKERS = 1_000_000  # convoy sizes, tankers destroyed or captured in one attack
 MAX_UNITS = 100_000  # units of one escort force
 MAX_LITRES = 1e12  # storage, stock, reserve, a contract (~2 months of world oil use)
@@ -215,6 +219,7 @@ ENGINE_CHOICES: dict[str, list[str]] = {
     "threat model": ["default"],
     "dispatch policy": ["fixed_rate", "schedule", "order_up_to"],
     "formation rule": ["default"],
+    "rationing rule": ["default", "hysteresis"],
 }
 
 
@@ -702,6 +707,50 @@ class Depot(_Model):
         return self
 
 
+class PriorityClass(_Model):
+    """A consumer class served before the rest of demand (power stations, hospitals, ...)."""
+
+    name: str = Field(min_length=1, description="Name of the class, as results give it.")
+    share: Real = Field(gt=0, le=1, description="Its share of the place's demand [-].")
+    source: str | None = Field(None, description="Where the share comes from.")
+
+
+#: The consumer class that takes the demand the listed ones leave (served last).
+OTHER_CLASS = "other"
+#: Shares of demand may sum to 1 within this (written as decimals, they rarely add exactly).
+SHARE_SUM_TOLERANCE = 1e-9
+
+
+class Stations(_Model):
+    """Filling stations between a stock and its consumers.
+
+    Consumers buy at the stations, each its share of the day's (rationed) demand and at
+    most its stock; after the sales the stock sends ``trucks_per_day`` trucks, one each to
+    the stations with the fewest days of sales left. The place's ``served_l`` is then what
+    it sent to the stations.
+    """
+
+    count: Whole = Field(ge=1, le=MAX_STATIONS, description="Stations [-].")
+    capacity_l: Real = Field(gt=0, le=MAX_TANKER_L, description="Tank of one station [L].")
+    initial_fill: Real = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Share of the tanks full at the start (fuel beyond the stock's) [-].",
+    )
+    trucks_per_day: Whole = Field(
+        ge=0, le=MAX_TANKERS_PER_DAY, description="Trucks the stock can send a day [-]."
+    )
+    truck_l: Real = Field(gt=0, le=MAX_TANKER_L, description="Load of one truck [L].")
+    demand_spread: Real = Field(
+        0.0,
+        ge=0,
+        lt=1,
+        description="Station demands run evenly from 1 - spread to 1 + spread times the "
+        "mean [-] (0: all equal).",
+    )
+
+
 class Demand(_Model):
     """Demand drawn from a stock (the depot's: the demand not served by any destination)."""
 
@@ -709,16 +758,113 @@ class Demand(_Model):
         ge=MIN_DEMAND_L_PER_DAY, le=MAX_DEMAND_L_PER_DAY, description="Demand [L/day]."
     )
     cv: Real = Field(0.0, ge=0, le=1, description="Day-to-day coefficient of variation.")
+    priority: list[PriorityClass] = Field(
+        default_factory=list,
+        description="Consumer classes served first, in this order, each wholly before the "
+        "next; the rest of demand (class 'other') is served last. Empty: one class.",
+    )
+    stations: Stations | None = Field(
+        None,
+        description="Filling stations between the stock and its consumers (absent: "
+        "consumers draw from the stock itself).",
+    )
     source: str | None = Field(None, description="Where the figures come from.")
+
+    @model_validator(mode="after")
+    def _classes(self) -> Demand:
+        names = [c.name for c in self.priority]
+        for i, name in enumerate(names):
+            if name == OTHER_CLASS:
+                raise ValueError(
+                    f"priority[{i}].name: {OTHER_CLASS!r} is the class of the rest of demand"
+                )
+            if name in names[:i]:
+                raise ValueError(f"priority[{i}].name: {name!r} is listed twice")
+        total = math.fsum(c.share for c in self.priority)
+        if total > 1 + SHARE_SUM_TOLERANCE:
+            raise ValueError(f"priority: the shares must sum to <= 1 (got {total:g})")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _drop_unused(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Not written when unused, so a scenario without them hashes as before them.
+        out = handler(self)
+        if isinstance(out, dict):
+            if not self.priority:
+                out.pop("priority", None)
+            if self.stations is None:
+                out.pop("stations", None)
+        return out
+
+
+def _stop_problem(threshold_days: float, stop_threshold_days: float | None) -> str | None:
+    if stop_threshold_days is not None and stop_threshold_days < threshold_days:
+        return (
+            f"stop_threshold_days ({stop_threshold_days:g}) must be >= threshold_days "
+            f"({threshold_days:g}): rationing cannot stop below where it starts"
+        )
+    return None
 
 
 class Rationing(_Model):
-    """Below ``threshold_days`` of cover only ``served_fraction`` of demand is served."""
+    """Below ``threshold_days`` of cover only ``served_fraction`` of demand is served.
+
+    With ``rule: hysteresis`` rationing, once started, goes on until cover is back at
+    ``stop_threshold_days`` and for at least ``min_days``.
+    """
 
     threshold_days: Real = Field(
         0.0, ge=0, le=MAX_DAYS, description="Cover that triggers rationing [days]."
     )
     served_fraction: Real = Field(1.0, ge=0, le=1, description="Share of demand served.")
+    rule: Annotated[str, _engine_choice("rationing rule")] = Field(
+        "default",
+        description="When rationing is in force: 'default' (every day cover is below "
+        "threshold_days) or 'hysteresis' (start below threshold_days, stop at "
+        "stop_threshold_days, last min_days).",
+    )
+    stop_threshold_days: Real | None = Field(
+        None,
+        ge=0,
+        le=MAX_DAYS,
+        description="Rule 'hysteresis': cover at or above which rationing stops, >= "
+        "threshold_days [days]. Absent: threshold_days.",
+    )
+    min_days: Whole = Field(
+        1,
+        ge=1,
+        le=MAX_HORIZON_DAYS,
+        description="Rule 'hysteresis': days rationing lasts at least once started [days].",
+    )
+
+    @model_validator(mode="after")
+    def _rule(self) -> Rationing:
+        problem = _stop_problem(self.threshold_days, self.stop_threshold_days)
+        if problem:
+            raise ValueError(problem)
+        if self.rule == "default":
+            for name, unset in (
+                ("stop_threshold_days", self.stop_threshold_days is None),
+                ("min_days", self.min_days == 1),
+            ):
+                if not unset:
+                    raise ValueError(f"{name}: needs rule: hysteresis (the default rule has none)")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _drop_default_rule(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Fields left at their defaults are not written, so a scenario that uses none of
+        # them dumps (and hashes) exactly as before they existed.
+        out = handler(self)
+        if isinstance(out, dict):
+            for name, default in (
+                ("rule", "default"),
+                ("stop_threshold_days", None),
+                ("min_days", 1),
+            ):
+                if out.get(name, default) == default:
+                    out.pop(name, None)
+        return out
 
 
 class Destination(Depot):
@@ -900,6 +1046,37 @@ class RationingEvent(_PlaceEvent):
         ge=0, le=MAX_DAYS, description="Cover that triggers rationing [days]."
     )
     served_fraction: Real = Field(ge=0, le=1, description="Share of demand served.")
+    stop_threshold_days: Real | None = Field(
+        None,
+        ge=0,
+        le=MAX_DAYS,
+        description="Rule 'hysteresis': cover at or above which rationing stops [days]. "
+        "Absent: threshold_days.",
+    )
+    min_days: Whole | None = Field(
+        None,
+        ge=1,
+        le=MAX_HORIZON_DAYS,
+        description="Rule 'hysteresis': days rationing lasts at least once started [days]. "
+        "Absent: 1.",
+    )
+
+    @model_validator(mode="after")
+    def _stop(self) -> RationingEvent:
+        problem = _stop_problem(self.threshold_days, self.stop_threshold_days)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+    @model_serializer(mode="wrap")
+    def _drop_unset_rule(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Absent fields are not written, so events without them hash as before them.
+        out = handler(self)
+        if isinstance(out, dict):
+            for name in ("stop_threshold_days", "min_days"):
+                if out.get(name, 0) is None:
+                    out.pop(name, None)
+        return out
 
 
 # ---- disruptions: closures, dated leg speeds and border delays (issue 10, item 5)
@@ -1413,6 +1590,8 @@ def _reference_problems(s: Scenario) -> list[Problem]:
                     else _unknown("place", ev.place, places),
                 )
             )
+        if isinstance(ev, RationingEvent):
+            out.extend(_rationing_event_problems(s, ev, base))
         if isinstance(ev, _CorridorsEvent) and ev.corridors != ["all"]:
             for j, name in enumerate(ev.corridors):
                 if name not in corridors:
@@ -1464,6 +1643,19 @@ def _reference_problems(s: Scenario) -> list[Problem]:
 
 
 # ---------------------------------------------------------------- the network
+
+
+def _rationing_event_problems(s: Scenario, ev: RationingEvent, base: str) -> list[Problem]:
+    # A dated rule keeps its place's `rule`: hysteresis fields need that rule.
+    blocks = {s.depot.place: s.rationing, **{d.place: d.rationing for d in s.destinations.values()}}
+    block = blocks.get(ev.place or s.depot.place)
+    if block is None or block.rule != "default":
+        return []
+    return [
+        Problem(f"{base}.{name}", "needs rule: hysteresis at its place (the default rule has none)")
+        for name in ("stop_threshold_days", "min_days")
+        if getattr(ev, name) is not None
+    ]
 
 
 def stock_places(s: Scenario) -> list[str]:

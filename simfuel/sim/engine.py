@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from ..model.stocks import days_of_cover, loadable_tankers, serve_demand
+from ..model.stocks import days_of_cover, loadable_tankers
 from ..model.transit import delay_sampler
 from ..seeds import Role, child_seed, stream
 from .dispatch import DISPATCH_POLICIES, DestinationView, DispatchPolicy
@@ -62,7 +62,16 @@ from .escorts import EscortPools, Grant
 from .formation import FORMATION_RULES, FormationRule
 from .places import Stock
 from .plan import CorridorPlan, Plan
-from .recorder import ConvoyRecord, DailyRecord, EventRecord, PlaceRecord, Recorder
+from .rationing import RATIONING_RULES, RationingRule
+from .recorder import (
+    ConvoyRecord,
+    DailyRecord,
+    EventRecord,
+    PlaceRecord,
+    Recorder,
+    StationRecord,
+)
+from .stations import StationLayer
 from .threats import THREAT_MODELS, Attack, Escort, LegDraws, ThreatModel
 
 __all__ = ["SUBSYSTEMS", "Simulation", "child_seed"]
@@ -160,6 +169,10 @@ class Simulation:
 
         # The extension points the scenario chose (see simfuel.sim.registry).
         self.threat: ThreatModel = THREAT_MODELS.get(plan.threat_model)(plan)
+        self.rationing: list[RationingRule] = [
+            RATIONING_RULES.get(sp.rationing_rule)(sp) for sp in plan.stocks
+        ]
+        self._stations = [StationLayer(sp.stations) if sp.stations else None for sp in plan.stocks]
         self._attack = [self.threat.attacks_on(c) for c in plan.corridors]
         self.formation: list[FormationRule] = [
             FORMATION_RULES.get(c.formation_rule)(c, plan) for c in plan.corridors
@@ -606,16 +619,25 @@ class Simulation:
             demand = float(st.rng.gamma(shape, nominal / shape))
         else:
             demand = nominal
-        threshold_days, served_fraction = sp.rationing.at(t0)
+        params = sp.rationing.at(t0)
         # The cover the rationing decision sees, before the day is served; the daily
-        # table records this one so that rationing days are exactly those below the
-        # threshold.
+        # table records this one so that rationing days are exactly those the rule
+        # (simfuel.sim.rationing) decided from it.
         cover = days_of_cover(st.stock_l, nominal)
         if st.seized_at(t0):
+            # The stations (if any) sell what they hold; nothing leaves the stock.
+            sold = self._station_day(st, t0, demand, 0.0)[0] if sp.stations else 0.0
+            self._serve_classes(st, t0, demand, sold)
             return self._serve_seized(st, t0, cover, demand)
-        served, rationing = serve_demand(st.stock_l, demand, cover, threshold_days, served_fraction)
-        target = demand * served_fraction if rationing else demand
-        stockout = served < target * (1 - 1e-9)
+        rule = self.rationing[sp.index]
+        rationing = rule.in_force(t0, cover, params)
+        target = rule.target_l(demand, rationing, params)
+        if sp.stations is None:
+            served = sold = max(0.0, min(st.stock_l, target))
+            stockout = served < target * (1 - 1e-9)
+        else:  # served: what the stock sent to its stations (simfuel.sim.stations)
+            sold, served, wanted = self._station_day(st, t0, target, st.stock_l)
+            stockout = served < wanted * (1 - 1e-9)
         st.stock_l -= served
         if st.stock_l < 1e-6:
             st.stock_l = 0.0
@@ -634,7 +656,35 @@ class Simulation:
         if stockout and not st.stockout_logged:
             self.rec.log(t0, "stockout_started", detail=f"{self._at(st)}served {served:.0f} L")
             st.stockout_logged = True
+        self._serve_classes(st, t0, demand, sold)
         return cover, demand, served, rationing, stockout
+
+    def _station_day(
+        self, st: Stock, t0: float, target: float, available: float
+    ) -> tuple[float, float, float]:
+        """A day of the stations at ``st``: (sold, sent, wanted) [L], and its record."""
+        layer = self._stations[st.plan.index]
+        assert layer is not None  # only called for a place with stations
+        sold, sent, wanted, dry = layer.day(target, available)
+        self.rec.places[st.plan.index].stations.append(
+            StationRecord(sold, sent, layer.stock_l, dry)
+        )
+        if dry > 0 and not layer.dry_logged:
+            count = round(dry * layer.plan.count)
+            self.rec.log(
+                t0,
+                "stations_dry_started",
+                detail=f"{self._at(st)}{count} of {layer.plan.count} stations dry",
+            )
+            layer.dry_logged = True
+        return sold, sent, wanted
+
+    def _serve_classes(self, st: Stock, t0: float, demand: float, served: float) -> None:
+        """Record the day's litres by consumer class at ``st`` (if its demand has classes)."""
+        if st.plan.priority:
+            days = self.rec.places[st.plan.index].consumers
+            for text in self.rationing[st.plan.index].record(demand, served, days):
+                self.rec.log(t0, "priority_shortfall_started", detail=f"{self._at(st)}{text}")
 
     def _serve_seized(
         self, st: Stock, t0: float, cover: float, demand: float

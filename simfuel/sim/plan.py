@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..labels import event_log_detail
 from ..model.schedule import StepSchedule
+from ..model.stocks import RationingParams
 from ..model.transit import leg_hours
 from ..scenario.schema import (
     BlockadeEvent,
@@ -22,6 +23,7 @@ from ..scenario.schema import (
     EscortPolicy,
     EscortPolicyEvent,
     ObservationEvent,
+    Rationing,
     RationingEvent,
     Scenario,
     ScriptedAttackEvent,
@@ -45,6 +47,7 @@ __all__ = [
     "Plan",
     "PolicyPlan",
     "ScriptedAttack",
+    "StationsPlan",
     "StockPlan",
     "UnstaffedEscortWarning",
     "compile_plan",
@@ -146,6 +149,18 @@ class CorridorPlan:
 
 
 @dataclass(frozen=True)
+class StationsPlan:
+    """The filling stations between a stock and its consumers (``demand.stations``)."""
+
+    count: int
+    capacity_l: float  # each station's tank [L]
+    initial_fill: float  # share of the tanks full at the start [-]
+    trucks_per_day: int  # trucks the stock can send a day [-]
+    truck_l: float  # load of one truck [L]
+    demand_spread: float  # station demands from 1 - spread to 1 + spread times the mean
+
+
+@dataclass(frozen=True)
 class StockPlan:
     """One place with stock: the depot (index 0) or a destination."""
 
@@ -157,9 +172,13 @@ class StockPlan:
     reserve_release_days: float
     demand: StepSchedule[float]
     demand_cv: float
-    rationing: StepSchedule[tuple[float, float]]
+    rationing: StepSchedule[RationingParams]
     # When the stock is seized (``seize`` .. ``release`` events); None: never.
     seized: Windows | None = None
+    rationing_rule: str = "default"  # a name in simfuel.sim.rationing.RATIONING_RULES
+    # Consumer classes served first, in order: (name, share of demand); () for none.
+    priority: tuple[tuple[str, float], ...] = ()
+    stations: StationsPlan | None = None  # None: consumers draw from the stock itself
 
 
 @dataclass
@@ -183,7 +202,7 @@ class Plan:
     reserve_release_days: float
     demand: StepSchedule[float]
     demand_cv: float
-    rationing: StepSchedule[tuple[float, float]]
+    rationing: StepSchedule[RationingParams]
     policy_change_h: list[float]
     warmup_h: float  # the run starts this long before the horizon to fill the pipeline
     timeline: list[tuple[float, str, str]]  # (t_h, type, description)
@@ -210,6 +229,12 @@ def _policy(p: EscortPolicy | EscortPolicyEvent, force_index: dict[str, int]) ->
         min_size=p.min_size,
         max_size=p.max_size,
     )
+
+
+def _rationing(r: Rationing | RationingEvent) -> RationingParams:
+    """The rule's numbers; a dated rule replaces the whole rule (absent: the defaults)."""
+    stop = r.threshold_days if r.stop_threshold_days is None else r.stop_threshold_days
+    return RationingParams(r.threshold_days, r.served_fraction, stop, r.min_days or 1)
 
 
 def _hours(s: Scenario, day: dt.date) -> float:
@@ -247,7 +272,7 @@ def compile_plan(s: Scenario) -> Plan:
     }
     places = stock_places(s)
     demand_changes: dict[str, list[tuple[float, float]]] = {p: [] for p in places}
-    rationing_changes: dict[str, list[tuple[float, tuple[float, float]]]] = {p: [] for p in places}
+    rationing_changes: dict[str, list[tuple[float, RationingParams]]] = {p: [] for p in places}
     timeline: list[tuple[float, str, str]] = []
 
     for i, ev in enumerate(s.events):
@@ -288,9 +313,7 @@ def compile_plan(s: Scenario) -> Plan:
         elif isinstance(ev, DemandEvent):
             demand_changes[ev.place or s.depot.place].append((t, ev.demand_l_per_day))
         elif isinstance(ev, RationingEvent):
-            rationing_changes[ev.place or s.depot.place].append(
-                (t, (ev.threshold_days, ev.served_fraction))
-            )
+            rationing_changes[ev.place or s.depot.place].append((t, _rationing(ev)))
         elif isinstance(ev, ObservationEvent):
             pass  # on the timeline only: a reported fact changes nothing
 
@@ -329,11 +352,13 @@ def compile_plan(s: Scenario) -> Plan:
             reserve_release_days=depot.reserve_release_days,
             demand=StepSchedule(demand.demand_l_per_day, demand_changes[depot.place]),
             demand_cv=demand.cv,
-            rationing=StepSchedule(
-                (rationing.threshold_days, rationing.served_fraction),
-                rationing_changes[depot.place],
-            ),
+            rationing=StepSchedule(_rationing(rationing), rationing_changes[depot.place]),
             seized=seizures.get(depot.place),
+            rationing_rule=rationing.rule,
+            priority=tuple((c.name, c.share) for c in demand.priority),
+            stations=None
+            if demand.stations is None
+            else StationsPlan(**demand.stations.model_dump()),
         )
         for i, (depot, demand, rationing) in enumerate(blocks)
     ]
