@@ -261,3 +261,60 @@ def test_return_is_read_from_yaml_under_its_own_name(tmp_path):
     f = sc.corridors["main"].fleet
     assert f is not None and f.vehicles == 9 and f.return_ is False
     assert compile_plan(sc).corridors[0].fleet.drives_back is False  # type: ignore[union-attr]
+
+
+def test_a_secondary_corridor_short_of_stock_keeps_its_vehicles_at_the_origin():
+    """Vehicles taken for a loading the upstream cannot fill go back to the origin."""
+    from tests.sim.test_places import chain
+
+    s = chain(initial_stock_l=100_000, demand={"demand_l_per_day": 1})  # b: 2 loads
+    del s["corridors"]["city_b"]
+    s["corridors"]["b_c"]["fleet"] = {"vehicles": 3}
+    sim = Simulation(compile_plan(load_scenario(s)), np.random.SeedSequence(2))
+    rec = sim.run()
+    f = sim.fleets[1]
+    assert f is not None and f.corridor.key == "b_c"
+    assert any(e.kind == "load_short" and e.corridor == "b_c" for e in rec.events)
+    # b ran dry long before the end: every vehicle is back at the origin, none on the road.
+    assert f.loaded == sim.transit[1] + sim.staged[1] + sim.unload_wait[1] == 0
+    assert f.at_origin == 3
+
+
+def test_a_closed_leg_holds_vehicles_on_the_way_back_too():
+    """Known answer: a drive back that starts while town-city is closed waits for it."""
+    s = _fleet(4)
+    s["corridors"]["main"]["tankers_per_day"] = 0  # only the trip started below
+    s["events"] += [
+        {"date": date(2), "type": "close", "corridor": "main", "leg_from": "town"},
+        {"date": date(8), "type": "reopen", "corridor": "main", "leg_from": "town"},
+    ]
+    sim = Simulation(compile_plan(load_scenario(s)), np.random.SeedSequence(1))
+    f = sim.fleets[0]
+    assert f is not None
+
+    def unload_two_on_day_3():
+        yield sim.env.timeout(24 * 3 - sim.env.now)
+        f.take(2)
+        f.unloaded(2)  # as if two had just unloaded at the city
+
+    sim.env.process(unload_two_on_day_3())
+    rec = sim.run()
+    (back,) = [e for e in rec.events if e.kind == "returned"]
+    assert back.tankers == 2
+    assert back.t_h == pytest.approx(24 * 8 + ROUTE_H + APPROACH_H)
+
+
+@pytest.mark.parametrize("name", ["mali-2025", "mali-2025-regions"])
+def test_shipped_scenarios_have_no_fleet_and_a_fleet_too_large_to_bind_changes_nothing(name):
+    from simfuel.scenario.loader import apply_overrides
+    from tests.helpers import SCENARIOS
+
+    sc = load_scenario(SCENARIOS / f"{name}.yaml")
+    assert all(c.fleet is None and c.supply_response is None for c in sc.corridors.values())
+    big = apply_overrides(
+        sc, {f"corridors.{k}.fleet": {"vehicles": 1_000_000} for k in sc.corridors}
+    )
+    a, b = simfuel.run(sc, seed=11), simfuel.run(big, seed=11)
+    pd.testing.assert_frame_equal(a.daily, b.daily)
+    pd.testing.assert_frame_equal(a.convoys, b.convoys)
+    assert (b.events["kind"] == "return_attacked").any()  # the way back is at risk
