@@ -17,9 +17,12 @@ the legs before the staging point (no risk, no border delay, an assumption: empt
 vehicles clear fast), then ``turnaround_h`` at the origin. Closures and dated speeds of a
 leg (:mod:`.disruptions`) hold and slow vehicles on the way back too. An attack on the way
 back destroys or captures vehicles, never cargo (they are empty); its survivors carry on
-(an empty column has nothing to turn back to). The ``n``-th drive back of corridor ``c``
-draws from streams of its own (``RETURN_LEG``, :mod:`simfuel.seeds`), so whatever
-happens on the way back, the outbound draws are the same.
+(an empty column has nothing to turn back to); the threat model's ``observe`` hook sees
+loaded journeys only. The ``n``-th drive back of corridor ``c`` draws from streams of its
+own (``RETURN_LEG``, :mod:`simfuel.seeds`), so whatever happens on the way back, the
+outbound draws are the same; with ``return_risk_factor: 0`` the way back draws nothing
+that matters. A loading that finds too few vehicles loads those there; the rest is not
+caught up later (as a closed origin's loadings are not).
 
 Records: the events log gets ``fleet_short`` (a loading found fewer vehicles at the
 origin than it asked for: ``tankers`` not loaded), ``returned`` (vehicles back at the
@@ -44,7 +47,7 @@ from ..model.transit import delay_sampler
 from ..seeds import Role, stream
 from .plan import CorridorPlan, FleetPlan, Plan
 from .recorder import Recorder
-from .threats import Escort, LegDraws, ThreatModel
+from .threats import AttackHook, Escort, LegDraws, ThreatModel
 
 if TYPE_CHECKING:
     from .dispatch import LossMemory
@@ -120,7 +123,7 @@ class Fleet:
         self._rec = rec
         self._memory = memory
         self._back = return_corridor(corridor, self.spec.return_risk_factor)
-        self._attack: Callable[..., Any] = threat.attacks_on(self._back)
+        self._attack: AttackHook = threat.attacks_on(self._back)
         self._trips = 0
         self.at_origin = self.spec.vehicles
         self.loaded = 0

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import simfuel
 from simfuel.scenario import ScenarioError, load_scenario
@@ -318,3 +320,40 @@ def test_shipped_scenarios_have_no_fleet_and_a_fleet_too_large_to_bind_changes_n
     pd.testing.assert_frame_equal(a.daily, b.daily)
     pd.testing.assert_frame_equal(a.convoys, b.convoys)
     assert (b.events["kind"] == "return_attacked").any()  # the way back is at risk
+
+
+@settings(max_examples=20, deadline=None, derandomize=True)
+@given(
+    vehicles=st.integers(1, 60),
+    hazard=st.sampled_from([0.0, 0.3, 1.0]),
+    risk_factor=st.sampled_from([0.0, 1.0, 2.5]),
+    drives_back=st.booleans(),
+    turnaround_h=st.sampled_from([0.0, 7.5]),
+    turn_back=st.sampled_from([0.0, 0.5]),
+    seed=st.integers(0, 2**16),
+)
+def test_every_vehicle_is_in_one_state_and_the_fuel_balances(
+    vehicles, hazard, risk_factor, drives_back, turnaround_h, turn_back, seed
+):
+    s = _fleet(
+        vehicles,
+        hazard=hazard,
+        return_risk_factor=risk_factor,
+        turnaround_h=turnaround_h,
+        **{"return": drives_back},
+    )
+    s["threat"]["turn_back_probability"] = turn_back
+    s["threat"]["capture_fraction"] = 0.3
+    sim = Simulation(compile_plan(load_scenario(s)), np.random.SeedSequence(seed))
+    rec = sim.run()  # Fleet.check() runs every day: the states add up to the fleet
+    f = sim.fleets[0]
+    assert f is not None
+    f.check()
+    assert f.loaded == _on_the_road(sim)
+    assert f.lost == sim.destroyed[0] + sim.captured[0]
+    assert f.lost_returning == sum(e.tankers for e in rec.events if e.kind == "return_attacked")
+    assert sim.loaded[0] <= vehicles or drives_back
+    if not drives_back:
+        assert f.returning == f.lost_returning == 0
+    r = simfuel.run(s, seed=seed)
+    r.check_balance()
