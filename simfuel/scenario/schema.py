@@ -475,9 +475,9 @@ class Fleet(_Model):
         1.0,
         ge=0,
         le=MAX_RATE,
-        description="Multiplies the risk of every leg on the way back [-]; 1 (default, an "
-        "assumption): an empty vehicle meets the same armed groups on the same road; 0: "
-        "the way back is safe.",
+        description="Multiplies the risk of every leg on the way back [-] (unescorted); 1 "
+        "(default, an assumption): an empty vehicle meets the same armed groups on the same "
+        "road (no source says empty vehicles are spared); 0: the way back is safe.",
     )
     turnaround_h: Real = Field(
         0.0,
