@@ -56,6 +56,7 @@ __all__ = [
     "EscortForce",
     "EscortPolicy",
     "Event",
+    "Fleet",
     "Leg",
     "ObservationEvent",
     "Place",
@@ -64,6 +65,7 @@ __all__ = [
     "Rationing",
     "Scenario",
     "Stations",
+    "SupplyResponse",
     "Threat",
     "allow_engine_choice",
     "convoy_estimate",
@@ -452,6 +454,73 @@ class Dispatch(_Model):
         return set(self.model_fields_set)
 
 
+class Fleet(_Model):
+    """A corridor's finite fleet: vehicles that load at its origin and drive back to it.
+
+    Without a fleet the origin loads whatever the dispatch policy asks (an unlimited pool
+    of vehicles). With one, a loading takes only the vehicles waiting at the origin (all
+    of them at the start of the warm-up); after unloading, a vehicle drives back empty:
+    the corridor's legs reversed from the destination to the staging point, drawn by the
+    threat model like any leg (risk times `return_risk_factor`, unescorted, no scripted
+    attack), then to the origin (no risk, no border delay: an assumption), and waits
+    `turnaround_h` there. A destroyed or captured vehicle never comes back, so losses
+    reduce later supply; a convoy that turned back keeps its vehicles.
+    """
+
+    vehicles: Whole = Field(
+        ge=1, le=MAX_TANKERS, description="Vehicles in the fleet, all at the origin at first."
+    )
+    return_: bool = Field(
+        True,
+        alias="return",
+        description="Vehicles drive back to the origin after unloading; false: each vehicle "
+        "makes one trip and stays at the destination.",
+    )
+    return_risk_factor: Real = Field(
+        1.0,
+        ge=0,
+        le=MAX_RATE,
+        description="Multiplies the risk of every leg on the way back [-] (unescorted); 1 "
+        "(default, an assumption): an empty vehicle meets the same armed groups on the same "
+        "road (no source says empty vehicles are spared); 0: the way back is safe.",
+    )
+    turnaround_h: Real = Field(
+        0.0,
+        ge=0,
+        le=MAX_DELAY_H,
+        description="Hours a vehicle back at the origin waits before it loads again [h].",
+    )
+    source: str | None = Field(None, description="Where the figures come from.")
+
+
+class SupplyResponse(_Model):
+    """Loadings that fall with recent losses on the corridor and recover (an assumption).
+
+    The recent losses ``L`` are the vehicles lost on the corridor (destroyed or captured,
+    on the way out or back), each weighted by ``0.5 ** (age / recovery_half_life_days)``.
+    The dispatch policy (`fixed_rate`, `schedule`, `order_up_to`) loads its count times
+    ``exp(-loss_sensitivity_per_vehicle * L)`` (fractions carry over to the next loading).
+    """
+
+    loss_sensitivity_per_vehicle: Real = Field(
+        ge=0,
+        le=MAX_RATE,
+        description="How much one recent loss deters loading [1/vehicle]; 0.01: 69 vehicles "
+        "lost halve the loadings.",
+    )
+    recovery_half_life_days: Real = Field(
+        gt=0,
+        le=MAX_DAYS,
+        description="Days for a loss's weight in the recent losses to halve [days].",
+    )
+    needs_escort: bool = Field(
+        False,
+        description="No loading while the escort policy in force requires a force that has "
+        "no units (owners do not load for a road no escort can take).",
+    )
+    source: str | None = Field(None, description="Where the figures come from.")
+
+
 class Corridor(_Model):
     """A route from a loading origin through a staging point (the border) to a stock.
 
@@ -512,6 +581,16 @@ class Corridor(_Model):
         description="Secondary distribution only (origin at a stock): a loading leaves at "
         "least this many days of that stock's own nominal demand in it [days]; 0: loadings "
         "are served first, at their dispatch times, before the stock's daily demand.",
+    )
+    fleet: Fleet | None = Field(
+        None,
+        description="A finite fleet of vehicles that drive back to the origin; none: an "
+        "unlimited pool (losses do not reduce later supply).",
+    )
+    supply_response: SupplyResponse | None = Field(
+        None,
+        description="Loadings that fall with recent losses on the corridor and recover; "
+        "none: the dispatch policy's count whatever happens on the road.",
     )
     source: str | None = Field(None, description="Where the figures come from.")
 

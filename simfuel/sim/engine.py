@@ -56,9 +56,10 @@ import simpy
 from ..model.stocks import days_of_cover, loadable_tankers
 from ..model.transit import delay_sampler
 from ..seeds import Role, child_seed, stream
-from .dispatch import DISPATCH_POLICIES, DestinationView, DispatchPolicy
+from .dispatch import DISPATCH_POLICIES, DestinationView, DispatchPolicy, LossMemory
 from .disruptions import DatedLegs
 from .escorts import EscortPools, Grant
+from .fleet import Fleet, fleet_days
 from .formation import FORMATION_RULES, FormationRule
 from .places import Stock
 from .plan import CorridorPlan, Plan
@@ -177,6 +178,23 @@ class Simulation:
         self.formation: list[FormationRule] = [
             FORMATION_RULES.get(c.formation_rule)(c, plan) for c in plan.corridors
         ]
+        # Opt-in: supply that responds to losses, finite fleets (None on every corridor
+        # without them, and then no event and no draw more).
+        self.memory = [
+            None
+            if c.supply_response is None
+            else LossMemory(c.supply_response, partial(self._escort_ready, c))
+            for c in plan.corridors
+        ]
+        self.fleets = [
+            None
+            if c.fleet is None
+            else Fleet(self.env, c, plan, seed, self.threat, self.rec, self.memory[c.index])
+            for c in plan.corridors
+        ]
+        fleets = [f for f in self.fleets if f is not None]
+        if fleets:
+            self.env.process(fleet_days(self.env, fleets, plan, partial(_Tick, self.env)))
         caps = [c.capacity_l for c in plan.corridors]
         self.dispatch: list[DispatchPolicy] = [
             DISPATCH_POLICIES.get(c.dispatch_policy)(
@@ -187,6 +205,7 @@ class Simulation:
                 destination=DestinationView(
                     self._dest[c.index], caps, self.transit, self.staged, self.unload_wait
                 ),
+                response=self.memory[c.index],
             )
             for c in plan.corridors
         ]
@@ -261,8 +280,15 @@ class Simulation:
         up = self._source[ci]
         if up is not None and up.seized_at(self.env.now):
             return  # its upstream stock is seized: nothing loads out of it
+        fleet = self.fleets[ci]
+        if fleet is not None:
+            n = fleet.take(n)  # only the vehicles waiting at the origin
+            if n == 0:
+                return
         if up is not None and self.env.now >= 0:
-            n = self._load_from(c, up, n, self.env.now)
+            asked, n = n, self._load_from(c, up, n, self.env.now)
+            if fleet is not None and n < asked:
+                fleet.untake(asked - n)
             if n == 0:
                 return
         self.loaded[ci] += n
@@ -527,6 +553,7 @@ class Simulation:
         self.transit[ci] -= lost
         self.destroyed[ci] += destroyed
         self.captured[ci] += captured
+        self._vehicles_lost(ci, lost)
         row.destroyed += destroyed
         row.captured += captured
         row.attacked = True
@@ -562,6 +589,25 @@ class Simulation:
         else:
             self.rec.log(now, "lost", c.key, row.convoy_id)
 
+    def _vehicles_lost(self, ci: int, k: int) -> None:
+        """``k`` loaded vehicles of corridor ``ci`` lost: its fleet and supply response."""
+        fleet, memory = self.fleets[ci], self.memory[ci]
+        if fleet is not None:
+            fleet.lost_loaded(k)
+        if memory is not None:
+            memory.lost(k, self.env.now)
+
+    def _unloaded(self, ci: int, k: int) -> None:
+        """``k`` vehicles of corridor ``ci`` unloaded: a fleet's drive back to the origin."""
+        fleet = self.fleets[ci]
+        if fleet is not None:
+            fleet.unloaded(k)
+
+    def _escort_ready(self, c: CorridorPlan, t_h: float) -> bool:
+        """Whether the escort policy in force on ``c`` at ``t_h`` can ever be granted."""
+        pol = c.policy.at(t_h)
+        return not pol.required or all(self.escorts.staffed(f) for f in pol.forces)
+
     # ------------------------------------------------------------------ the stocks
 
     @property
@@ -578,6 +624,7 @@ class Simulation:
         if self.env.now < 0:
             # Warm-up deliveries are already part of the scenario's initial stock.
             self.delivered[ci] += n
+            self._unloaded(ci, n)
             return
         room = st.capacity_l - st.stock_l
         # A seized stock unloads nothing: the tankers wait in its queue until the release.
@@ -586,6 +633,7 @@ class Simulation:
         if fit > 0:
             st.stock_l += fit * capacity_l
             self.delivered[ci] += fit
+            self._unloaded(ci, fit)
         if n > fit:
             self.unload_wait[ci] += n - fit
             st.queue.append([ci, n - fit])
@@ -602,6 +650,7 @@ class Simulation:
             st.stock_l += fit * caps[ci]
             self.delivered[ci] += fit
             self.unload_wait[ci] -= fit
+            self._unloaded(ci, fit)
             if fit == n:
                 queue.popleft()
             else:

@@ -43,12 +43,14 @@ from .disruptions import (
 
 __all__ = [
     "CorridorPlan",
+    "FleetPlan",
     "ForcePlan",
     "Plan",
     "PolicyPlan",
     "ScriptedAttack",
     "StationsPlan",
     "StockPlan",
+    "SupplyResponsePlan",
     "UnstaffedEscortWarning",
     "compile_plan",
     "unstaffed_escorts",
@@ -113,6 +115,25 @@ class DispatchPlan:
     max_queue_tankers: int | None = None
 
 
+@dataclass(frozen=True)
+class FleetPlan:
+    """A corridor's finite fleet (``corridors.<key>.fleet``)."""
+
+    vehicles: int
+    drives_back: bool = True  # ``return``: after unloading, drive back to the origin
+    return_risk_factor: float = 1.0  # multiplies every leg's risk on the way back [-]
+    turnaround_h: float = 0.0  # wait at the origin before loading again [h]
+
+
+@dataclass(frozen=True)
+class SupplyResponsePlan:
+    """A corridor's ``supply_response``: loadings times ``exp(-sensitivity * L)``."""
+
+    loss_sensitivity_per_vehicle: float  # [1/vehicle]
+    recovery_half_life_h: float  # [h]
+    needs_escort: bool = False
+
+
 @dataclass
 class CorridorPlan:
     """Everything the simulation needs about one corridor."""
@@ -141,6 +162,8 @@ class CorridorPlan:
     source: int = -1  # index in Plan.stocks of the stock it loads from; -1: a terminal
     keep_days: float = 0.0  # secondary loadings leave this many days of the source's demand
     dispatch: DispatchPlan = field(default_factory=DispatchPlan)  # the policy's parameters
+    fleet: FleetPlan | None = None  # None: an unlimited pool of vehicles
+    supply_response: SupplyResponsePlan | None = None  # None: loadings do not respond
 
     def tankers_per_day(self, t_h: float) -> float:
         """Dispatch rate at ``t_h`` [tankers/day]: base rate plus active contracts."""
@@ -333,6 +356,7 @@ def compile_plan(s: Scenario) -> Plan:
         )
         cp.dest = stock_index[corridor.legs[-1].to]
         cp.dispatch = _dispatch(corridor.dispatch, s.start)
+        cp.fleet, cp.supply_response = _fleet(corridor)
         if is_secondary(corridor, places):
             cp.source = stock_index[corridor.origin]
             cp.keep_days = corridor.upstream_keep_days
@@ -492,6 +516,23 @@ def _corridor_plan(
         formation_rule=c.formation_rule,
         dispatch_policy=c.dispatch_policy,
     )
+
+
+def _fleet(c: Corridor) -> tuple[FleetPlan | None, SupplyResponsePlan | None]:
+    f, r = c.fleet, c.supply_response
+    fleet = (
+        None
+        if f is None
+        else FleetPlan(f.vehicles, f.return_, f.return_risk_factor, f.turnaround_h)
+    )
+    response = (
+        None
+        if r is None
+        else SupplyResponsePlan(
+            r.loss_sensitivity_per_vehicle, 24.0 * r.recovery_half_life_days, r.needs_escort
+        )
+    )
+    return fleet, response
 
 
 def _dispatch(d: Dispatch | None, start: dt.date) -> DispatchPlan:
