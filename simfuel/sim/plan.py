@@ -21,6 +21,7 @@ from ..scenario.schema import (
     Dispatch,
     EscortPolicy,
     EscortPolicyEvent,
+    Leg,
     ObservationEvent,
     RationingEvent,
     Scenario,
@@ -42,6 +43,8 @@ from .disruptions import (
 __all__ = [
     "CorridorPlan",
     "ForcePlan",
+    "InitialPlan",
+    "ModePlan",
     "Plan",
     "PolicyPlan",
     "ScriptedAttack",
@@ -110,6 +113,29 @@ class DispatchPlan:
     max_queue_tankers: int | None = None
 
 
+@dataclass(frozen=True)
+class ModePlan:
+    """A corridor's transport mode and its parameters (:mod:`simfuel.sim.modes`)."""
+
+    mode: str = "road"  # road, air or sea
+    aircraft: int = 0  # air: aircraft in the fleet
+    sortie_cycle_h: float = 0.0  # air: take-off to next take-off of one aircraft [h]
+    berths: int = 0  # sea: berths at the destination port
+    berth_h: float = 0.0  # sea: hours a ship holds a berth [h]
+    loads_per_ship: int = 1  # sea: tankers' loads one ship carries
+
+
+@dataclass(frozen=True)
+class InitialPlan:
+    """Vehicles on a corridor at ``t = 0``: staged, and on the road by leg."""
+
+    staged: int = 0
+    # (leg index in CorridorPlan.legs, or -1 before the staging point; tankers; driving
+    # hours left to the staging point when -1).
+    on_road: tuple[tuple[int, int, float], ...] = ()
+    warmup: bool = True  # False: the corridor loads nothing before t = 0
+
+
 @dataclass
 class CorridorPlan:
     """Everything the simulation needs about one corridor."""
@@ -129,7 +155,7 @@ class CorridorPlan:
     intensity: StepSchedule[float]
     policy: StepSchedule[PolicyPlan]
     scripted: list[ScriptedAttack] = field(default_factory=list)
-    formation_rule: str = "default"  # a name in simfuel.sim.formation.FORMATION_RULES
+    formation_rule: str = "default"  # in simfuel.sim.formation: FORMATION_RULES or MODE_RULES
     dispatch_policy: str = "fixed_rate"  # a name in simfuel.sim.dispatch.DISPATCH_POLICIES
     # Closures, dated leg speeds and border delays (simfuel.sim.disruptions); all None or
     # empty without them, so the engine's fast path is untouched.
@@ -138,6 +164,8 @@ class CorridorPlan:
     source: int = -1  # index in Plan.stocks of the stock it loads from; -1: a terminal
     keep_days: float = 0.0  # secondary loadings leave this many days of the source's demand
     dispatch: DispatchPlan = field(default_factory=DispatchPlan)  # the policy's parameters
+    mode: ModePlan = field(default_factory=ModePlan)
+    initial: InitialPlan | None = None  # None: nothing on the corridor at t = 0 but the warm-up's
 
     def tankers_per_day(self, t_h: float) -> float:
         """Dispatch rate at ``t_h`` [tankers/day]: base rate plus active contracts."""
@@ -313,6 +341,7 @@ def compile_plan(s: Scenario) -> Plan:
         if is_secondary(corridor, places):
             cp.source = stock_index[corridor.origin]
             cp.keep_days = corridor.upstream_keep_days
+        _compile_mode(cp, corridor)
         corridors.append(cp)
     blocks = [
         (s.depot, s.demand, s.rationing),
@@ -467,6 +496,43 @@ def _corridor_plan(
         formation_rule=c.formation_rule,
         dispatch_policy=c.dispatch_policy,
     )
+
+
+def _compile_mode(cp: CorridorPlan, c: Corridor) -> None:
+    """Give ``cp`` its mode, its mode's parameters and its starting state."""
+    if c.initial is not None:
+        cp.initial = InitialPlan(
+            staged=c.initial.staged_tankers,
+            on_road=tuple(
+                (g.leg - cp.first_leg, g.tankers, 0.0)
+                if g.leg >= cp.first_leg
+                else (-1, g.tankers, sum(_leg_h(leg) for leg in c.legs[g.leg : cp.first_leg]))
+                for g in c.initial.on_road
+            ),
+            warmup=c.initial.warmup,
+        )
+    if c.mode == "road":
+        return
+    # Air and sea legs carry no threat unless the scenario gives them a risk.
+    after = c.legs[cp.first_leg :]
+    cp.legs = [
+        leg if "risk" in src.model_fields_set else (leg[0], leg[1], 0.0, *leg[3:])
+        for leg, src in zip(cp.legs, after, strict=True)
+    ]
+    if c.mode == "sea" and "formation_rule" not in c.model_fields_set:
+        cp.formation_rule = "ship"  # each ship sails alone, full (simfuel.sim.formation)
+    if c.air is not None:
+        cycle_h = 24.0 / c.air.sorties_per_day
+        cp.mode = ModePlan("air", aircraft=c.air.aircraft, sortie_cycle_h=cycle_h)
+    elif c.sea is not None:
+        sea = c.sea
+        cp.mode = ModePlan(
+            "sea", berths=sea.berths, berth_h=sea.berth_hours, loads_per_ship=sea.loads_per_ship
+        )
+
+
+def _leg_h(leg: Leg) -> float:
+    return leg_hours(leg.length_km, leg.speed_kmh)
 
 
 def _dispatch(d: Dispatch | None, start: dt.date) -> DispatchPlan:
