@@ -1711,6 +1711,9 @@ def convoy_estimate(s: Scenario) -> dict[str, dict[str, float]]:
     back forms again: the count is multiplied by the expected trips ``1 / (1 - q)``, with
     ``q`` = ``turn_back_probability`` x the chance of an attack on the whole route at the
     highest intensity (at most one trip per shortest leg's driving time in the run).
+    ``tankers`` includes the corridor's starting state (``initial``); on an air corridor
+    every load is a convoy (``max_size`` 1), on a sea corridor every ship
+    (``loads_per_ship``).
 
     Returns
     -------
@@ -1738,6 +1741,10 @@ def convoy_estimate(s: Scenario) -> dict[str, dict[str, float]]:
                     size = min(size, ev.max_size)
                 elif isinstance(ev, BlockadeEvent):
                     intensity = max(intensity, ev.intensity)
+        if c.mode != "road":  # an aircraft or a ship travels alone: a convoy per vehicle
+            size = c.sea.loads_per_ship if c.sea is not None else 1
+        if c.initial is not None:
+            contract_tankers += c.initial.staged_tankers + sum(g.tankers for g in c.initial.on_road)
         starts = [leg.from_ for leg in c.legs]
         legs = c.legs[starts.index(c.staging) :] if c.staging in starts else c.legs
         exposure = sum(leg.risk * leg.length_km for leg in legs) / 100.0

@@ -288,3 +288,14 @@ def test_the_cli_rejects_a_bad_mode_in_one_line_with_exit_2(
     assert len(err) == 1
     assert "corridors.airlift.air.aircraft" in err[0]
     assert "Traceback" not in err[0]
+
+
+def test_an_airlift_of_too_many_sorties_is_refused_before_it_runs() -> None:
+    # Every load is a sortie: 50 000 loads a day over the warm-up and 20 days are too many
+    # convoys, though as road convoys of 50 they would not be.
+    s = airlift(aircraft=100_000, sorties_per_day=4)
+    s["corridors"]["airlift"]["tankers_per_day"] = 50_000
+    assert "one run would form too many convoys" in _error(s)
+    s["corridors"]["airlift"]["mode"] = "road"
+    del s["corridors"]["airlift"]["air"]
+    load_scenario(s)
