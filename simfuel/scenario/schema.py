@@ -470,7 +470,9 @@ class SeaMode(_Model):
     sails when that many loads wait at the staging port (the tables count loads, as
     tankers). At the destination it holds one of ``berths`` berths for ``berth_hours`` to
     unload (the fuel then enters the stock as any arrival does); ships that arrive while
-    every berth is taken wait, first come first served.
+    every berth is taken wait, first come first served. Waiting and berthed ships count as
+    waiting to unload; a ship's arrival (``ended_h``, ``arrived_l``) is when it leaves
+    its berth.
     """
 
     loads_per_ship: Whole = Field(

@@ -9,11 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import simfuel
 from simfuel.scenario import ScenarioError, load_scenario
 from tests.helpers import tiny_scenario
 from tests.sim.builders import APPROACH_H, BORDER_H, CAPACITY_L, LEG_H, ROUTE_H
+from tests.sim.test_places import chain
 
 
 def with_initial(warmup: bool = False, rate: float = 0, **initial: Any) -> dict[str, Any]:
@@ -123,3 +126,56 @@ def test_an_air_bridge_has_no_vehicles_on_the_road() -> None:
     s["corridors"]["airlift"]["initial"] = {"on_road": [{"leg": 0, "tankers": 2}]}
     with pytest.raises(ScenarioError, match=r"initial.on_road\[0\]: not for an air bridge"):
         load_scenario(s)
+
+
+def test_a_secondary_corridor_starts_with_its_vehicles_without_taking_from_upstream() -> None:
+    s = chain()
+    s["corridors"]["city_b"]["initial"] = {"staged_tankers": 5, "warmup": False}
+    s["corridors"]["city_b"]["tankers_per_day"] = 0
+    r = simfuel.run(s, seed=1)
+    r.check_balance()
+    b = r.convoys[r.convoys["corridor"] == "city_b"]
+    assert b["tankers_departed"].tolist() == [5]
+    assert r.at("city")["loaded_out_l"].sum() == 0  # already loaded before the start
+    assert r.at("b")["delivered_l"].sum() == 5 * CAPACITY_L
+
+
+@st.composite
+def starting_states(draw: st.DrawFn) -> dict[str, Any]:
+    groups = draw(
+        st.lists(
+            st.fixed_dictionaries({"leg": st.integers(0, 2), "tankers": st.integers(1, 30)}),
+            max_size=3,
+        )
+    )
+    s = with_initial(
+        warmup=draw(st.booleans()),
+        rate=draw(st.sampled_from([0, 10])),
+        staged_tankers=draw(st.integers(0, 60)),
+        on_road=groups,
+    )
+    s["threat"].update(hazard_per_100km=draw(st.sampled_from([0.0, 0.5])), loss_fraction_mean=0.4)
+    s["corridors"]["main"]["escort_policy"] = {"max_size": draw(st.integers(1, 50))}
+    return s
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+)
+@given(starting_states(), st.integers(0, 3))
+def test_any_starting_state_keeps_the_balance_and_is_all_loaded(
+    s: dict[str, Any], seed: int
+) -> None:
+    r = simfuel.run(s, seed=seed)
+    r.check_balance()
+    ini = s["corridors"]["main"]["initial"]
+    placed = ini["staged_tankers"] + sum(g["tankers"] for g in ini["on_road"])
+    if not ini["warmup"] and s["corridors"]["main"]["tankers_per_day"] == 0:
+        # Nothing but the starting state: it is all that is ever loaded.
+        assert r.daily["loaded_l"].sum() == placed * CAPACITY_L
+        assert r.convoys["tankers_departed"].sum() == placed  # each departs once (no turn-backs)
+    else:
+        assert r.daily["loaded_l"].iloc[0] >= placed * CAPACITY_L

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import simfuel
 from simfuel.cli import main
@@ -299,3 +301,40 @@ def test_an_airlift_of_too_many_sorties_is_refused_before_it_runs() -> None:
     s["corridors"]["airlift"]["mode"] = "road"
     del s["corridors"]["airlift"]["air"]
     load_scenario(s)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+)
+@given(
+    st.integers(1, 6),
+    st.sampled_from([0.5, 1.0, 2.0, 3.0]),
+    st.integers(0, 60),
+    st.booleans(),
+    st.integers(1, 3),
+    st.integers(0, 3),
+)
+def test_any_air_and_sea_mix_keeps_the_balance_and_the_fleet_bound(
+    aircraft: int, sorties: float, rate: int, warmup: bool, berths: int, seed: int
+) -> None:
+    s = threatened(airlift(aircraft=aircraft, sorties_per_day=sorties))
+    s["corridors"]["airlift"].update(
+        tankers_per_day=rate, initial={"staged_tankers": 5, "warmup": warmup}
+    )
+    sea = sealift(berths=berths)["corridors"]["sealift"]
+    s["places"]["harbour"] = {"lat": 5.0, "lon": -12.0}
+    s["corridors"]["sealift"] = sea
+    r = simfuel.run(s, seed=seed)
+    r.check_balance()
+    air = convoys_on(r, "airlift")
+    assert not air["attacked"].any()
+    landed = air.loc[(air["ended_h"] >= 0) & (air["ended_h"] < 24 * DAYS), "tankers_arrived"]
+    assert landed.sum() <= aircraft * (sorties * DAYS + 1)
+    assert (air["tankers_departed"] == 1).all()
+    ships = convoys_on(r, "sealift").sort_values("ended_h")
+    # Two ships reach the port together: with one berth they leave it 36 h apart.
+    gaps = ships["ended_h"].diff().dropna().tolist()
+    assert gaps == ([36.0] if berths == 1 else [0.0])
