@@ -47,6 +47,7 @@ __all__ = [
     "ENGINE_CHOICES",
     "LIMITS",
     "MAX_CONVOYS",
+    "AirMode",
     "Corridor",
     "Demand",
     "Depot",
@@ -55,12 +56,15 @@ __all__ = [
     "EscortForce",
     "EscortPolicy",
     "Event",
+    "InitialState",
     "Leg",
     "ObservationEvent",
+    "OnRoad",
     "Place",
     "Product",
     "Rationing",
     "Scenario",
+    "SeaMode",
     "Threat",
     "allow_engine_choice",
     "convoy_estimate",
@@ -451,16 +455,37 @@ class AirMode(_Model):
     """An air bridge: a fleet of aircraft, each flying ``sorties_per_day`` sorties.
 
     Every sortie carries one load of the corridor's ``tanker_capacity_l`` and flies alone
-    (no convoy, no escort); an aircraft is ready for its next sortie ``24 /
-    sorties_per_day`` hours after it took off, so the fleet delivers at most ``aircraft x
-    sorties_per_day`` loads a day. Loads the fleet cannot fly wait at the airfield (the
-    staging point, which may be the origin).
+    (no convoy, no escort) from the staging point (the airfield, which may be the origin);
+    an aircraft is ready for its next sortie ``24 / sorties_per_day`` hours after it took
+    off, so the fleet delivers at most ``aircraft x sorties_per_day`` loads a day. Give
+    ``turnaround_h`` instead to derive the rate: an aircraft is ready again after the
+    flight there and back (the legs from the staging point at their ``speed_kmh``) plus
+    ``turnaround_h``. Loads the fleet cannot fly wait at the airfield.
     """
 
     aircraft: Whole = Field(ge=1, le=MAX_UNITS, description="Aircraft in the fleet.")
-    sorties_per_day: Real = Field(
-        gt=0, le=24, description="Sorties one aircraft flies a day (round trip included)."
+    sorties_per_day: Real | None = Field(
+        None, gt=0, le=24, description="Sorties one aircraft flies a day (round trip included)."
     )
+    turnaround_h: Real | None = Field(
+        None,
+        ge=0,
+        le=MAX_DELAY_H,
+        description="Instead of `sorties_per_day`: hours on the ground between landing back "
+        "and the next take-off (loading, unloading, servicing) [h].",
+    )
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> AirMode:
+        if (self.sorties_per_day is None) == (self.turnaround_h is None):
+            raise ValueError("give either sorties_per_day or turnaround_h")
+        return self
+
+    def cycle_h(self, flight_h: float) -> float:
+        """Take-off to next take-off of one aircraft [h], for a one-way ``flight_h`` [h]."""
+        if self.sorties_per_day is not None:
+            return 24.0 / self.sorties_per_day
+        return 2.0 * flight_h + (self.turnaround_h or 0.0)
 
 
 class SeaMode(_Model):
@@ -623,12 +648,15 @@ class Corridor(_Model):
                     f"{', '.join(self.escort_policy.forces)})"
                 )
             # Every sortie's round trip must fit its slot, or the fleet could not fly it.
-            flight_h = sum(leg.length_km / leg.speed_kmh for leg in self.legs)
-            if 2 * flight_h * self.air.sorties_per_day > 24 + 1e-9:
+            starts = [leg.from_ for leg in self.legs]
+            flown = self.legs[starts.index(self.staging) :] if self.staging in starts else []
+            flight_h = sum(leg.length_km / leg.speed_kmh for leg in flown)
+            spd = self.air.sorties_per_day
+            if spd is not None and 2 * flight_h * spd > 24 + 1e-9:
                 raise ValueError(
-                    f"air.sorties_per_day: a round trip of {2 * flight_h:.3g} h (legs there and "
-                    f"back) leaves room for at most {24 / (2 * flight_h):.3g} sorties a day "
-                    f"(got {self.air.sorties_per_day:g})"
+                    f"air.sorties_per_day: a round trip of {2 * flight_h:.3g} h (legs from "
+                    f"the staging point, there and back) leaves room for at most "
+                    f"{24 / (2 * flight_h):.3g} sorties a day (got {spd:g})"
                 )
         if self.initial is not None:
             for j, group in enumerate(self.initial.on_road):

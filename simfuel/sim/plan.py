@@ -522,7 +522,7 @@ def _compile_mode(cp: CorridorPlan, c: Corridor) -> None:
     if c.mode == "sea" and "formation_rule" not in c.model_fields_set:
         cp.formation_rule = "ship"  # each ship sails alone, full (simfuel.sim.formation)
     if c.air is not None:
-        cycle_h = 24.0 / c.air.sorties_per_day
+        cycle_h = c.air.cycle_h(cp.route_h)
         cp.mode = ModePlan("air", aircraft=c.air.aircraft, sortie_cycle_h=cycle_h)
     elif c.sea is not None:
         sea = c.sea

@@ -129,6 +129,22 @@ def test_the_fleet_flies_exactly_aircraft_times_sorties_a_day() -> None:
     assert last["tankers_waiting"] == 1000 - len(air)
 
 
+def test_a_turnaround_gives_the_sortie_rate() -> None:
+    # 2 h there, 2 h back, 4 h on the ground: a take-off every 8 h, 3 sorties a day.
+    s = airlift()
+    s["corridors"]["airlift"].update(
+        air={"aircraft": 2, "turnaround_h": 4},
+        tankers_per_day=0,
+        initial={"staged_tankers": 500, "warmup": False},
+    )
+    r = simfuel.run(s, seed=0)
+    r.check_balance()
+    air = convoys_on(r, "airlift")
+    assert sorted(set(air["departed_h"]))[:4] == [0.0, 8.0, 16.0, 24.0]
+    assert (air.groupby("departed_h").size() == 2).all()
+    assert air.loc[air["ended_h"] < 24 * DAYS, "tankers_arrived"].sum() == 2 * 3 * DAYS
+
+
 @pytest.mark.parametrize("seed", [0, 5])
 def test_deliveries_are_bounded_by_the_fleet_when_loads_are_plenty(seed: int) -> None:
     # 100 loads a day offered, 8 sorties a day flown: the fleet is the bottleneck.
@@ -243,6 +259,11 @@ def _without_mode_block(s: dict[str, Any], key: str, block: str) -> dict[str, An
             lambda: airlift(sorties_per_day=7),
             "corridors.airlift: air.sorties_per_day: a round trip of 4 h",
         ),
+        (
+            lambda: airlift(turnaround_h=3),
+            "corridors.airlift.air: give either sorties_per_day or turnaround_h",
+        ),
+        (lambda: airlift(sorties_per_day=None), "give either sorties_per_day or turnaround_h"),
         (lambda: _escorted_airlift(), "corridors.airlift: escort_policy.forces: an air bridge"),
         (
             lambda: _without_mode_block(sealift(), "sealift", "sea"),
