@@ -425,6 +425,8 @@ def unstaffed_escorts(s: Scenario) -> list[tuple[str, str]]:
             for key in _targets(ev.corridors, s):
                 policies[key].append(ev)
     for key, items in policies.items():
+        if s.corridors[key].mode == "air":
+            continue  # an air bridge flies without escort, whatever the policy says
         for policy in items:
             for force in policy.forces:
                 if policy.required and s.escorts[force].units == 0 and (key, force) not in out:

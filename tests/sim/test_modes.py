@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import simfuel
 from simfuel.cli import main
 from simfuel.scenario import ScenarioError, load_scenario
+from simfuel.sim.plan import UnstaffedEscortWarning, unstaffed_escorts
 from tests.helpers import tiny_scenario
 from tests.sim.builders import date
 
@@ -359,3 +360,23 @@ def test_any_air_and_sea_mix_keeps_the_balance_and_the_fleet_bound(
     # Two ships reach the port together: with one berth they leave it 36 h apart.
     gaps = ships["ended_h"].diff().dropna().tolist()
     assert gaps == ([36.0] if berths == 1 else [0.0])
+
+
+def test_an_escort_policy_for_all_corridors_does_not_ground_the_airlift() -> None:
+    s = airlift()
+    s["escorts"]["army"]["units"] = 0
+    s["events"] = [
+        {
+            "date": date(0),
+            "type": "escort_policy",
+            "corridors": "all",
+            "forces": ["army"],
+            "required": True,
+        }
+    ]
+    sc = load_scenario(s)
+    assert unstaffed_escorts(sc) == [("main", "army")]  # the road waits; the airlift does not
+    with pytest.warns(UnstaffedEscortWarning, match="main needs army"):
+        r = simfuel.run(sc, seed=1)
+    air = convoys_on(r, "airlift")
+    assert (air["departed_h"] >= 0).sum() >= 4 * 2 * (DAYS - 1)
