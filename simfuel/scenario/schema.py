@@ -48,6 +48,7 @@ __all__ = [
     "LIMITS",
     "MAX_CONVOYS",
     "OTHER_CLASS",
+    "AirMode",
     "Corridor",
     "Demand",
     "Depot",
@@ -57,13 +58,16 @@ __all__ = [
     "EscortPolicy",
     "Event",
     "Fleet",
+    "InitialState",
     "Leg",
     "ObservationEvent",
+    "OnRoad",
     "Place",
     "PriorityClass",
     "Product",
     "Rationing",
     "Scenario",
+    "SeaMode",
     "Stations",
     "SupplyResponse",
     "Threat",
@@ -521,6 +525,99 @@ class SupplyResponse(_Model):
     source: str | None = Field(None, description="Where the figures come from.")
 
 
+class AirMode(_Model):
+    """An air bridge: a fleet of aircraft, each flying ``sorties_per_day`` sorties.
+
+    Every sortie carries one load of the corridor's ``tanker_capacity_l`` and flies alone
+    (no convoy, no escort) from the staging point (the airfield, which may be the origin);
+    an aircraft is ready for its next sortie ``24 / sorties_per_day`` hours after it took
+    off, so the fleet delivers at most ``aircraft x sorties_per_day`` loads a day. Give
+    ``turnaround_h`` instead to derive the rate: an aircraft is ready again after the
+    flight there and back (the legs from the staging point at their ``speed_kmh``) plus
+    ``turnaround_h``. Loads the fleet cannot fly wait at the airfield.
+    """
+
+    aircraft: Whole = Field(ge=1, le=MAX_UNITS, description="Aircraft in the fleet.")
+    sorties_per_day: Real | None = Field(
+        None, gt=0, le=24, description="Sorties one aircraft flies a day (round trip included)."
+    )
+    turnaround_h: Real | None = Field(
+        None,
+        ge=0,
+        le=MAX_DELAY_H,
+        description="Instead of `sorties_per_day`: hours on the ground between landing back "
+        "and the next take-off (loading, unloading, servicing) [h].",
+    )
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> AirMode:
+        if (self.sorties_per_day is None) == (self.turnaround_h is None):
+            raise ValueError("give either sorties_per_day or turnaround_h")
+        return self
+
+    def cycle_h(self, flight_h: float) -> float:
+        """Take-off to next take-off of one aircraft [h], for a one-way ``flight_h`` [h]."""
+        if self.sorties_per_day is not None:
+            return 24.0 / self.sorties_per_day
+        return 2.0 * flight_h + (self.turnaround_h or 0.0)
+
+
+class SeaMode(_Model):
+    """Ships at a port: each ship sails alone and waits for a berth at the destination.
+
+    A ship carries ``loads_per_ship`` loads of the corridor's ``tanker_capacity_l`` and
+    sails when that many loads wait at the staging port (the tables count loads, as
+    tankers). At the destination it holds one of ``berths`` berths for ``berth_hours`` to
+    unload (the fuel then enters the stock as any arrival does); ships that arrive while
+    every berth is taken wait, first come first served. Waiting and berthed ships count as
+    waiting to unload; a ship's arrival (``ended_h``, ``arrived_l``) is when it leaves
+    its berth.
+    """
+
+    loads_per_ship: Whole = Field(
+        1, ge=1, le=MAX_TANKERS, description="Loads of `tanker_capacity_l` one ship carries."
+    )
+
+    berths: Whole = Field(1, ge=1, le=MAX_UNITS, description="Berths at the destination port.")
+    berth_hours: Real = Field(
+        gt=0, le=MAX_DELAY_H, description="Hours a ship holds a berth to unload [h]."
+    )
+
+
+class OnRoad(_Model):
+    """Vehicles on the road at the start date, at the start of one leg."""
+
+    leg: Whole = Field(
+        ge=0, le=1_000, description="Index in the corridor's `legs` of the leg they start on."
+    )
+    tankers: Whole = Field(ge=1, le=MAX_TANKERS, description="Vehicles there [tankers].")
+
+
+class InitialState(_Model):
+    """Vehicles already on a corridor at the start date (``start`` 00:00).
+
+    ``staged_tankers`` wait at the staging point and leave as the formation rule and
+    escort policy say (the first convoy at 00:00 when nothing holds them); each
+    ``on_road`` group is a convoy (without escort) entering leg ``leg`` at 00:00, or, on a
+    leg before the staging point, vehicles driving on to it. They are counted as loaded on
+    the first day, like the pipeline the warm-up fills, and are **in addition** to it;
+    with ``warmup: false`` the corridor loads nothing before the start date, so what is on
+    it then is exactly this block.
+    """
+
+    staged_tankers: Whole = Field(
+        0, ge=0, le=MAX_TANKERS, description="Vehicles waiting at the staging point."
+    )
+    on_road: list[OnRoad] = Field(
+        default_factory=list, description="Groups of vehicles on the road, by leg."
+    )
+    warmup: StrictBool = Field(
+        True,
+        description="Whether the corridor loads during the warm-up before the start date "
+        "(false: its pipeline at the start is exactly this block).",
+    )
+
+
 class Corridor(_Model):
     """A route from a loading origin through a staging point (the border) to a stock.
 
@@ -592,12 +689,72 @@ class Corridor(_Model):
         description="Loadings that fall with recent losses on the corridor and recover; "
         "none: the dispatch policy's count whatever happens on the road.",
     )
+    mode: Literal["road", "air", "sea"] = Field(
+        "road",
+        description="Transport mode: `road` (convoys of tankers), `air` (an air bridge, "
+        "parameters in `air`) or `sea` (ships and berths, parameters in `sea`). On `air` and "
+        "`sea` legs a `risk` not written is 0: no threat unless given.",
+    )
+    air: AirMode | None = Field(None, description="`mode: air`: the aircraft fleet.")
+    sea: SeaMode | None = Field(None, description="`mode: sea`: the destination port's berths.")
+    initial: InitialState | None = Field(
+        None, description="Vehicles already on the corridor at the start date."
+    )
     source: str | None = Field(None, description="Where the figures come from.")
 
     @field_validator("border_delay_h", mode="before")
     @classmethod
     def _delay_number(cls, value: Any) -> Any:
         return _bare_number_is_fixed(value)
+
+    @model_validator(mode="after")
+    def _mode_parameters(self) -> Corridor:
+        for other in ("air", "sea"):
+            if getattr(self, other) is not None and self.mode != other:
+                raise ValueError(f"{other}: only for mode: {other} (got mode: {self.mode})")
+        if self.mode in ("air", "sea") and getattr(self, self.mode) is None:
+            what = "aircraft, sorties_per_day" if self.mode == "air" else "berths, berth_hours"
+            raise ValueError(
+                f"{self.mode}: mode: {self.mode} needs an `{self.mode}:` block ({what})"
+            )
+        if self.sea is not None and self.initial is not None:
+            k = self.sea.loads_per_ship
+            for j, group in enumerate(self.initial.on_road):
+                if group.tankers % k:
+                    raise ValueError(
+                        f"initial.on_road[{j}].tankers: ships at sea carry whole shiploads of "
+                        f"loads_per_ship {k} loads (got {group.tankers})"
+                    )
+        if self.air is not None:
+            if self.escort_policy.forces:
+                raise ValueError(
+                    "escort_policy.forces: an air bridge flies without escort (got "
+                    f"{', '.join(self.escort_policy.forces)})"
+                )
+            # Every sortie's round trip must fit its slot, or the fleet could not fly it.
+            starts = [leg.from_ for leg in self.legs]
+            flown = self.legs[starts.index(self.staging) :] if self.staging in starts else []
+            flight_h = sum(leg.length_km / leg.speed_kmh for leg in flown)
+            spd = self.air.sorties_per_day
+            if spd is not None and 2 * flight_h * spd > 24 + 1e-9:
+                raise ValueError(
+                    f"air.sorties_per_day: a round trip of {2 * flight_h:.3g} h (legs from "
+                    f"the staging point, there and back) leaves room for at most "
+                    f"{24 / (2 * flight_h):.3g} sorties a day (got {spd:g})"
+                )
+        if self.initial is not None:
+            for j, group in enumerate(self.initial.on_road):
+                if group.leg >= len(self.legs):
+                    raise ValueError(
+                        f"initial.on_road[{j}].leg: no leg {group.leg} (the corridor has "
+                        f"{len(self.legs)} legs: 0 .. {len(self.legs) - 1})"
+                    )
+                if self.mode == "air":
+                    raise ValueError(
+                        f"initial.on_road[{j}]: not for an air bridge (loads waiting at the "
+                        "airfield are staged_tankers)"
+                    )
+        return self
 
     @model_validator(mode="after")
     def _dispatch_parameters(self) -> Corridor:
@@ -1524,6 +1681,8 @@ class Scenario(_Model):
                     row.pop("upstream_keep_days", None)
                 if isinstance(row, dict) and c.dispatch is None:
                     row.pop("dispatch", None)
+                if isinstance(row, dict):
+                    _drop_mode_defaults(c, row)
             rows = out.get("events")
             if isinstance(rows, list):
                 for ev, row in zip(self.events, rows, strict=False):
@@ -1543,6 +1702,15 @@ class Scenario(_Model):
             # A ValueError subclass: pydantic wraps it, and the loader unwraps its problems.
             raise ScenarioError("<scenario>", problems)
         return self
+
+
+def _drop_mode_defaults(c: Corridor, row: dict[str, Any]) -> None:
+    # mode, air, sea and initial at their defaults are not dumped: old files keep their hash.
+    if c.mode == "road":
+        row.pop("mode", None)
+    for name in ("air", "sea", "initial"):
+        if getattr(c, name) is None:
+            row.pop(name, None)
 
 
 def _reference_problems(s: Scenario) -> list[Problem]:
@@ -1844,6 +2012,9 @@ def convoy_estimate(s: Scenario) -> dict[str, dict[str, float]]:
     back forms again: the count is multiplied by the expected trips ``1 / (1 - q)``, with
     ``q`` = ``turn_back_probability`` x the chance of an attack on the whole route at the
     highest intensity (at most one trip per shortest leg's driving time in the run).
+    ``tankers`` includes the corridor's starting state (``initial``); on an air corridor
+    every load is a convoy (``max_size`` 1), on a sea corridor every ship
+    (``loads_per_ship``).
 
     Returns
     -------
@@ -1871,6 +2042,10 @@ def convoy_estimate(s: Scenario) -> dict[str, dict[str, float]]:
                     size = min(size, ev.max_size)
                 elif isinstance(ev, BlockadeEvent):
                     intensity = max(intensity, ev.intensity)
+        if c.mode != "road":  # an aircraft or a ship travels alone: a convoy per vehicle
+            size = c.sea.loads_per_ship if c.sea is not None else 1
+        if c.initial is not None:
+            contract_tankers += c.initial.staged_tankers + sum(g.tankers for g in c.initial.on_road)
         starts = [leg.from_ for leg in c.legs]
         legs = c.legs[starts.index(c.staging) :] if c.staging in starts else c.legs
         exposure = sum(leg.risk * leg.length_km for leg in legs) / 100.0

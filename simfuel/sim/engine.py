@@ -60,7 +60,8 @@ from .dispatch import DISPATCH_POLICIES, DestinationView, DispatchPolicy, LossMe
 from .disruptions import DatedLegs
 from .escorts import EscortPools, Grant
 from .fleet import Fleet, fleet_days
-from .formation import FORMATION_RULES, FormationRule
+from .formation import FormationRule, formation_rule
+from .modes import AirBridge, Port, no_warmup, place_initial
 from .places import Stock
 from .plan import CorridorPlan, Plan
 from .rationing import RATIONING_RULES, RationingRule
@@ -176,7 +177,7 @@ class Simulation:
         self._stations = [StationLayer(sp.stations) if sp.stations else None for sp in plan.stocks]
         self._attack = [self.threat.attacks_on(c) for c in plan.corridors]
         self.formation: list[FormationRule] = [
-            FORMATION_RULES.get(c.formation_rule)(c, plan) for c in plan.corridors
+            formation_rule(c.formation_rule)(c, plan) for c in plan.corridors
         ]
         # Opt-in: supply that responds to losses, finite fleets (None on every corridor
         # without them, and then no event and no draw more).
@@ -209,6 +210,14 @@ class Simulation:
             )
             for c in plan.corridors
         ]
+        # Transport modes and starting state (simfuel.sim.modes); None on road corridors.
+        for c in plan.corridors:
+            if c.initial is not None and not c.initial.warmup:
+                self.dispatch[c.index].load = no_warmup(self.env, self.dispatch[c.index].load)
+        self._ports = [
+            Port(self.env, c.mode.berths, c.mode.berth_h) if c.mode.mode == "sea" else None
+            for c in plan.corridors
+        ]
 
     # ------------------------------------------------------------------ running
 
@@ -219,7 +228,10 @@ class Simulation:
             self.rec.log(t, f"timeline:{kind}", detail=text)
         for c in plan.corridors:
             env.process(self.dispatch[c.index].process())
-            env.process(self._form(c))
+            air = c.mode.mode == "air"
+            env.process(AirBridge(self, c).process() if air else self._form(c))
+        if any(c.initial is not None for c in plan.corridors):
+            env.timeout(-env.now).callbacks.append(partial(place_initial, self))
         for t in plan.policy_change_h:
             if t >= 0:  # a change on the start date must wake formers that waited in warm-up
                 env.timeout(t - env.now).callbacks.append(self._policy_changed)
@@ -400,9 +412,16 @@ class Simulation:
                 )
             self.staged[ci] -= n
             self.transit[ci] += n
-            cid = self._next_convoy
-            self._next_convoy += 1
-            env.process(self._convoy(c, cid, n, grants, formed_h, env.now - formed_h))
+            self._launch(c, n, grants, formed_h)
+
+    def _launch(
+        self, c: CorridorPlan, n: int, grants: list[Grant], formed_h: float, first_leg: int = 0
+    ) -> None:
+        """Start a convoy of ``n`` tankers (already counted in transit) at leg ``first_leg``."""
+        cid = self._next_convoy
+        self._next_convoy += 1
+        wait_h = self.env.now - formed_h
+        self.env.process(self._convoy(c, cid, n, grants, formed_h, wait_h, first_leg))
 
     # ------------------------------------------------------------------ convoy travel
 
@@ -414,6 +433,7 @@ class Simulation:
         grants: list[Grant],
         formed_h: float,
         wait_h: float,
+        first_leg: int = 0,
     ) -> Generator[simpy.Event, Any, None]:
         env, ci = self.env, c.index
         key = tuple(g.force for g in grants)
@@ -443,7 +463,7 @@ class Simulation:
         outcome = "arrived"
         dated = c.disruptions.route
         limit_kmh = escort.speed_kmh
-        for j, leg in enumerate(c.legs):
+        for j, leg in enumerate(c.legs[first_leg:], first_leg):
             if dated is None:
                 hours = leg[3]
             else:
@@ -478,6 +498,9 @@ class Simulation:
             yield env.timeout(delay_h + hours / 2)
             travelled_h += hours / 2
 
+        port = self._ports[ci]
+        if port is not None and outcome == "arrived":
+            yield from port.berth(self, ci, n)  # sea: a berth at the destination port first
         self._ended(c, row, outcome, n)
         self.threat.observe(row)
         if grants:

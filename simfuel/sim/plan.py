@@ -22,6 +22,7 @@ from ..scenario.schema import (
     Dispatch,
     EscortPolicy,
     EscortPolicyEvent,
+    Leg,
     ObservationEvent,
     Rationing,
     RationingEvent,
@@ -45,6 +46,8 @@ __all__ = [
     "CorridorPlan",
     "FleetPlan",
     "ForcePlan",
+    "InitialPlan",
+    "ModePlan",
     "Plan",
     "PolicyPlan",
     "ScriptedAttack",
@@ -134,6 +137,29 @@ class SupplyResponsePlan:
     needs_escort: bool = False
 
 
+@dataclass(frozen=True)
+class ModePlan:
+    """A corridor's transport mode and its parameters (:mod:`simfuel.sim.modes`)."""
+
+    mode: str = "road"  # road, air or sea
+    aircraft: int = 0  # air: aircraft in the fleet
+    sortie_cycle_h: float = 0.0  # air: take-off to next take-off of one aircraft [h]
+    berths: int = 0  # sea: berths at the destination port
+    berth_h: float = 0.0  # sea: hours a ship holds a berth [h]
+    loads_per_ship: int = 1  # sea: tankers' loads one ship carries
+
+
+@dataclass(frozen=True)
+class InitialPlan:
+    """Vehicles on a corridor at ``t = 0``: staged, and on the road by leg."""
+
+    staged: int = 0
+    # (leg index in CorridorPlan.legs, or -1 before the staging point; tankers; driving
+    # hours left to the staging point when -1).
+    on_road: tuple[tuple[int, int, float], ...] = ()
+    warmup: bool = True  # False: the corridor loads nothing before t = 0
+
+
 @dataclass
 class CorridorPlan:
     """Everything the simulation needs about one corridor."""
@@ -153,7 +179,7 @@ class CorridorPlan:
     intensity: StepSchedule[float]
     policy: StepSchedule[PolicyPlan]
     scripted: list[ScriptedAttack] = field(default_factory=list)
-    formation_rule: str = "default"  # a name in simfuel.sim.formation.FORMATION_RULES
+    formation_rule: str = "default"  # in simfuel.sim.formation: FORMATION_RULES or MODE_RULES
     dispatch_policy: str = "fixed_rate"  # a name in simfuel.sim.dispatch.DISPATCH_POLICIES
     # Closures, dated leg speeds and border delays (simfuel.sim.disruptions); all None or
     # empty without them, so the engine's fast path is untouched.
@@ -164,6 +190,8 @@ class CorridorPlan:
     dispatch: DispatchPlan = field(default_factory=DispatchPlan)  # the policy's parameters
     fleet: FleetPlan | None = None  # None: an unlimited pool of vehicles
     supply_response: SupplyResponsePlan | None = None  # None: loadings do not respond
+    mode: ModePlan = field(default_factory=ModePlan)
+    initial: InitialPlan | None = None  # None: nothing on the corridor at t = 0 but the warm-up's
 
     def tankers_per_day(self, t_h: float) -> float:
         """Dispatch rate at ``t_h`` [tankers/day]: base rate plus active contracts."""
@@ -360,6 +388,7 @@ def compile_plan(s: Scenario) -> Plan:
         if is_secondary(corridor, places):
             cp.source = stock_index[corridor.origin]
             cp.keep_days = corridor.upstream_keep_days
+        _compile_mode(cp, corridor)
         corridors.append(cp)
     blocks = [
         (s.depot, s.demand, s.rationing),
@@ -445,6 +474,8 @@ def unstaffed_escorts(s: Scenario) -> list[tuple[str, str]]:
             for key in _targets(ev.corridors, s):
                 policies[key].append(ev)
     for key, items in policies.items():
+        if s.corridors[key].mode == "air":
+            continue  # an air bridge flies without escort, whatever the policy says
         for policy in items:
             for force in policy.forces:
                 if policy.required and s.escorts[force].units == 0 and (key, force) not in out:
@@ -533,6 +564,43 @@ def _fleet(c: Corridor) -> tuple[FleetPlan | None, SupplyResponsePlan | None]:
         )
     )
     return fleet, response
+
+
+def _compile_mode(cp: CorridorPlan, c: Corridor) -> None:
+    """Give ``cp`` its mode, its mode's parameters and its starting state."""
+    if c.initial is not None:
+        cp.initial = InitialPlan(
+            staged=c.initial.staged_tankers,
+            on_road=tuple(
+                (g.leg - cp.first_leg, g.tankers, 0.0)
+                if g.leg >= cp.first_leg
+                else (-1, g.tankers, sum(_leg_h(leg) for leg in c.legs[g.leg : cp.first_leg]))
+                for g in c.initial.on_road
+            ),
+            warmup=c.initial.warmup,
+        )
+    if c.mode == "road":
+        return
+    # Air and sea legs carry no threat unless the scenario gives them a risk.
+    after = c.legs[cp.first_leg :]
+    cp.legs = [
+        leg if "risk" in src.model_fields_set else (leg[0], leg[1], 0.0, *leg[3:])
+        for leg, src in zip(cp.legs, after, strict=True)
+    ]
+    if c.mode == "sea" and "formation_rule" not in c.model_fields_set:
+        cp.formation_rule = "ship"  # each ship sails alone, full (simfuel.sim.formation)
+    if c.air is not None:
+        cycle_h = c.air.cycle_h(cp.route_h)
+        cp.mode = ModePlan("air", aircraft=c.air.aircraft, sortie_cycle_h=cycle_h)
+    elif c.sea is not None:
+        sea = c.sea
+        cp.mode = ModePlan(
+            "sea", berths=sea.berths, berth_h=sea.berth_hours, loads_per_ship=sea.loads_per_ship
+        )
+
+
+def _leg_h(leg: Leg) -> float:
+    return leg_hours(leg.length_km, leg.speed_kmh)
 
 
 def _dispatch(d: Dispatch | None, start: dt.date) -> DispatchPlan:
