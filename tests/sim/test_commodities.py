@@ -1,0 +1,206 @@
+"""Commodities and vehicle payloads in the engine: known answers and balances.
+
+Scenarios are TINY (``tests.helpers``) with a vehicle instead of its tanker: ``food``
+carries 20 t of food per truck into a food stock; ``mixed`` carries 30,000 L of diesel
+and 10 t of food per vehicle into the depot's two stocks.
+"""
+
+from __future__ import annotations
+
+import glob
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import simfuel
+from simfuel.labels import FUEL, vocabulary_for
+from simfuel.results import PLACE_FIELDS
+from tests.helpers import SCENARIOS, tiny_scenario
+
+TRUCK_T = 20
+MIXED_L, MIXED_T = 30_000, 10
+
+
+def food(**stock: Any) -> dict[str, Any]:
+    """TINY carrying food in tonnes by 20 t trucks: 500 t of 2,000 t, 150 t a day."""
+    s = tiny_scenario()
+    s["commodities"] = {"food": {"unit": "t", "name": "food aid"}}
+    s["vehicles"] = {"truck": {"payload": {"food": TRUCK_T}}}
+    del s["demand"]
+    block = {"capacity": 2_000, "initial": 500, "demand": {"per_day": 150}}
+    block.update(stock)
+    s["depot"] = {"place": "city", "commodities": {"food": block}}
+    del s["corridors"]["main"]["tanker_capacity_l"]
+    s["corridors"]["main"]["vehicle"] = "truck"
+    return s
+
+
+def mixed(hazard: float = 0.0) -> dict[str, Any]:
+    """TINY whose vehicles carry diesel (the main commodity) and food to the depot."""
+    s = tiny_scenario()
+    s["commodities"] = {"diesel": {"unit": "L"}, "food": {"unit": "t"}}
+    s["vehicles"] = {"mixed": {"payload": {"diesel": MIXED_L, "food": MIXED_T}}}
+    s["depot"]["commodities"] = {
+        "food": {"capacity": 10_000, "initial": 100, "demand": {"per_day": 50, "cv": 0.2}}
+    }
+    del s["corridors"]["main"]["tanker_capacity_l"]
+    s["corridors"]["main"]["vehicle"] = "mixed"
+    s["threat"].update(hazard_per_100km=hazard, capture_fraction=0.4)
+    s["corridors"]["main"]["blockade_intensity"] = 1.0
+    return s
+
+
+# ---------------------------------------------------------------- known answers
+
+
+def test_a_food_scenario_delivers_its_payload_times_the_trucks_that_arrive() -> None:
+    r = simfuel.run(food(), seed=1)
+    r.check_balance()
+    arrived = r.convoys.loc[r.convoys["ended_h"] >= 0, "tankers_arrived"].sum()
+    assert arrived > 0
+    assert int(r.daily["arrived_l"].sum()) == TRUCK_T * arrived
+    # No threat and room to spare: every truck that arrives unloads the day it arrives.
+    assert r.daily["delivered_l"].equals(r.daily["arrived_l"])
+    days = np.arange(1, len(r.daily) + 1)
+    expected = 500 + r.daily["delivered_l"].cumsum().to_numpy() - 150 * days
+    np.testing.assert_allclose(r.daily["stock_l"].to_numpy(), expected)
+    # Its events count trucks and tonnes.
+    arrivals = r.events[r.events["kind"] == "arrived"]
+    assert (arrivals["litres"] == TRUCK_T * arrivals["tankers"]).all()
+
+
+def test_a_food_scenario_speaks_of_food_in_tonnes_by_truck() -> None:
+    sc = simfuel.Scenario.model_validate(food())
+    assert sc.vocabulary == vocabulary_for("food aid", "t", "truck", "trucks")
+    assert sc.main_commodity == "food"
+    r = simfuel.run(sc, seed=0)
+    assert r.at().attrs["unit"] == "t"
+    assert set(r.places["unit"]) == {"t"} and set(r.places["commodity"]) == {"food"}
+
+
+def test_every_shipped_scenario_speaks_of_fuel() -> None:
+    for path in sorted(glob.glob(str(SCENARIOS / "*.yaml"))):
+        sc = simfuel.load_scenario(path)
+        assert sc.vocabulary is FUEL, path
+        assert sc.commodity_units == {"fuel": "L"}
+
+
+def test_a_mixed_convoy_loses_each_commodity_in_proportion_to_its_vehicles() -> None:
+    r = simfuel.run(mixed(hazard=0.8), seed=3)
+    r.check_balance()
+    c = r.convoys
+    lost = int(c["destroyed"].sum()), int(c["captured"].sum())
+    assert lost[0] > 0 and lost[1] > 0  # the case tests something
+    diesel, food_ = r.at(), r.at(commodity="food")
+    for col, vehicles in (("destroyed_l", lost[0]), ("captured_l", lost[1])):
+        assert int(diesel[col].sum()) == MIXED_L * vehicles
+        assert int(food_[col].sum()) == MIXED_T * vehicles
+    # Every flow of the one fleet is in the ratio of the payloads.
+    for col in ("loaded_l", "arrived_l", "delivered_l", "in_transit_l", "queued_l"):
+        np.testing.assert_array_equal(
+            diesel[col].to_numpy() * MIXED_T, food_[col].to_numpy() * MIXED_L
+        )
+    assert r.summary()["tankers_lost"] == r.summary(commodity="food")["tankers_lost"]
+
+
+def test_the_main_commodity_of_a_mixed_fleet_is_as_if_it_travelled_alone() -> None:
+    """Adding food to the vehicles moves no draw of the diesel run (its own streams)."""
+    alone = mixed()
+    del alone["depot"]["commodities"]
+    alone["vehicles"]["mixed"]["payload"] = {"diesel": MIXED_L}
+    for seed in (0, 4):
+        a, b = simfuel.run(alone, seed=seed), simfuel.run(mixed(), seed=seed)
+        pd.testing.assert_frame_equal(a.daily, b.daily)
+        pd.testing.assert_frame_equal(a.convoys, b.convoys)
+
+
+def test_an_unloading_vehicle_waits_until_every_commodity_fits() -> None:
+    # The food stock is nearly full and nobody eats: vehicles wait to unload at the
+    # depot, so its diesel is not delivered either, although the diesel tanks have room.
+    s = mixed()
+    s["depot"]["commodities"]["food"].update(capacity=105, initial=100, demand={"per_day": 1})
+    r = simfuel.run(s, seed=0)
+    r.check_balance()
+    diesel, food_ = r.at(), r.at(commodity="food")
+    assert int(food_["delivered_l"].sum()) <= 5 + 20  # at most what the eaten food frees
+    assert int(diesel["delivered_l"].sum()) == MIXED_L * int(food_["delivered_l"].sum()) // MIXED_T
+    assert diesel["tankers_waiting_unload"].iloc[-1] > 0
+    assert (diesel["stock_l"] < s["depot"]["capacity_l"] / 2).all()
+
+
+def test_secondary_distribution_loads_whole_vehicles_the_upstream_can_fill_in_both() -> None:
+    s = mixed()
+    s["places"]["b"] = {"lat": 12.5, "lon": -7.0}
+    s["destinations"] = {
+        "b": {
+            "place": "b",
+            "capacity_l": 1_000_000,
+            "initial_stock_l": 0,
+            "demand": {"demand_l_per_day": 1},
+            "commodities": {"food": {"capacity": 500, "initial": 0, "demand": {"per_day": 1}}},
+        }
+    }
+    # The depot's food runs short long before its diesel: the loadings out stop with it.
+    s["depot"]["commodities"]["food"].update(initial=25, demand={"per_day": 1})
+    s["corridors"]["main"]["tankers_per_day"] = 0
+    s["corridors"]["city_b"] = {
+        "origin": "city",
+        "staging": "city",
+        "tankers_per_day": 4,
+        "vehicle": "mixed",
+        "legs": [{"from": "city", "to": "b", "length_km": 60, "speed_kmh": 30}],
+    }
+    r = simfuel.run(s, seed=2)
+    r.check_balance()
+    out_food = int(r.at("city", "food")["loaded_out_l"].sum())
+    out_diesel = int(r.at("city")["loaded_out_l"].sum())
+    # 25 t: two whole vehicles of 10 t (the depot's first day eats 1 t of the rest).
+    assert out_food == 2 * MIXED_T and out_diesel == 2 * MIXED_L
+    assert (r.events["kind"] == "load_short").any()
+    assert int(r.at("b", "food")["delivered_l"].sum()) == out_food
+
+
+# ---------------------------------------------------------------- results
+
+
+def test_places_has_one_row_per_day_and_stock_with_its_unit() -> None:
+    r = simfuel.run(mixed(), seed=0)
+    p = r.places
+    assert list(p.columns) == ["date", "place", *PLACE_FIELDS]
+    assert r.stock_keys == [("city", "diesel"), ("city", "food")]
+    assert len(p) == 2 * len(r.daily)
+    units = p.groupby("commodity")["unit"].unique().map(list).to_dict()
+    assert units == {"diesel": ["L"], "food": ["t"]}
+    assert r.at("city", "diesel").equals(r.at())
+    with pytest.raises(KeyError, match="no stock of 'water' at place 'city'"):
+        r.at(commodity="water")
+
+
+def test_one_commodity_results_have_fuel_in_litres() -> None:
+    r = simfuel.run(tiny_scenario(), seed=0)
+    assert set(r.places["commodity"]) == {"fuel"} and set(r.places["unit"]) == {"L"}
+    assert pd.Series(r.summary()).equals(pd.Series(r.summary(commodity="fuel")))  # NaN == NaN
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**16),
+    hazard=st.sampled_from([0.0, 0.5, 1.5]),
+    food_t=st.integers(1, 40),
+    initial=st.integers(0, 1_000),
+    rate=st.integers(0, 20),
+)
+def test_balance_holds_per_commodity_and_place(
+    seed: int, hazard: float, food_t: int, initial: int, rate: int
+) -> None:
+    s = mixed(hazard=hazard)
+    s["vehicles"]["mixed"]["payload"]["food"] = food_t
+    s["depot"]["commodities"]["food"]["initial"] = initial
+    s["corridors"]["main"]["tankers_per_day"] = rate
+    r = simfuel.run(s, seed=seed)
+    r.check_balance()
+    assert (r.places["stock_l"] >= 0).all()
