@@ -223,6 +223,11 @@ def drop_commodity_defaults(s: Scenario, out: dict[str, Any]) -> None:
     if isinstance(rows, dict):
         for key, d in s.destinations.items():
             place(rows.get(key), d.commodities, None)
+    rows = out.get("events")
+    if isinstance(rows, list):
+        for ev, row in zip(s.events, rows, strict=False):
+            if isinstance(row, dict) and getattr(ev, "commodity", "") is None:
+                row.pop("commodity", None)
     rows = out.get("corridors")
     if isinstance(rows, dict):
         for key, c in s.corridors.items():
@@ -269,7 +274,9 @@ def commodity_problems(s: Scenario) -> list[Problem]:
     A vehicle payload, a stock block or a contract for an unknown commodity; a corridor
     naming an unknown vehicle, or none when the scenario declares commodities or vehicles;
     a vehicle carrying a commodity its corridor's destination (or, for secondary
-    distribution, its origin's stock) does not stock; the litre fields (``*_l``,
+    distribution, its origin's stock) does not stock; ``order_up_to`` dispatch on a
+    corridor that carries none of the main commodity (it watches that stock); a contract
+    (of the main commodity) split to such a corridor; the litre fields (``*_l``,
     ``tanker_capacity_l``) for a main commodity that is not in litres.
     """
     out: list[Problem] = []
@@ -323,6 +330,14 @@ def commodity_problems(s: Scenario) -> list[Problem]:
             out.append(Problem(f"{base}.vehicle", _unknown("vehicle", c.vehicle, list(s.vehicles))))
             continue
         carried = [k for k in s.vehicles[c.vehicle].payload if k in units]
+        if main not in carried and c.dispatch_policy == "order_up_to":
+            out.append(
+                Problem(
+                    f"{base}.dispatch_policy",
+                    f"order_up_to watches the destination's stock of the main commodity "
+                    f"'{main}', which vehicle '{c.vehicle}' does not carry",
+                )
+            )
         end = c.legs[-1].to
         ends = [(end, "its destination")]
         if c.origin in stocks and c.origin != end:
@@ -341,6 +356,19 @@ def commodity_problems(s: Scenario) -> list[Problem]:
                     )
                 )
     for i, ev in enumerate(s.events):
+        what = getattr(ev, "commodity", None)
+        if what is not None:
+            place = getattr(ev, "place", None) or s.depot.place
+            held = stock_commodities(s, place)
+            if held and what not in held:
+                out.append(
+                    Problem(
+                        f"events[{i}].commodity",
+                        f"'{place}' holds no stock of '{what}' (it stocks: {', '.join(held)})"
+                        if what in units
+                        else _unknown("commodity", what, known),
+                    )
+                )
         split = getattr(ev, "split", None)
         if ev.type != "contract" or not isinstance(split, dict):
             continue

@@ -976,16 +976,26 @@ class _PlaceEvent(_Event):
     )
 
 
-class DemandEvent(_PlaceEvent):
+class _CommodityEvent(_PlaceEvent):
+    commodity: str | None = Field(
+        None,
+        description="Commodity of the stock it concerns (default: the main commodity); "
+        "its quantities are in that commodity's unit.",
+    )
+
+
+class DemandEvent(_CommodityEvent):
     """From this date the demand at ``place`` (default: the depot) is ``demand_l_per_day``."""
 
     type: Literal["demand"] = Field(description="Event type.")
     demand_l_per_day: Real = Field(
-        ge=MIN_DEMAND_L_PER_DAY, le=MAX_DEMAND_L_PER_DAY, description="Demand [L/day]."
+        ge=MIN_DEMAND_L_PER_DAY,
+        le=MAX_DEMAND_L_PER_DAY,
+        description="Demand [L/day; the commodity's unit per day with `commodity`].",
     )
 
 
-class RationingEvent(_PlaceEvent):
+class RationingEvent(_CommodityEvent):
     """From this date the rationing rule at ``place`` (default: the depot) is this one."""
 
     type: Literal["rationing"] = Field(description="Event type.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..labels import event_log_detail
 from ..model.schedule import StepSchedule
@@ -267,6 +268,8 @@ def compile_plan(s: Scenario) -> Plan:
     demand_changes: dict[str, list[tuple[float, float]]] = {p: [] for p in places}
     rationing_changes: dict[str, list[tuple[float, tuple[float, float]]]] = {p: [] for p in places}
     timeline: list[tuple[float, str, str]] = []
+    # Dated demand and rationing of the other commodities' stocks, by (place, commodity).
+    other_changes: dict[tuple[str, str], list[tuple[str, float, Any]]] = {}
 
     for i, ev in enumerate(s.events):
         t = _hours(s, ev.date)
@@ -305,11 +308,21 @@ def compile_plan(s: Scenario) -> Plan:
                 )
             )
         elif isinstance(ev, DemandEvent):
-            demand_changes[ev.place or s.depot.place].append((t, ev.demand_l_per_day))
+            if ev.commodity not in (None, s.main_commodity):
+                other_changes.setdefault((ev.place or s.depot.place, ev.commodity), []).append(
+                    ("demand", t, ev.demand_l_per_day)
+                )
+            else:
+                demand_changes[ev.place or s.depot.place].append((t, ev.demand_l_per_day))
         elif isinstance(ev, RationingEvent):
-            rationing_changes[ev.place or s.depot.place].append(
-                (t, (ev.threshold_days, ev.served_fraction))
-            )
+            if ev.commodity not in (None, s.main_commodity):
+                other_changes.setdefault((ev.place or s.depot.place, ev.commodity), []).append(
+                    ("rationing", t, (ev.threshold_days, ev.served_fraction))
+                )
+            else:
+                rationing_changes[ev.place or s.depot.place].append(
+                    (t, (ev.threshold_days, ev.served_fraction))
+                )
         elif isinstance(ev, ObservationEvent):
             pass  # on the timeline only: a reported fact changes nothing
 
@@ -360,7 +373,7 @@ def compile_plan(s: Scenario) -> Plan:
         )
         for i, (depot, demand, rationing) in enumerate(blocks)
     ]
-    _commodity_stocks(s, stocks, corridors, seizures)
+    _commodity_stocks(s, stocks, corridors, seizures, other_changes)
     main = stocks[0]
 
     _attach_disruptions(s, corridors)
@@ -404,6 +417,7 @@ def _commodity_stocks(
     stocks: list[StockPlan],
     corridors: list[CorridorPlan],
     seizures: dict[str, Windows],
+    changes: dict[tuple[str, str], list[tuple[str, float, Any]]],
 ) -> None:
     """Append each place's stocks of other commodities; give corridors their parts.
 
@@ -420,6 +434,9 @@ def _commodity_stocks(
             if key == main:
                 continue
             at[(depot.place, key)] = len(stocks)
+            dated = changes.get((depot.place, key), [])
+            demand = [(t, v) for what, t, v in dated if what == "demand"]
+            rationing = [(t, v) for what, t, v in dated if what == "rationing"]
             stocks.append(
                 StockPlan(
                     index=len(stocks),
@@ -428,10 +445,10 @@ def _commodity_stocks(
                     initial_stock_l=block.initial,
                     reserve_l=block.reserve,
                     reserve_release_days=block.reserve_release_days,
-                    demand=StepSchedule(block.demand.per_day, []),
+                    demand=StepSchedule(block.demand.per_day, demand),
                     demand_cv=block.demand.cv,
                     rationing=StepSchedule(
-                        (block.rationing.threshold_days, block.rationing.served_fraction), []
+                        (block.rationing.threshold_days, block.rationing.served_fraction), rationing
                     ),
                     seized=seizures.get(depot.place),
                     commodity=key,

@@ -191,6 +191,29 @@ def test_a_contract_on_a_corridor_that_carries_no_main_commodity() -> None:
     assert "events[0].split.main: a contract is of the main commodity 'diesel'" in one_problem(raw)
 
 
+def test_demand_pull_on_a_corridor_that_carries_no_main_commodity() -> None:
+    raw = mixed()
+    raw["vehicles"]["mixed"]["payload"] = {"food": 10}
+    raw["corridors"]["main"]["dispatch_policy"] = "order_up_to"
+    raw["corridors"]["main"]["dispatch"] = {"target_days": 5, "max_tankers_per_day": 10}
+    line = one_problem(raw)
+    assert "corridors.main.dispatch_policy: order_up_to watches the destination's stock" in line
+
+
+def test_an_event_for_a_commodity_the_place_does_not_stock() -> None:
+    raw = mixed()
+    raw["events"] = [
+        {"type": "demand", "date": "2025-01-05", "commodity": "food", "demand_l_per_day": 9},
+        {"type": "demand", "date": "2025-01-05", "commodity": "fod", "demand_l_per_day": 9},
+    ]
+    line = one_problem(raw)
+    assert "events[1].commodity: unknown commodity 'fod' (did you mean 'food'?)" in line
+    raw["commodities"]["water"] = {"unit": "m3"}
+    raw["events"][1]["commodity"] = "water"
+    line = one_problem(raw)
+    assert "events[1].commodity: 'city' holds no stock of 'water' (it stocks: diesel, food)" in line
+
+
 def test_the_cli_answers_a_commodity_error_with_one_line_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

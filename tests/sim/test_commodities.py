@@ -164,6 +164,30 @@ def test_secondary_distribution_loads_whole_vehicles_the_upstream_can_fill_in_bo
     assert int(r.at("b", "food")["delivered_l"].sum()) == out_food
 
 
+def test_dated_demand_and_rationing_of_another_commodity_change_only_its_stock() -> None:
+    base = mixed()
+    dated = mixed()
+    dated["events"] = [
+        {"type": "demand", "date": "2025-01-08", "commodity": "food", "demand_l_per_day": 80},
+        {
+            "type": "rationing",
+            "date": "2025-01-08",
+            "commodity": "food",
+            "threshold_days": 1_000,
+            "served_fraction": 0.5,
+        },
+    ]
+    a, b = simfuel.run(base, seed=6), simfuel.run(dated, seed=6)
+    b.check_balance()
+    pd.testing.assert_frame_equal(a.daily, b.daily)  # diesel: untouched
+    fa, fb = a.at(commodity="food"), b.at(commodity="food")
+    pd.testing.assert_frame_equal(fa.iloc[:7], fb.iloc[:7])
+    assert not fb["rationing"].iloc[:7].any() and fb["rationing"].iloc[7:].all()
+    # The same stream, the nominal demand 80 instead of 50: draws scale with it.
+    np.testing.assert_allclose(fb["demand_l"].iloc[7:], fa["demand_l"].iloc[7:] * 80 / 50)
+    np.testing.assert_allclose(fb["served_l"].iloc[7:], fb["demand_l"].iloc[7:] * 0.5)
+
+
 # ---------------------------------------------------------------- results
 
 
