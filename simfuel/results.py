@@ -186,6 +186,15 @@ class RunResult:
     destination other than the depot have a ``detail`` that starts with its place key
     (``segou: cover 3.20 days``); ``load_short`` rows are secondary loadings that found
     too little in their upstream stock (``tankers`` and ``litres`` not loaded).
+
+    With several commodities, ``daily`` and :meth:`summary` are the **main commodity's**
+    at the depot, in its unit (the ``_l`` names are the fuel sugar: litres only for a
+    commodity in litres; ``Scenario.vocabulary`` says how to show them). Every stock,
+    one per (place, commodity) (:attr:`stock_keys`), is in :attr:`places` (with
+    ``commodity`` and ``unit`` columns) and :meth:`at`; :meth:`summary` and :meth:`at`
+    take a ``commodity``. In the event log ``tankers`` are vehicles and ``litres`` the
+    main commodity they carry; another commodity's stock rows start with
+    ``<place> <commodity>: ``.
     """
 
     scenario: Scenario

@@ -38,7 +38,14 @@ whose sampler consumes a variable number of raw draws, comes from a generator of
 per leg (keyed by corridor, convoy number on it and leg: :mod:`simfuel.seeds`), so a
 change in a loss parameter does not shift later draws either. Each destination's demand
 has a stream of its own (``(DEMAND, 0, 0, n)`` for the n-th, 1, 2, ...); the depot's is
-the one ``demand`` stream, as before.
+the one ``demand`` stream, as before; the stock of another commodity ``k`` (1, 2, ...) at
+place ``p`` draws from ``(DEMAND, k, 0, p)``.
+
+Commodities: one :class:`~.places.Stock` per (place, commodity). A corridor whose vehicle
+carries several commodities (``CorridorPlan.parts``) unloads a vehicle only when its whole
+load fits in every stock it carries into, and a secondary loading of it takes the whole
+vehicles its origin can fill in every commodity; losses are whole vehicles, so each
+commodity is lost in proportion. A corridor without ``parts`` runs the code of before.
 """
 
 from __future__ import annotations
