@@ -482,8 +482,6 @@ class RunResult:
             d = self.daily if i == 0 else self.at(key, commodity)
             unit = sc.commodity_units[commodity]
             where = "" if i == 0 else f" at {key}"
-            if commodity != main:
-                where = f" of {commodity} at {key}"
             carried = None if commodity == main else self._payloads(commodity)
             self._check_pipeline(
                 d, self._place_convoys(key, commodity), where, carried, commodity, unit
@@ -510,9 +508,9 @@ class RunResult:
             broken = gap > tolerance
             if broken.any():
                 day = at.index[int(broken.to_numpy().argmax())]
-                what = "" if commodity == main else f"{commodity} "
+                what = "" if commodity == main else f" ({commodity})"
                 raise BalanceError(
-                    f"stock balance broken at {what}{key} on {day.date()}: stock + reserve "
+                    f"stock balance broken at {key}{what} on {day.date()}: stock + reserve "
                     f"{at.loc[day, 'stock_l'] + at.loc[day, 'reserve_l']:.1f} {unit}, "
                     f"expected {expected[day]:.1f} {unit}"
                 )
@@ -564,12 +562,13 @@ class RunResult:
         # What one vehicle of each convoy carries of the commodity: its tanker load for
         # the main commodity (the convoy table's capacity_l), else its vehicle's payload.
         each = c["capacity_l"] if carried is None else c["corridor"].map(carried).astype(np.int64)
+        what = "" if carried is None else f"{commodity} "  # the main commodity's read as before
         for col in ("destroyed", "captured"):
             from_convoys = int((c[col] * each).sum())
             from_days = int(d[f"{col}_l"].sum())
             if from_convoys != from_days:
                 raise BalanceError(
-                    f"{col}{where}: convoys table says {from_convoys} {unit}, daily table "
+                    f"{what}{col}{where}: convoys table says {from_convoys} {unit}, daily table "
                     f"{from_days} {unit}"
                 )
         in_horizon = c[c["ended_h"] >= 0]
@@ -577,7 +576,7 @@ class RunResult:
         arrived_daily = int(d["arrived_l"].sum())
         if arrived != arrived_daily:
             raise BalanceError(
-                f"arrived{where}: convoys table says {arrived} {unit}, daily table "
+                f"{what}arrived{where}: convoys table says {arrived} {unit}, daily table "
                 f"{arrived_daily} {unit}"
             )
 

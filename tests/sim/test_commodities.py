@@ -7,6 +7,7 @@ and 10 t of food per vehicle into the depot's two stocks.
 
 from __future__ import annotations
 
+import copy
 import glob
 from typing import Any
 
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 import simfuel
 from simfuel.labels import FUEL, vocabulary_for
-from simfuel.results import PLACE_FIELDS
+from simfuel.results import PLACE_FIELDS, BalanceError
 from tests.helpers import SCENARIOS, tiny_scenario
 
 TRUCK_T = 20
@@ -188,6 +189,35 @@ def test_dated_demand_and_rationing_of_another_commodity_change_only_its_stock()
     np.testing.assert_allclose(fb["served_l"].iloc[7:], fb["demand_l"].iloc[7:] * 0.5)
 
 
+def test_fuel_declared_in_full_runs_as_the_sugar_does() -> None:
+    """``tanker_capacity_l`` is a one-commodity vehicle of the main commodity."""
+    sugar = tiny_scenario()
+    sugar["threat"]["hazard_per_100km"] = 0.6
+    sugar["corridors"]["main"]["blockade_intensity"] = 1.0
+    full = copy.deepcopy(sugar)
+    full["commodities"] = {"fuel": {"unit": "L"}}
+    full["vehicles"] = {"tanker": {"payload": {"fuel": 45_000}}}
+    del full["corridors"]["main"]["tanker_capacity_l"]
+    full["corridors"]["main"]["vehicle"] = "tanker"
+    assert simfuel.Scenario.model_validate(full).vocabulary is FUEL
+    for seed in (0, 9):
+        a, b = simfuel.run(sugar, seed=seed), simfuel.run(full, seed=seed)
+        pd.testing.assert_frame_equal(a.daily, b.daily)
+        pd.testing.assert_frame_equal(a.convoys, b.convoys)
+        pd.testing.assert_frame_equal(a.events, b.events)
+
+
+def test_check_balance_finds_a_unit_of_food_that_appeared() -> None:
+    r = simfuel.run(mixed(hazard=0.5), seed=1)
+    r._place_records[1].daily[5].stock_l += 3.0  # a bookkeeping bug, by hand
+    with pytest.raises(BalanceError, match=r"stock balance broken at city \(food\) on 2025-01-06"):
+        r.check_balance()
+    r = simfuel.run(mixed(hazard=0.5), seed=1)
+    r._place_records[1].daily[5].destroyed_l += 10
+    with pytest.raises(BalanceError, match="food balance broken at city on 2025-01-06"):
+        r.check_balance()
+
+
 # ---------------------------------------------------------------- results
 
 
@@ -210,21 +240,62 @@ def test_one_commodity_results_have_fuel_in_litres() -> None:
     assert pd.Series(r.summary()).equals(pd.Series(r.summary(commodity="fuel")))  # NaN == NaN
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def network(food_t: int, initial: int, rate: int, hazard: float, keep_days: float) -> dict:
+    """``mixed`` plus a town ``b`` stocking both, fed from the depot by mixed vehicles."""
+    s = mixed(hazard=hazard)
+    s["vehicles"]["mixed"]["payload"]["food"] = food_t
+    s["vehicles"]["aid"] = {"payload": {"food": 25}, "word": "lorry"}
+    s["depot"]["commodities"]["food"]["initial"] = initial
+    s["corridors"]["main"]["tankers_per_day"] = rate
+    s["places"]["b"] = {"lat": 12.5, "lon": -7.0}
+    s["destinations"] = {
+        "b": {
+            "place": "b",
+            "capacity_l": 500_000,
+            "initial_stock_l": 100_000,
+            "demand": {"demand_l_per_day": 60_000, "cv": 0.3},
+            "commodities": {
+                "food": {"capacity": 300, "initial": 20, "demand": {"per_day": 15, "cv": 0.3}}
+            },
+        }
+    }
+    legs = [{"from": "city", "to": "b", "length_km": 90, "speed_kmh": 30}]
+    s["corridors"]["city_b"] = {
+        "origin": "city",
+        "staging": "city",
+        "tankers_per_day": 3,
+        "vehicle": "mixed",
+        "upstream_keep_days": keep_days,
+        "blockade_intensity": 1.0,
+        "legs": legs,
+    }
+    s["corridors"]["aid_b"] = {
+        "origin": "city",
+        "staging": "city",
+        "tankers_per_day": 1,
+        "vehicle": "aid",
+        "legs": legs,
+    }
+    return s
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 2**16),
     hazard=st.sampled_from([0.0, 0.5, 1.5]),
     food_t=st.integers(1, 40),
     initial=st.integers(0, 1_000),
     rate=st.integers(0, 20),
+    keep_days=st.sampled_from([0.0, 1.0, 3.0]),
 )
-def test_balance_holds_per_commodity_and_place(
-    seed: int, hazard: float, food_t: int, initial: int, rate: int
+def test_balance_holds_per_commodity_and_place_on_a_network(
+    seed: int, hazard: float, food_t: int, initial: int, rate: int, keep_days: float
 ) -> None:
-    s = mixed(hazard=hazard)
-    s["vehicles"]["mixed"]["payload"]["food"] = food_t
-    s["depot"]["commodities"]["food"]["initial"] = initial
-    s["corridors"]["main"]["tankers_per_day"] = rate
+    s = network(food_t, initial, rate, hazard, keep_days)
     r = simfuel.run(s, seed=seed)
     r.check_balance()
     assert (r.places["stock_l"] >= 0).all()
+    assert len(r.stock_keys) == 4
+    again = simfuel.run(s, seed=seed)
+    pd.testing.assert_frame_equal(r.places, again.places)
+    pd.testing.assert_frame_equal(r.events, again.events)
