@@ -387,10 +387,17 @@ class RunResult:
             frames.append(wide.reset_index())
         return pd.concat(frames, ignore_index=True)
 
-    def summary_by_place(self) -> pd.DataFrame:
-        """:meth:`summary` of every place with stock, one row each (index ``place``)."""
-        rows = [self.summary(key) for key in self.place_keys]
-        return pd.DataFrame(rows, index=pd.Index(self.place_keys, name="place"))
+    def summary_by_place(self, commodity: str | None = None) -> pd.DataFrame:
+        """:meth:`summary` of every place with stock, one row each (index ``place``).
+
+        ``commodity``: of that commodity (default: the main one), at the places that stock
+        it.
+        """
+        what = self.scenario.main_commodity if commodity is None else commodity
+        keys = [p for p, c in self.stock_keys if c == what] if self._place_records else []
+        keys = keys or self.place_keys
+        rows = [self.summary(key, commodity) for key in keys]
+        return pd.DataFrame(rows, index=pd.Index(keys, name="place"))
 
     def _payloads(self, commodity: str | None) -> dict[str, int]:
         """What one vehicle of each corridor carries of ``commodity`` (0 if none), by key."""

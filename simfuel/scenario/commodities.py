@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, ScenarioError
@@ -192,6 +193,24 @@ def expand_commodity_sugar(data: Any) -> Any:
     if problems:
         raise ScenarioError("<scenario>", problems)
     return out
+
+
+def not_required(*names: str) -> Callable[[dict[str, Any]], None]:
+    """A ``json_schema_extra`` that lists ``names`` as optional in the JSON Schema.
+
+    Fields a ``commodities.<main>`` block may fill (:func:`expand_commodity_sugar`) are
+    required by the model but not by the file; an editor checking a food-only file
+    against ``simfuel schema`` must not ask for ``capacity_l``.
+    """
+
+    def edit(schema: dict[str, Any]) -> None:
+        required = [n for n in schema.get("required", []) if n not in names]
+        if required:
+            schema["required"] = required
+        else:
+            schema.pop("required", None)
+
+    return edit
 
 
 def drop_commodity_defaults(s: Scenario, out: dict[str, Any]) -> None:

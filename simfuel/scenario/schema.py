@@ -46,6 +46,7 @@ from .commodities import (
     corridor_payload,
     drop_commodity_defaults,
     expand_commodity_sugar,
+    not_required,
     stock_commodities,
 )
 from .errors import Problem, ScenarioError
@@ -766,6 +767,9 @@ class CommodityStock(_Model):
 class Depot(_Model):
     """The main destination: a stock at one place (Bamako in mali-2025)."""
 
+    # A commodities.<main> block may stand for the litre fields (scenario/commodities.py).
+    model_config = ConfigDict(json_schema_extra=not_required("capacity_l", "initial_stock_l"))
+
     place: str = Field(description="Place key of the depot (the main destination).")
     capacity_l: Real = Field(gt=0, le=MAX_LITRES, description="Storage capacity [L].")
     initial_stock_l: Real = Field(ge=0, le=MAX_LITRES, description="Stock at the start [L].")
@@ -821,6 +825,10 @@ class Destination(Depot):
     Corridors that end at its place deliver to it; corridors whose origin is its place load
     from it.
     """
+
+    model_config = ConfigDict(
+        json_schema_extra=not_required("capacity_l", "initial_stock_l", "demand")
+    )
 
     place: str = Field(description="Place key of the destination (one stock per place).")
     demand: Demand = Field(description="Demand drawn from this stock.")
@@ -1313,6 +1321,8 @@ class Scenario(_Model):
     Build one with :func:`simfuel.load_scenario` (from YAML) or ``Scenario.model_validate``.
     The horizon runs from ``start`` 00:00 to ``end`` 24:00 (``end`` is included).
     """
+
+    model_config = ConfigDict(json_schema_extra=not_required("demand"))
 
     name: str = Field(description="Short name, used in outputs.")
     description: str = Field("", description="What the scenario represents.")

@@ -66,6 +66,17 @@ def test_the_fixture_file_loads_and_balances() -> None:
     assert {c for _, c in r.stock_keys} == {"diesel", "food"}
 
 
+def test_the_json_schema_accepts_a_food_only_file() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = simfuel.Scenario.model_json_schema(by_alias=True)
+    dumped = simfuel.load_scenario(food()).model_dump(mode="json", by_alias=True)
+    assert "capacity_l" not in dumped["depot"]
+    jsonschema.validate(dumped, schema)
+    jsonschema.validate(
+        simfuel.load_scenario(FIXTURE).model_dump(mode="json", by_alias=True), schema
+    )
+
+
 def test_declaring_commodities_changes_the_hash() -> None:
     plain = simfuel.load_scenario(tiny_scenario())
     assert content_hash(plain) != content_hash(simfuel.load_scenario(mixed()))

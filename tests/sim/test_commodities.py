@@ -234,6 +234,23 @@ def test_places_has_one_row_per_day_and_stock_with_its_unit() -> None:
         r.at(commodity="water")
 
 
+def test_summaries_by_place_per_commodity() -> None:
+    s = network(food_t=10, initial=200, rate=10, hazard=0.5, keep_days=1.0)
+    r = simfuel.run(s, seed=3)
+    food_ = r.summary_by_place("food")
+    assert list(food_.index) == ["city", "b"]
+    assert food_.loc["b", "delivered_l"] == r.at("b", "food")["delivered_l"].sum()
+    assert food_.loc["city", "final_stock_l"] == r.at("city", "food")["stock_l"].iloc[-1]
+    assert r.summary_by_place().equals(r.summary_by_place("diesel"))
+    # The aid lorries carry food only: they are b's food convoys, not its diesel ones.
+    in_horizon = r.convoys[r.convoys["departed_h"] >= 0]
+    lorries = int((in_horizon["corridor"] == "aid_b").sum())
+    assert lorries > 0
+    both = int((in_horizon["corridor"] == "city_b").sum())
+    assert r.summary("b")["convoys"] == both
+    assert r.summary("b", "food")["convoys"] == both + lorries
+
+
 def test_one_commodity_results_have_fuel_in_litres() -> None:
     r = simfuel.run(tiny_scenario(), seed=0)
     assert set(r.places["commodity"]) == {"fuel"} and set(r.places["unit"]) == {"L"}
