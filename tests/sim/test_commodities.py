@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 import simfuel
 from simfuel.labels import FUEL, vocabulary_for
-from simfuel.results import PLACE_FIELDS, BalanceError
+from simfuel.results import PLACE_FIELDS, BalanceError, summary_from_records, summary_to_dict
+from simfuel.sim import Simulation, compile_plan
 from tests.helpers import SCENARIOS, tiny_scenario
 
 TRUCK_T = 20
@@ -249,6 +250,23 @@ def test_summaries_by_place_per_commodity() -> None:
     both = int((in_horizon["corridor"] == "city_b").sum())
     assert r.summary("b")["convoys"] == both
     assert r.summary("b", "food")["convoys"] == both + lorries
+
+
+def test_the_ensemble_summary_of_records_is_the_main_commoditys_at_the_depot() -> None:
+    """Workers summarise raw records: a food-only corridor into the depot is not counted."""
+    raw = mixed(hazard=0.8)
+    raw["vehicles"]["aid"] = {"payload": {"food": 25}}
+    raw["corridors"]["aid"] = copy.deepcopy(raw["corridors"]["main"])
+    raw["corridors"]["aid"]["vehicle"] = "aid"
+    sc = simfuel.load_scenario(raw)
+    seed = np.random.SeedSequence(4)
+    rec = Simulation(compile_plan(sc), seed).run()
+    assert rec.depot_corridors == frozenset({"main"})
+    from_records = summary_to_dict(summary_from_records(rec), sc.start)
+    r = simfuel.run(sc, seed=seed)
+    r.check_balance()
+    assert pd.Series(from_records).equals(pd.Series(r.summary()))
+    assert r.summary()["convoys"] < r.summary(commodity="food")["convoys"]
 
 
 def test_one_commodity_results_have_fuel_in_litres() -> None:
