@@ -38,8 +38,17 @@ from pydantic import (
     model_validator,
 )
 
-from ..labels import FUEL, Vocabulary
+from ..labels import FUEL, Vocabulary, vocabulary_for
 from ..text import safe_echo as _safe_echo
+from .commodities import (
+    DEFAULT_COMMODITY,
+    commodity_problems,
+    corridor_payload,
+    drop_commodity_defaults,
+    expand_commodity_sugar,
+    not_required,
+    stock_commodities,
+)
 from .errors import Problem, ScenarioError
 
 __all__ = [
@@ -49,6 +58,9 @@ __all__ = [
     "MAX_CONVOYS",
     "OTHER_CLASS",
     "AirMode",
+    "Commodity",
+    "CommodityDemand",
+    "CommodityStock",
     "Corridor",
     "Demand",
     "Depot",
@@ -71,12 +83,15 @@ __all__ = [
     "Stations",
     "SupplyResponse",
     "Threat",
+    "Vehicle",
     "allow_engine_choice",
     "convoy_estimate",
+    "corridor_payload",
     "delay_upper_h",
     "is_secondary",
     "pipeline_h",
     "secondary_cycles",
+    "stock_commodities",
     "stock_places",
     "warmup_days",
 ]
@@ -643,7 +658,15 @@ class Corridor(_Model):
         ge=0, le=MAX_TANKERS_PER_DAY, description="Tankers loaded per day at the origin."
     )
     tanker_capacity_l: Whole = Field(
-        45_000, gt=0, le=MAX_TANKER_L, description="Load of one tanker [L]."
+        45_000,
+        gt=0,
+        le=MAX_TANKER_L,
+        description="Load of one tanker [L] of the main commodity (in litres); not with `vehicle`.",
+    )
+    vehicle: str | None = Field(
+        None,
+        description="Key of the `vehicles` entry this corridor's vehicles are (what one "
+        "carries of each commodity); instead of `tanker_capacity_l`.",
     )
     dispatches_per_day: Whole = Field(
         4, ge=1, le=24, description="Tankers leave the origin in this many batches a day."
@@ -916,8 +939,77 @@ class Threat(_Model):
         return _bare_number_is_fixed(value)
 
 
+class Commodity(_Model):
+    """A good the scenario moves, and the unit of its stocks, demand and payloads."""
+
+    unit: Literal["L", "t", "kg", "m3"] = Field(
+        description="Unit of every quantity of this commodity: litres, tonnes, kilograms "
+        "or cubic metres."
+    )
+    name: str | None = Field(None, description="Name in outputs (default: its key).")
+    source: str | None = Field(None, description="Where the figures come from.")
+
+
+class Vehicle(_Model):
+    """A vehicle type: what one vehicle carries of each commodity.
+
+    A convoy's losses are whole vehicles, so an ambush removes each commodity it carries
+    in proportion.
+    """
+
+    payload: dict[str, Annotated[Whole, Field(gt=0, le=MAX_LITRES)]] = Field(
+        min_length=1,
+        description="Load of one vehicle, by commodity key [commodity unit] (whole units: "
+        "use kg for fractions of a tonne).",
+    )
+    word: str | None = Field(None, description="Its word in outputs (default: its key).")
+    words: str | None = Field(None, description="Plural word (default: `word` + s).")
+    name: str | None = Field(None, description="Display name.")
+    source: str | None = Field(None, description="Where the figures come from.")
+
+
+class CommodityDemand(_Model):
+    """Demand drawn from one commodity's stock."""
+
+    per_day: Real = Field(
+        ge=MIN_DEMAND_L_PER_DAY,
+        le=MAX_DEMAND_L_PER_DAY,
+        description="Demand [commodity unit/day].",
+    )
+    cv: Real = Field(0.0, ge=0, le=1, description="Day-to-day coefficient of variation.")
+    source: str | None = Field(None, description="Where the figures come from.")
+
+
+class CommodityStock(_Model):
+    """The stock of one commodity at one place: capacity, levels, demand and rationing."""
+
+    capacity: Real = Field(gt=0, le=MAX_LITRES, description="Storage [commodity unit].")
+    initial: Real = Field(ge=0, le=MAX_LITRES, description="Stock at the start [commodity unit].")
+    reserve: Real = Field(
+        0.0, ge=0, le=MAX_LITRES, description="Reserve, held apart [commodity unit]."
+    )
+    reserve_release_days: Real = Field(
+        0.0,
+        ge=0,
+        le=MAX_DAYS,
+        description="Release the reserve when cover falls below this [days].",
+    )
+    demand: CommodityDemand = Field(description="Demand drawn from this stock.")
+    rationing: Rationing = Field(default_factory=lambda: Rationing(), description="Rationing rule.")
+    source: str | None = Field(None, description="Where the figures come from.")
+
+    @model_validator(mode="after")
+    def _fits(self) -> CommodityStock:
+        if self.initial > self.capacity:
+            raise ValueError(f"initial ({self.initial:g}) exceeds capacity ({self.capacity:g})")
+        return self
+
+
 class Depot(_Model):
     """The main destination: a stock at one place (Bamako in mali-2025)."""
+
+    # A commodities.<main> block may stand for the litre fields (scenario/commodities.py).
+    model_config = ConfigDict(json_schema_extra=not_required("capacity_l", "initial_stock_l"))
 
     place: str = Field(description="Place key of the depot (the main destination).")
     capacity_l: Real = Field(gt=0, le=MAX_LITRES, description="Storage capacity [L].")
@@ -930,6 +1022,11 @@ class Depot(_Model):
         ge=0,
         le=MAX_DAYS,
         description="Release the reserve when cover falls below this [days].",
+    )
+    commodities: dict[str, CommodityStock] = Field(
+        default_factory=dict,
+        description="Stocks of other commodities at this place, by commodity key (the "
+        "main commodity's too, instead of the `*_l` fields, when it is not fuel in litres).",
     )
     source: str | None = Field(None, description="Where the figures come from.")
 
@@ -1111,6 +1208,10 @@ class Destination(Depot):
     from it.
     """
 
+    model_config = ConfigDict(
+        json_schema_extra=not_required("capacity_l", "initial_stock_l", "demand")
+    )
+
     place: str = Field(description="Place key of the destination (one stock per place).")
     demand: Demand = Field(description="Demand drawn from this stock.")
     rationing: Rationing = Field(default_factory=Rationing, description="Rationing rule.")
@@ -1265,16 +1366,26 @@ class _PlaceEvent(_Event):
     )
 
 
-class DemandEvent(_PlaceEvent):
+class _CommodityEvent(_PlaceEvent):
+    commodity: str | None = Field(
+        None,
+        description="Commodity of the stock it concerns (default: the main commodity); "
+        "its quantities are in that commodity's unit.",
+    )
+
+
+class DemandEvent(_CommodityEvent):
     """From this date the demand at ``place`` (default: the depot) is ``demand_l_per_day``."""
 
     type: Literal["demand"] = Field(description="Event type.")
     demand_l_per_day: Real = Field(
-        ge=MIN_DEMAND_L_PER_DAY, le=MAX_DEMAND_L_PER_DAY, description="Demand [L/day]."
+        ge=MIN_DEMAND_L_PER_DAY,
+        le=MAX_DEMAND_L_PER_DAY,
+        description="Demand [L/day; the commodity's unit per day with `commodity`].",
     )
 
 
-class RationingEvent(_PlaceEvent):
+class RationingEvent(_CommodityEvent):
     """From this date the rationing rule at ``place`` (default: the depot) is this one."""
 
     type: Literal["rationing"] = Field(description="Event type.")
@@ -1624,6 +1735,8 @@ class Scenario(_Model):
     The horizon runs from ``start`` 00:00 to ``end`` 24:00 (``end`` is included).
     """
 
+    model_config = ConfigDict(json_schema_extra=not_required("demand"))
+
     name: str = Field(description="Short name, used in outputs.")
     description: str = Field("", description="What the scenario represents.")
     start: Day = Field(description="First simulated day (YYYY-MM-DD).")
@@ -1631,6 +1744,15 @@ class Scenario(_Model):
     places: dict[str, Place] = Field(min_length=1, description="Named places, by key.")
     products: dict[str, Product] = Field(
         default_factory=_default_products, description="Fuel products and L/t factors (BP)."
+    )
+    commodities: dict[str, Commodity] = Field(
+        default_factory=dict,
+        description="The goods moved, by key, the main one first; absent: one commodity, "
+        "`fuel`, in litres (the `*_l` fields).",
+    )
+    vehicles: dict[str, Vehicle] = Field(
+        default_factory=dict,
+        description="Vehicle types (payload per commodity), by key, for corridors' `vehicle`.",
     )
     depot: Depot = Field(description="The destination depot.")
     demand: Demand = Field(description="Demand drawn from the depot.")
@@ -1660,12 +1782,44 @@ class Scenario(_Model):
         return 24.0 * self.horizon_days
 
     @property
+    def main_commodity(self) -> str:
+        """Key of the main commodity: the first of ``commodities``, or ``fuel``."""
+        return next(iter(self.commodities), DEFAULT_COMMODITY)
+
+    @property
+    def commodity_units(self) -> dict[str, str]:
+        """Unit of every commodity, by key, the main one first (``{"fuel": "L"}`` by default)."""
+        if not self.commodities:
+            return {DEFAULT_COMMODITY: "L"}
+        return {key: c.unit for key, c in self.commodities.items()}
+
+    @property
     def vocabulary(self) -> Vocabulary:
         """The words and units outputs use for this scenario's main commodity and vehicles.
 
-        Every scenario of today carries fuel in litres by tanker (:data:`simfuel.labels.FUEL`).
+        The main commodity's name and unit, and the vehicle word of the first corridor that
+        ends at the depot (``tanker`` for one given by ``tanker_capacity_l``): fuel in
+        litres by tanker is :data:`simfuel.labels.FUEL`.
         """
-        return FUEL
+        main = self.main_commodity
+        info = self.commodities.get(main)
+        name = (info.name or main) if info is not None else main
+        unit = self.commodity_units[main]
+        ends = [c for c in self.corridors.values() if c.legs[-1].to == self.depot.place]
+        c = (ends or list(self.corridors.values()))[0]
+        vehicle = self.vehicles.get(c.vehicle) if c.vehicle is not None else None
+        if vehicle is None:
+            word, words = "tanker", "tankers"
+        else:
+            word = vehicle.word or str(c.vehicle)
+            words = vehicle.words or word + "s"
+        vocabulary = vocabulary_for(name, unit, word, words)
+        return FUEL if vocabulary == FUEL else vocabulary
+
+    @model_validator(mode="before")
+    @classmethod
+    def _commodity_sugar(cls, data: Any) -> Any:
+        return expand_commodity_sugar(data)
 
     @model_serializer(mode="wrap")
     def _drop_network_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
@@ -1675,6 +1829,7 @@ class Scenario(_Model):
         if isinstance(out, dict):
             if not self.destinations:
                 out.pop("destinations", None)
+            drop_commodity_defaults(self, out)
             for key, c in self.corridors.items():
                 row = out.get("corridors", {}).get(key)
                 if isinstance(row, dict) and c.upstream_keep_days == 0:
@@ -1884,6 +2039,7 @@ def _reference_problems(s: Scenario) -> list[Problem]:
                     )
     out.extend(_disruption_problems(s))
     out.extend(_seize_problems(s))
+    out.extend(commodity_problems(s))
     if not out:  # the estimates below assume the references hold
         out.extend(_size_problems(s))
     return out

@@ -38,7 +38,14 @@ whose sampler consumes a variable number of raw draws, comes from a generator of
 per leg (keyed by corridor, convoy number on it and leg: :mod:`simfuel.seeds`), so a
 change in a loss parameter does not shift later draws either. Each destination's demand
 has a stream of its own (``(DEMAND, 0, 0, n)`` for the n-th, 1, 2, ...); the depot's is
-the one ``demand`` stream, as before.
+the one ``demand`` stream, as before; the stock of another commodity ``k`` (1, 2, ...) at
+place ``p`` draws from ``(DEMAND, k, 0, p)``.
+
+Commodities: one :class:`~.places.Stock` per (place, commodity). A corridor whose vehicle
+carries several commodities (``CorridorPlan.parts``) unloads a vehicle only when its whole
+load fits in every stock it carries into, and a secondary loading of it takes the whole
+vehicles its origin can fill in every commodity; losses are whole vehicles, so each
+commodity is lost in proportion. A corridor without ``parts`` runs the code of before.
 """
 
 from __future__ import annotations
@@ -129,7 +136,13 @@ class Simulation:
         self._loss_rng = streams(Role.LOSSES)
         self._demand_rng = stream(seed, Role.DEMAND)
         # The n-th destination's demand (1, 2, ...): (DEMAND, 0, 0, n); the depot keeps its.
-        place_demand = [stream(seed, Role.DEMAND, k) for k in range(1, len(plan.stocks))]
+        # Another commodity k (1, 2, ...) at place p: (DEMAND, k, 0, p), apart from both.
+        place_demand = [
+            stream(seed, Role.DEMAND, sp.place_index)
+            if sp.commodity_index == 0
+            else stream(seed, Role.DEMAND, sp.commodity_index, 0, sp.place_index)
+            for sp in plan.stocks[1:]
+        ]
         # Attack modes only with threat.outcomes: a stream of their own, so every other
         # draw is the same with or without them.
         self._mode_rng = streams(Role.ATTACK_MODE) if plan.outcomes is not None else None
@@ -161,9 +174,13 @@ class Simulation:
         self._dest = [self.stocks[c.dest] for c in plan.corridors]
         self._source = [self.stocks[c.source] if c.source >= 0 else None for c in plan.corridors]
         self.stocks[0].daily = self.rec.daily  # the depot's days are RunResult.daily
-        self.rec.places = [PlaceRecord(st.place, st.daily, st.loaded_out) for st in self.stocks]
-        if any(c.dest for c in plan.corridors):
-            self.rec.depot_corridors = frozenset(c.key for c in plan.corridors if c.dest == 0)
+        self.rec.places = [
+            PlaceRecord(st.place, st.daily, st.loaded_out, st.plan.commodity, st.plan.unit)
+            for st in self.stocks
+        ]
+        if any(not c.delivers(0) for c in plan.corridors):
+            # The depot's main table: the corridors that unload its main commodity there.
+            self.rec.depot_corridors = frozenset(c.key for c in plan.corridors if c.delivers(0))
         self._next_convoy = 0
         self._wake = [self.env.event() for _ in range(n)]
         self._policy_wake = [self.env.event() for _ in range(n)]
@@ -336,6 +353,8 @@ class Simulation:
 
     def _load_from(self, c: CorridorPlan, up: Stock, n: int, now: float) -> int:
         """Take ``n`` tankers' loads out of stock ``up`` (fewer if short); the tankers loaded."""
+        if c.parts:
+            return self._load_parts(c, n, now)
         keep_l = c.keep_days * up.plan.demand.at(now) if c.keep_days > 0 else 0.0
         k = loadable_tankers(up.stock_l, keep_l, c.capacity_l, n)
         if k < n:
@@ -351,6 +370,34 @@ class Simulation:
         if k:
             up.stock_l -= k * c.capacity_l
             up.loaded_out_l += k * c.capacity_l
+        return k
+
+    def _load_parts(self, c: CorridorPlan, n: int, now: float) -> int:
+        """:meth:`_load_from` for a vehicle of several commodities: whole vehicles only.
+
+        A vehicle loads when its origin can fill it in every commodity it carries (each
+        stock above ``keep_days`` of its own demand); each stock gives that many loads.
+        """
+        k, short_of = n, []
+        for _, src, amount in c.parts:
+            up = self.stocks[src]
+            keep = c.keep_days * up.plan.demand.at(now) if c.keep_days > 0 else 0.0
+            can = loadable_tankers(up.stock_l, keep, amount, n)
+            if can < n:
+                short_of.append(f"{up.plan.commodity} {up.stock_l:.0f} {up.plan.unit}")
+            k = min(k, can)
+        if k < n:
+            short = n - k
+            where = self.stocks[c.parts[0][1]].place
+            detail = f"{where} holds {', '.join(short_of)}"
+            self.rec.log(
+                now, "load_short", c.key, tankers=short, litres=short * c.capacity_l, detail=detail
+            )
+        if k:
+            for _, src, amount in c.parts:
+                up = self.stocks[src]
+                up.stock_l -= k * amount
+                up.loaded_out_l += k * amount
         return k
 
     def _stage(self, c: CorridorPlan, n: int) -> None:
@@ -652,25 +699,50 @@ class Simulation:
         room = st.capacity_l - st.stock_l
         # A seized stock unloads nothing: the tankers wait in its queue until the release.
         free = not st.queue and not st.seized_at(self.env.now)
-        fit = max(0, min(n, int(room // capacity_l))) if free else 0
+        parts = self.plan.corridors[ci].parts
+        if parts:
+            fit = self._fit_parts(parts, n) if free else 0
+        else:
+            fit = max(0, min(n, int(room // capacity_l))) if free else 0
         if fit > 0:
-            st.stock_l += fit * capacity_l
+            if parts:
+                self._put_parts(parts, fit)
+            else:
+                st.stock_l += fit * capacity_l
             self.delivered[ci] += fit
             self._unloaded(ci, fit)
         if n > fit:
             self.unload_wait[ci] += n - fit
             st.queue.append([ci, n - fit])
 
+    def _fit_parts(self, parts: tuple[tuple[int, int, int], ...], n: int) -> int:
+        """Vehicles of ``n`` whose loads fit, whole, in every stock they unload into."""
+        stocks = self.stocks
+        rooms = (int((stocks[d].capacity_l - stocks[d].stock_l) // a) for d, _, a in parts)
+        return max(0, min(n, *rooms))
+
+    def _put_parts(self, parts: tuple[tuple[int, int, int], ...], n: int) -> None:
+        for dest, _, amount in parts:
+            self.stocks[dest].stock_l += n * amount
+
     def _drain_unload_queue(self, st: Stock, caps: list[int]) -> None:
         queue = st.queue
+        corridors = self.plan.corridors
         while queue:
             item = queue[0]
             ci, n = item
-            room = st.capacity_l - st.stock_l
-            fit = max(0, min(n, int(room // caps[ci])))
+            parts = corridors[ci].parts
+            if parts:
+                fit = self._fit_parts(parts, n)
+            else:
+                room = st.capacity_l - st.stock_l
+                fit = max(0, min(n, int(room // caps[ci])))
             if fit <= 0:
                 return
-            st.stock_l += fit * caps[ci]
+            if parts:
+                self._put_parts(parts, fit)
+            else:
+                st.stock_l += fit * caps[ci]
             self.delivered[ci] += fit
             self.unload_wait[ci] -= fit
             self._unloaded(ci, fit)
@@ -774,36 +846,37 @@ class Simulation:
 
     @staticmethod
     def _at(st: Stock) -> str:
-        # The depot's rows read as before; a destination's say where: "segou: ...".
+        # The depot's rows read as before; a destination's say where: "segou: ...", and
+        # another commodity's what: "bamako food: ...".
+        if st.plan.commodity_index:
+            return f"{st.place} {st.plan.commodity}: "
         return f"{st.place}: " if st.plan.index else ""
 
     def _days(self) -> Generator[simpy.Event, Any, None]:
         env, plan = self.env, self.plan
         caps = [c.capacity_l for c in plan.corridors]
 
-        def litres(counts: list[int], inbound: list[int]) -> int:
-            return sum(counts[i] * caps[i] for i in inbound)
+        def litres(counts: list[int], st: Stock) -> int:
+            # What the stock's inbound vehicles carry of its commodity [its unit].
+            return sum(counts[i] * a for i, a in zip(st.inbound, st.amounts, strict=True))
 
-        def flows(inbound: list[int]) -> dict[str, int]:
+        def flows(st: Stock) -> dict[str, int]:
             return {
-                "loaded": litres(self.loaded, inbound),
-                "arrived": litres(self.arrived, inbound),
-                "delivered": litres(self.delivered, inbound),
-                "destroyed": litres(self.destroyed, inbound),
-                "captured": litres(self.captured, inbound),
+                "loaded": litres(self.loaded, st),
+                "arrived": litres(self.arrived, st),
+                "delivered": litres(self.delivered, st),
+                "destroyed": litres(self.destroyed, st),
+                "captured": litres(self.captured, st),
             }
 
         yield _Tick(env, plan.warmup_h)
         # What is on the road at t=0 counts as loaded on the first day; warm-up flows do not.
         previous = []
         for st in self.stocks:
-            inbound = st.inbound
             pipeline = (
-                litres(self.transit, inbound)
-                + litres(self.staged, inbound)
-                + litres(self.unload_wait, inbound)
+                litres(self.transit, st) + litres(self.staged, st) + litres(self.unload_wait, st)
             )
-            first = flows(inbound)
+            first = flows(st)
             first["loaded"] -= pipeline
             first["loaded_out"] = st.loaded_out_l
             previous.append(first)
@@ -813,7 +886,7 @@ class Simulation:
             for st, prev in zip(self.stocks, previous, strict=True):
                 cover, demand, served, rationing, stockout = self._serve(st, t0, caps)
                 inbound = st.inbound
-                now = flows(inbound)
+                now = flows(st)
                 now["loaded_out"] = st.loaded_out_l
                 d = {k: now[k] - prev[k] for k in now}
                 prev.update(now)
@@ -830,8 +903,8 @@ class Simulation:
                         delivered_l=d["delivered"],
                         destroyed_l=d["destroyed"],
                         captured_l=d["captured"],
-                        in_transit_l=litres(self.transit, inbound),
-                        queued_l=litres(self.staged, inbound) + litres(self.unload_wait, inbound),
+                        in_transit_l=litres(self.transit, st),
+                        queued_l=litres(self.staged, st) + litres(self.unload_wait, st),
                         tankers_waiting=sum(self.staged[i] for i in inbound),
                         tankers_waiting_unload=sum(self.unload_wait[i] for i in inbound),
                         reserve_l=st.reserve_left_l,

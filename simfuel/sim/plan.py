@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..labels import event_log_detail
 from ..model.schedule import StepSchedule
@@ -29,6 +30,7 @@ from ..scenario.schema import (
     Scenario,
     ScriptedAttackEvent,
     SupplyRateEvent,
+    corridor_payload,
     is_secondary,
     stock_places,
     warmup_days,
@@ -192,6 +194,17 @@ class CorridorPlan:
     supply_response: SupplyResponsePlan | None = None  # None: loadings do not respond
     mode: ModePlan = field(default_factory=ModePlan)
     initial: InitialPlan | None = None  # None: nothing on the corridor at t = 0 but the warm-up's
+    # Several commodities per vehicle (or none of the main one): (stock it delivers to,
+    # stock it loads from or -1, amount per vehicle [commodity unit]) for each commodity
+    # carried, indices into Plan.stocks. Empty: the vehicle carries `capacity_l` of the
+    # main commodity only, into `dest` (from `source`), as before commodities existed.
+    parts: tuple[tuple[int, int, int], ...] = ()
+
+    def delivers(self, stock: int) -> int:
+        """What one vehicle unloads into ``Plan.stocks[stock]`` [its unit]; 0 if nothing."""
+        if not self.parts:
+            return self.capacity_l if stock == self.dest else 0
+        return sum(amount for dest, _, amount in self.parts if dest == stock)
 
     def tankers_per_day(self, t_h: float) -> float:
         """Dispatch rate at ``t_h`` [tankers/day]: base rate plus active contracts."""
@@ -230,6 +243,12 @@ class StockPlan:
     # Consumer classes served first, in order: (name, share of demand); () for none.
     priority: tuple[tuple[str, float], ...] = ()
     stations: StationsPlan | None = None  # None: consumers draw from the stock itself
+    # Its commodity and unit: the capacity, stock, demand and reserve above are in that
+    # unit (litres for fuel; the `_l` names are the fuel sugar's).
+    commodity: str = "fuel"
+    unit: str = "L"
+    commodity_index: int = 0  # in Scenario.commodity_units (0: the main commodity)
+    place_index: int = 0  # in stock_places (0: the depot)
 
 
 @dataclass
@@ -325,6 +344,8 @@ def compile_plan(s: Scenario) -> Plan:
     demand_changes: dict[str, list[tuple[float, float]]] = {p: [] for p in places}
     rationing_changes: dict[str, list[tuple[float, RationingParams]]] = {p: [] for p in places}
     timeline: list[tuple[float, str, str]] = []
+    # Dated demand and rationing of the other commodities' stocks, by (place, commodity).
+    other_changes: dict[tuple[str, str], list[tuple[str, float, Any]]] = {}
 
     for i, ev in enumerate(s.events):
         t = _hours(s, ev.date)
@@ -345,6 +366,7 @@ def compile_plan(s: Scenario) -> Plan:
                 else (ev.quantity_t or 0.0) * s.products[ev.product].litres_per_tonne
             )
             for c, share in ev.split.items():
+                # The main commodity's load per vehicle (the schema checks it is carried).
                 tankers = litres * share / s.corridors[c].tanker_capacity_l
                 contracts[c].append((t, t + 24.0 * ev.period_days, tankers / ev.period_days))
         elif isinstance(ev, ScriptedAttackEvent):
@@ -362,9 +384,19 @@ def compile_plan(s: Scenario) -> Plan:
                 )
             )
         elif isinstance(ev, DemandEvent):
-            demand_changes[ev.place or s.depot.place].append((t, ev.demand_l_per_day))
+            if ev.commodity not in (None, s.main_commodity):
+                other_changes.setdefault((ev.place or s.depot.place, ev.commodity), []).append(
+                    ("demand", t, ev.demand_l_per_day)
+                )
+            else:
+                demand_changes[ev.place or s.depot.place].append((t, ev.demand_l_per_day))
         elif isinstance(ev, RationingEvent):
-            rationing_changes[ev.place or s.depot.place].append((t, _rationing(ev)))
+            if ev.commodity not in (None, s.main_commodity):
+                other_changes.setdefault((ev.place or s.depot.place, ev.commodity), []).append(
+                    ("rationing", t, _rationing(ev))
+                )
+            else:
+                rationing_changes[ev.place or s.depot.place].append((t, _rationing(ev)))
         elif isinstance(ev, ObservationEvent):
             pass  # on the timeline only: a reported fact changes nothing
 
@@ -395,6 +427,7 @@ def compile_plan(s: Scenario) -> Plan:
         *((d, d.demand, d.rationing) for d in s.destinations.values()),
     ]
     seizures = compile_seizures(s)
+    units = s.commodity_units
     stocks = [
         StockPlan(
             index=i,
@@ -412,9 +445,13 @@ def compile_plan(s: Scenario) -> Plan:
             stations=None
             if demand.stations is None
             else StationsPlan(**demand.stations.model_dump()),
+            commodity=s.main_commodity,
+            unit=units[s.main_commodity],
+            place_index=i,
         )
         for i, (depot, demand, rationing) in enumerate(blocks)
     ]
+    _commodity_stocks(s, stocks, corridors, seizures, other_changes)
     main = stocks[0]
 
     _attach_disruptions(s, corridors)
@@ -451,6 +488,62 @@ def compile_plan(s: Scenario) -> Plan:
         if s.threat.outcomes is None
         else (s.threat.outcomes.burn, s.threat.outcomes.seize, s.threat.outcomes.both),
     )
+
+
+def _commodity_stocks(
+    s: Scenario,
+    stocks: list[StockPlan],
+    corridors: list[CorridorPlan],
+    seizures: dict[str, Windows],
+    changes: dict[tuple[str, str], list[tuple[str, float, Any]]],
+) -> None:
+    """Append each place's stocks of other commodities; give corridors their parts.
+
+    The main commodity's stocks stay first, one per place in place order, so a corridor's
+    ``dest`` and ``source`` still index them (and a one-commodity plan is as before).
+    """
+    units = list(s.commodity_units)
+    main = s.main_commodity
+    places = stock_places(s)
+    at = {(p, main): i for i, p in enumerate(places)}
+    depots = [s.depot, *s.destinations.values()]
+    for p_i, depot in enumerate(depots):
+        for key, block in depot.commodities.items():
+            if key == main:
+                continue
+            at[(depot.place, key)] = len(stocks)
+            dated = changes.get((depot.place, key), [])
+            demand = [(t, v) for what, t, v in dated if what == "demand"]
+            rationing = [(t, v) for what, t, v in dated if what == "rationing"]
+            stocks.append(
+                StockPlan(
+                    index=len(stocks),
+                    place=depot.place,
+                    capacity_l=block.capacity,
+                    initial_stock_l=block.initial,
+                    reserve_l=block.reserve,
+                    reserve_release_days=block.reserve_release_days,
+                    demand=StepSchedule(block.demand.per_day, demand),
+                    demand_cv=block.demand.cv,
+                    rationing=StepSchedule(_rationing(block.rationing), rationing),
+                    rationing_rule=block.rationing.rule,
+                    seized=seizures.get(depot.place),
+                    commodity=key,
+                    unit=s.commodity_units[key],
+                    commodity_index=units.index(key),
+                    place_index=p_i,
+                )
+            )
+    for cp, c in zip(corridors, s.corridors.values(), strict=True):
+        payload = corridor_payload(s, c)
+        if list(payload) == [main]:
+            continue  # the main commodity only: the plan of old
+        cp.capacity_l = payload.get(main, 0)
+        end, origin = c.legs[-1].to, c.origin
+        cp.parts = tuple(
+            (at[(end, key)], at[(origin, key)] if cp.source >= 0 else -1, amount)
+            for key, amount in payload.items()
+        )
 
 
 def _attach_disruptions(s: Scenario, corridors: list[CorridorPlan]) -> None:

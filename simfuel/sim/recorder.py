@@ -105,14 +105,18 @@ class StationRecord:
 class PlaceRecord:
     """The days of one place with stock (:attr:`RunResult.places`).
 
-    ``daily`` holds the place's :class:`DailyRecord` rows (its flows are those of the
-    corridors that end there; the depot's list is :attr:`Recorder.daily` itself) and
-    ``loaded_out_l`` the litres loaded out of it to secondary corridors on each day.
+    One record per (place, commodity): ``daily`` holds the stock's :class:`DailyRecord`
+    rows (its flows are those of the corridors that end there and carry its commodity; the
+    depot's main list is :attr:`Recorder.daily` itself) and ``loaded_out_l`` what was loaded
+    out of it to secondary corridors on each day. Quantities are in ``unit`` (the ``_l``
+    names are the litres of fuel, the default commodity).
     """
 
     place: str
     daily: list[DailyRecord]
     loaded_out_l: list[float]
+    commodity: str = "fuel"
+    unit: str = "L"
     #: Consumer class -> its ``(demand_l, served_l)`` on each day, when the place's demand
     #: has priority classes (``demand.priority``; the rest of demand is ``other``); empty
     #: otherwise.
