@@ -676,7 +676,7 @@ class Threat(_Model):
 
 
 class Depot(_Model):
-    """The main destination: a stock at one place (Bamako in mali-2025)."""
+    """The main destination: a stock at one place (the city the scenario is about)."""
 
     place: str = Field(description="Place key of the depot (the main destination).")
     capacity_l: Real = Field(gt=0, le=MAX_LITRES, description="Storage capacity [L].")
