@@ -218,7 +218,7 @@ _SCENARIO_HELP = "scenario YAML file, or a shipped scenario's name (see: simfuel
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="simfuel",
-        description="Simulate fuel supply to a city under armed threat (SimPy model).",
+        description="Simulate supply chains under armed threat (SimPy model).",
         epilog="Exit codes: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.",
     )
     p.add_argument("--version", action="version", version=f"simfuel {__version__}")
