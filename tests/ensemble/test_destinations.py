@@ -232,3 +232,49 @@ def test_to_csv_writes_places_beside_daily_only_for_several_places(tmp_path: Pat
     one = simfuel.run(simfuel.load_scenario(tiny_scenario()), seed=1).to_csv(tmp_path / "one")
     assert set(one) == {"daily", "convoys", "events", "summary"}
     assert not (tmp_path / "one" / "places.csv").exists()
+
+
+# ---------------------------------------------------------------- sweeps and fleet sizing
+
+
+def test_a_sweep_at_a_destination_holds_that_places_metrics(tmp_path: Path) -> None:
+    from simfuel.ensemble import sweep
+    from simfuel.scenario import apply_overrides
+
+    grid = {"threat.hazard_per_100km": [0.2, 0.9]}
+    table = sweep(network(), grid, 3, seed=5, workers=1, progress=False, destination="b")
+    stored = sweep(
+        network(), grid, 3, seed=5, workers=1, progress=False, destination="b", store=tmp_path
+    )
+    depot = sweep(network(), grid, 3, seed=5, workers=1, progress=False)
+    pd.testing.assert_frame_equal(table, stored)
+    for k, hazard in enumerate(grid["threat.hazard_per_100km"]):
+        sc = apply_overrides(network(), {"threat.hazard_per_100km": hazard})
+        ens = run_ensemble(sc, 3, seed=5, workers=1, progress=False)
+        rows = table[table["point"] == k].set_index("replication")[list(SUMMARY_METRICS)]
+        expected = ens.replications_at("b")[list(SUMMARY_METRICS)]
+        pd.testing.assert_frame_equal(rows, expected, check_names=False)
+    assert not table["delivered_l"].equals(depot["delivered_l"])
+    with pytest.raises(UnknownDestination):
+        sweep(network(), grid, 2, seed=5, workers=1, progress=False, destination="z")
+
+
+@pytest.mark.filterwarnings("ignore:3 replications cannot show")
+def test_size_fleet_judges_the_cover_of_the_destination_asked_for() -> None:
+    from simfuel.analysis import size_fleet
+    from simfuel.scenario import apply_overrides
+
+    sc = network()
+    force = next(iter(sc.escorts))
+    kwargs = dict(units=[0, 2], reps=3, seed=4, workers=1, progress=False, n_boot=0)
+    at_c = size_fleet(sc, force, after=sc.start, min_cover_days=2, destination="c", **kwargs)
+    depot = size_fleet(sc, force, after=sc.start, min_cover_days=2, **kwargs)
+    assert at_c.destination == "c" and depot.destination is None
+    assert "days of cover at c" in at_c.describe() and " at c" not in depot.describe()
+    for i, units in enumerate((0, 2)):
+        variant = apply_overrides(sc, {f"escorts.{force}.units": units})
+        ens = run_ensemble(variant, 3, seed=4, workers=1, progress=False)
+        for place, sizing in (("c", at_c), (None, depot)):
+            shares = (ens.daily("days_of_cover", place) >= 2).mean(axis=1)
+            np.testing.assert_allclose(sizing.day_shares[i], shares)
+    assert not np.array_equal(at_c.day_shares, depot.day_shares)
