@@ -385,9 +385,12 @@ class EnsembleResult:
 
     # ------------------------------------------------------------------ conversions
 
-    def to_dataframe(self) -> pd.DataFrame:
-        """Long form: one row per (replication, date), one column per daily field."""
-        data = {f: self.daily(f).ravel() for f in DAILY_FIELDS}
+    def to_dataframe(self, destination: str | None = None) -> pd.DataFrame:
+        """Long form: one row per (replication, date), one column per daily field.
+
+        ``destination``: a place with stock (default: the main destination).
+        """
+        data = {f: self.daily(f, destination).ravel() for f in DAILY_FIELDS}
         index = pd.MultiIndex.from_product(
             [self.replications.index, self.dates], names=["replication", "date"]
         )

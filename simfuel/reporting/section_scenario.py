@@ -54,7 +54,8 @@ def section_scenario(ctx: Context) -> Html:
         rows.append(
             [
                 _with_source(c.name or key, c.source),
-                f"{_place(sc, c.origin)} → {_place(sc, c.staging)} → {_place(sc, depot.place)}",
+                # Where the corridor ends: the depot, or a destination it feeds.
+                f"{_place(sc, c.origin)} → {_place(sc, c.staging)} → {_place(sc, c.legs[-1].to)}",
                 format_number(total),
                 format_number(threatened),
                 format_hours(hours),
@@ -67,7 +68,9 @@ def section_scenario(ctx: Context) -> Html:
         table(
             [
                 "corridor",
-                "route (origin → staging → depot)",
+                "route (origin → staging → depot)"
+                if not sc.destinations
+                else "route (origin → staging → destination)",
                 "length [km]",
                 "under threat [km]",
                 "driving time",

@@ -278,3 +278,10 @@ def test_size_fleet_judges_the_cover_of_the_destination_asked_for() -> None:
             shares = (ens.daily("days_of_cover", place) >= 2).mean(axis=1)
             np.testing.assert_allclose(sizing.day_shares[i], shares)
     assert not np.array_equal(at_c.day_shares, depot.day_shares)
+
+
+def test_to_dataframe_takes_a_destination() -> None:
+    ens = run_ensemble(network(), 2, seed=1, workers=1, progress=False)
+    frame = ens.to_dataframe(destination="c")
+    np.testing.assert_array_equal(frame["stock_l"].to_numpy(), ens.daily("stock_l", "c").ravel())
+    pd.testing.assert_frame_equal(ens.to_dataframe(), ens.to_dataframe("city"))

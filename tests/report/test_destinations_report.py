@@ -121,3 +121,9 @@ def test_the_cli_prints_the_destination_asked_for(tmp_path: Path, capsys) -> Non
     assert main(["run", str(path), "--seed", "2"]) == 0
     plain = capsys.readouterr().out
     assert "fuel delivered to the depot" in plain and ", at " not in plain
+
+
+def test_the_corridor_table_ends_each_route_where_its_corridor_ends(ensemble) -> None:
+    page = html.unescape(render_html(ensemble))
+    assert "route (origin → staging → destination)" in page
+    assert "b → b → c" in page and "city → city → b" in page
