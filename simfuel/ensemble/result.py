@@ -151,6 +151,21 @@ class EnsembleResult:
         """The place key of the main destination (the depot): the default ``destination``."""
         return self.destinations[0]
 
+    @property
+    def held_destinations(self) -> list[str]:
+        """The places with stock whose figures this ensemble holds, the main one first.
+
+        All of :attr:`destinations`, but for a store written before places were recorded
+        (the main destination only) or a result built by hand without them.
+        """
+        if self._store is not None:
+            stored = self._store.places() or []
+            return [self.main_destination, *(p for p in self.destinations[1:] if p in stored)]
+        return [
+            self.main_destination,
+            *(p for p in self.destinations[1:] if p in self._place_daily),
+        ]
+
     def _held(self, key: str) -> None:
         """Raise unless this result holds the figures of place ``key`` (not the depot)."""
         if self._store is not None or key in self._place_daily:

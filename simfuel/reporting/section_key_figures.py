@@ -74,7 +74,7 @@ def section_key_figures(ctx: Context) -> Html:
         ),
         tag("div", join(cards), cls="cards"),
     ]
-    if len(ens.destinations) > 1:
+    if len(ens.held_destinations) > 1:  # a store of an earlier version: the main one only
         parts.append(destinations_table(ctx))
 
     rows = []
@@ -191,7 +191,7 @@ def destinations_table(ctx: Context) -> Html:
         for lab in (summary_label(m, vocab) for m in _DESTINATION_FIGURES)
     ]
     rows, ids = [], []
-    for place in ens.destinations:
+    for place in ens.held_destinations:
         stats = ens.summary_table(destination=place).to_dict(orient="index")
         never = float(stats["first_stockout"]["share_never"])
         count = n - round(never * n)

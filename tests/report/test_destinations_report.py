@@ -127,3 +127,14 @@ def test_the_corridor_table_ends_each_route_where_its_corridor_ends(ensemble) ->
     page = html.unescape(render_html(ensemble))
     assert "route (origin → staging → destination)" in page
     assert "b → b → c" in page and "city → city → b" in page
+
+
+def test_a_store_of_the_previous_version_still_makes_a_report(tmp_path: Path) -> None:
+    from tests.ensemble.test_destinations import _as_previous_version
+
+    simfuel.run_ensemble(network(), 2, seed=3, workers=1, progress=False, store=tmp_path)
+    _as_previous_version(tmp_path)
+    old = simfuel.EnsembleResult.from_parquet(tmp_path)
+    assert old.destinations == ["city", "b", "c"] and old.held_destinations == ["city"]
+    page = render_html(old)
+    assert 'id="destinations"' not in page and "Bottom line" in page
