@@ -1006,7 +1006,7 @@ class CommodityStock(_Model):
 
 
 class Depot(_Model):
-    """The main destination: a stock at one place (Bamako in mali-2025)."""
+    """The main destination: a stock at one place (the city the scenario is about)."""
 
     # A commodities.<main> block may stand for the litre fields (scenario/commodities.py).
     model_config = ConfigDict(json_schema_extra=not_required("capacity_l", "initial_stock_l"))
