@@ -20,7 +20,7 @@ import pandas as pd
 from .io import write_file_set
 from .labels import COVER_DEFINITION, daily_label
 from .scenario.provenance import Provenance, provenance_of
-from .scenario.schema import Scenario, corridor_payload
+from .scenario.schema import Scenario, corridor_payload, leg_risk
 from .sim.recorder import DAILY_FIELDS, PlaceRecord, Recorder
 
 _DAILY_DTYPES: dict[str, Any] = {
@@ -388,6 +388,73 @@ class RunResult:
             wide.insert(2, "unit", self._unit(commodity))
             frames.append(wide.reset_index())
         return pd.concat(frames, ignore_index=True)
+
+    @property
+    def consumers(self) -> pd.DataFrame:
+        """Priority consumer classes (``demand.priority``), day by day: one long table.
+
+        Columns ``date``, ``place``, ``commodity``, ``consumer`` (a class's name, ``other``
+        for the rest of demand), ``demand_l``, ``served_l`` and ``shortfall_l`` (in the
+        commodity's unit). No rows when no stock has consumer classes.
+        """
+        dates = self.daily.index
+        rows: list[tuple[Any, ...]] = []
+        for record in self._place_records:
+            for name, days in record.consumers.items():
+                for date, (demand, served) in zip(dates, days, strict=False):
+                    rows.append(
+                        (
+                            date,
+                            record.place,
+                            record.commodity,
+                            name,
+                            demand,
+                            served,
+                            demand - served,
+                        )
+                    )
+        columns = ["date", "place", "commodity", "consumer", "demand_l", "served_l"]
+        return pd.DataFrame(rows, columns=[*columns, "shortfall_l"])
+
+    @property
+    def stations(self) -> pd.DataFrame:
+        """The filling stations of each stock that has them (``demand.stations``), by day.
+
+        Columns ``date``, ``place``, ``commodity``, ``sold_l`` (bought by consumers at the
+        stations), ``sent_l`` (sent by the stock: its ``served_l``), ``stock_l`` (in the
+        stations' tanks at the end of the day) and ``dry_share`` (share of stations that
+        could not sell their share in full) [-]. No rows when no stock has stations.
+        """
+        dates = self.daily.index
+        rows = [
+            (date, record.place, record.commodity, d.sold_l, d.sent_l, d.stock_l, d.dry_share)
+            for record in self._place_records
+            for date, d in zip(dates, record.stations, strict=False)
+        ]
+        columns = ["date", "place", "commodity", "sold_l", "sent_l", "stock_l", "dry_share"]
+        return pd.DataFrame(rows, columns=columns)
+
+    @property
+    def fleet(self) -> pd.DataFrame:
+        """Each finite fleet's vehicles by state at the end of every day (``fleet``).
+
+        Columns ``date``, ``corridor`` and the states of
+        :data:`simfuel.sim.fleet.STATE_FIELDS` [vehicles]: ``at_origin``, ``loaded``,
+        ``returning``, ``lost`` (loaded, on the way out), ``lost_returning`` (on the way
+        back) and ``parked`` (at the destination, when vehicles do not return). Read from
+        the event log's ``fleet`` rows; no rows without a fleet.
+        """
+        from .sim.fleet import STATE_FIELDS, parse_state
+
+        rows = self.events[self.events["kind"] == "fleet"]
+        out = pd.DataFrame(
+            [
+                {"date": t.normalize(), "corridor": c, **parse_state(d)}
+                for t, c, d in zip(rows["time"], rows["corridor"], rows["detail"], strict=True)
+            ],
+            columns=["date", "corridor", *STATE_FIELDS],
+        )
+        return out.astype({f: "int64" for f in STATE_FIELDS}) if len(out) else out
 
     def summary_by_place(
         self, commodity: str | None = None, *, total: bool = False
@@ -1163,7 +1230,7 @@ def geojson_features(result: RunResult) -> list[dict[str, Any]]:
                         "to": leg.to,
                         "length_km": float(leg.length_km),
                         "speed_kmh": float(leg.speed_kmh),
-                        "risk": float(leg.risk),
+                        "risk": float(leg_risk(c, leg)),
                         "exposed": exposed,
                         "attacks": len(on_leg),
                         "tankers_lost": sum(x["tankers_lost"] for x in on_leg),
