@@ -1302,12 +1302,18 @@ def _read_incidents(args: argparse.Namespace, name: str, flag: str) -> Any:
         from .observations import acled_incidents
         from .scenario import load_scenario
 
-        return acled_incidents(
-            name,
-            load_scenario(args.scenario),
-            actors=args.actor,
-            event_types=args.event_type or None,
-        )
+        # A filter that matches nothing warns, then raises: show the error line alone.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            table = acled_incidents(
+                name,
+                load_scenario(args.scenario),
+                actors=args.actor,
+                event_types=args.event_type or None,
+            )
+        for w in caught:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        return table
     if filters:
         raise UsageError(
             f"{flag} {safe_echo(name)}: --actor and --event-type filter an ACLED export "
