@@ -1390,6 +1390,7 @@ def _cmd_hindcast(args: argparse.Namespace) -> int:
     out = Path(args.out)
     write_csv(out / "hindcast.csv", h.table, index=False)
     write_csv(out / "posterior.csv", h.calibration.posterior, index=False)
+    write_csv(out / "fitted.csv", h.fitted, index=False)
     _save_figure(h.plot(), out / "hindcast.png")
     for line in h.describe().splitlines():
         print(safe_echo(line, 400))
@@ -1397,7 +1398,7 @@ def _cmd_hindcast(args: argparse.Namespace) -> int:
     print(h.calibration.summary().to_string(float_format=lambda v: f"{v:.4g}"))
     for role, sha in h.calibration.sources.items():
         print(f"{role}: sha256 {sha}")
-    for name in ("hindcast.csv", "posterior.csv", "hindcast.png"):
+    for name in ("hindcast.csv", "fitted.csv", "posterior.csv", "hindcast.png"):
         print(f"wrote {safe_echo(str(out / name), 200)}")
     return EXIT_OK
 

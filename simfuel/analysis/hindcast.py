@@ -121,6 +121,9 @@ class Hindcast:
         The observations the calibration saw.
     signals_after : pandas.DataFrame or None
         The held-back signals, scored (:func:`~simfuel.observations.score_signals`).
+    fitted : pandas.DataFrame
+        The signals the calibration saw, scored the same way on the same forward runs
+        (:data:`HINDCAST_COLUMNS`): how well the fit reproduces its own data, not a test.
     """
 
     table: pd.DataFrame
@@ -132,6 +135,7 @@ class Hindcast:
     incidents_before: pd.DataFrame | None
     signals_before: pd.DataFrame | None
     signals_after: pd.DataFrame | None
+    fitted: pd.DataFrame
 
     @property
     def scored(self) -> pd.DataFrame:
@@ -161,16 +165,13 @@ class Hindcast:
             f"{self.as_of} to {self.until}): {int(sc['scored'])} observations scored, "
             f"{sc['inside_90']:.0%} inside the model's 90 % interval"
         ]
-        for _, r in self.scored.iterrows():
-            verdict = "reproduced" if bool(r["inside_90"]) else "MISSED"
-            lines.append(
-                f"  {verdict}: {r['what']} ({r['id']}, {pd.Timestamp(r['date']).date()}): "
-                f"reported {_fmt(r['observed'])} {r['unit']}; model {_fmt(r['model_median'])} "
-                f"[{_fmt(r['model_p5'])}, {_fmt(r['model_p95'])}], "
-                f"{r['share_in_range']:.0%} of runs in the reported range"
-            )
+        lines += _verdicts(self.scored)
         for _, r in self.table[~self.table["scored"]].iterrows():
             lines.append(f"  not scored: {r['id']}: {r['reason']}")
+        fitted = self.fitted[self.fitted["scored"]] if len(self.fitted) else self.fitted
+        if len(fitted):
+            lines.append("signals before as-of (fitted to: a check of the fit, not a test):")
+            lines += _verdicts(fitted)
         return "\n".join(lines)
 
     def to_csv(self, path: str | os.PathLike[str]) -> Path:
@@ -185,6 +186,19 @@ class Hindcast:
         from ..plot.hindcast import hindcast_figure
 
         return hindcast_figure(self)
+
+
+def _verdicts(rows: pd.DataFrame) -> list[str]:
+    out = []
+    for _, r in rows.iterrows():
+        verdict = "reproduced" if bool(r["inside_90"]) else "MISSED"
+        out.append(
+            f"  {verdict}: {r['what']} ({r['id']}, {pd.Timestamp(r['date']).date()}): "
+            f"reported {_fmt(r['observed'])} {r['unit']}; model {_fmt(r['model_median'])} "
+            f"[{_fmt(r['model_p5'])}, {_fmt(r['model_p95'])}], "
+            f"{r['share_in_range']:.0%} of runs in the reported range"
+        )
+    return out
 
 
 def _fmt(x: Any) -> str:
@@ -339,6 +353,11 @@ def hindcast(
         parts.append(_signal_rows(scored_signals, daily, dates))
     if incidents is not None:
         parts.append(_incident_rows(incidents, stats, sims, inc_after, report_threshold))
+    fitted = pd.DataFrame(columns=list(HINDCAST_COLUMNS))
+    if sig_before is not None and len(sig_before):
+        before = score_signals(sig_before, _DrawDaily(cal.base, dates, daily, n))
+        fitted = _signal_rows(before, daily, dates)[list(HINDCAST_COLUMNS)]
+        fitted["scored"] = fitted["scored"].astype(bool)
     table = (
         pd.concat(parts, ignore_index=True)
         if parts
@@ -356,6 +375,7 @@ def hindcast(
         incidents_before=inc_before,
         signals_before=sig_before,
         signals_after=scored_signals,
+        fitted=fitted,
     )
 
 

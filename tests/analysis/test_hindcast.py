@@ -104,6 +104,10 @@ def test_the_calibration_saw_only_the_past(hc):
     assert (pd.to_datetime(cal.signals["date"]).dt.date < AS_OF).all()
     assert list(cal.signals["id"]) == ["cover-jan", "served-jan"]
     assert "lost 2025-01" in cal.observed.index and "lost 2025-02" not in cal.observed.index
+    # The fitted signals are scored apart, on the same forward runs, and said to be fitted.
+    assert list(hc.fitted["id"]) == ["cover-jan", "served-jan"]
+    assert tuple(hc.fitted.columns) == HINDCAST_COLUMNS
+    assert "before as-of (fitted to" in hc.describe()
 
 
 def test_the_figure(hc, tmp_path):
