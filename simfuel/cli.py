@@ -1299,6 +1299,14 @@ def _read_incidents(args: argparse.Namespace, name: str, flag: str) -> Any:
             raise UsageError("--actor and --event-type filter an ACLED export only")
         return incidents(name)
     if is_acled(_csv_columns(name, flag)):
+        if not filters:
+            # An export holds every kind of event (protests, battles...): counting them all
+            # as attacks on convoys is never meant, so the user says which ones are.
+            raise UsageError(
+                f"{flag} {safe_echo(name)}: is an ACLED export (event_date, latitude, "
+                "longitude): say which of its events are attacks on fuel convoys with "
+                "--actor TEXT and/or --event-type TYPE"
+            )
         from .observations import acled_incidents
         from .scenario import load_scenario
 

@@ -121,6 +121,18 @@ def test_calibrate_acled_filter_that_matches_nothing_exits_2(tmp_path, capsys, e
     assert "acled_synthetic_mali.csv" in line and message in line
 
 
+def test_an_acled_export_needs_a_filter(tmp_path, capsys):
+    code = main(
+        [
+            "calibrate", str(SCENARIOS / "mali-2025.yaml"), "--incidents", str(ACLED),
+            "--param", "threat.hazard_per_100km=0.01:0.3", "--out", str(tmp_path / "c"),
+        ]
+    )  # fmt: skip
+    assert code == 2
+    line = one_error_line(capsys)
+    assert "is an ACLED export" in line and "--actor" in line
+
+
 def test_calibrate_filters_need_an_acled_export(files, tmp_path, capsys):
     scenario, incidents, _ = files
     code = main(
