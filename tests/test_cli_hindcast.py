@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -91,6 +92,7 @@ def test_calibrate_reads_an_acled_export_and_records_its_hash(tmp_path, capsys):
         [
             "calibrate", str(SCENARIOS / "mali-2025.yaml"), "--incidents", str(acled),
             "--actor", "JNIM", "--event-type", "Violence against civilians",
+            "--method", "smc", "--generations", "2",
             "--param", "threat.hazard_per_100km=0.01:0.3", "--draws", "4", "--accept", "0.5",
             "--workers", "1", "-q", "--seed", "1", "--out", str(out),
         ]
@@ -98,7 +100,10 @@ def test_calibrate_reads_an_acled_export_and_records_its_hash(tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     sha = hashlib.sha256(acled.read_bytes()).hexdigest()
     assert f"incidents: sha256 {sha}" in capsys.readouterr().out
-    assert f"# incidents sha256: {sha}" in (out / "calibrated.yaml").read_text()
+    header = (out / "calibrated.yaml").read_text()
+    assert f"# incidents sha256: {sha}" in header and "SMC-ABC" in header
+    samples = pd.read_csv(out / "samples.csv")
+    assert sorted(samples["generation"].unique()) == [0, 1]
 
 
 @pytest.mark.parametrize(

@@ -444,6 +444,10 @@ class Calibration:
         # Imported here: the analysis floor must not import plot/ (nor matplotlib) on import.
         from ..plot.calibration import calibration_diagnostics
 
+        if "generation" in self.samples:
+            # SMC: the figure's "prior draws" are generation 0's, not every proposal.
+            prior = self.samples[self.samples["generation"] == 0]
+            return calibration_diagnostics(replace(self, samples=prior))
         return calibration_diagnostics(self)
 
 

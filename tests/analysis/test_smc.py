@@ -210,3 +210,26 @@ def test_unknown_method():
         calibrate(blockaded(), synthetic_incidents(), PRIOR, seed=1, method="mcmc")
     with pytest.raises(ValueError, match="generations"):
         calibrate(blockaded(), synthetic_incidents(), PRIOR, seed=1, method="smc", generations=0)
+
+
+def test_failed_draws_of_any_generation_are_dropped_and_named(monkeypatch):
+    """A draw that raises in a later generation is named by its row of ``samples``."""
+    from simfuel.analysis.calibrate import IncidentStats
+
+    real = IncidentStats.__call__
+    limit = 0.45
+
+    def stats(self, rec, scenario):
+        if scenario.threat.hazard_per_100km > limit:
+            raise ZeroDivisionError("a model bug at high hazard")
+        return real(self, rec, scenario)
+
+    monkeypatch.setattr(IncidentStats, "__call__", stats)
+    kw = {"draws": 30, "accept": 0.3, "method": "smc", "generations": 2, "progress": False}
+    with pytest.warns(UserWarning, match="draws failed and were dropped"):
+        cal = calibrate(blockaded(), synthetic_incidents(), THREAT_PRIOR, seed=5, workers=1, **kw)
+    hazard = cal.samples["threat.hazard_per_100km"].to_numpy()
+    bad = np.flatnonzero(hazard > limit).tolist()
+    assert bad and cal.failed_draws == bad
+    assert cal.samples["distance"].isna().to_numpy().nonzero()[0].tolist() == bad
+    assert (cal.posterior["threat.hazard_per_100km"] <= limit).all()
