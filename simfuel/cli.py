@@ -497,7 +497,7 @@ def _add_fit_options(p: argparse.ArgumentParser, *, default_method: str) -> None
         "--method",
         choices=("rejection", "smc"),
         default=default_method,
-        help=f"rejection ABC or sequential Monte Carlo ABC (default: {default_method})",
+        help="rejection ABC or sequential Monte Carlo ABC",
     )
     p.add_argument(
         "--generations",
