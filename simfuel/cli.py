@@ -1274,19 +1274,22 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _csv_columns(path: str, flag: str) -> list[str]:
-    """The header of a CSV file, to tell incident tables, ACLED exports and signals apart."""
+def _csv_columns(path: str) -> list[str]:
+    """The header of a CSV file, to tell incident tables, ACLED exports and signals apart.
+
+    Empty when the file is not a readable regular file: the table's loader then names the
+    problem (missing, a folder, a FIFO, not UTF-8) in its own words. Checked with stat
+    first so that a FIFO is never opened.
+    """
     import csv
 
+    if not Path(path).is_file():
+        return []
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             return [c.strip() for c in next(csv.reader(fh), [])]
-    except FileNotFoundError:
-        raise UsageError(f"{flag} {safe_echo(path)}: no such file") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{flag} {safe_echo(path)}: is not UTF-8 text") from None
-    except (IsADirectoryError, csv.Error) as exc:
-        raise UsageError(f"{flag} {safe_echo(path)}: cannot read as CSV ({exc})") from None
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
 
 
 def _read_incidents(args: argparse.Namespace, name: str, flag: str) -> Any:
@@ -1298,7 +1301,7 @@ def _read_incidents(args: argparse.Namespace, name: str, flag: str) -> Any:
         if filters:
             raise UsageError("--actor and --event-type filter an ACLED export only")
         return incidents(name)
-    if is_acled(_csv_columns(name, flag)):
+    if is_acled(_csv_columns(name)):
         if not filters:
             # An export holds every kind of event (protests, battles...): counting them all
             # as attacks on convoys is never meant, so the user says which ones are.
@@ -1334,11 +1337,12 @@ def _read_incidents(args: argparse.Namespace, name: str, flag: str) -> Any:
 
 
 def _read_signals(name: str, flag: str) -> Any:
-    from .observations import shipped_signals, signals
+    from .observations import signals
 
-    if name not in shipped_signals():
-        _csv_columns(name, flag)
-    return signals(name)
+    try:
+        return signals(name)
+    except OSError as exc:
+        raise UsageError(f"{flag} {safe_echo(name)}: {exc.strerror or exc}") from None
 
 
 def _cmd_hindcast(args: argparse.Namespace) -> int:
@@ -1364,7 +1368,7 @@ def _cmd_hindcast(args: argparse.Namespace) -> int:
                 incident_tables.append(_read_incidents(args, name, "--observations"))
             if name in shipped_signals():
                 signal_tables.append(_read_signals(name, "--observations"))
-        elif "signal" in _csv_columns(name, "--observations"):
+        elif "signal" in _csv_columns(name):
             signal_tables.append(_read_signals(name, "--observations"))
         else:
             incident_tables.append(_read_incidents(args, name, "--observations"))
