@@ -42,6 +42,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "compare": ("simfuel.reporting.compare", "compare"),
     "check_against": ("simfuel.observations", "check_against"),
     "cumulative_losses": ("simfuel.observations", "cumulative_losses"),
+    "hindcast": ("simfuel.analysis.hindcast", "hindcast"),
     "incidents": ("simfuel.observations", "incidents"),
     "load_scenario": ("simfuel.scenario", "load_scenario"),
     "init_scenario": ("simfuel.scenario", "init_scenario"),
@@ -79,6 +80,7 @@ __all__ = [
     "check_against",
     "compare",
     "cumulative_losses",
+    "hindcast",
     "incidents",
     "init_scenario",
     "load_scenario",
@@ -104,6 +106,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
         sensitivity,
         size_fleet,
     )
+    from .analysis.hindcast import hindcast
     from .ensemble import EnsembleResult, run_ensemble, sweep
     from .observations import (
         INCIDENT_COLUMNS,

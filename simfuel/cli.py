@@ -292,11 +292,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--draws", type=_int_at_least(2, MAX_REPS), default=1000, help="prior draws")
     c.add_argument("--accept", type=_SHARE, default=0.05, help="share kept")
     _add_reps(c, 1, "replications per draw")
+    _add_fit_options(c, default_method="rejection")
     c.add_argument(
-        "--threshold",
-        type=_int_at_least(0),
-        default=5,
-        help="tankers for an attack to be reported",
+        "--signals",
+        metavar="FILE",
+        help="also fit to a signals table (CSV, see docs/signals-format.md) or a shipped name",
     )
     c.add_argument(
         "--keep-scripted",
@@ -314,6 +314,61 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_set(c)
     _add_ensemble_options(c)
+
+    hc = sub.add_parser(
+        "hindcast",
+        help="calibrate on what was observed before a date; score what was observed after",
+    )
+    hc.add_argument(
+        "scenario", help="scenario YAML file, or a shipped scenario's name (see: simfuel scenarios)"
+    )
+    hc.add_argument(
+        "--observations",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="an incident table, an ACLED export or a signals table (CSV, told apart by its "
+        "columns), or a shipped name (mali-2025: its incidents and signals); repeatable",
+    )
+    hc.add_argument(
+        "--as-of", required=True, metavar="DATE", help="first held-back day, YYYY-MM-DD"
+    )
+    hc.add_argument("--until", metavar="DATE", help="last day scored (default: the scenario's end)")
+    _add_param(
+        hc,
+        "PATH=LOW:HIGH",
+        "a fitted field and its uniform prior range, e.g. rationing.threshold_days=1:6",
+    )
+    hc.add_argument(
+        "--draws", type=_int_at_least(2, MAX_REPS), default=200, help="simulations per generation"
+    )
+    hc.add_argument("--accept", type=_SHARE, default=0.2, help="share kept per generation")
+    _add_reps(hc, 1, "replications per draw while fitting")
+    hc.add_argument(
+        "--forward-draws",
+        type=_int_at_least(1, MAX_REPS),
+        metavar="N",
+        help="posterior draws run forward (default: all)",
+    )
+    hc.add_argument(
+        "--reps-per-draw",
+        type=_int_at_least(1, MAX_REPS),
+        default=2,
+        metavar="N",
+        help="replications of each posterior draw run forward",
+    )
+    _add_fit_options(hc, default_method="smc")
+    _add_seed(hc, "root seed")
+    hc.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        metavar="DIR",
+        required=True,
+        help="folder for the table and figure",
+    )
+    _add_set(hc)
+    _add_ensemble_options(hc)
 
     rp = sub.add_parser("report", help="run an ensemble and write a self-contained report.html")
     rp.add_argument(
@@ -485,6 +540,41 @@ def _label(key: str, vocab: Any, place: str | None) -> Any:
     return dataclasses.replace(lab, label=lab.label.replace("the depot", place))
 
 
+def _add_fit_options(p: argparse.ArgumentParser, *, default_method: str) -> None:
+    """Options calibrate and hindcast share: the threshold, the method and ACLED filters."""
+    p.add_argument(
+        "--threshold",
+        type=_int_at_least(0),
+        default=5,
+        help="tankers for an attack to be reported",
+    )
+    p.add_argument(
+        "--method",
+        choices=("rejection", "smc"),
+        default=default_method,
+        help="rejection ABC or sequential Monte Carlo ABC",
+    )
+    p.add_argument(
+        "--generations",
+        type=_int_at_least(1, 100),
+        default=4 if default_method == "rejection" else 3,
+        metavar="G",
+        help="generations of --method smc, the prior draws included",
+    )
+    p.add_argument(
+        "--actor",
+        metavar="TEXT",
+        help="ACLED export only: keep the events whose actor contains TEXT (any case)",
+    )
+    p.add_argument(
+        "--event-type",
+        action="append",
+        default=[],
+        metavar="TYPE",
+        help="ACLED export only: keep the events of this event_type (repeatable)",
+    )
+
+
 def _add_set(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--set",
@@ -586,6 +676,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "sensitivity": _cmd_sensitivity,
         "size-fleet": _cmd_size_fleet,
         "calibrate": _cmd_calibrate,
+        "hindcast": _cmd_hindcast,
         "validate": _cmd_validate,
         "schema": _cmd_schema,
         "scenarios": _cmd_scenarios,
@@ -1210,13 +1301,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     if args.overrides:
         raise UsageError("calibrate fits the file as it is; put --set changes in the file")
     _preflight(args)
-    from .observations import incidents as load_incidents
-
-    try:
-        table = load_incidents(args.incidents)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise UsageError(f"--incidents {safe_echo(args.incidents)}: {reason}") from None
+    table = _read_incidents(args, args.incidents, "--incidents")
+    signals = None if args.signals is None else _read_signals(args.signals, "--signals")
     import pandas as pd
 
     from .analysis.calibrate import calibrate
@@ -1236,6 +1322,9 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
             executor=executor,
             workers=args.workers,
             progress=not args.quiet,
+            method=args.method,
+            generations=args.generations,
+            signals=signals,
         )
     out = Path(args.out)
     write_csv(out / "posterior.csv", cal.posterior, index=False)
@@ -1251,10 +1340,153 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         "accepted; posterior median [5%, 95%]:"
     )
     print(cal.summary().to_string(float_format=lambda v: f"{v:.4g}"))
+    for role, sha in cal.sources.items():
+        print(f"{role}: sha256 {sha}")
     for name in ("posterior.csv", "samples.csv", "statistics.csv"):
         print(f"wrote {safe_echo(str(out / name), 200)}")
     print(f"wrote {safe_echo(str(yaml_path), 200)} (extends {safe_echo(args.scenario, 200)})")
     print(f"wrote {safe_echo(str(out / 'diagnostics.png'), 200)}")
+    return EXIT_OK
+
+
+def _csv_columns(path: str) -> list[str]:
+    """The header of a CSV file, to tell incident tables, ACLED exports and signals apart.
+
+    Empty when the file is not a readable regular file: the table's loader then names the
+    problem (missing, a folder, a FIFO, not UTF-8) in its own words. Checked with stat
+    first so that a FIFO is never opened.
+    """
+    import csv
+
+    if not Path(path).is_file():
+        return []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            return [c.strip() for c in next(csv.reader(fh), [])]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
+def _read_incidents(args: argparse.Namespace, name: str, flag: str) -> Any:
+    """An incident table or an ACLED export (by its columns), with --actor/--event-type."""
+    from .observations import incidents, is_acled, shipped_incidents
+
+    filters = bool(args.actor or args.event_type)
+    if name in shipped_incidents():
+        if filters:
+            raise UsageError("--actor and --event-type filter an ACLED export only")
+        return incidents(name)
+    if is_acled(_csv_columns(name)):
+        if not filters:
+            # An export holds every kind of event (protests, battles...): counting them all
+            # as attacks on convoys is never meant, so the user says which ones are.
+            raise UsageError(
+                f"{flag} {safe_echo(name)}: is an ACLED export (event_date, latitude, "
+                "longitude): say which of its events are attacks on fuel convoys with "
+                "--actor TEXT and/or --event-type TYPE"
+            )
+        from .observations import acled_incidents
+        from .scenario import load_scenario
+
+        # A filter that matches nothing warns, then raises: show the error line alone.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            table = acled_incidents(
+                name,
+                load_scenario(args.scenario),
+                actors=args.actor,
+                event_types=args.event_type or None,
+            )
+        for w in caught:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        return table
+    if filters:
+        raise UsageError(
+            f"{flag} {safe_echo(name)}: --actor and --event-type filter an ACLED export "
+            "(event_date, latitude, longitude columns) only"
+        )
+    try:
+        return incidents(name)
+    except OSError as exc:
+        raise UsageError(f"{flag} {safe_echo(name)}: {exc.strerror or exc}") from None
+
+
+def _read_signals(name: str, flag: str) -> Any:
+    from .observations import signals
+
+    try:
+        return signals(name)
+    except OSError as exc:
+        raise UsageError(f"{flag} {safe_echo(name)}: {exc.strerror or exc}") from None
+
+
+def _cmd_hindcast(args: argparse.Namespace) -> int:
+    _no_resume(args)
+    params = _ranges(args.param)
+    if args.overrides:
+        raise UsageError("hindcast fits the file as it is; put --set changes in the file")
+    for flag, value in (("--as-of", args.as_of), ("--until", args.until)):
+        if value is not None:
+            try:
+                dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise UsageError(
+                    f"{flag} must be a date YYYY-MM-DD (got {safe_echo(value)!r})"
+                ) from None
+    _preflight(args)
+    from .observations import shipped_incidents, shipped_signals
+
+    incident_tables, signal_tables = [], []
+    for name in args.observations:
+        if name in shipped_incidents() or name in shipped_signals():
+            if name in shipped_incidents():
+                incident_tables.append(_read_incidents(args, name, "--observations"))
+            if name in shipped_signals():
+                signal_tables.append(_read_signals(name, "--observations"))
+        elif "signal" in _csv_columns(name):
+            signal_tables.append(_read_signals(name, "--observations"))
+        else:
+            incident_tables.append(_read_incidents(args, name, "--observations"))
+    if len(incident_tables) > 1 or len(signal_tables) > 1:
+        raise UsageError("--observations: give at most one incident table and one signals table")
+    from .analysis.hindcast import hindcast
+
+    with _executor(args) as executor:
+        h = hindcast(
+            args.scenario,
+            params,
+            as_of=args.as_of,
+            until=args.until,
+            seed=args.seed,
+            incidents=incident_tables[0] if incident_tables else None,
+            signals=signal_tables[0] if signal_tables else None,
+            method=args.method,
+            draws=args.draws,
+            accept=args.accept,
+            generations=args.generations,
+            reps=args.reps,
+            forward_draws=args.forward_draws,
+            reps_per_draw=args.reps_per_draw,
+            report_threshold=args.threshold,
+            executor=executor,
+            workers=args.workers,
+            progress=not args.quiet,
+        )
+    from .io import write_csv
+
+    out = Path(args.out)
+    write_csv(out / "hindcast.csv", h.table, index=False)
+    write_csv(out / "posterior.csv", h.calibration.posterior, index=False)
+    write_csv(out / "fitted.csv", h.fitted, index=False)
+    _save_figure(h.plot(), out / "hindcast.png")
+    for line in h.describe().splitlines():
+        print(safe_echo(line, 400))
+    print("calibration (before as-of): posterior median [5%, 95%]:")
+    print(h.calibration.summary().to_string(float_format=lambda v: f"{v:.4g}"))
+    for role, sha in h.calibration.sources.items():
+        print(f"{role}: sha256 {sha}")
+    for name in ("hindcast.csv", "fitted.csv", "posterior.csv", "hindcast.png"):
+        print(f"wrote {safe_echo(str(out / name), 200)}")
     return EXIT_OK
 
 

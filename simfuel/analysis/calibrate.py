@@ -25,6 +25,20 @@ The distance (:func:`abc_distance`) compares the statistics after a square root,
 scaled by its spread across the prior draws; a statistic missing on one side only counts
 as the largest discrepancy any draw shows for it, missing on both sides as none.
 
+Two methods (``method=``): ``"rejection"`` (the default, as before: one batch of prior
+draws, the closest ``accept`` share kept) and ``"smc"``, sequential Monte Carlo ABC
+(:mod:`simfuel.analysis.smc`): ``generations`` rounds of ``draws`` simulations each, every
+round proposing from the last one's population under a tolerance that never grows, so
+that ten parameters fit in a few thousand runs instead of the millions plain rejection
+would need. Its generation 0 is exactly the rejection method's prior draws (same seeds).
+
+Dated signals (``signals=``, a :func:`simfuel.signals` table) add to the distance: each
+signal dated in the window that :func:`~simfuel.observations.score_signals` scores gives a
+gap (:func:`~simfuel.observations.signal_gaps`: a flag's share of replications wrong; a
+number's or an onset's distance from the reported range), scaled by its spread across the
+prior draws as the incident statistics are. So supply, rationing and escort parameters,
+which decide *when* stocks run low rather than how many tankers burn, are fitted too.
+
 Scripted attacks: by default they are dropped from the scenario while fitting
 (``scripted="drop"``), so the hazard has to explain every reported loss, and the
 calibrated scenario drops them too; that way no reported attack is counted twice.
@@ -37,7 +51,7 @@ import math
 import os
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,17 +62,29 @@ from ..ensemble.points import EnsembleError
 from ..ensemble.result import EnsembleResult
 from ..ensemble.seeds import point_seed, prior_seed, root_seed
 from ..ensemble.worker import ReplicationFailure
-from ..observations import parse_flags
+from ..observations import SIGNALS, parse_flags, score_signals, signal_gaps
 from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, apply_overrides, dump_yaml, load_scenario
 from ..scenario.paths import get_path, set_path
 from ..scenario.schema import ScriptedAttackEvent
+from ..seeds import Role, role_seed
 from ..sim import Recorder
 from ..sim.recorder import DAILY_FIELDS
 from .evaluate import PointResults, evaluate_points
+from .smc import smc_abc, systematic_resample
 
-__all__ = ["Calibration", "IncidentStats", "abc_distance", "calibrate", "reportable"]
+__all__ = [
+    "METHODS",
+    "Calibration",
+    "IncidentStats",
+    "abc_distance",
+    "calibrate",
+    "reportable",
+]
+
+#: The calibration methods: plain rejection (the default) and sequential Monte Carlo ABC.
+METHODS = ("rejection", "smc")
 
 
 def reportable(lost_tankers: Any, report_threshold: float) -> Any:
@@ -226,6 +252,20 @@ class Calibration:
     failures : list of ReplicationFailure
         The replications that raised (``point`` is the draw); their draws were dropped
         (:attr:`failed_draws`) and the accepted share is taken of the draws that ran.
+        With ``method="smc"``, ``point`` counts the draws of all generations in order.
+    method : str
+        ``"rejection"`` or ``"smc"``. With ``"smc"``, ``samples`` holds every generation's
+        proposals (``generation`` and ``weight`` columns: the importance weight of the last
+        population's members, NaN for the others) and ``posterior`` is the last
+        population resampled by weight (rows in random order, equally weighted; ``draw``
+        is the row of ``samples``).
+    generations : pandas.DataFrame
+        One row per generation: ``tolerance``, ``proposals``, ``accepted``, ``ess``
+        (effective sample size); one row for rejection.
+    sources : dict of str to str
+        SHA-256 of the files fitted to, by role (``incidents``, ``signals``), where known.
+    signals : pandas.DataFrame or None
+        The signals table fitted to (those dated in the window), if one was given.
     """
 
     base: Scenario
@@ -237,6 +277,10 @@ class Calibration:
     dropped_events: list[str] = field(default_factory=list)
     source_path: Path | None = None
     failures: list[ReplicationFailure] = field(default_factory=list)
+    method: str = "rejection"
+    generations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sources: dict[str, str] = field(default_factory=dict)
+    signals: pd.DataFrame | None = None
 
     @property
     def failed_draws(self) -> list[int]:
@@ -244,18 +288,51 @@ class Calibration:
         return sorted({int(f.point or 0) for f in self.failures})
 
     def summary(self, q: tuple[float, float] = (0.05, 0.95)) -> pd.DataFrame:
-        """Median and interval of every parameter's posterior, beside its prior range."""
+        """Median and interval of every parameter's posterior, and how well the data pin it.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per parameter: ``prior_low``, ``prior_high``, ``median``, ``low``,
+            ``high`` (the ``q`` quantiles), then identifiability:
+
+            * ``width_ratio``: the posterior's ``q`` interval over the prior's (uniform:
+              ``(q[1] - q[0]) * (high - low)``); near 1, the data say nothing about the
+              parameter; near 0, they pin it down;
+            * ``trades_off_with``, ``rank_corr``: the other parameter whose posterior
+              Spearman rank correlation with this one is strongest, and that correlation
+              (a strong one: the data fix a combination of the two, not each; blank and
+              NaN with a single parameter).
+
+            ``attrs["sources"]`` holds the SHA-256 of the files fitted to.
+        """
+        corr = self.correlations()
         rows = {}
         for p, (lo, hi) in self.params.items():
             v = self.posterior[p].to_numpy(float)
+            low, high = float(np.quantile(v, q[0])), float(np.quantile(v, q[1]))
+            others = corr[p].drop(p).dropna() if p in corr else pd.Series(dtype=float)
+            partner = str(others.abs().idxmax()) if len(others) else ""
             rows[p] = {
                 "prior_low": lo,
                 "prior_high": hi,
                 "median": float(np.median(v)),
-                "low": float(np.quantile(v, q[0])),
-                "high": float(np.quantile(v, q[1])),
+                "low": low,
+                "high": high,
+                "width_ratio": (high - low) / ((q[1] - q[0]) * (hi - lo)),
+                "trades_off_with": partner,
+                "rank_corr": float(others[partner]) if partner else math.nan,
             }
-        return pd.DataFrame.from_dict(rows, orient="index")
+        out = pd.DataFrame.from_dict(rows, orient="index")
+        out.attrs["sources"] = dict(self.sources)
+        return out
+
+    def correlations(self) -> pd.DataFrame:
+        """Spearman rank correlations of the parameters across the posterior sample.
+
+        A parameter that does not vary in the posterior (one distinct value) has NaN.
+        """
+        return self.posterior[list(self.params)].astype(float).corr(method="spearman")
 
     def point(self) -> dict[str, Any]:
         """The posterior median of each parameter (rounded where the field is an integer).
@@ -346,13 +423,15 @@ class Calibration:
             set_path(doc, p, value)
         if self.dropped_events:
             doc["events"] = [{"id": i, "remove": True} for i in self.dropped_events]
+        what = "accepted ABC draws" if self.method == "rejection" else "SMC-ABC posterior draws"
         header = (
             f"# Calibrated by simfuel.calibrate: posterior medians of {len(self.posterior)} "
-            f"accepted ABC draws.\n"
+            f"{what}.\n"
             + "".join(
                 f"# {p}: median {r['median']:.4g}, 90% interval [{r['low']:.4g}, {r['high']:.4g}]\n"
                 for p, r in self.summary().iterrows()
             )
+            + "".join(f"# {role} sha256: {sha}\n" for role, sha in self.sources.items())
         )
         dump_yaml(doc, target, header=header)
         return target
@@ -365,6 +444,10 @@ class Calibration:
         # Imported here: the analysis floor must not import plot/ (nor matplotlib) on import.
         from ..plot.calibration import calibration_diagnostics
 
+        if "generation" in self.samples:
+            # SMC: the figure's "prior draws" are generation 0's, not every proposal.
+            prior = self.samples[self.samples["generation"] == 0]
+            return calibration_diagnostics(replace(self, samples=prior))
         return calibration_diagnostics(self)
 
 
@@ -494,8 +577,11 @@ def calibrate(
     executor: Any = None,
     workers: int | None = None,
     progress: bool = True,
+    method: str = "rejection",
+    generations: int = 4,
+    signals: pd.DataFrame | None = None,
 ) -> Calibration:
-    """Fit numeric scenario fields to reported incidents by rejection ABC.
+    """Fit numeric scenario fields to reported incidents (and signals) by ABC.
 
     Parameters
     ----------
@@ -526,6 +612,15 @@ def calibrate(
         reported loss), or keep them (then leave their incidents out of the table).
     executor, workers, progress
         As for :func:`simfuel.run_ensemble`.
+    method : {"rejection", "smc"}
+        Rejection ABC (the default: ``draws`` prior draws, the closest ``accept`` share
+        kept) or sequential Monte Carlo ABC (``generations`` generations of ``draws``
+        simulations, each keeping at most ``accept * draws``; see the module docstring).
+    generations : int
+        Generations of ``method="smc"``, the prior draws included (>= 1).
+    signals : pandas.DataFrame, optional
+        A signals table (:func:`simfuel.signals`); those dated from the scenario's start
+        to the window's end add their gaps to the distance.
 
     Returns
     -------
@@ -545,6 +640,10 @@ def calibrate(
         raise ValueError(f"accept must be in (0, 1] (got {accept})")
     if draws < 2:
         raise ValueError(f"draws must be >= 2 (got {draws})")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
+    if generations < 1:
+        raise ValueError(f"generations must be >= 1 (got {generations})")
     for p, (lo, hi) in params.items():
         if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
             raise ValueError(f"prior range of {p} must be LOW < HIGH (got {lo}, {hi})")
@@ -573,38 +672,196 @@ def calibrate(
     observed = stats.vector(obs_rows)
     fit = _truncated(sc, window[1])  # nothing after the window matters to the fit
 
+    signal_rows = _signals_in(signals, sc.start, window[1])
+    sources = {
+        role: str(table.attrs["source_sha256"])
+        for role, table in (("incidents", incidents), ("signals", signals))
+        if table is not None and table.attrs.get("source_sha256")
+    }
     root = root_seed(seed)
-    rng = np.random.default_rng(prior_seed(root))
     names = list(params)
     lows = np.array([params[p][0] for p in names], dtype=float)
     highs = np.array([params[p][1] for p in names], dtype=float)
-    theta = lows + (highs - lows) * rng.random((draws, len(names)))
-    points = [{p: _cast(sc, p, float(v)) for p, v in zip(names, row, strict=True)} for row in theta]
     where = {"executor": executor, "workers": workers, "progress": progress}
-    res = _run_draws(fit, points, reps, root, "ABC draws", where, stat=stats)
-    ok = _drop_failed_draws(res.failed_points, draws, res.failures)
-    assert res.stats is not None
-    sim = _mean_of_present(res.stats)  # (draws, k)
-    distance = np.full(draws, np.nan)  # a failed draw has no distance: never accepted
-    distance[ok] = abc_distance(sim[ok], observed)
-
-    samples = pd.DataFrame({p: [pt[p] for pt in points] for p in names})
-    samples["distance"] = distance
-    keep = max(1, round(accept * int(ok.sum())))
-    order = np.argsort(distance, kind="stable")[:keep]
-    posterior = samples.iloc[order].reset_index(names="draw")
-    simulated = pd.DataFrame(sim[order], columns=stats.names)
+    objective = _Objective(fit, names, reps, root, stats, observed, signal_rows, where)
+    common: dict[str, Any] = {
+        "base": sc,
+        "params": {p: (float(params[p][0]), float(params[p][1])) for p in names},
+        "observed": pd.Series(observed, index=stats.names),
+        "dropped_events": dropped,
+        "source_path": source_path,
+        "sources": sources,
+        "signals": signal_rows,
+    }
+    if method == "rejection":
+        rng = np.random.default_rng(prior_seed(root))
+        theta = lows + (highs - lows) * rng.random((draws, len(names)))
+        distance = objective(theta, 0)
+        ok = np.isfinite(distance)
+        samples = objective.samples()
+        keep = max(1, round(accept * int(ok.sum())))
+        order = np.argsort(distance, kind="stable")[:keep]
+        posterior = samples.iloc[order].reset_index(names="draw")
+        return Calibration(
+            samples=samples,
+            posterior=posterior,
+            simulated=pd.DataFrame(objective.simulated[order], columns=stats.names),
+            failures=objective.failures,
+            method="rejection",
+            generations=pd.DataFrame(
+                {
+                    "tolerance": [float(distance[order[-1]])],
+                    "proposals": [draws],
+                    "accepted": [keep],
+                    "ess": [float(keep)],
+                }
+            ),
+            **common,
+        )
+    # Generation g's proposals: stream (PRIOR, 0, 0, g), generation 0's being the
+    # rejection method's prior draws; resampling the last population: (PRIOR, 0, 2, 0).
+    rngs = [np.random.default_rng(role_seed(root, Role.PRIOR, 0, g)) for g in range(generations)]
+    keep = max(1, round(accept * draws))
+    fitted = smc_abc(
+        objective, lows, highs, proposals=draws, keep=keep, generations=generations, rngs=rngs
+    )
+    samples = objective.samples()
+    samples["generation"] = fitted.generation
+    samples["weight"] = np.nan
+    samples.loc[fitted.population, "weight"] = fitted.weights
+    pick = systematic_resample(
+        fitted.weights,
+        len(fitted.population),
+        np.random.default_rng(role_seed(root, Role.PRIOR, 2, 0)),
+    )
+    rows = fitted.population[
+        np.random.default_rng(role_seed(root, Role.PRIOR, 2, 1)).permutation(pick)
+    ]
+    posterior = samples.iloc[rows].reset_index(names="draw")
     return Calibration(
-        base=sc,
-        params={p: (float(params[p][0]), float(params[p][1])) for p in names},
         samples=samples,
         posterior=posterior,
-        observed=pd.Series(observed, index=stats.names),
-        simulated=simulated,
-        dropped_events=dropped,
-        source_path=source_path,
-        failures=res.failures,
+        simulated=pd.DataFrame(objective.simulated[rows], columns=stats.names),
+        failures=objective.failures,
+        method="smc",
+        generations=pd.DataFrame(
+            {
+                "tolerance": fitted.tolerances,
+                "proposals": [draws] * generations,
+                "accepted": fitted.accepted,
+                "ess": fitted.ess,
+            }
+        ),
+        **common,
     )
+
+
+#: Daily fields a signals table can be scored on (and ``demand_l`` for served shares).
+_SIGNAL_FIELDS = tuple(dict.fromkeys([s.field for s in SIGNALS.values() if s.field] + ["demand_l"]))
+
+
+def _signals_in(table: pd.DataFrame | None, start: dt.date, end: dt.date) -> pd.DataFrame | None:
+    """The signals dated from ``start`` to ``end`` (None: no table)."""
+    if table is None:
+        return None
+    days = pd.to_datetime(table["date"]).dt.date
+    out = table[(days >= start) & (days <= end)].reset_index(drop=True)
+    out.attrs = dict(table.attrs)
+    return out
+
+
+@dataclass
+class _DrawDaily:
+    """One draw's replications, as :func:`~simfuel.observations.score_signals` reads them."""
+
+    scenario: Scenario
+    dates: pd.DatetimeIndex
+    arrays: dict[str, np.ndarray]
+    n: int
+
+    def daily(self, name: str) -> np.ndarray:
+        return self.arrays[name]
+
+
+@dataclass
+class _Objective:
+    """The distance of parameter rows from the observations; it simulates them.
+
+    Generation 0 fixes the scales of every statistic and signal gap (their spread across
+    the prior draws), so that later, concentrated generations are measured in the same
+    units. Generation ``g >= 1`` runs on the child ``(PRIOR, 0, 1, g)`` of the root;
+    generation 0 on the root itself, as rejection ABC always did.
+    """
+
+    fit: Scenario
+    names: list[str]
+    reps: int
+    root: np.random.SeedSequence
+    stats: IncidentStats
+    observed: np.ndarray
+    signals: pd.DataFrame | None
+    where: Mapping[str, Any]
+    points: list[dict[str, Any]] = field(default_factory=list)
+    distances: list[np.ndarray] = field(default_factory=list)
+    sims: list[np.ndarray] = field(default_factory=list)
+    failures: list[ReplicationFailure] = field(default_factory=list)
+    scale: np.ndarray | None = None
+    gap_scale: np.ndarray | None = None
+
+    @property
+    def simulated(self) -> np.ndarray:
+        return np.concatenate(self.sims)
+
+    def samples(self) -> pd.DataFrame:
+        out = pd.DataFrame({p: [pt[p] for pt in self.points] for p in self.names})
+        out["distance"] = np.concatenate(self.distances)
+        return out
+
+    def __call__(self, theta: np.ndarray, generation: int) -> np.ndarray:
+        points = [
+            {p: _cast(self.fit, p, float(v)) for p, v in zip(self.names, row, strict=True)}
+            for row in theta
+        ]
+        seed = self.root if generation == 0 else role_seed(self.root, Role.PRIOR, 1, generation)
+        fields = _SIGNAL_FIELDS if self.signals is not None and len(self.signals) else ()
+        desc = "ABC draws" if generation == 0 else f"SMC generation {generation}"
+        res = _run_draws(self.fit, points, self.reps, seed, desc, self.where, fields, self.stats)
+        offset = len(self.points)
+        n = len(points)
+        failures = [replace(f, point=offset + int(f.point or 0)) for f in res.failures]
+        ok = _drop_failed_draws(res.failed_points, n, res.failures)
+        assert res.stats is not None
+        sim = _mean_of_present(res.stats)
+        if self.scale is None:
+            self.scale = np.array([_spread(np.sqrt(sim[ok, j])) for j in range(sim.shape[1])])
+        distance = np.full(n, np.nan)  # a failed draw has no distance: never accepted
+        distance[ok] = abc_distance(sim[ok], self.observed, self.scale)
+        if fields:
+            gaps = self._gaps(res, ok)
+            if self.gap_scale is None:
+                self.gap_scale = np.array([_spread(gaps[:, j]) for j in range(gaps.shape[1])])
+            distance[ok] = np.sqrt(distance[ok] ** 2 + ((gaps / self.gap_scale) ** 2).sum(axis=1))
+        self.points.extend(points)
+        self.distances.append(distance)
+        self.sims.append(sim)
+        self.failures.extend(failures)
+        return distance
+
+    def _gaps(self, res: PointResults, ok: np.ndarray) -> np.ndarray:
+        """Each kept draw's gap to each scored signal; an onset that never came: the worst."""
+        assert self.signals is not None
+        dates = pd.date_range(self.fit.start, periods=self.fit.horizon_days, freq="D")
+        rows = []
+        for i in np.flatnonzero(ok):
+            arrays = {f: res.daily[f][i] for f in res.daily}
+            scored = score_signals(self.signals, _DrawDaily(self.fit, dates, arrays, self.reps))
+            rows.append(signal_gaps(scored))
+        gaps = np.array(rows, dtype=float).reshape(int(ok.sum()), -1)
+        for j in range(gaps.shape[1]):
+            finite = np.isfinite(gaps[:, j])
+            worst = float(gaps[finite, j].max()) if finite.any() else 1.0
+            gaps[~finite, j] = worst
+        return gaps
 
 
 def _drop_failed_draws(

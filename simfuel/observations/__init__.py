@@ -36,7 +36,7 @@ from .schema import (
     TRUE_VALUES,
     IncidentColumn,
 )
-from .score import SCORE_COLUMNS, score_signals
+from .score import SCORE_COLUMNS, score_signals, signal_gaps
 
 # Last: binding the function ``signals`` over the submodule of the same name.
 from .signals import (
@@ -73,6 +73,7 @@ __all__ = [
     "score_signals",
     "shipped_incidents",
     "shipped_signals",
+    "signal_gaps",
     "signals",
     "tankers_from_notes",
     "validate_incidents",

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .signals import SIGNALS, validate_signals
 
-__all__ = ["SCORE_COLUMNS", "score_signals"]
+__all__ = ["SCORE_COLUMNS", "score_signals", "signal_gaps"]
 
 #: Columns :func:`score_signals` adds to the signals table.
 SCORE_COLUMNS: tuple[str, ...] = (
@@ -193,3 +193,40 @@ def _scored(reps: int, mid: float, p5: float, p95: float, inside: np.ndarray) ->
         "share_inside": share,
         "inside": share >= 0.5,
     }
+
+
+def signal_gaps(scored: pd.DataFrame) -> np.ndarray:
+    """How far a scored result is from each scored signal: 0 when it agrees.
+
+    The distance contribution of signals in calibration (:func:`simfuel.calibrate`).
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        What :func:`score_signals` returns.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per scored row, in order: for a flag, the share of replications that
+        disagree (``1 - share_inside``) [-]; for a number or an onset, the distance of the
+        median (``model_value``) from ``low``-``high`` in the signal's unit (0 inside;
+        ``inf`` for an onset that never came; NaN where the median is missing).
+    """
+    rows = scored[scored["scored"].astype(bool)]
+    out = []
+    for _, row in rows.iterrows():
+        spec = SIGNALS[str(row["signal"])]
+        if spec.kind == "flag":
+            out.append(1.0 - float(row["share_inside"]))
+            continue
+        x = float(row["model_value"])
+        low = -np.inf if np.isnan(row["low"]) else float(row["low"])
+        high = np.inf if np.isnan(row["high"]) else float(row["high"])
+        if np.isnan(x):
+            out.append(np.nan)
+        elif np.isinf(x):
+            out.append(np.inf if not (low <= x <= high) else 0.0)
+        else:
+            out.append(max(low - x, x - high, 0.0))
+    return np.array(out, dtype=float)
