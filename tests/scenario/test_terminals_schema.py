@@ -48,7 +48,7 @@ CASES = [
         "must be > 0 (got 0)",
     ),
     (
-        "{t: {place: port, capacity_l: 5_000_000, initial_stock_l: 1, loading_tankers_per_day: -4}}",
+        "{t: {place: port, capacity_l: 5e6, initial_stock_l: 1, loading_tankers_per_day: -4}}",
         "",
         "terminals.t.loading_tankers_per_day",
         "must be > 0",
