@@ -15,7 +15,7 @@ from simfuel.cli import main
 from simfuel.scenario import ScenarioError, load_scenario
 from simfuel.scenario.schema import Scenario
 from simfuel.scenario.terminals import TerminalFigures, terminal_stocks
-from tests.helpers import tiny_scenario
+from tests.helpers import SCENARIOS, tiny_scenario
 
 HERE = Path(__file__).resolve().parent
 GOOD = "{t: {place: port, capacity_l: 5_000_000, initial_stock_l: 1_000_000}}"
@@ -209,3 +209,19 @@ def test_no_terminals_dumps_as_before_and_a_terminal_round_trips():
     sc = Scenario.model_validate(s)
     again = Scenario.model_validate(sc.model_dump(mode="json", by_alias=True))
     assert again == sc
+
+
+def test_the_shipped_dakar_terminal_seized_is_mali_2025_plus_a_terminal_and_its_seizure():
+    mali = load_scenario(SCENARIOS / "mali-2025.yaml")
+    sc = load_scenario(SCENARIOS / "dakar-terminal-seized.yaml")
+    da, db = mali.model_dump(by_alias=True), sc.model_dump(by_alias=True)
+    skip = {"name", "description", "terminals", "events"}
+    assert {k: v for k, v in da.items() if k not in skip} == {
+        k: v for k, v in db.items() if k not in skip
+    }
+    assert db["events"][: len(da["events"])] == da["events"]
+    added = sc.events[len(mali.events) :]
+    assert [(ev.type, ev.place) for ev in added] == [("seize", "dakar"), ("release", "dakar")]
+    assert added[0].date.month == 9 and added[1].date > added[0].date
+    assert [t.place for t in sc.terminals.values()] == ["dakar"]
+    assert sc.corridors["dakar_rn1"].origin == "dakar"

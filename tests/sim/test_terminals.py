@@ -6,6 +6,7 @@ Known answers on TINY (:mod:`tests.sim.builders`) with a terminal at its origin 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -208,3 +209,19 @@ def test_a_terminal_of_several_commodities_loads_every_one() -> None:
     diesel = r.at("port")
     assert diesel["loaded_out_l"].sum() == 10 * 30_000
     assert math.isclose(diesel["stock_l"].iloc[-1], 9_000_000 - 10 * 30_000)
+
+
+def test_the_shipped_dakar_seizure_traps_the_terminal_and_stops_the_rn1() -> None:
+    sc = simfuel.load_scenario("dakar-terminal-seized")
+    seize, release = (ev for ev in sc.events if ev.type in ("seize", "release"))
+    r = simfuel.run(sc, seed=0)
+    r.check_balance()
+    dakar = r.at("dakar")
+    held = dakar.loc[str(seize.date) : str(release.date - dt.timedelta(days=1))]
+    assert (held["stock_l"] == held["stock_l"].iloc[0]).all()
+    assert (held["loaded_out_l"] == 0).all() and (held["delivered_l"] == 0).all()
+    first, last = (24.0 * (d - sc.start).days for d in (seize.date, release.date))
+    ev = r.events
+    rn1 = ev[(ev["kind"] == "loaded") & (ev["corridor"] == "dakar_rn1")]
+    assert rn1[(rn1["t_h"] >= first) & (rn1["t_h"] < last)].empty
+    assert not rn1[rn1["t_h"] >= last].empty  # loadings resume on the release
