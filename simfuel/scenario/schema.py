@@ -1248,7 +1248,8 @@ class Terminal(_Model):
     from a depot does, keeping nothing back) and at most ``loading_tankers_per_day``
     vehicles a day across them. It has no demand of its own. The main commodity's stock is
     given by the ``*_l`` fields (fuel in litres) or by ``commodities.<main>``; other
-    commodities by ``commodities`` (see :mod:`simfuel.scenario.terminals`).
+    commodities by ``commodities``. A ``seize`` of its place traps the stock: nothing
+    loads and no imports land until the ``release``.
     """
 
     place: str = Field(description="Place key of the terminal (one stock per place).")
@@ -1265,8 +1266,10 @@ class Terminal(_Model):
         description="Imports of the main commodity landed each day, up to the capacity "
         "[L/day] (0: the stock only runs down).",
     )
-    loading_tankers_per_day: Annotated[Whole, Field(gt=0, le=MAX_TANKERS_PER_DAY)] | None = Field(
+    loading_tankers_per_day: Whole | None = Field(
         None,
+        gt=0,
+        le=MAX_TANKERS_PER_DAY,
         description="Vehicles that can load a day, across every corridor loading here "
         "(absent: no limit).",
     )
