@@ -28,7 +28,9 @@ them out of it at the batch's dispatch time; so loadings come before the upstrea
 demand (served at the next midnight). The rest of a short batch is not loaded (nor carried
 to a later batch); the log records a ``load_short`` row. In the warm-up a secondary
 loading takes nothing from its upstream: stocks at the start date are the scenario's
-initial stocks, as they are for deliveries.
+initial stocks, as they are for deliveries. An origin terminal is such a stock with no
+demand (``keep_days`` 0): its imports land at midnight and count as loaded into it and
+delivered, and :func:`.terminals.cap_loadings` holds its corridors to its loading rate.
 
 Random streams: one :class:`numpy.random.Generator` per subsystem (threat, losses,
 delays, demand) and per corridor, each from its own child of the run's SeedSequence, so a

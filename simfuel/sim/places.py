@@ -1,4 +1,4 @@
-"""The run-time state of one place with stock: the depot or a destination.
+"""The run-time state of one place with stock: the depot, a destination or a terminal.
 
 The plan's :class:`~simfuel.sim.plan.StockPlan` says what a stock is; a :class:`Stock`
 holds what it has during one run, of one commodity at one place (the ``_l`` attributes are
@@ -7,7 +7,10 @@ unload, its demand stream and what it has shipped onwards to secondary corridors
 maths (cover, rationing, whole tankers a loading may take) is in
 :mod:`simfuel.model.stocks`; the engine sequences it. A seized stock (``seize`` ..
 ``release`` events) is trapped: :meth:`Stock.seized_at` says when, and the engine then
-serves none of its demand, loads nothing out of it and unloads nothing into it.
+serves none of its demand, loads nothing out of it and unloads nothing into it. A
+terminal (``terminals``) is a stock with no demand whose imports land at each midnight
+(:meth:`Stock.resupply`, not on a seized day) and whose loadings a day are capped
+(:meth:`Stock.loadings_left`, shared by every corridor loading there).
 """
 
 from __future__ import annotations
