@@ -21,6 +21,7 @@ from .io import write_file_set
 from .labels import COVER_DEFINITION, daily_label
 from .scenario.provenance import Provenance, provenance_of
 from .scenario.schema import Scenario, corridor_payload, leg_risk
+from .scenario.terminals import terminal_stocks
 from .sim.recorder import DAILY_FIELDS, PlaceRecord, Recorder
 
 _DAILY_DTYPES: dict[str, Any] = {
@@ -273,8 +274,14 @@ class RunResult:
 
     @property
     def place_keys(self) -> list[str]:
-        """The places with stock: the depot's first, then the destinations' in file order."""
-        return [self.scenario.depot.place, *(d.place for d in self.scenario.destinations.values())]
+        """The places with stock: the depot's first, then the destinations', then the
+        terminals', in file order."""
+        sc = self.scenario
+        return [
+            sc.depot.place,
+            *(d.place for d in sc.destinations.values()),
+            *(t.place for t in sc.terminals.values()),
+        ]
 
     @property
     def stock_keys(self) -> list[tuple[str, str]]:
@@ -570,7 +577,10 @@ class RunResult:
             If any day, stock or the convoy table does not balance.
         """
         sc = self.scenario
-        depots = dict(zip(self.place_keys, [sc.depot, *sc.destinations.values()], strict=True))
+        depots: dict[str, Any] = dict(
+            zip(self.place_keys, [sc.depot, *sc.destinations.values()], strict=False)
+        )
+        terminals = {t.place: terminal_stocks(sc, t) for t in sc.terminals.values()}
         main = sc.main_commodity
         loaded_out: dict[tuple[str, str], int] = {}
         for i, (key, commodity) in enumerate(self.stock_keys):
@@ -584,11 +594,12 @@ class RunResult:
             at = self.at(key, commodity) if self._place_records else None
             if at is None:
                 continue
-            depot = depots[key]
-            if commodity == main:
-                initial, reserve = depot.initial_stock_l, depot.reserve_l
+            if key in terminals:  # no reserve; its imports are its delivered_l
+                initial, reserve = terminals[key][commodity].initial, 0.0
+            elif commodity == main:
+                initial, reserve = depots[key].initial_stock_l, depots[key].reserve_l
             else:
-                block = depot.commodities[commodity]
+                block = depots[key].commodities[commodity]
                 initial, reserve = block.initial, block.reserve
             expected = (
                 initial

@@ -28,6 +28,8 @@ _SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("demand.stations: Stations", schema.Stations),
     ("rationing: Rationing", schema.Rationing),
     ("destinations.<key>: Destination", schema.Destination),
+    ("terminals.<key>: Terminal", schema.Terminal),
+    ("terminals.<key>.commodities.<key>: TerminalStock", schema.TerminalStock),
     ("commodities.<key>: Commodity", schema.Commodity),
     ("vehicles.<key>: Vehicle", schema.Vehicle),
     ("depot.commodities.<key> (and a destination's): CommodityStock", schema.CommodityStock),

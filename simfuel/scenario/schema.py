@@ -50,6 +50,7 @@ from .commodities import (
     stock_commodities,
 )
 from .errors import Problem, ScenarioError
+from .terminals import terminal_places, terminal_problems
 
 __all__ = [
     "DISPATCH_PARAMETERS",
@@ -82,6 +83,8 @@ __all__ = [
     "SeaMode",
     "Stations",
     "SupplyResponse",
+    "Terminal",
+    "TerminalStock",
     "Threat",
     "Vehicle",
     "allow_engine_choice",
@@ -1218,6 +1221,80 @@ class Destination(Depot):
     rationing: Rationing = Field(default_factory=Rationing, description="Rationing rule.")
 
 
+class TerminalStock(_Model):
+    """One commodity's stock at an origin terminal: no demand, a resupply rate."""
+
+    capacity: Real = Field(gt=0, le=MAX_LITRES, description="Storage [commodity unit].")
+    initial: Real = Field(ge=0, le=MAX_LITRES, description="Stock at the start [commodity unit].")
+    resupply_per_day: Real = Field(
+        0.0,
+        ge=0,
+        le=MAX_DEMAND_L_PER_DAY,
+        description="Imports landed into the stock each day, up to its capacity "
+        "[commodity unit/day] (0: the stock only runs down).",
+    )
+    source: str | None = Field(None, description="Where the figures come from.")
+
+    @model_validator(mode="after")
+    def _fits(self) -> TerminalStock:
+        if self.initial > self.capacity:
+            raise ValueError(f"initial ({self.initial:g}) exceeds capacity ({self.capacity:g})")
+        return self
+
+
+class Terminal(_Model):
+    """An origin with a finite stock and a loading rate (a port terminal, a refinery).
+
+    Corridors whose ``origin`` is its place load from its stock (as secondary distribution
+    from a depot does, keeping nothing back) and at most ``loading_tankers_per_day``
+    vehicles a day across them. It has no demand of its own. The main commodity's stock is
+    given by the ``*_l`` fields (fuel in litres) or by ``commodities.<main>``; other
+    commodities by ``commodities``. A ``seize`` of its place traps the stock: nothing
+    loads and no imports land until the ``release``.
+    """
+
+    place: str = Field(description="Place key of the terminal (one stock per place).")
+    capacity_l: Real | None = Field(
+        None, gt=0, le=MAX_LITRES, description="Storage of the main commodity [L]."
+    )
+    initial_stock_l: Real | None = Field(
+        None, ge=0, le=MAX_LITRES, description="Stock of the main commodity at the start [L]."
+    )
+    resupply_l_per_day: Real = Field(
+        0.0,
+        ge=0,
+        le=MAX_DEMAND_L_PER_DAY,
+        description="Imports of the main commodity landed each day, up to the capacity "
+        "[L/day] (0: the stock only runs down).",
+    )
+    loading_tankers_per_day: Whole | None = Field(
+        None,
+        gt=0,
+        le=MAX_TANKERS_PER_DAY,
+        description="Vehicles that can load a day, across every corridor loading here "
+        "(absent: no limit).",
+    )
+    commodities: dict[str, TerminalStock] = Field(
+        default_factory=dict,
+        description="Stocks of other commodities here, by commodity key (the main "
+        "commodity's too, instead of the `*_l` fields, when it is not fuel in litres).",
+    )
+    source: str | None = Field(None, description="Where the figures come from.")
+
+    @model_validator(mode="after")
+    def _fits(self) -> Terminal:
+        if (
+            self.capacity_l is not None
+            and self.initial_stock_l is not None
+            and self.initial_stock_l > self.capacity_l
+        ):
+            raise ValueError(
+                f"initial_stock_l ({self.initial_stock_l:g}) exceeds capacity_l "
+                f"({self.capacity_l:g})"
+            )
+        return self
+
+
 class Product(_Model):
     """A fuel product and its tonnes-to-litres factor."""
 
@@ -1577,7 +1654,7 @@ DISRUPTION_EVENTS = (
 def _seize_problems(s: Scenario) -> list[Problem]:
     """A seizure of a place with no stock; a release of a stock that is not seized."""
     out: list[Problem] = []
-    stocks = stock_places(s)
+    stocks = stock_places(s) + terminal_places(s)
     order = sorted(range(len(s.events)), key=lambda i: s.events[i].date)
     seized: set[str] = set()
     for i in order:
@@ -1589,8 +1666,9 @@ def _seize_problems(s: Scenario) -> list[Problem]:
             out.append(
                 Problem(
                     f"events[{i}].place",
-                    f"{what} '{ev.place}' holds no stock: only the depot or a destination "
-                    f"can be seized (stocks: {', '.join(stocks)})",
+                    f"{what} '{ev.place}' holds no stock: only the depot"
+                    + (", a destination or a terminal" if s.terminals else " or a destination")
+                    + f" can be seized (stocks: {', '.join(stocks)})",
                 )
             )
         elif isinstance(ev, SeizeEvent):
@@ -1763,6 +1841,11 @@ class Scenario(_Model):
         description="Further destinations (stocks with their own demand), by key; `depot` "
         "stays the main one.",
     )
+    terminals: dict[str, Terminal] = Field(
+        default_factory=dict,
+        description="Origins with a finite stock and a loading rate, by key; corridors "
+        "from an origin without one load without limit.",
+    )
     threat: Threat = Field(description="Ambush hazard and attack effects.")
     escorts: dict[str, EscortForce] = Field(
         default_factory=dict, description="Escort forces, by key."
@@ -1830,6 +1913,8 @@ class Scenario(_Model):
         if isinstance(out, dict):
             if not self.destinations:
                 out.pop("destinations", None)
+            if not self.terminals:
+                out.pop("terminals", None)
             drop_commodity_defaults(self, out)
             for key, c in self.corridors.items():
                 row = out.get("corridors", {}).get(key)
@@ -2041,6 +2126,7 @@ def _reference_problems(s: Scenario) -> list[Problem]:
     out.extend(_disruption_problems(s))
     out.extend(_seize_problems(s))
     out.extend(commodity_problems(s))
+    out.extend(terminal_problems(s))
     if not out:  # the estimates below assume the references hold
         out.extend(_size_problems(s))
     return out

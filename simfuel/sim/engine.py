@@ -28,7 +28,9 @@ them out of it at the batch's dispatch time; so loadings come before the upstrea
 demand (served at the next midnight). The rest of a short batch is not loaded (nor carried
 to a later batch); the log records a ``load_short`` row. In the warm-up a secondary
 loading takes nothing from its upstream: stocks at the start date are the scenario's
-initial stocks, as they are for deliveries.
+initial stocks, as they are for deliveries. An origin terminal is such a stock with no
+demand (``keep_days`` 0): its imports land at midnight and count as loaded into it and
+delivered, and :func:`.terminals.cap_loadings` holds its corridors to its loading rate.
 
 Random streams: one :class:`numpy.random.Generator` per subsystem (threat, losses,
 delays, demand) and per corridor, each from its own child of the run's SeedSequence, so a
@@ -81,6 +83,7 @@ from .recorder import (
     StationRecord,
 )
 from .stations import StationLayer
+from .terminals import cap_loadings
 from .threats import THREAT_MODELS, Attack, Escort, LegDraws, ThreatModel
 
 __all__ = ["SUBSYSTEMS", "Simulation", "child_seed"]
@@ -309,6 +312,10 @@ class Simulation:
         up = self._source[ci]
         if up is not None and up.seized_at(self.env.now):
             return  # its upstream stock is seized: nothing loads out of it
+        if up is not None and up.plan.loading_tankers_per_day is not None:
+            n = cap_loadings(up, c, n, self.env.now, self.rec)  # a terminal's loading rate
+            if n == 0:
+                return
         fleet = self.fleets[ci]
         if fleet is not None:
             n = fleet.take(n)  # only the vehicles waiting at the origin
@@ -320,6 +327,8 @@ class Simulation:
                 fleet.untake(asked - n)
             if n == 0:
                 return
+        if up is not None and up.plan.loading_tankers_per_day is not None:
+            up.count_loadings(self.env.now, n)
         self.loaded[ci] += n
         self.transit[ci] += n
         if dis.approach is None:
@@ -791,6 +800,8 @@ class Simulation:
             st.stock_l = min(st.stock_l + release, st.capacity_l)
             st.reserve_left_l -= release
             self.rec.log(t0, "reserve_released", litres=round(release), detail=self._at(st))
+        if sp.resupply_per_day:
+            st.resupply()  # a terminal's imports of the day (not on a seized day)
         self._drain_unload_queue(st, caps)
         # The day's own events are stamped 00:00 of the day they concern, the date of
         # its row in the daily table (the clock already reads the next midnight).
@@ -860,11 +871,12 @@ class Simulation:
             # What the stock's inbound vehicles carry of its commodity [its unit].
             return sum(counts[i] * a for i, a in zip(st.inbound, st.amounts, strict=True))
 
-        def flows(st: Stock) -> dict[str, int]:
+        def flows(st: Stock) -> dict[str, float]:
             return {
-                "loaded": litres(self.loaded, st),
+                # A terminal's imports count as loaded into it and delivered (0 elsewhere).
+                "loaded": litres(self.loaded, st) + st.resupplied_l,
                 "arrived": litres(self.arrived, st),
-                "delivered": litres(self.delivered, st),
+                "delivered": litres(self.delivered, st) + st.resupplied_l,
                 "destroyed": litres(self.destroyed, st),
                 "captured": litres(self.captured, st),
             }

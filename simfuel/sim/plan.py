@@ -6,6 +6,7 @@ delays as ``(family, params)``. Nothing here draws random numbers or touches sim
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import warnings
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from ..scenario.schema import (
     stock_places,
     warmup_days,
 )
+from ..scenario.terminals import terminal_places, terminal_stocks
 from .disruptions import (
     CorridorDisruptions,
     DelaySpec,
@@ -249,7 +251,13 @@ class StockPlan:
     commodity: str = "fuel"
     unit: str = "L"
     commodity_index: int = 0  # in Scenario.commodity_units (0: the main commodity)
-    place_index: int = 0  # in stock_places (0: the depot)
+    place_index: int = 0  # in stock_places (0: the depot), then the terminals'
+    # An origin terminal (``terminals``): no demand; imports landed each day up to the
+    # capacity [its unit/day]; vehicles that may load a day across its corridors (None:
+    # no limit; on the main commodity's stock only, the one corridors' `source` names).
+    resupply_per_day: float = 0.0
+    loading_tankers_per_day: int | None = None
+    terminal: bool = False
 
 
 @dataclass
@@ -401,7 +409,8 @@ def compile_plan(s: Scenario) -> Plan:
         elif isinstance(ev, ObservationEvent):
             pass  # on the timeline only: a reported fact changes nothing
 
-    stock_index = {p: i for i, p in enumerate(places)}
+    # Terminals hold stocks too (after the destinations): corridors from them load there.
+    stock_index = {p: i for i, p in enumerate([*places, *terminal_places(s)])}
     corridors = []
     for idx, (key, corridor) in enumerate(s.corridors.items()):
         cp = _corridor_plan(
@@ -418,7 +427,7 @@ def compile_plan(s: Scenario) -> Plan:
         cp.dest = stock_index[corridor.legs[-1].to]
         cp.dispatch = _dispatch(corridor.dispatch, s.start)
         cp.fleet, cp.supply_response = _fleet(corridor)
-        if is_secondary(corridor, places):
+        if is_secondary(corridor, set(stock_index)):
             cp.source = stock_index[corridor.origin]
             cp.keep_days = corridor.upstream_keep_days
         _compile_mode(cp, corridor)
@@ -452,6 +461,7 @@ def compile_plan(s: Scenario) -> Plan:
         )
         for i, (depot, demand, rationing) in enumerate(blocks)
     ]
+    stocks.extend(_terminal_stocks(s, seizures, len(stocks)))
     _commodity_stocks(s, stocks, corridors, seizures, other_changes)
     main = stocks[0]
 
@@ -491,6 +501,46 @@ def compile_plan(s: Scenario) -> Plan:
     )
 
 
+def _terminal_stock(
+    s: Scenario, index: int, place: str, key: str, figures: Any, seized: Windows | None
+) -> StockPlan:
+    """A terminal's stock of ``key``: no demand, so never rationed and never short."""
+    return StockPlan(
+        index=index,
+        place=place,
+        capacity_l=figures.capacity,
+        initial_stock_l=figures.initial,
+        reserve_l=0.0,
+        reserve_release_days=0.0,
+        demand=StepSchedule(0.0, []),
+        demand_cv=0.0,
+        rationing=StepSchedule(_rationing(Rationing()), []),
+        seized=seized,
+        commodity=key,
+        unit=s.commodity_units[key],
+        commodity_index=list(s.commodity_units).index(key),
+        resupply_per_day=figures.resupply_per_day,
+        terminal=True,
+    )
+
+
+def _terminal_stocks(s: Scenario, seizures: dict[str, Windows], first: int) -> list[StockPlan]:
+    """The main commodity's stock at each terminal, indices from ``first``, in file order."""
+    out = []
+    n = len(stock_places(s))
+    for j, t in enumerate(s.terminals.values()):
+        figures = terminal_stocks(s, t)[s.main_commodity]
+        sp = _terminal_stock(
+            s, first + j, t.place, s.main_commodity, figures, seizures.get(t.place)
+        )
+        out.append(
+            dataclasses.replace(
+                sp, place_index=n + j, loading_tankers_per_day=t.loading_tankers_per_day
+            )
+        )
+    return out
+
+
 def _commodity_stocks(
     s: Scenario,
     stocks: list[StockPlan],
@@ -505,7 +555,7 @@ def _commodity_stocks(
     """
     units = list(s.commodity_units)
     main = s.main_commodity
-    places = stock_places(s)
+    places = [*stock_places(s), *terminal_places(s)]
     at = {(p, main): i for i, p in enumerate(places)}
     depots = [s.depot, *s.destinations.values()]
     for p_i, depot in enumerate(depots):
@@ -535,6 +585,14 @@ def _commodity_stocks(
                     place_index=p_i,
                 )
             )
+    n = len(depots)
+    for p_i, t in enumerate(s.terminals.values(), start=n):
+        for key, figures in terminal_stocks(s, t).items():
+            if key == main:
+                continue
+            at[(t.place, key)] = len(stocks)
+            sp = _terminal_stock(s, len(stocks), t.place, key, figures, seizures.get(t.place))
+            stocks.append(dataclasses.replace(sp, place_index=p_i))
     for cp, c in zip(corridors, s.corridors.values(), strict=True):
         payload = corridor_payload(s, c)
         if list(payload) == [main]:
