@@ -252,6 +252,14 @@ def test_the_doc_links_from_the_readme() -> None:
     assert "docs/tutorial-network.md" in section
 
 
+def test_the_doc_was_measured_on_this_file(tutorial: Scenario) -> None:
+    # The doc quotes a run's numbers: an edit of the scenario must be re-measured there.
+    from simfuel.scenario.provenance import content_hash
+
+    text = DOC.read_text(encoding="utf-8")
+    assert f"sha256 starting `{content_hash(tutorial)[:8]}`" in text
+
+
 def test_the_doc_shell_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocks = _blocks("bash")
     assert blocks, "the tutorial has no shell commands"
