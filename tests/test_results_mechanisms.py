@@ -89,3 +89,28 @@ def test_geojson_gives_an_air_leg_without_a_written_risk_risk_0(tmp_path) -> Non
     road = [p for p in legs if r.scenario.corridors[p["corridor"]].mode == "road"]
     assert air and all(p["risk"] == 0.0 for p in air)
     assert any(p["risk"] > 0 for p in road)
+
+
+def test_with_stations_the_shortfall_is_what_consumers_could_not_buy() -> None:
+    s = tiny_scenario()  # supplied: the stock never runs short
+    s["demand"]["stations"] = {
+        "count": 4,
+        "capacity_l": 400_000,
+        "trucks_per_day": 8,
+        "truck_l": 200_000,
+        "initial_fill": 0.3,
+    }
+    r = simfuel.run(s, seed=4)
+    st = r.stations.set_index("date")
+    d = r.daily
+    np.testing.assert_allclose(
+        d["shortfall_l"].to_numpy(),
+        np.maximum(0.0, d["demand_l"].to_numpy() - st["sold_l"].to_numpy()),
+        rtol=1e-12,
+        atol=1e-6,
+    )
+    # The stations sell what is asked while none is dry: no shortfall those days, although
+    # what the stock sends them differs from demand (it tops up their tanks).
+    wet = (st["dry_share"] == 0).to_numpy()
+    assert wet.any() and (d["shortfall_l"].to_numpy()[wet] < 1e-6).all()
+    assert (np.abs(d["served_l"] - d["demand_l"]).to_numpy()[wet] > 1).any()

@@ -735,6 +735,19 @@ class Corridor(_Model):
         return _bare_number_is_fixed(value)
 
     @model_validator(mode="after")
+    def _initial_within_fleet(self) -> Corridor:
+        # A finite fleet's starting vehicles are its own (taken from those at the origin).
+        if self.fleet is not None and self.initial is not None:
+            ini = self.initial
+            n = ini.staged_tankers + sum(g.tankers for g in ini.on_road)
+            if n > self.fleet.vehicles:
+                raise ValueError(
+                    f"initial: {n} vehicles on the corridor at the start, more than its "
+                    f"fleet of {self.fleet.vehicles}"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _mode_parameters(self) -> Corridor:
         for other in ("air", "sea"):
             if getattr(self, other) is not None and self.mode != other:
@@ -1881,24 +1894,28 @@ class Scenario(_Model):
     def vocabulary(self) -> Vocabulary:
         """The words and units outputs use for this scenario's main commodity and vehicles.
 
-        The main commodity's name and unit, and the vehicle word of the first corridor that
-        ends at the depot (``tanker`` for one given by ``tanker_capacity_l``): fuel in
-        litres by tanker is :data:`simfuel.labels.FUEL`.
+        The main commodity's name and unit, and the vehicle word of the corridors that end
+        at the depot (``tanker`` for one given by ``tanker_capacity_l``); when they use
+        vehicles of different words, ``vehicle``: the counts add them up. Fuel in litres
+        by tanker is :data:`simfuel.labels.FUEL`.
         """
         main = self.main_commodity
         info = self.commodities.get(main)
         name = (info.name or main) if info is not None else main
         unit = self.commodity_units[main]
         ends = [c for c in self.corridors.values() if c.legs[-1].to == self.depot.place]
-        c = (ends or list(self.corridors.values()))[0]
-        vehicle = self.vehicles.get(c.vehicle) if c.vehicle is not None else None
-        if vehicle is None:
-            word, words = "tanker", "tankers"
-        else:
-            word = vehicle.word or str(c.vehicle)
-            words = vehicle.words or word + "s"
+        words_of = {self._vehicle_words(c) for c in ends or list(self.corridors.values())[:1]}
+        word, words = words_of.pop() if len(words_of) == 1 else ("vehicle", "vehicles")
         vocabulary = vocabulary_for(name, unit, word, words)
         return FUEL if vocabulary == FUEL else vocabulary
+
+    def _vehicle_words(self, c: Corridor) -> tuple[str, str]:
+        """A corridor's vehicle word and its plural (``tanker`` without a ``vehicle``)."""
+        vehicle = self.vehicles.get(c.vehicle) if c.vehicle is not None else None
+        if vehicle is None:
+            return "tanker", "tankers"
+        word = vehicle.word or str(c.vehicle)
+        return word, vehicle.words or word + "s"
 
     @model_validator(mode="before")
     @classmethod

@@ -367,14 +367,14 @@ class Simulation:
         keep_l = c.keep_days * up.plan.demand.at(now) if c.keep_days > 0 else 0.0
         k = loadable_tankers(up.stock_l, keep_l, c.capacity_l, n)
         if k < n:
-            short = n - k
+            short, unit = n - k, up.plan.unit
             self.rec.log(
                 now,
                 "load_short",
                 c.key,
                 tankers=short,
                 litres=short * c.capacity_l,
-                detail=f"{up.place} holds {up.stock_l:.0f} L, keeps {keep_l:.0f} L",
+                detail=f"{up.place} holds {up.stock_l:.0f} {unit}, keeps {keep_l:.0f} {unit}",
             )
         if k:
             up.stock_l -= k * c.capacity_l
@@ -809,7 +809,9 @@ class Simulation:
             self.rec.log(t0, "rationing_started", detail=f"{self._at(st)}cover {cover:.2f} days")
             st.rationing_logged = True
         if stockout and not st.stockout_logged:
-            self.rec.log(t0, "stockout_started", detail=f"{self._at(st)}served {served:.0f} L")
+            self.rec.log(
+                t0, "stockout_started", detail=f"{self._at(st)}served {served:.0f} {st.plan.unit}"
+            )
             st.stockout_logged = True
         self._serve_classes(st, t0, demand, sold)
         return cover, demand, served, rationing, stockout
@@ -897,6 +899,13 @@ class Simulation:
             t0 = 24.0 * day
             for st, prev in zip(self.stocks, previous, strict=True):
                 cover, demand, served, rationing, stockout = self._serve(st, t0, caps)
+                # With filling stations, served_l is what the stock sent them (its balance);
+                # the shortfall is what consumers could not buy at the stations.
+                sold = (
+                    self.rec.places[st.plan.index].stations[-1].sold_l
+                    if st.plan.stations
+                    else served
+                )
                 inbound = st.inbound
                 now = flows(st)
                 now["loaded_out"] = st.loaded_out_l
@@ -908,7 +917,9 @@ class Simulation:
                         days_of_cover=cover,
                         demand_l=demand,
                         served_l=served,
-                        shortfall_l=demand - served,
+                        shortfall_l=max(0.0, demand - sold)
+                        if st.plan.stations
+                        else demand - served,
                         rationing=float(rationing),
                         loaded_l=d["loaded"],
                         arrived_l=d["arrived"],

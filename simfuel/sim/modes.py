@@ -127,27 +127,39 @@ def place_initial(sim: Simulation, _event: simpy.Event | None = None) -> None:
         if ini is None:
             continue
         ci = c.index
-        if ini.staged:
-            sim.loaded[ci] += ini.staged
-            sim.staged[ci] += ini.staged
+        fleet = sim.fleets[ci]
+        staged = ini.staged if fleet is None else fleet.take(ini.staged)
+        if staged:
+            sim.loaded[ci] += staged
+            sim.staged[ci] += staged
             sim.rec.log(
                 env.now,
                 "initial",
                 c.key,
                 -1,
-                ini.staged,
-                ini.staged * c.capacity_l,
+                staged,
+                staged * c.capacity_l,
                 f"waiting at {c.legs[0][4]}",
             )
             sim._poke(ci)
-        for leg, n, drive_h in ini.on_road:
+        for leg, asked, drive_h in ini.on_road:
+            # A finite fleet's starting vehicles are its own: taken from those at the
+            # origin (fewer if the warm-up has most of them out; a `fleet_short` row).
+            size = c.mode.loads_per_ship if c.mode.mode == "sea" else 1
+            n = asked if fleet is None else fleet.take(asked)
+            if n % size:
+                fleet.untake(n % size)  # type: ignore[union-attr]  # only a fleet takes fewer
+                n -= n % size
+            if n == 0:
+                continue
             sim.loaded[ci] += n
             sim.transit[ci] += n
             if leg >= 0:
                 where = f"on {c.legs[leg][4]}-{c.legs[leg][5]}"
                 sim.rec.log(env.now, "initial", c.key, -1, n, n * c.capacity_l, where)
                 # At sea every ship is a convoy of its own (the schema checks whole ships).
-                size = c.mode.loads_per_ship if c.mode.mode == "sea" else n
+                if c.mode.mode != "sea":
+                    size = n
                 for _ in range(n // size):
                     sim._launch(c, size, [], env.now, first_leg=leg)
             else:

@@ -96,7 +96,7 @@ class RationingRule:
             days.setdefault(name, []).append((want, have))
             if name != OTHER_CLASS and have < want * (1 - 1e-9) and name not in self._short_logged:
                 self._short_logged.add(name)
-                first_short.append(f"{name}: served {have:.0f} of {want:.0f} L")
+                first_short.append(f"{name}: served {have:.0f} of {want:.0f} {self.stock.unit}")
         return first_short
 
 

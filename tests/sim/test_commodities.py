@@ -84,11 +84,16 @@ def test_a_food_scenario_speaks_of_food_in_tonnes_by_truck() -> None:
     assert set(r.places["unit"]) == {"t"} and set(r.places["commodity"]) == {"food"}
 
 
-def test_every_shipped_scenario_speaks_of_fuel() -> None:
+def test_every_shipped_fuel_scenario_speaks_of_fuel() -> None:
+    fuel = 0
     for path in sorted(glob.glob(str(SCENARIOS / "*.yaml"))):
         sc = simfuel.load_scenario(path)
+        if sc.commodities or sc.vehicles:  # declares its own goods (tutorial-network)
+            continue
+        fuel += 1
         assert sc.vocabulary is FUEL, path
         assert sc.commodity_units == {"fuel": "L"}
+    assert fuel >= 7  # mali-2025 and its counterfactuals at least
 
 
 def test_a_mixed_convoy_loses_each_commodity_in_proportion_to_its_vehicles() -> None:
@@ -334,3 +339,24 @@ def test_balance_holds_per_commodity_and_place_on_a_network(
     again = simfuel.run(s, seed=seed)
     pd.testing.assert_frame_equal(r.places, again.places)
     pd.testing.assert_frame_equal(r.events, again.events)
+
+
+def test_a_stock_out_of_tonnes_is_logged_in_tonnes() -> None:
+    """The events log spoke of a food stock's shortfall in litres."""
+    s = food(initial=100)
+    s["corridors"]["main"]["tankers_per_day"] = 0  # nothing comes: it runs out
+    r = simfuel.run(s, seed=1)
+    [detail] = r.events.loc[r.events["kind"] == "stockout_started", "detail"]
+    assert detail.endswith(" t") and " L" not in detail
+
+
+def test_corridors_of_different_vehicles_into_the_depot_are_counted_as_vehicles() -> None:
+    """'trucks lost' must not count the tankers of another corridor (the tutorial's)."""
+    s = mixed()
+    s["corridors"]["tankers"] = dict(s["corridors"]["main"])
+    s["corridors"]["tankers"].pop("vehicle")
+    s["corridors"]["tankers"]["tanker_capacity_l"] = 36_000
+    sc = simfuel.Scenario.model_validate(s)
+    assert (sc.vocabulary.vehicle, sc.vocabulary.vehicles) == ("vehicle", "vehicles")
+    one = simfuel.Scenario.model_validate(mixed())
+    assert one.vocabulary.vehicles == "mixeds"  # its key, made plural: one kind, its word

@@ -179,3 +179,32 @@ def test_any_starting_state_keeps_the_balance_and_is_all_loaded(
         assert r.convoys["tankers_departed"].sum() == placed  # each departs once (no turn-backs)
     else:
         assert r.daily["loaded_l"].iloc[0] >= placed * CAPACITY_L
+
+
+def test_a_fleet_corridors_starting_vehicles_are_taken_from_its_fleet(tiny) -> None:
+    """Found by the tutorial: placed vehicles joined the fleet when they drove back."""
+    import simfuel
+    from simfuel.sim.fleet import STATE_FIELDS
+
+    c = tiny["corridors"]["main"]
+    c["fleet"] = {"vehicles": 30}
+    c["initial"] = {"staged_tankers": 20, "on_road": [{"leg": 1, "tankers": 5}], "warmup": False}
+    r = simfuel.run(simfuel.Scenario.model_validate(tiny), seed=0)
+    r.check_balance()
+    assert (r.fleet[list(STATE_FIELDS)].sum(axis=1) == 30).all()
+    first = r.fleet.iloc[0]
+    assert first["at_origin"] + first["loaded"] + first["returning"] == 30
+
+
+def test_more_starting_vehicles_than_the_fleet_is_one_error(tiny) -> None:
+    import pytest
+
+    import simfuel
+
+    c = tiny["corridors"]["main"]
+    c["fleet"] = {"vehicles": 10}
+    c["initial"] = {"staged_tankers": 20}
+    with pytest.raises(simfuel.ScenarioError) as info:
+        simfuel.load_scenario(tiny)
+    assert "more than its fleet of 10" in str(info.value)
+    assert len(str(info.value).splitlines()) == 1
