@@ -12,6 +12,7 @@ import pandas as pd
 
 import simfuel
 from tests.helpers import tiny_scenario
+from tests.sim.builders import CAPACITY_L, date
 from tests.sim.test_places import chain
 from tests.sim.test_seize import RELEASED, SEIZED, seized
 
@@ -52,3 +53,82 @@ def test_a_seized_stock_with_the_least_demand_is_still_short() -> None:
     assert (d["stockout"].iloc[SEIZED:RELEASED] == 1).all()
     assert (d["shortfall_l"].iloc[SEIZED:RELEASED] == 1.0).all()
     assert (d["stockout"].iloc[:SEIZED] == 0).all()
+
+
+# ---------------------------------------------------------------- loading from a stock
+
+
+def _from_b(stock_l: float, demand_l: float, tankers_per_day: int) -> dict[str, Any]:
+    """The chain without inflow to ``b``: ``b_c`` loads one batch a day at 00:00 from ``b``."""
+    s = chain(initial_stock_l=stock_l, demand={"demand_l_per_day": demand_l})
+    del s["corridors"]["city_b"]
+    s["corridors"]["b_c"].update(tankers_per_day=tankers_per_day, dispatches_per_day=1)
+    return s
+
+
+def test_a_stock_of_exactly_two_loads_ships_two_tankers_and_logs_the_one_short() -> None:
+    r = simfuel.run(_from_b(2 * CAPACITY_L, 1.0, 3), seed=1)
+    r.check_balance()
+    assert r.at("b")["loaded_out_l"].iloc[0] == 2 * CAPACITY_L
+    short = _kind(r, "load_short")
+    first = short.iloc[0]
+    assert (first["t_h"], first["tankers"], first["litres"]) == (0.0, 1, CAPACITY_L)
+    assert first["detail"] == "b holds 90000 L, keeps 0 L"
+    assert short["tankers"].iloc[1:].tolist() == [3] * (len(r.daily) - 1)  # empty after
+
+
+def test_upstream_keep_days_keep_that_many_days_of_the_demand_of_the_day() -> None:
+    # 100,000 L at b, keeping 0.5 days of 40,000 L/day (20,000 L): one tanker of three
+    # loads on day 0. From day 1 b's demand is 1,000 L/day: it keeps 500 L.
+    s = _from_b(100_000, 40_000, 3)
+    s["corridors"]["b_c"]["upstream_keep_days"] = 0.5
+    s["events"] = [{"type": "demand", "date": date(1), "place": "b", "demand_l_per_day": 1_000}]
+    r = simfuel.run(s, seed=1)
+    r.check_balance()
+    short = _kind(r, "load_short")
+    day0 = short[short["t_h"] == 0.0].iloc[0]
+    assert (day0["tankers"], day0["litres"]) == (2, 2 * CAPACITY_L)
+    assert day0["detail"] == "b holds 100000 L, keeps 20000 L"
+    # Day 1: 100,000 - 45,000 - 40,000 served = 15,000 L held, 500 L kept.
+    day1 = short[short["t_h"] == 24.0].iloc[0]
+    assert day1["detail"] == "b holds 15000 L, keeps 500 L"
+
+
+def test_nothing_short_logs_no_load_short() -> None:
+    r = simfuel.run(_from_b(1_000_000, 1_000, 1), seed=1)
+    assert r.at("b")["loaded_out_l"].sum() == 20 * CAPACITY_L
+    assert _kind(r, "load_short").empty
+
+
+# ---------------------------------------------------------------- held at closed legs
+
+
+def _leg_closed(leg_from: str, reopen_day: int | None) -> dict[str, Any]:
+    s = tiny_scenario()
+    s["events"] = [{"type": "close", "date": date(5), "corridor": "main", "leg_from": leg_from}]
+    if reopen_day is not None:
+        s["events"].append(
+            {"type": "reopen", "date": date(reopen_day), "corridor": "main", "leg_from": leg_from}
+        )
+    return s
+
+
+def test_a_held_convoy_logs_its_load_and_when_the_leg_reopens() -> None:
+    r = simfuel.run(_leg_closed("town", 7), seed=1)
+    held = _kind(r, "held")
+    assert len(held) > 3
+    assert (held["detail"] == "town-city closed; waits until 2025-01-08 00:00").all()
+    assert (held["litres"] == held["tankers"] * CAPACITY_L).all()
+    assert (held["leg_from"] == "town").all() and (held["leg_to"] == "city").all()
+    never = _kind(simfuel.run(_leg_closed("town", None), seed=1), "held")
+    assert len(never) > 3 and (never["detail"] == "town-city closed; waits until the end").all()
+
+
+def test_a_batch_held_before_the_staging_point_logs_its_load_and_the_reopening() -> None:
+    r = simfuel.run(_leg_closed("port", 7), seed=1)
+    held = _kind(r, "held")
+    assert len(held) > 3 and (held["convoy_id"] == -1).all()
+    assert (held["detail"] == "port-border closed; waits until 2025-01-08 00:00").all()
+    assert (held["litres"] == held["tankers"] * CAPACITY_L).all()
+    never = _kind(simfuel.run(_leg_closed("port", None), seed=1), "held")
+    assert len(never) > 3 and (never["detail"] == "port-border closed; waits until the end").all()
