@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import simfuel
+from simfuel.scenario import load_scenario
+from simfuel.sim.engine import Simulation
+from simfuel.sim.plan import compile_plan
+from simfuel.sim.recorder import DAILY_FIELDS
 from tests.helpers import tiny_scenario
-from tests.sim.builders import CAPACITY_L, date
+from tests.sim.builders import CAPACITY_L, ROUTE_H, date
 from tests.sim.test_places import chain
 from tests.sim.test_seize import RELEASED, SEIZED, seized
 
@@ -132,3 +137,31 @@ def test_a_batch_held_before_the_staging_point_logs_its_load_and_the_reopening()
     assert (held["litres"] == held["tankers"] * CAPACITY_L).all()
     never = _kind(simfuel.run(_leg_closed("port", None), seed=1), "held")
     assert len(never) > 3 and (never["detail"] == "port-border closed; waits until the end").all()
+
+
+# ---------------------------------------------------------------- dated speeds
+
+
+def test_a_speed_change_on_a_whole_corridor_slows_every_leg_of_it() -> None:
+    s = tiny_scenario()
+    s["events"] = [{"type": "leg_speed", "date": date(5), "corridors": ["main"], "factor": 0.5}]
+    conv = simfuel.run(s, seed=1).convoys.dropna(subset=["ended_h"])
+    late = conv[conv["departed_h"] >= 24.0 * 5]
+    early = conv[conv["ended_h"] < 24.0 * 5]
+    assert len(late) > 5 and len(early) > 5
+    assert ((late["ended_h"] - late["departed_h"]) == 2 * ROUTE_H).all()
+    assert ((early["ended_h"] - early["departed_h"]) == ROUTE_H).all()
+
+
+# ---------------------------------------------------------------- records
+
+
+def test_daily_array_of_a_place_holds_that_places_rows() -> None:
+    s = chain(initial_stock_l=1_000_000, demand={"demand_l_per_day": 1_000})
+    rec = Simulation(compile_plan(load_scenario(s)), np.random.SeedSequence(1)).run()
+    b = next(p for p in rec.places if p.place == "b")
+    arr = rec.daily_array(b.daily)
+    col = DAILY_FIELDS.index("stock_l")
+    assert arr.shape == (len(b.daily), len(DAILY_FIELDS))
+    assert arr[:, col].tolist() == [row.stock_l for row in b.daily]
+    assert arr[:, col].tolist() != rec.daily_array()[:, col].tolist()  # not the depot's
