@@ -17,7 +17,7 @@ from simfuel.sim.engine import Simulation
 from simfuel.sim.plan import compile_plan
 from simfuel.sim.recorder import DAILY_FIELDS
 from tests.helpers import tiny_scenario
-from tests.sim.builders import CAPACITY_L, ROUTE_H, date
+from tests.sim.builders import CAPACITY_L, LEG_H, ROUTE_H, date
 from tests.sim.test_places import chain
 from tests.sim.test_seize import RELEASED, SEIZED, seized
 
@@ -165,3 +165,39 @@ def test_daily_array_of_a_place_holds_that_places_rows() -> None:
     assert arr.shape == (len(b.daily), len(DAILY_FIELDS))
     assert arr[:, col].tolist() == [row.stock_l for row in b.daily]
     assert arr[:, col].tolist() != rec.daily_array()[:, col].tolist()  # not the depot's
+
+
+# ---------------------------------------------------------------- scripted attacks
+
+
+def _scripted(*attacks: dict[str, Any]) -> simfuel.RunResult:
+    s = tiny_scenario()
+    s["events"] = [
+        {"type": "scripted_attack", "date": date(5), "corridor": "main", "leg_from": "town", **a}
+        for a in attacks
+    ]
+    return simfuel.run(s, seed=1)
+
+
+def _entries_at_town(r: simfuel.RunResult) -> pd.Series:
+    conv = r.convoys
+    return (conv["departed_h"] + LEG_H["border-town"]).sort_values()
+
+
+def test_a_late_scripted_attack_does_not_hide_the_next_one() -> None:
+    # The first attack's window (0.01 days) closes before any convoy comes; the second has
+    # none: it strikes the first convoy that enters the leg after the date.
+    r = _scripted({"tankers_destroyed": 1, "window_days": 0.01}, {"tankers_destroyed": 2})
+    entries = _entries_at_town(r)
+    first = entries[entries >= 24.0 * 5].index[0]
+    hit = r.convoys[r.convoys["destroyed"] > 0]
+    assert hit.index.tolist() == [first]
+    assert int(hit["destroyed"].iloc[0]) == 2
+
+
+def test_a_scripted_attack_strikes_a_convoy_entering_at_the_end_of_its_window() -> None:
+    plain = _entries_at_town(_scripted({"tankers_destroyed": 0, "window_days": 20}))
+    first_h = float(plain[plain >= 24.0 * 5].iloc[0])
+    window_days = (first_h - 24.0 * 5) / 24.0  # the first convoy comes at the window's end
+    r = _scripted({"tankers_destroyed": 1, "window_days": window_days})
+    assert int(r.convoys["destroyed"].sum()) == 1
