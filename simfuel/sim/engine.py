@@ -72,7 +72,7 @@ from .fleet import Fleet, fleet_days
 from .formation import FormationRule, formation_rule
 from .modes import AirBridge, Port, no_warmup, place_initial
 from .places import Stock
-from .plan import CorridorPlan, Plan
+from .plan import CorridorPlan, Plan, PolicyPlan
 from .rationing import RATIONING_RULES, RationingRule
 from .recorder import (
     ConvoyRecord,
@@ -432,7 +432,21 @@ class Simulation:
         ci = c.index
         self.transit[ci] -= n
         self.staged[ci] += n
-        self._poke(ci)
+        # Wake the former only when a convoy can form now: asleep on its wake-up, it
+        # would find it cannot and sleep again (an event for nothing); and not at all
+        # when it would form without waiting. Air bridges wait for any load, whatever
+        # the formation rule.
+        if c.mode.mode == "air":
+            self._poke(ci)
+            return
+        if not self.formation[ci].may_leave(c.policy.at(self.env.now), self.staged[ci]):
+            return
+        # The former asleep on its wake-up, and nothing else due now (its wake-up would be
+        # the next event, so the order of everything stays as it was): form here what
+        # needs no waiting.
+        env = self.env
+        if not (self._wake[ci].callbacks and env.peek() > env.now and self._form_at_once(c)):
+            self._poke(ci)
 
     # ------------------------------------------------------------------ convoy formation
 
@@ -476,18 +490,52 @@ class Simulation:
                         self.escorts.withdraw(g)
                     continue
             else:
-                for f in pol.forces:
-                    if self.escorts.available_now(f, route_h, c):
-                        grants.append(self.escorts.request(f, route_h, c))
-            n = rule.size(pol, self.staged[ci])
-            if not 0 < n <= self.staged[ci]:
-                raise ValueError(
-                    f"formation rule {rule.name!r} sent {n} of the {self.staged[ci]} tankers "
-                    f"waiting on corridor {c.key!r}: it must send 1 to all of them"
-                )
-            self.staged[ci] -= n
-            self.transit[ci] += n
-            self._launch(c, n, grants, formed_h)
+                grants = self._free_escorts(c, pol, route_h)
+            self._send(c, pol, grants, formed_h)
+
+    def _form_at_once(self, c: CorridorPlan) -> bool:
+        """Form now, without waking the former, the convoys that need no event to form.
+
+        Called when tankers reach the staging point while the former sleeps on its
+        wake-up: what the former would do on waking, done in this step. Under a policy
+        that requires escorts (it may have to wait for them) or a closed formation (it
+        sleeps to the reopening) nothing is done and False returned: wake the former.
+        """
+        env, ci = self.env, c.index
+        closed, route = c.disruptions.form_closed, c.disruptions.route
+        may_leave = self.formation[ci].may_leave
+        while True:
+            if closed is not None and closed.closed_at(env.now):
+                return False
+            pol = c.policy.at(env.now)
+            if pol.required:
+                return False
+            if not may_leave(pol, self.staged[ci]):
+                return True
+            route_h = c.route_h if route is None else route.route_h(env.now)
+            self._send(c, pol, self._free_escorts(c, pol, route_h), env.now)
+
+    def _free_escorts(self, c: CorridorPlan, pol: PolicyPlan, route_h: float) -> list[Grant]:
+        """Units of the policy's forces free now, for a policy that does not require them."""
+        escorts = self.escorts
+        return [
+            escorts.request(f, route_h, c)
+            for f in pol.forces
+            if escorts.available_now(f, route_h, c)
+        ]
+
+    def _send(self, c: CorridorPlan, pol: PolicyPlan, grants: list[Grant], formed_h: float) -> None:
+        """Take the convoy's tankers off the staging point and start it."""
+        ci, rule = c.index, self.formation[c.index]
+        n = rule.size(pol, self.staged[ci])
+        if not 0 < n <= self.staged[ci]:
+            raise ValueError(
+                f"formation rule {rule.name!r} sent {n} of the {self.staged[ci]} tankers "
+                f"waiting on corridor {c.key!r}: it must send 1 to all of them"
+            )
+        self.staged[ci] -= n
+        self.transit[ci] += n
+        self._launch(c, n, grants, formed_h)
 
     def _launch(
         self, c: CorridorPlan, n: int, grants: list[Grant], formed_h: float, first_leg: int = 0
