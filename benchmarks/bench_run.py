@@ -10,12 +10,15 @@ rounds of
 * ``simfuel.run(scenario, seed=i)`` on the pre-loaded Scenario (full run);
 * the same run in parts: ``compile_plan``, ``Simulation(plan, SeedSequence(i)).run()``
   and ``RunResult.from_records`` (the pandas tables);
+* the ensemble path: ``simulate_arrays(plan, SeedSequence(i))`` on a plan compiled once
+  (what an ensemble worker runs per replication: no DataFrames);
 * :class:`reference_model.ReferenceModel` (``reference_model.py``, same corridors,
   convoy counts and horizon, counters only);
 
 alternating the order of simfuel and the reference from one round to the next, and print
-medians, events per second and the ratios simfuel / reference. No pass/fail: the targets
-(ratio <= 1.5, a replication well under 100 ms) are printed next to the numbers.
+medians, events per second and the ratios simfuel / reference; then the SimPy events per
+convoy of both models and, from one more (untimed) run, which events simfuel schedules
+(``--mix``). No pass/fail: the targets are printed next to the numbers.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import platform
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,6 +48,7 @@ sys.path.insert(0, str(HERE))
 import reference_model as ref  # noqa: E402
 
 import simfuel  # noqa: E402
+from simfuel.ensemble.worker import simulate_arrays  # noqa: E402
 from simfuel.results import RunResult  # noqa: E402
 from simfuel.sim import Simulation, compile_plan  # noqa: E402
 from simfuel.sim.plan import Plan  # noqa: E402
@@ -51,6 +56,8 @@ from simfuel.sim.plan import Plan  # noqa: E402
 SCENARIO = ROOT / "scenarios" / "mali-2025.yaml"
 RATIO_TARGET = 1.5
 RUN_TARGET_MS = 100.0
+EVENTS_PER_CONVOY_TARGET = 3.0  # issue 12
+ENSEMBLE_RATIO_TARGET = 0.40  # issue 12: ensemble path / reference
 FORCE_KEYS = {"army": "army_ground", "africa": "africa_corps", "air": "russia_air"}
 
 
@@ -161,10 +168,52 @@ def reference_run(seed: int) -> int:
     return m.steps
 
 
+def convoys_per_run(scenario: simfuel.Scenario, seed: int) -> tuple[int, int, int, int]:
+    """(simfuel events, simfuel convoys, reference events, reference convoys) of one seed."""
+    rec = Simulation(compile_plan(scenario), np.random.SeedSequence(seed)).run()
+    m = ref.ReferenceModel(seed)
+    m.run()
+    return rec.events_processed, len(rec.convoys), m.steps, m.counts["convoys"]
+
+
+def _label(event: simpy.Event) -> str:
+    """What an event is for: its class and the first callback's function or process."""
+    kind = type(event).__name__
+    cbs = event.callbacks or []
+    if not cbs:
+        return kind
+    cb = cbs[0]
+    owner = getattr(cb, "__self__", None)
+    if isinstance(owner, simpy.Process):
+        return f"{kind} -> process {getattr(owner._generator, '__qualname__', '?')}"
+    func = getattr(cb, "func", cb)  # a functools.partial names its function
+    name = getattr(func, "__qualname__", "?")
+    return f"{kind} -> {name}"
+
+
+def event_mix(scenario: simfuel.Scenario, seed: int) -> Counter[str]:
+    """The events one run processes, by :func:`_label` (counted as ``env.step`` pops them)."""
+    counts: Counter[str] = Counter()
+    original = simpy.Environment.step
+
+    def step(env: simpy.Environment) -> None:
+        # The queue's head is the event this step processes.
+        counts[_label(env._queue[0][3])] += 1
+        original(env)
+
+    simpy.Environment.step = step  # type: ignore[method-assign]
+    try:
+        Simulation(compile_plan(scenario), np.random.SeedSequence(seed)).run()
+    finally:
+        simpy.Environment.step = original  # type: ignore[method-assign]
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeats", type=int, default=15, help="timed rounds (default 15)")
     ap.add_argument("--json", type=Path, help="also write every number to this JSON file")
+    ap.add_argument("--mix", action="store_true", help="also print the events by kind")
     args = ap.parse_args(argv)
     if args.repeats < 1:
         ap.error("--repeats must be >= 1")
@@ -179,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
         simfuel_parts(scenario, seed)
         reference_run(seed)
 
-    t: dict[str, list[float]] = {k: [] for k in ("full", "compile", "sim", "tables", "ref")}
+    keys = ("full", "compile", "sim", "tables", "ensemble", "ref")
+    t: dict[str, list[float]] = {k: [] for k in keys}
     ev: dict[str, list[int]] = {"simfuel": [], "ref": []}
 
     def run_simfuel(seed: int) -> None:
@@ -190,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
         t["compile"].append(c)
         t["sim"].append(sim)
         t["tables"].append(tables)
+        s, _ = timed(lambda: simulate_arrays(plan, np.random.SeedSequence(seed)))
+        t["ensemble"].append(s)
 
     def run_reference(seed: int) -> None:
         s, steps = timed(lambda: reference_run(seed))
@@ -212,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     # median over rounds of each round's simfuel time over the same round's reference time,
     # robust to the machine slowing down or speeding up during the benchmark.
     ratios: dict[str, dict[str, float]] = {}
-    for k in ("full", "sim"):
+    for k in ("full", "sim", "ensemble"):
         paired = statistics.median(a / b for a, b in zip(t[k], t["ref"], strict=True))
         ratios[k] = {
             "paired": paired,
@@ -243,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         ("  compile_plan", "compile", None),
         ("  compile_plan + Simulation.run", "sim", ev_med["simfuel"]),
         ("  RunResult tables", "tables", None),
+        ("ensemble path (simulate_arrays)", "ensemble", ev_med["simfuel"]),
         ("reference (bare SimPy)", "ref", ev_med["ref"]),
     ]
     for label, key, events in rows:
@@ -258,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{'ratio simfuel / reference':34} {'paired':>9} {'medians':>8} {'minima':>8}"
         f" {'paired, per event':>17}"
     )
-    for label, k in (("  full run", "full"), ("  simulation only", "sim")):
+    runs = (("  full run", "full"), ("  simulation only", "sim"), ("  ensemble path", "ensemble"))
+    for label, k in runs:
         r = ratios[k]
         print(
             f"{label:34} {r['paired']:9.2f} {r['medians']:8.2f} {r['minima']:8.2f}"
@@ -268,6 +322,30 @@ def main(argv: list[str] | None = None) -> int:
     ok_ms = "met" if med["full"] * ms < RUN_TARGET_MS else "NOT met"
     print(f"target ratio <= {RATIO_TARGET} (full run, paired): {ok_ratio}")
     print(f"target one replication < {RUN_TARGET_MS:.0f} ms: {ok_ms} ({med['full'] * ms:.1f} ms)")
+    ens = ratios["ensemble"]["paired"]
+    ok_ens = "met" if ens <= ENSEMBLE_RATIO_TARGET else "NOT met"
+    print(f"target ensemble path / reference <= {ENSEMBLE_RATIO_TARGET}: {ok_ens} ({ens:.2f})")
+
+    # Events per convoy: the same seeds, both models (counts do not depend on timing).
+    per = [convoys_per_run(scenario, i) for i in range(args.repeats)]
+    epc = statistics.median(e / n for e, n, _, _ in per)
+    epc_ref = statistics.median(e / n for _, _, e, n in per)
+    convoys = statistics.median(n for _, n, _, _ in per)
+    convoys_ref = statistics.median(n for _, _, _, n in per)
+    print()
+    print(
+        f"SimPy events per convoy (median over seeds): simfuel {epc:.2f} ({convoys:.0f} convoys),"
+        f" reference {epc_ref:.2f} ({convoys_ref:.0f} convoys); ratio {epc / epc_ref:.2f}"
+    )
+    ok_epc = "met" if epc <= EVENTS_PER_CONVOY_TARGET else "NOT met"
+    print(f"target events per convoy <= {EVENTS_PER_CONVOY_TARGET:g}: {ok_epc}")
+    mix: Counter[str] = Counter()
+    if args.mix:
+        mix = event_mix(scenario, 0)
+        total = sum(mix.values())
+        print(f"\nevents of seed 0 by kind ({total} in all):")
+        for label, count in mix.most_common():
+            print(f"  {count:7d} {count / per[0][1]:6.2f}/convoy  {label}")
 
     if args.json:
         report = {
@@ -285,7 +363,14 @@ def main(argv: list[str] | None = None) -> int:
             "events": ev,
             "events_per_s": rate,
             "ratios": ratios,
-            "targets": {"ratio": RATIO_TARGET, "run_ms": RUN_TARGET_MS},
+            "events_per_convoy": {"simfuel": epc, "reference": epc_ref},
+            "event_mix_seed0": dict(mix),
+            "targets": {
+                "ratio": RATIO_TARGET,
+                "run_ms": RUN_TARGET_MS,
+                "events_per_convoy": EVENTS_PER_CONVOY_TARGET,
+                "ensemble_ratio": ENSEMBLE_RATIO_TARGET,
+            },
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2) + "\n")

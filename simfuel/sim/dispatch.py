@@ -18,6 +18,7 @@ loading, so the expected loadings are exactly the factor times the policy's).
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -226,6 +227,45 @@ DISPATCH_POLICIES: Registry[DispatchPolicy] = Registry(
 )
 
 
+#: Each run's batch clocks, by (start, step, steps); gone with the run's environment.
+_CLOCKS: weakref.WeakKeyDictionary[simpy.Environment, dict[tuple[float, float, int], _BatchClock]]
+_CLOCKS = weakref.WeakKeyDictionary()
+
+
+class _BatchClock:
+    """One timeout a step for all the fixed-rate corridors that load on the same grid.
+
+    Each corridor's process took a timeout a batch; the corridors of a scenario mostly
+    share ``dispatches_per_day`` and all start with the run, so one clock steps them all,
+    in the order they joined (the corridors' order, as their timeouts were), at the same
+    clock readings (``now + dt_h`` summed as each process summed it).
+    """
+
+    def __init__(self, env: simpy.Environment, dt_h: float, steps: int) -> None:
+        self.env, self.dt_h, self.left = env, dt_h, steps
+        self.members: list[Callable[[], None]] = []
+        env.timeout(dt_h).callbacks.append(self._tick)
+
+    @classmethod
+    def join(
+        cls, env: simpy.Environment, dt_h: float, steps: int, step: Callable[[], None]
+    ) -> None:
+        """Call ``step`` every ``dt_h`` [h] from ``now + dt_h`` on, ``steps`` times."""
+        clocks = _CLOCKS.setdefault(env, {})
+        key = (env.now, dt_h, steps)
+        clock = clocks.get(key)
+        if clock is None:
+            clock = clocks[key] = cls(env, dt_h, steps)
+        clock.members.append(step)
+
+    def _tick(self, _event: simpy.Event) -> None:
+        for step in self.members:
+            step()
+        self.left -= 1
+        if self.left > 0:
+            self.env.timeout(self.dt_h).callbacks.append(self._tick)
+
+
 @DISPATCH_POLICIES.add
 class FixedRate(DispatchPolicy):
     """``tankers_per_day`` (with its events) plus active contracts, in equal batches.
@@ -254,7 +294,9 @@ class FixedRate(DispatchPolicy):
         dt_h = 24.0 / c.dispatches_per_day
         steps = round((self.plan.warmup_h + self.plan.horizon_h) / dt_h)
         carry = 0.0
-        for _ in range(steps):
+
+        def step() -> None:
+            nonlocal carry
             # Tankers due in [now, now + dt): the rate integrated, so a contract that ends
             # mid-interval delivers only its share of the interval.
             now = env.now
@@ -266,7 +308,13 @@ class FixedRate(DispatchPolicy):
             if n > 0:
                 carry -= n
                 load(n)
-            yield env.timeout(dt_h)
+
+        if steps > 0:
+            step()
+            if steps > 1:
+                # The later steps on the clock every fixed-rate corridor on this grid shares.
+                _BatchClock.join(env, dt_h, steps - 1, step)
+        yield from ()
 
 
 @DISPATCH_POLICIES.add

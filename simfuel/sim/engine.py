@@ -8,12 +8,13 @@ Processes of one simulation:
 * ``_form`` (one per corridor): tankers queue at the staging point and leave as convoys
   when the corridor's formation rule (:mod:`.formation`) says so, with the escort the
   policy in force asks for, waiting for escort units when the policy requires them;
-* ``_convoy`` (one per convoy): leg by leg to the depot, asking the threat model
-  (:mod:`.threats`) for each leg's attack; closures and dated speeds
-  (:mod:`.disruptions`) are looked up as it enters each leg (a held convoy costs one
-  timeout more, an undisrupted leg no event more); at the end the escort kinds
-  (:mod:`.escort_kinds`) decide when each force gets its share back (ground units drive
-  back first);
+* ``_convoy`` (one per convoy; callbacks, not a process): leg by leg to the depot,
+  asking the threat model (:mod:`.threats`) for each leg's attack at its entry time;
+  closures and dated speeds (:mod:`.disruptions`) are looked up, so the entry times are
+  known ahead and ``_drive`` schedules an event only where something happens: a hold at
+  a closed leg, an ambush, the arrival (and a leg entry where a scripted attack may
+  still fire); at the end the escort kinds (:mod:`.escort_kinds`) decide when each
+  force gets its share back (ground units drive back first);
 * ``_days``: at each midnight, for every place with stock (:mod:`.places`: the depot
   first, then the destinations in file order), the day's demand is served under its
   rationing rule, its reserve is released if needed, its waiting tankers unload, and its
@@ -56,6 +57,7 @@ import bisect
 import datetime as dt
 import math
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -72,7 +74,7 @@ from .fleet import Fleet, fleet_days
 from .formation import FormationRule, formation_rule
 from .modes import AirBridge, Port, no_warmup, place_initial
 from .places import Stock
-from .plan import CorridorPlan, Plan
+from .plan import CorridorPlan, Plan, PolicyPlan
 from .rationing import RATIONING_RULES, RationingRule
 from .recorder import (
     ConvoyRecord,
@@ -84,7 +86,7 @@ from .recorder import (
 )
 from .stations import StationLayer
 from .terminals import cap_loadings
-from .threats import THREAT_MODELS, Attack, Escort, LegDraws, ThreatModel
+from .threats import THREAT_MODELS, Attack, DefaultThreat, Escort, LegDraws, ThreatModel
 
 __all__ = ["SUBSYSTEMS", "Simulation", "child_seed"]
 
@@ -104,6 +106,31 @@ class _Tick(simpy.events.Event):
         self._ok = True
         self._value = None
         env.schedule(self, simpy.core.URGENT, delay_h)
+
+
+#: Threat models whose attack on a leg is a pure function of the leg, its entry time, the
+#: convoy and its draws (no state that other convoys change, bar the scripted attacks the
+#: base class replays): the engine draws their attacks ahead of time (``Simulation._drive``).
+_AHEAD_THREATS: tuple[type[ThreatModel], ...] = (DefaultThreat,)
+
+
+@dataclass(slots=True)
+class _Journey:
+    """A convoy on the road: where its walk stands (``Simulation._drive``)."""
+
+    c: CorridorPlan
+    row: ConvoyRecord
+    n: int  # tankers in it [tankers]
+    grants: list[Grant]
+    escort: Escort
+    draws: LegDraws
+    leg: int  # the leg it enters next (or is on, at a stop)
+    travelled_h: float = 0.0  # driven from the staging point, for the escorts' way back [h]
+
+
+def _call(then: Callable[[], None]) -> Callable[[simpy.Event], None]:
+    """``then`` as an event's callback."""
+    return lambda _e: then()
 
 
 def _timestamp(plan: Plan, t_h: float) -> str:
@@ -191,6 +218,7 @@ class Simulation:
 
         # The extension points the scenario chose (see simfuel.sim.registry).
         self.threat: ThreatModel = THREAT_MODELS.get(plan.threat_model)(plan)
+        self._ahead = type(self.threat) in _AHEAD_THREATS
         self.rationing: list[RationingRule] = [
             RATIONING_RULES.get(sp.rationing_rule)(sp) for sp in plan.stocks
         ]
@@ -413,7 +441,21 @@ class Simulation:
         ci = c.index
         self.transit[ci] -= n
         self.staged[ci] += n
-        self._poke(ci)
+        # Wake the former only when a convoy can form now: asleep on its wake-up, it
+        # would find it cannot and sleep again (an event for nothing); and not at all
+        # when it would form without waiting. Air bridges wait for any load, whatever
+        # the formation rule.
+        if c.mode.mode == "air":
+            self._poke(ci)
+            return
+        if not self.formation[ci].may_leave(c.policy.at(self.env.now), self.staged[ci]):
+            return
+        # The former asleep on its wake-up, and nothing else due now (its wake-up would be
+        # the next event, so the order of everything stays as it was): form here what
+        # needs no waiting.
+        env = self.env
+        if not (self._wake[ci].callbacks and env.peek() > env.now and self._form_at_once(c)):
+            self._poke(ci)
 
     # ------------------------------------------------------------------ convoy formation
 
@@ -457,18 +499,52 @@ class Simulation:
                         self.escorts.withdraw(g)
                     continue
             else:
-                for f in pol.forces:
-                    if self.escorts.available_now(f, route_h, c):
-                        grants.append(self.escorts.request(f, route_h, c))
-            n = rule.size(pol, self.staged[ci])
-            if not 0 < n <= self.staged[ci]:
-                raise ValueError(
-                    f"formation rule {rule.name!r} sent {n} of the {self.staged[ci]} tankers "
-                    f"waiting on corridor {c.key!r}: it must send 1 to all of them"
-                )
-            self.staged[ci] -= n
-            self.transit[ci] += n
-            self._launch(c, n, grants, formed_h)
+                grants = self._free_escorts(c, pol, route_h)
+            self._send(c, pol, grants, formed_h)
+
+    def _form_at_once(self, c: CorridorPlan) -> bool:
+        """Form now, without waking the former, the convoys that need no event to form.
+
+        Called when tankers reach the staging point while the former sleeps on its
+        wake-up: what the former would do on waking, done in this step. Under a policy
+        that requires escorts (it may have to wait for them) or a closed formation (it
+        sleeps to the reopening) nothing is done and False returned: wake the former.
+        """
+        env, ci = self.env, c.index
+        closed, route = c.disruptions.form_closed, c.disruptions.route
+        may_leave = self.formation[ci].may_leave
+        while True:
+            if closed is not None and closed.closed_at(env.now):
+                return False
+            pol = c.policy.at(env.now)
+            if pol.required:
+                return False
+            if not may_leave(pol, self.staged[ci]):
+                return True
+            route_h = c.route_h if route is None else route.route_h(env.now)
+            self._send(c, pol, self._free_escorts(c, pol, route_h), env.now)
+
+    def _free_escorts(self, c: CorridorPlan, pol: PolicyPlan, route_h: float) -> list[Grant]:
+        """Units of the policy's forces free now, for a policy that does not require them."""
+        escorts = self.escorts
+        return [
+            escorts.request(f, route_h, c)
+            for f in pol.forces
+            if escorts.available_now(f, route_h, c)
+        ]
+
+    def _send(self, c: CorridorPlan, pol: PolicyPlan, grants: list[Grant], formed_h: float) -> None:
+        """Take the convoy's tankers off the staging point and start it."""
+        ci, rule = c.index, self.formation[c.index]
+        n = rule.size(pol, self.staged[ci])
+        if not 0 < n <= self.staged[ci]:
+            raise ValueError(
+                f"formation rule {rule.name!r} sent {n} of the {self.staged[ci]} tankers "
+                f"waiting on corridor {c.key!r}: it must send 1 to all of them"
+            )
+        self.staged[ci] -= n
+        self.transit[ci] += n
+        self._launch(c, n, grants, formed_h)
 
     def _launch(
         self, c: CorridorPlan, n: int, grants: list[Grant], formed_h: float, first_leg: int = 0
@@ -477,7 +553,7 @@ class Simulation:
         cid = self._next_convoy
         self._next_convoy += 1
         wait_h = self.env.now - formed_h
-        self.env.process(self._convoy(c, cid, n, grants, formed_h, wait_h, first_leg))
+        self._convoy(c, cid, n, grants, formed_h, wait_h, first_leg)
 
     # ------------------------------------------------------------------ convoy travel
 
@@ -490,8 +566,9 @@ class Simulation:
         formed_h: float,
         wait_h: float,
         first_leg: int = 0,
-    ) -> Generator[simpy.Event, Any, None]:
-        env, ci = self.env, c.index
+    ) -> None:
+        """Start the journey of convoy ``cid``: its draws and row now, then :meth:`_drive`."""
+        ci = c.index
         key = tuple(g.force for g in grants)
         escort, names, kind_names = self._escort_info.get(key) or self._escort(key)
         k = len(c.legs)
@@ -513,54 +590,148 @@ class Simulation:
         u_mode = None if mode_rng is None else mode_rng[ci].random(k).tolist()
         draws = LegDraws(u_attack, loss_rng, u_loss, u_capture, u_turn, u_mode)
         row = self._departed(c, cid, n, names, kind_names, formed_h, wait_h)
+        self._drive(_Journey(c, row, n, grants, escort, draws, first_leg))
 
-        attack = self._attack[ci]
-        travelled_h = 0.0
-        outcome = "arrived"
-        dated = c.disruptions.route
-        limit_kmh = escort.speed_kmh
-        for j, leg in enumerate(c.legs[first_leg:], first_leg):
+    def _drive(self, jr: _Journey, entered: bool = False) -> None:
+        """Walk ``jr`` on from leg ``jr.leg``, which it enters now, to its next stop.
+
+        Leg entry times follow from the lengths, speeds and closures (dated, looked up), so
+        the walk needs no event for a leg where nothing happens: it schedules one only for
+        the next thing that does (a hold at a closed leg, an ambush, the arrival), and a
+        leg's attack is drawn for its entry time, as it was drawn at it. Only a scripted
+        attack that may still fire on a leg (its outcome depends on the convoys before)
+        and a threat model not known to be a pure function of time
+        (:data:`_AHEAD_THREATS`) make the walk stop at the leg's entry and ask there.
+        ``entered``: after a hold, the leg's closure was looked up already (a convoy that
+        waited at it enters at once).
+        """
+        c, env = jr.c, self.env
+        ci, legs, now = c.index, c.legs, env.now
+        dated, limit_kmh = c.disruptions.route, jr.escort.speed_kmh
+        attack, n = self._attack[ci], jr.n
+        first = jr.leg
+        t, travelled_h = now, jr.travelled_h
+        ahead = self._ahead
+        # Scripted attacks that may still fire (fired ones never fire again): (t_h, leg).
+        live = [(sa.t_h, sa.leg) for sa in self.threat.unfired(c)] if c.scripted and ahead else ()
+        step: tuple[float, float] | None = None  # the first leg's hours, travelled after it
+        for j in range(first, len(legs)):
+            leg = legs[j]
             if dated is None:
                 hours = leg[3]
             else:
-                # Closures and speeds are looked up when the convoy enters the leg.
-                enter_h = dated.enter_h(j, env.now)
-                if enter_h > env.now:
-                    self._held(c, row, leg, n, enter_h)
-                    # Held at the start of the closed leg, to its reopening; no draws.
-                    yield env.timeout(enter_h - env.now) if enter_h < math.inf else env.event()
-                hours = dated.hours_h(j, env.now)
+                enter_h = t if entered else dated.enter_h(j, t)
+                entered = False
+                if enter_h > t:
+                    # Held at the start of the closed leg (logged when it gets there).
+                    self._stop(jr, t, step, j, travelled_h, partial(self._hold, jr, enter_h))
+                    return
+                hours = dated.hours_h(j, t)
             if limit_kmh is not None:
                 # The escort's own speed: the column drives no faster than its slowest force.
                 hours = max(hours, leg[0] / limit_kmh)
-            hit = attack(c, j, env.now, n, escort, draws)
-            if hit is None:
-                yield env.timeout(hours)
-                travelled_h += hours
-                continue
-            # The ambush strikes halfway along the leg.
-            yield env.timeout(hours / 2)
-            travelled_h += hours / 2
-            n = self._struck(c, row, leg, hit, n)
-            if n == 0:
-                outcome = "lost"
-                break
-            delay_h = self._attack_delay[ci]()
-            if hit.turn_back:
-                outcome = "turned_back"
-                yield env.timeout(delay_h + travelled_h)
-                travelled_h = 0.0
-                break
-            yield env.timeout(delay_h + hours / 2)
-            travelled_h += hours / 2
+            if t > now and (
+                not ahead or any(t0 <= t and (lg is None or lg == j) for t0, lg in live)
+            ):
+                # The attack on this leg depends on what happens before t: ask then.
+                self._stop(jr, t, step, j, travelled_h, partial(self._drive, jr))
+                return
+            hit = attack(c, j, t, n, jr.escort, jr.draws)
+            if hit is not None:
+                # The ambush strikes halfway along the leg.
+                ambush = partial(self._ambush, jr, hit, hours)
+                if step is None:  # on the walk's first leg: one timeout, as before
+                    jr.leg, jr.travelled_h = j, travelled_h + hours / 2
+                    env.timeout(hours / 2).callbacks.append(_call(ambush))
+                    return
+                self._stop(jr, t + hours / 2, step, j, travelled_h + hours / 2, ambush)
+                return
+            # Summed as successive timeouts summed them: the same clock, to the last bit.
+            t += hours
+            travelled_h += hours
+            if step is None:
+                step = (hours, travelled_h)
+        self._stop(jr, t, step, len(legs), travelled_h, partial(self._arrive, jr, "arrived"))
 
-        port = self._ports[ci]
+    def _stop(
+        self,
+        jr: _Journey,
+        t_h: float,
+        step: tuple[float, float] | None,
+        leg: int,
+        travelled_h: float,
+        then: Callable[[], None],
+    ) -> None:
+        """Call ``then`` at ``t_h`` [h] exactly, with ``jr`` at ``leg``, ``travelled_h`` [h].
+
+        ``step``: the walk's first leg (its hours, and the hours travelled after it), if
+        it passed it (None: ``t_h`` is now). ``now + (t_h - now)`` can miss ``t_h`` by an
+        ulp, and then no delay may land on it (when ``|now| > |t_h|``, in the warm-up);
+        the convoy then stops at the end of its first leg instead (reached exactly, as a
+        timeout of its hours did) and walks on from there.
+        """
+        env = self.env
+        now = env.now
+        if t_h <= now:
+            jr.leg, jr.travelled_h = leg, travelled_h
+            then()
+            return
+        delay = t_h - now
+        for _ in range(3):
+            got = now + delay
+            if got == t_h:
+                jr.leg, jr.travelled_h = leg, travelled_h
+                env.timeout(delay).callbacks.append(lambda _e: then())
+                return
+            delay = math.nextafter(delay, math.inf if got < t_h else -math.inf)
+        assert step is not None  # a stop on the first leg is now (or an ambush: not here)
+        jr.leg, jr.travelled_h = jr.leg + 1, step[1]
+        env.timeout(step[0]).callbacks.append(lambda _e: self._drive(jr))
+
+    def _hold(self, jr: _Journey, enter_h: float) -> None:
+        """``jr`` reaches the closed leg ``jr.leg`` now; it waits to ``enter_h`` [h]."""
+        c = jr.c
+        self._held(c, jr.row, c.legs[jr.leg], jr.n, enter_h)
+        if enter_h == math.inf:
+            return  # it waits on the road to the end
+        # Held at the start of the closed leg, to its reopening; no draws.
+        self.env.timeout(enter_h - self.env.now).callbacks.append(
+            lambda _e: self._drive(jr, entered=True)
+        )
+
+    def _ambush(self, jr: _Journey, hit: Attack, hours: float) -> None:
+        """The ambush ``hit`` strikes ``jr`` now, halfway along leg ``jr.leg`` (``hours`` [h])."""
+        c, env = jr.c, self.env
+        n = jr.n = self._struck(c, jr.row, c.legs[jr.leg], hit, jr.n)
+        if n == 0:
+            self._arrive(jr, "lost")
+            return
+        delay_h = self._attack_delay[c.index]()
+        if hit.turn_back:
+            back_h, jr.travelled_h = delay_h + jr.travelled_h, 0.0
+            env.timeout(back_h).callbacks.append(lambda _e: self._arrive(jr, "turned_back"))
+            return
+        jr.travelled_h += hours / 2
+        jr.leg += 1
+        env.timeout(delay_h + hours / 2).callbacks.append(lambda _e: self._drive(jr))
+
+    def _arrive(self, jr: _Journey, outcome: str) -> None:
+        """The end of ``jr``'s journey now (at sea, a berth at the port first)."""
+        port = self._ports[jr.c.index]
         if port is not None and outcome == "arrived":
-            yield from port.berth(self, ci, n)  # sea: a berth at the destination port first
-        self._ended(c, row, outcome, n)
-        self.threat.observe(row)
-        if grants:
-            self.escorts.give_back(grants, travelled_h)
+            self.env.process(self._berth(port, jr))
+            return
+        self._finish(jr, outcome)
+
+    def _berth(self, port: Port, jr: _Journey) -> Generator[simpy.Event, Any, None]:
+        yield from port.berth(self, jr.c.index, jr.n)  # sea: a berth at the destination port
+        self._finish(jr, "arrived")
+
+    def _finish(self, jr: _Journey, outcome: str) -> None:
+        self._ended(jr.c, jr.row, outcome, jr.n)
+        self.threat.observe(jr.row)
+        if jr.grants:
+            self.escorts.give_back(jr.grants, jr.travelled_h)
 
     def _escort(self, key: tuple[int, ...]) -> tuple[Escort, str, str]:
         """The escort of forces ``key``, its forces' names and kinds (then cached by key)."""

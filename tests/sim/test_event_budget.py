@@ -1,0 +1,95 @@
+"""The engine's event budget (issue 12): events only where something happens.
+
+Event counts, not timings: they do not depend on the machine. The walk ahead of a convoy
+(leg entry times known at departure) must give the same tables as stopping at every leg
+entry, which is what the engine does for a threat model it cannot ask ahead.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simfuel
+from simfuel.scenario import load_json, load_scenario
+from simfuel.sim import Simulation, compile_plan, engine
+from tests.helpers import SCENARIOS, tiny_scenario
+
+
+def _events(s: dict | simfuel.Scenario, seed: int = 3) -> tuple[int, int]:
+    """(SimPy events processed, convoys) of one run."""
+    sc = s if isinstance(s, simfuel.Scenario) else load_json(s)
+    rec = Simulation(compile_plan(sc), np.random.SeedSequence(seed)).run()
+    return rec.events_processed, len(rec.convoys)
+
+
+def _split_legs(s: dict, parts: int) -> dict:
+    """``s`` with each leg after the staging point cut into ``parts`` equal legs."""
+    out = copy.deepcopy(s)
+    c = out["corridors"]["main"]
+    legs = []
+    for leg in c["legs"]:
+        if leg["from"] == "port":  # before the staging point: a batch, not a convoy
+            legs.append(leg)
+            continue
+        names = [leg["from"]] + [f"{leg['from']}_{k}" for k in range(1, parts)] + [leg["to"]]
+        for a, b in itertools.pairwise(names):
+            for p in (a, b):
+                if p not in out["places"]:
+                    out["places"][p] = dict(out["places"][leg["to"]])
+            legs.append({**leg, "from": a, "to": b, "length_km": leg["length_km"] / parts})
+    c["legs"] = legs
+    return out
+
+
+def test_a_leg_where_nothing_happens_costs_no_event():
+    # Four times the legs, same road: the same events (one per leg before the walk ahead).
+    s = tiny_scenario()
+    base, convoys = _events(s)
+    split, split_convoys = _events(_split_legs(s, 4))
+    assert convoys == split_convoys > 20
+    assert split == base
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_mali_2025_events_per_convoy_within_budget(seed):
+    # The engine before issue 12 spent 11.6 events per convoy here (a timeout per leg, the
+    # convoy's start and end, a wake-up of the former per batch, a timeout per corridor
+    # and batch); this slice spends 4.35 (the drive of each batch to the staging point is
+    # still a timeout, two a convoy).
+    events, convoys = _events(load_scenario(SCENARIOS / "mali-2025.yaml"), seed)
+    assert convoys > 1000
+    assert events / convoys <= 4.6
+
+
+def _tables(name: str, seed: int) -> dict[str, pd.DataFrame]:
+    r = simfuel.run(load_scenario(SCENARIOS / name), seed=seed)
+    return {"daily": r.daily, "convoys": r.convoys, "events": r.events}
+
+
+@pytest.mark.parametrize(
+    ("name", "seed"),
+    [("mali-2025.yaml", 2), ("kayes-closed.yaml", 5), ("mali-2025-regions.yaml", 1)],
+)
+def test_walking_ahead_gives_the_tables_of_stopping_at_every_leg(name, seed, monkeypatch):
+    # Scripted attacks (mali-2025), closures and holds (kayes-closed), secondary corridors
+    # (regions): asking each leg's attack at its entry (no threat model asked ahead)
+    # must give the same tables, to the last bit, as the walk ahead.
+    ahead = _tables(name, seed)
+    monkeypatch.setattr(engine, "_AHEAD_THREATS", ())
+    per_leg = _tables(name, seed)
+    for key, table in ahead.items():
+        pd.testing.assert_frame_equal(table, per_leg[key], check_exact=True)
+
+
+def test_stopping_at_every_leg_costs_an_event_per_leg(monkeypatch):
+    # The fallback is real: without the walk ahead, more legs cost more events.
+    monkeypatch.setattr(engine, "_AHEAD_THREATS", ())
+    s = tiny_scenario()
+    base, _ = _events(s)
+    split, _ = _events(_split_legs(s, 4))
+    assert split > base
