@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from .io import write_file_set
+from .labels import COVER_DEFINITION, daily_label
 from .scenario.provenance import Provenance, provenance_of
-from .scenario.schema import Scenario
+from .scenario.schema import Scenario, corridor_payload
 from .sim.recorder import DAILY_FIELDS, PlaceRecord, Recorder
 
 _DAILY_DTYPES: dict[str, Any] = {
@@ -105,9 +106,11 @@ SUMMARY_METRICS = (
 )
 
 
-#: Columns of :attr:`RunResult.places` after ``date`` and ``place``: the stock's own
-#: figures first, then the flows of the corridors that end at the place.
+#: Columns of :attr:`RunResult.places` after ``date`` and ``place``: the stock's
+#: commodity and unit, its own figures, then the flows of the corridors that bring it.
 PLACE_FIELDS = (
+    "commodity",
+    "unit",
     "stock_l",
     "days_of_cover",
     "demand_l",
@@ -184,6 +187,15 @@ class RunResult:
     destination other than the depot have a ``detail`` that starts with its place key
     (``segou: cover 3.20 days``); ``load_short`` rows are secondary loadings that found
     too little in their upstream stock (``tankers`` and ``litres`` not loaded).
+
+    With several commodities, ``daily`` and :meth:`summary` are the **main commodity's**
+    at the depot, in its unit (the ``_l`` names are the fuel sugar: litres only for a
+    commodity in litres; ``Scenario.vocabulary`` says how to show them). Every stock,
+    one per (place, commodity) (:attr:`stock_keys`), is in :attr:`places` (with
+    ``commodity`` and ``unit`` columns) and :meth:`at`; :meth:`summary` and :meth:`at`
+    take a ``commodity``. In the event log ``tankers`` are vehicles and ``litres`` the
+    main commodity they carry; another commodity's stock rows start with
+    ``<place> <commodity>: ``.
     """
 
     scenario: Scenario
@@ -263,6 +275,14 @@ class RunResult:
         """The places with stock: the depot's first, then the destinations' in file order."""
         return [self.scenario.depot.place, *(d.place for d in self.scenario.destinations.values())]
 
+    @property
+    def stock_keys(self) -> list[tuple[str, str]]:
+        """Every stock as ``(place, commodity)``: the main commodity's at each place first
+        (depot, then destinations), then the other commodities' (place by place)."""
+        if not self._place_records:
+            return [(self.scenario.depot.place, self.scenario.main_commodity)]
+        return [(r.place, r.commodity) for r in self._place_records]
+
     def _place(self, place: str | None) -> str:
         key = self.scenario.depot.place if place is None else place
         known = self.place_keys
@@ -270,43 +290,61 @@ class RunResult:
             raise KeyError(f"no stock at place {key!r} (places with stock: {', '.join(known)})")
         return key
 
-    def at(self, place: str | None = None) -> pd.DataFrame:
-        """The wide daily table of one place with stock.
+    def _stock(self, place: str | None, commodity: str | None) -> int:
+        """Index in :attr:`stock_keys` of the stock of ``commodity`` at ``place``."""
+        key = self._place(place)
+        what = self.scenario.main_commodity if commodity is None else commodity
+        keys = self.stock_keys
+        if (key, what) in keys:
+            return keys.index((key, what))
+        if not self._place_records and what == self.scenario.main_commodity:
+            return self.place_keys.index(key)  # a result built by hand: refused below
+        held = [c for p, c in keys if p == key] or [self.scenario.main_commodity]
+        raise KeyError(f"no stock of {what!r} at place {key!r} (it stocks: {', '.join(held)})")
+
+    def at(self, place: str | None = None, commodity: str | None = None) -> pd.DataFrame:
+        """The wide daily table of one stock: one commodity at one place.
 
         Parameters
         ----------
         place : str, optional
             A place key of the depot or of a destination (default: the depot's).
+        commodity : str, optional
+            A commodity key (default: the main commodity).
 
         Returns
         -------
         pandas.DataFrame
             The columns of :attr:`daily` (its stock, cover, demand, rationing, reserve, and
-            the flows of the corridors that end there) plus ``loaded_out_l`` [L], loaded
-            out of its stock into secondary corridors that day; index ``date``. For the
-            depot, the columns of ``daily`` equal ``daily``.
+            the flows of the corridors that end there and carry the commodity) plus
+            ``loaded_out_l``, loaded out of its stock into secondary corridors that day;
+            index ``date``. Quantities are in the commodity's unit (``attrs["unit"]``;
+            litres for fuel, whatever the ``_l`` names say). For the depot's main
+            commodity, the columns of ``daily`` equal ``daily``.
 
         Raises
         ------
         KeyError
-            If no stock is at ``place``.
+            If no stock of ``commodity`` is at ``place``.
         """
-        key = self._place(place)
-        if key == self.scenario.depot.place:  # from `daily` itself, whatever it holds now
-            return self._build_at(key)
-        cached = self._place_cache.get(f"at:{key}")
+        i = self._stock(place, commodity)
+        if i == 0:  # from `daily` itself, whatever it holds now
+            return self._build_at(0)
+        cached = self._place_cache.get(f"at:{i}")
         if cached is None:
-            cached = self._build_at(key)
-            self._place_cache[f"at:{key}"] = cached
-        return cached.copy()
+            cached = self._build_at(i)
+            self._place_cache[f"at:{i}"] = cached
+        out = cached.copy()
+        out.attrs.update(cached.attrs)
+        return out
 
-    def _build_at(self, key: str) -> pd.DataFrame:
-        i = self.place_keys.index(key)
+    def _build_at(self, i: int) -> pd.DataFrame:
         if not self._place_records:  # a result built by hand: only the depot is known
             if i:
-                raise KeyError(f"this result holds no records for place {key!r}")
+                raise KeyError(f"this result holds no records for place {self.place_keys[i]!r}")
             frame = self.daily.copy()
             frame["loaded_out_l"] = np.zeros(len(frame), dtype=np.int64)
+            frame.attrs.update(commodity=self.scenario.main_commodity, unit=self._unit())
             return frame
         record = self._place_records[i]
         if i == 0:
@@ -318,41 +356,65 @@ class RunResult:
                 index=self.daily.index.copy(),
             )
         frame["loaded_out_l"] = np.array(record.loaded_out_l, dtype=np.int64)
+        frame.attrs.update(commodity=record.commodity, unit=record.unit)
         return frame
+
+    def _unit(self, commodity: str | None = None) -> str:
+        units = self.scenario.commodity_units
+        return units[self.scenario.main_commodity if commodity is None else commodity]
 
     @property
     def places(self) -> pd.DataFrame:
-        """Every place with stock, day by day: one tidy long table.
+        """Every stock (place and commodity), day by day: one tidy long table.
 
-        Columns ``date``, ``place`` (its key), then :data:`PLACE_FIELDS`: ``stock_l``,
+        Columns ``date``, ``place`` (its key), then :data:`PLACE_FIELDS`: ``commodity``
+        (its key) and ``unit`` (that of every quantity on the row: ``L`` for fuel, whatever
+        the ``_l`` names say), ``stock_l``,
         ``days_of_cover`` [days], ``demand_l``, ``served_l``, ``shortfall_l``,
         ``rationing``, ``stockout``, ``delivered_l`` (unloaded into its stock),
         ``loaded_out_l`` (loaded out into secondary corridors), ``reserve_l``, then the
         flows of the corridors that end at the place (``loaded_l``, ``arrived_l``,
         ``destroyed_l``, ``captured_l``, ``in_transit_l``, ``queued_l``,
         ``tankers_waiting``, ``tankers_waiting_unload``), as in :attr:`daily`. Rows by
-        place (depot first, then destinations in file order), then date.
+        stock (:attr:`stock_keys`: the main commodity at the depot, then at each
+        destination in file order, then the other commodities), then date.
         """
         frames = []
-        for key in self.place_keys:
-            wide = self.at(key)[list(PLACE_FIELDS)]
+        for key, commodity in self.stock_keys:
+            wide = self.at(key, commodity)[list(PLACE_FIELDS[2:])]
             wide.insert(0, "place", key)
+            wide.insert(1, "commodity", commodity)
+            wide.insert(2, "unit", self._unit(commodity))
             frames.append(wide.reset_index())
         return pd.concat(frames, ignore_index=True)
 
-    def summary_by_place(self) -> pd.DataFrame:
-        """:meth:`summary` of every place with stock, one row each (index ``place``)."""
-        rows = [self.summary(key) for key in self.place_keys]
-        return pd.DataFrame(rows, index=pd.Index(self.place_keys, name="place"))
+    def summary_by_place(self, commodity: str | None = None) -> pd.DataFrame:
+        """:meth:`summary` of every place with stock, one row each (index ``place``).
 
-    def _place_convoys(self, key: str) -> pd.DataFrame:
+        ``commodity``: of that commodity (default: the main one), at the places that stock
+        it.
+        """
+        what = self.scenario.main_commodity if commodity is None else commodity
+        keys = [p for p, c in self.stock_keys if c == what] if self._place_records else []
+        keys = keys or self.place_keys
+        rows = [self.summary(key, commodity) for key in keys]
+        return pd.DataFrame(rows, index=pd.Index(keys, name="place"))
+
+    def _payloads(self, commodity: str | None) -> dict[str, int]:
+        """What one vehicle of each corridor carries of ``commodity`` (0 if none), by key."""
+        sc = self.scenario
+        what = sc.main_commodity if commodity is None else commodity
+        return {k: corridor_payload(sc, c).get(what, 0) for k, c in sc.corridors.items()}
+
+    def _place_convoys(self, key: str, commodity: str | None = None) -> pd.DataFrame:
+        carried = self._payloads(commodity)
         ends = {k: c.legs[-1].to for k, c in self.scenario.corridors.items()}
-        mine = [k for k, end in ends.items() if end == key]
+        mine = [k for k, end in ends.items() if end == key and carried[k]]
         if len(mine) == len(ends):
             return self.convoys
         return self.convoys[self.convoys["corridor"].isin(mine)]
 
-    def summary(self, place: str | None = None) -> dict[str, Any]:
+    def summary(self, place: str | None = None, commodity: str | None = None) -> dict[str, Any]:
         """Headline figures of the run, at the depot or at another place with stock.
 
         Parameters
@@ -361,6 +423,10 @@ class RunResult:
             Place key of the depot or of a destination (default: the depot, the main
             destination). The stock figures are that place's; the flows, losses and
             convoys those of the corridors that end there.
+        commodity : str, optional
+            A commodity key (default: the main commodity): the figures of its stock at
+            ``place``, quantities in its unit (``_l`` keys included), convoys and vehicles
+            those of the corridors that carry it there.
 
         Returns
         -------
@@ -374,12 +440,14 @@ class RunResult:
             ``final_stock_l`` [L]; ``mean_escort_wait_h`` [h] over escorted convoys
             (NaN if none).
         """
-        if place is not None and self._place(place) != self.scenario.depot.place:
-            key = f"summary:{place}"
+        i = self._stock(place, commodity)
+        if i:
+            key = f"summary:{i}"
+            where, what = self.stock_keys[i]
             if key not in self._place_cache:
-                frame = self._place_convoys(place)
+                frame = self._place_convoys(where, what)
                 convoys = convoy_summary_array({k: frame[k] for k in _CONVOY_SOURCE})
-                daily = self.at(place)[list(DAILY_FIELDS)].to_numpy(float)
+                daily = self.at(where, what)[list(DAILY_FIELDS)].to_numpy(float)
                 self._place_cache[key] = summary_to_dict(
                     summary_vector(daily, convoys), self.scenario.start
                 )
@@ -394,68 +462,96 @@ class RunResult:
         return dict(out)
 
     def check_balance(self) -> None:
-        """Check that no fuel appeared or vanished, day by day, at every place, to the litre.
+        """Check that nothing appeared or vanished, day by day, at every stock, to the unit.
 
-        At every place with stock (the depot, then each destination), on every day:
+        At every stock (each commodity at the depot, then at each destination), on every
+        day, in the commodity's unit (litres for fuel):
 
-        * its corridors: ``loaded = delivered + destroyed + captured + in transit + queued``
-          (cumulative flows against end-of-day stocks), exactly, and the convoy table of
-          those corridors agrees with the daily losses and arrivals;
+        * the corridors that bring it: ``loaded = delivered + destroyed + captured + in
+          transit + queued`` (cumulative flows against end-of-day stocks), exactly, and the
+          convoy table of those corridors (vehicles times what each carries of the
+          commodity) agrees with the daily losses and arrivals;
         * its stock: ``stock + reserve = initial stock + reserve + delivered - served -
-          loaded out`` (cumulative), within :data:`STOCK_BALANCE_TOLERANCE_L` (1 L);
+          loaded out`` (cumulative), within :data:`STOCK_BALANCE_TOLERANCE_L` (1 unit);
 
         and what each stock loaded out equals what the secondary corridors from it loaded
-        in the horizon (their ``loaded`` events).
+        in the horizon (their ``loaded`` events' vehicles times what each carries).
 
         Raises
         ------
         BalanceError
-            If any day, place or the convoy table does not balance.
+            If any day, stock or the convoy table does not balance.
         """
         sc = self.scenario
-        stocks = [sc.depot, *sc.destinations.values()]
-        loaded_out = {}
-        for i, (key, depot) in enumerate(zip(self.place_keys, stocks, strict=True)):
-            d = self.daily if i == 0 else self.at(key)
+        depots = dict(zip(self.place_keys, [sc.depot, *sc.destinations.values()], strict=True))
+        main = sc.main_commodity
+        loaded_out: dict[tuple[str, str], int] = {}
+        for i, (key, commodity) in enumerate(self.stock_keys):
+            d = self.daily if i == 0 else self.at(key, commodity)
+            unit = sc.commodity_units[commodity]
             where = "" if i == 0 else f" at {key}"
-            self._check_pipeline(d, self._place_convoys(key), where)
-            at = self.at(key) if self._place_records else None
+            carried = None if commodity == main else self._payloads(commodity)
+            self._check_pipeline(
+                d, self._place_convoys(key, commodity), where, carried, commodity, unit
+            )
+            at = self.at(key, commodity) if self._place_records else None
             if at is None:
                 continue
+            depot = depots[key]
+            if commodity == main:
+                initial, reserve = depot.initial_stock_l, depot.reserve_l
+            else:
+                block = depot.commodities[commodity]
+                initial, reserve = block.initial, block.reserve
             expected = (
-                depot.initial_stock_l
-                + depot.reserve_l
+                initial
+                + reserve
                 + (at["delivered_l"] - at["served_l"] - at["loaded_out_l"]).cumsum()
             )
             gap = (at["stock_l"] + at["reserve_l"] - expected).abs()
             # Float rounding grows with the litres that went through: allow 1e-12 of them
             # on top of the litre (0.001 L for a billion litres), never less than the litre.
             through = (at["delivered_l"] + at["served_l"] + at["loaded_out_l"]).cumsum()
-            tolerance = STOCK_BALANCE_TOLERANCE_L + 1e-12 * (
-                depot.initial_stock_l + depot.reserve_l + through
-            )
+            tolerance = STOCK_BALANCE_TOLERANCE_L + 1e-12 * (initial + reserve + through)
             broken = gap > tolerance
             if broken.any():
                 day = at.index[int(broken.to_numpy().argmax())]
+                what = "" if commodity == main else f" ({commodity})"
                 raise BalanceError(
-                    f"stock balance broken at {key} on {day.date()}: stock + reserve "
-                    f"{at.loc[day, 'stock_l'] + at.loc[day, 'reserve_l']:.1f} L, "
-                    f"expected {expected[day]:.1f} L"
+                    f"stock balance broken at {key}{what} on {day.date()}: stock + reserve "
+                    f"{at.loc[day, 'stock_l'] + at.loc[day, 'reserve_l']:.1f} {unit}, "
+                    f"expected {expected[day]:.1f} {unit}"
                 )
-            loaded_out[key] = int(at["loaded_out_l"].sum())
+            loaded_out[(key, commodity)] = int(at["loaded_out_l"].sum())
         ev = self.events
         loads = ev[(ev["kind"] == "loaded") & (ev["t_h"] >= 0)]
-        for key, out_l in loaded_out.items():
-            mine = [k for k, c in sc.corridors.items() if c.origin == key and c.legs[-1].to != key]
-            shipped = int(loads.loc[loads["corridor"].isin(mine), "litres"].sum())
+        for (key, commodity), out_l in loaded_out.items():
+            carried = self._payloads(commodity)
+            mine = [
+                k
+                for k, c in sc.corridors.items()
+                if c.origin == key and c.legs[-1].to != key and carried[k]
+            ]
+            rows = loads[loads["corridor"].isin(mine)]
+            each = rows["corridor"].map(carried).to_numpy(dtype=np.int64)
+            shipped = int((rows["tankers"].to_numpy(dtype=np.int64) * each).sum())
             if shipped != out_l:
+                what = "" if commodity == main else f" {commodity}"
+                unit = sc.commodity_units[commodity]
                 raise BalanceError(
-                    f"{key}: {out_l} L loaded out of the stock, but its secondary corridors "
-                    f"loaded {shipped} L"
+                    f"{key}{what}: {out_l} {unit} loaded out of the stock, but its secondary "
+                    f"corridors loaded {shipped} {unit}"
                 )
 
     @staticmethod
-    def _check_pipeline(d: pd.DataFrame, c: pd.DataFrame, where: str) -> None:
+    def _check_pipeline(
+        d: pd.DataFrame,
+        c: pd.DataFrame,
+        where: str,
+        carried: dict[str, int] | None,
+        commodity: str,
+        unit: str,
+    ) -> None:
         loaded = d["loaded_l"].cumsum()
         accounted = (
             d["delivered_l"].cumsum()
@@ -468,22 +564,28 @@ class RunResult:
         if bad.any():
             day = d.index[int(bad.to_numpy().argmax())]
             raise BalanceError(
-                f"fuel balance broken{where} on {day.date()}: loaded {int(loaded[day])} L, "
-                f"accounted for {int(accounted[day])} L"
+                f"{commodity} balance broken{where} on {day.date()}: loaded "
+                f"{int(loaded[day])} {unit}, accounted for {int(accounted[day])} {unit}"
             )
+        # What one vehicle of each convoy carries of the commodity: its tanker load for
+        # the main commodity (the convoy table's capacity_l), else its vehicle's payload.
+        each = c["capacity_l"] if carried is None else c["corridor"].map(carried).astype(np.int64)
+        what = "" if carried is None else f"{commodity} "  # the main commodity's read as before
         for col in ("destroyed", "captured"):
-            from_convoys = int((c[col] * c["capacity_l"]).sum())
+            from_convoys = int((c[col] * each).sum())
             from_days = int(d[f"{col}_l"].sum())
             if from_convoys != from_days:
                 raise BalanceError(
-                    f"{col}{where}: convoys table says {from_convoys} L, daily table {from_days} L"
+                    f"{what}{col}{where}: convoys table says {from_convoys} {unit}, daily table "
+                    f"{from_days} {unit}"
                 )
         in_horizon = c[c["ended_h"] >= 0]
-        arrived = int((in_horizon["tankers_arrived"] * in_horizon["capacity_l"]).sum())
+        arrived = int((in_horizon["tankers_arrived"] * each[in_horizon.index]).sum())
         arrived_daily = int(d["arrived_l"].sum())
         if arrived != arrived_daily:
             raise BalanceError(
-                f"arrived{where}: convoys table says {arrived} L, daily table {arrived_daily} L"
+                f"{what}arrived{where}: convoys table says {arrived} {unit}, daily table "
+                f"{arrived_daily} {unit}"
             )
 
     def to_csv(self, directory: str | os.PathLike[str]) -> dict[str, Path]:
@@ -561,7 +663,9 @@ class RunResult:
         }
 
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
-        """Write one workbook: sheets ``summary``, ``daily``, ``convoys`` and ``events``.
+        """Write one workbook: sheets ``summary``, ``daily``, ``convoys``, ``events``, legend.
+
+        The legend sheet, ``definitions``, gives each daily column's unit and meaning.
 
         Values are rounded as in :meth:`to_csv` (litres to 0.1 L, hours and days to
         0.001); times are date cells shown as ISO ``YYYY-MM-DD HH:MM:SS`` (days as
@@ -626,6 +730,7 @@ class RunResult:
                 name: (frame.rename(columns=_with_unit), name == "daily")
                 for name, frame in {**tables, "daily": daily, "events": events}.items()
             },
+            "definitions": (_daily_definitions(list(daily.columns)), False),
         }
         return write_excel(path, sheets, what="RunResult.to_excel")
 
@@ -1041,3 +1146,17 @@ def _attacks(result: RunResult) -> list[dict[str, Any]]:
         elif kind in ("destroyed", "captured") and last == (int(cid), float(t_h)):
             out[-1][kind] += int(tankers)
     return out
+
+
+def _daily_definitions(columns: list[str]) -> pd.DataFrame:
+    """One row per daily column: its name, unit and meaning (the workbook's legend).
+
+    ``days_of_cover`` gets the definition every caption uses (:data:`COVER_DEFINITION`),
+    so a reader of the workbook alone knows which stock it divides.
+    """
+    rows = []
+    for name in columns:
+        lab = daily_label(name)
+        meaning = COVER_DEFINITION if name == "days_of_cover" else lab.long
+        rows.append({"column": name, "unit": column_unit(name), "meaning": meaning})
+    return pd.DataFrame(rows)

@@ -24,7 +24,10 @@ same key, and a key of one level is never a prefix of a key of the same level. T
   fraction of leg ``j`` of the ``n``-th convoy of corridor ``c``, ``(LEG_LOSS, c, n, j)``;
   with ``threat.outcomes`` only, the attack modes of corridor ``c``,
   ``(ATTACK_MODE, 0, 0, c)`` (a stream of its own, so the others are the same with or
-  without it).
+  without it); with a finite ``fleet`` only, the ``n``-th return trip of corridor ``c``
+  draws its uniforms and attack delays from ``(RETURN_LEG, c, n, 0)`` and the loss
+  fraction of its leg ``j`` from ``(RETURN_LEG, c, n, j + 1)``, so the outbound streams
+  are the same whatever happens on the way back.
 
 A run seed is a parent only: no Generator is made from it, and no Generator's key is the
 parent of another. Pure numpy: the bottom floor of the package.
@@ -61,6 +64,7 @@ class Role(enum.IntEnum):
     DEMAND = 20
     LEG_LOSS = 21
     ATTACK_MODE = 22
+    RETURN_LEG = 23
 
 
 def role_seed(parent: np.random.SeedSequence, role: Role, *index: int) -> np.random.SeedSequence:

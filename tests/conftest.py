@@ -27,9 +27,11 @@ def _engine_registries(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from simfuel.sim.dispatch import DISPATCH_POLICIES
     from simfuel.sim.escort_kinds import ESCORT_KINDS
     from simfuel.sim.formation import FORMATION_RULES
+    from simfuel.sim.rationing import RATIONING_RULES
     from simfuel.sim.threats import THREAT_MODELS
 
-    for registry in (ESCORT_KINDS, FORMATION_RULES, THREAT_MODELS, DISPATCH_POLICIES):
+    registries = (ESCORT_KINDS, FORMATION_RULES, THREAT_MODELS, DISPATCH_POLICIES, RATIONING_RULES)
+    for registry in registries:
         monkeypatch.setattr(registry, "_classes", dict(registry._classes))
     for what, names in ENGINE_CHOICES.items():
         monkeypatch.setitem(ENGINE_CHOICES, what, list(names))

@@ -572,7 +572,10 @@ def _mutate(raw: dict[str, Any], mutations: list[tuple[tuple[Any, ...], Any]]) -
                 break
         else:
             last = path[-1]
-            if isinstance(node, dict) or (isinstance(node, list) and last < len(node)):
+            # A path may meet a list where it expects a mapping (a mutation made it one): skip.
+            if isinstance(node, dict) or (
+                isinstance(node, list) and isinstance(last, int) and last < len(node)
+            ):
                 if value is DELETE:
                     if isinstance(node, list) or last in node:  # a key deleted twice is gone
                         del node[last]

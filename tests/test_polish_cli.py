@@ -10,17 +10,12 @@ import yaml
 
 import simfuel
 from simfuel.cli import main
-from tests.report.conftest import report_scenario
+from tests.report.conftest import report_scenario, write_two_options
 
 
 @pytest.fixture
 def options(tmp_path: Path) -> tuple[Path, Path]:
-    early, late = report_scenario(), report_scenario()
-    late["events"][-1]["date"] = "2025-01-16"
-    paths = tmp_path / "early.yaml", tmp_path / "late.yaml"
-    for path, data in zip(paths, (early, late), strict=True):
-        path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    return paths
+    return write_two_options(tmp_path)
 
 
 def test_compare_refuses_to_overwrite_a_brief_without_force(

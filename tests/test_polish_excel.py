@@ -67,3 +67,16 @@ def test_events_sheet_leaves_convoy_id_empty_and_shows_the_csv_detail(
     assert timeline.any()
     # plain text, not the repr the sheet once showed ("corridors=['all']; intensity=1.0")
     assert not csv.loc[timeline, "detail"].str.contains(r"corridors=|intensity=").any()
+
+
+def test_the_definitions_sheet_says_what_days_of_cover_divides(runs: dict[str, Any]) -> None:
+    from simfuel.labels import COVER_DEFINITION
+
+    result, path = runs["plain"]
+    rows = _sheet(path, "definitions")
+    assert rows[0] == ("column", "unit", "meaning")
+    meaning = {r[0]: (r[1], r[2]) for r in rows[1:]}
+    # Every daily column has a row, and cover is the caption's definition, not a bare label.
+    assert set(meaning) == set(result.daily.columns)
+    assert meaning["days_of_cover"] == ("days", COVER_DEFINITION)
+    assert meaning["stock_l"][0] == "L" and "stock" in meaning["stock_l"][1]

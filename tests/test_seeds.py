@@ -154,6 +154,7 @@ def test_the_role_numbers_are_the_documented_layout():
         "DEMAND": 20,
         "LEG_LOSS": 21,
         "ATTACK_MODE": 22,
+        "RETURN_LEG": 23,
     }
     assert len(set(Role)) == len(Role.__members__)  # no alias: no two roles share a number
 

@@ -21,7 +21,7 @@ from ..data import BORDERS_CREDIT, country_outlines, read_outlines
 from ..ensemble import EnsembleResult
 from ..results import RunResult
 from ..scenario import Scenario
-from ..scenario.schema import ScriptedAttackEvent
+from ..scenario.schema import Corridor, Leg, ScriptedAttackEvent
 from ._layout import FONT_MIN, at_draw_time, fit_figure, is_free, text_box
 from ._style import ATTACK_COLOR, corridor_colors, corridor_label, get_ax, plain
 
@@ -66,9 +66,11 @@ def corridor_map(
     """Map of the corridors on country outlines (longitude/latitude), with a scale bar.
 
     Legs after the staging point are drawn solid, thicker where their ``risk`` weight is
-    higher; legs before it (no threat in the model) dashed. A run's attacks are red
-    circles at the middle of their leg, sized by tankers lost; without a run, the
-    scenario's scripted attacks are drawn as open circles.
+    higher; legs before it (no threat in the model) dashed. Air corridors are straight
+    dashed lines and sea corridors dotted ones, marked "(air)" or "(sea)" in the legend,
+    never drawn as threatened roads: thicker only where a leg is given a ``risk``. A
+    run's attacks are red circles at the middle of their leg, sized by tankers lost;
+    without a run, the scenario's scripted attacks are drawn as open circles.
 
     The view is the places' bounding box plus 1°; the countries drawn are those whose
     outline reaches into it, so a scenario anywhere in the world draws its own region. The
@@ -139,7 +141,8 @@ def corridor_map(
                 names.append((cx, cy, plain(country["name"]).upper()))
 
     colors = corridor_colors(sc)
-    max_risk = max((leg.risk for c in sc.corridors.values() for leg in c.legs), default=1.0) or 1.0
+    risks = [_risk(c, leg) for c in sc.corridors.values() for leg in c.legs]
+    max_risk = max(risks, default=1.0) or 1.0
     handles = []
     for i, (key, c) in enumerate(sc.corridors.items()):
         staged = False
@@ -148,7 +151,12 @@ def corridor_map(
             staged = staged or leg.from_ == c.staging
             a, b = sc.places[leg.from_], sc.places[leg.to]
             xy = ([a.lon + offset, b.lon + offset], [a.lat + offset, b.lat + offset])
-            if staged:
+            if c.mode != "road":
+                # An air or sea leg is no road: a straight line in the mode's own style,
+                # thicker only where the scenario gives it a risk.
+                width = 1.2 + 3.5 * _risk(c, leg) / max_risk
+                ax.plot(*xy, color=colors[key], lw=width, ls=MODE_STYLE[c.mode], zorder=2)
+            elif staged:
                 width = 1.2 + 3.5 * leg.risk / max_risk
                 ax.plot(
                     *xy,
@@ -160,7 +168,9 @@ def corridor_map(
                 )
             else:
                 ax.plot(*xy, color=colors[key], lw=1.2, ls="--", alpha=0.8, zorder=2)
-        handles.append(Line2D([], [], color=colors[key], lw=3, label=corridor_label(sc, key)))
+        label = corridor_label(sc, key) + ("" if c.mode == "road" else f" ({c.mode})")
+        style = MODE_STYLE.get(c.mode, "-")
+        handles.append(Line2D([], [], color=colors[key], lw=3, ls=style, label=label))
 
     for key, p in sc.places.items():
         is_depot = key == depot
@@ -180,6 +190,9 @@ def corridor_map(
         Line2D([], [], color="grey", lw=1.2, ls="--", label="before staging (no threat)")
     )
     handles.append(Line2D([], [], color="grey", lw=4, label="thicker: higher risk"))
+    for mode, words in MODE_KEYS.items():
+        if any(c.mode == mode for c in sc.corridors.values()):
+            handles.append(Line2D([], [], color="grey", lw=1.2, ls=MODE_STYLE[mode], label=words))
     # Beside the map, never over it: inside, it would hide places and roads somewhere.
     ax.legend(
         handles=handles,
@@ -208,6 +221,22 @@ def corridor_map(
     _scale_bar(ax, sc, xlim, ylim, mid_lat)
     _label_map(ax, sc, names if labels else [], everything=labels == "all", places=bool(labels))
     return ax
+
+
+#: Line styles of the legs of air and sea corridors (road legs: solid, or dashed before
+#: the staging point).
+MODE_STYLE = {"air": "--", "sea": ":"}
+MODE_KEYS = {
+    "air": "air bridge (straight line; no threat unless a leg has a risk)",
+    "sea": "sea route (straight line; no threat unless a leg has a risk)",
+}
+
+
+def _risk(c: Corridor, leg: Leg) -> float:
+    """The risk the model gives ``leg``: an air or sea leg has none unless it is written."""
+    if c.mode == "road" or "risk" in leg.model_fields_set:
+        return leg.risk
+    return 0.0
 
 
 def _reaches(

@@ -889,7 +889,30 @@ def _problems(exc: ValidationError) -> list[Problem]:
         if err["type"] == "extra_forbidden" and loc:
             message += _unknown_key_hint(loc)
         problems.append(Problem(_format_loc(loc), message))
-    return problems
+    return _typos_first(problems)
+
+
+def _typos_first(problems: list[Problem]) -> list[Problem]:
+    """A misspelt key before anything else, and without its echo as a missing field.
+
+    ``hazrd_per_100km`` for ``hazard_per_100km`` is one mistake, which pydantic reports
+    twice (a required field missing, an unknown key): the unknown key with its hint says
+    what to fix, so it comes first and the missing field it would have filled goes.
+    """
+    typos = [p for p in problems if "unknown key (did you mean '" in p.message]
+    if not typos:
+        return problems
+    meant = set()
+    for p in typos:
+        parent = p.path.rpartition(".")[0]
+        word = p.message.split("'")[1]
+        meant.add(f"{parent}.{word}" if parent else word)
+    rest = [
+        p
+        for p in problems
+        if p not in typos and not (p.message == "required field is missing" and p.path in meant)
+    ]
+    return typos + rest
 
 
 def _message(err: Any) -> str:

@@ -38,8 +38,17 @@ from pydantic import (
     model_validator,
 )
 
-from ..labels import FUEL, Vocabulary
+from ..labels import FUEL, Vocabulary, vocabulary_for
 from ..text import safe_echo as _safe_echo
+from .commodities import (
+    DEFAULT_COMMODITY,
+    commodity_problems,
+    corridor_payload,
+    drop_commodity_defaults,
+    expand_commodity_sugar,
+    not_required,
+    stock_commodities,
+)
 from .errors import Problem, ScenarioError
 
 __all__ = [
@@ -47,6 +56,11 @@ __all__ = [
     "ENGINE_CHOICES",
     "LIMITS",
     "MAX_CONVOYS",
+    "OTHER_CLASS",
+    "AirMode",
+    "Commodity",
+    "CommodityDemand",
+    "CommodityStock",
     "Corridor",
     "Demand",
     "Depot",
@@ -55,19 +69,29 @@ __all__ = [
     "EscortForce",
     "EscortPolicy",
     "Event",
+    "Fleet",
+    "InitialState",
     "Leg",
     "ObservationEvent",
+    "OnRoad",
     "Place",
+    "PriorityClass",
     "Product",
     "Rationing",
     "Scenario",
+    "SeaMode",
+    "Stations",
+    "SupplyResponse",
     "Threat",
+    "Vehicle",
     "allow_engine_choice",
     "convoy_estimate",
+    "corridor_payload",
     "delay_upper_h",
     "is_secondary",
     "pipeline_h",
     "secondary_cycles",
+    "stock_commodities",
     "stock_places",
     "warmup_days",
 ]
@@ -86,6 +110,7 @@ MAX_PIPELINE_DAYS = 365  # origin to depot (the warm-up runs this long before st
 MAX_RATE = 1_000.0  # hazard per 100 km, blockade intensity, leg risk
 MAX_TANKERS_PER_DAY = 100_000
 MAX_TANKER_L = 1_000_000  # a road tanker carries 30 000 to 60 000 L
+MAX_STATIONS = 100_000  # filling stations of one place
 MAX_TANKERS = 1_000_000  # convoy sizes, tankers destroyed or captured in one attack
 MAX_UNITS = 100_000  # units of one escort force
 MAX_LITRES = 1e12  # storage, stock, reserve, a contract (~2 months of world oil use)
@@ -215,6 +240,7 @@ ENGINE_CHOICES: dict[str, list[str]] = {
     "threat model": ["default"],
     "dispatch policy": ["fixed_rate", "schedule", "order_up_to"],
     "formation rule": ["default"],
+    "rationing rule": ["default", "hysteresis"],
 }
 
 
@@ -447,6 +473,166 @@ class Dispatch(_Model):
         return set(self.model_fields_set)
 
 
+class Fleet(_Model):
+    """A corridor's finite fleet: vehicles that load at its origin and drive back to it.
+
+    Without a fleet the origin loads whatever the dispatch policy asks (an unlimited pool
+    of vehicles). With one, a loading takes only the vehicles waiting at the origin (all
+    of them at the start of the warm-up); after unloading, a vehicle drives back empty:
+    the corridor's legs reversed from the destination to the staging point, drawn by the
+    threat model like any leg (risk times `return_risk_factor`, unescorted, no scripted
+    attack), then to the origin (no risk, no border delay: an assumption), and waits
+    `turnaround_h` there. A destroyed or captured vehicle never comes back, so losses
+    reduce later supply; a convoy that turned back keeps its vehicles.
+    """
+
+    vehicles: Whole = Field(
+        ge=1, le=MAX_TANKERS, description="Vehicles in the fleet, all at the origin at first."
+    )
+    return_: bool = Field(
+        True,
+        alias="return",
+        description="Vehicles drive back to the origin after unloading; false: each vehicle "
+        "makes one trip and stays at the destination.",
+    )
+    return_risk_factor: Real = Field(
+        1.0,
+        ge=0,
+        le=MAX_RATE,
+        description="Multiplies the risk of every leg on the way back [-] (unescorted); 1 "
+        "(default, an assumption): an empty vehicle meets the same armed groups on the same "
+        "road (no source says empty vehicles are spared); 0: the way back is safe.",
+    )
+    turnaround_h: Real = Field(
+        0.0,
+        ge=0,
+        le=MAX_DELAY_H,
+        description="Hours a vehicle back at the origin waits before it loads again [h].",
+    )
+    source: str | None = Field(None, description="Where the figures come from.")
+
+
+class SupplyResponse(_Model):
+    """Loadings that fall with recent losses on the corridor and recover (an assumption).
+
+    The recent losses ``L`` are the vehicles lost on the corridor (destroyed or captured,
+    on the way out or back), each weighted by ``0.5 ** (age / recovery_half_life_days)``.
+    The dispatch policy (`fixed_rate`, `schedule`, `order_up_to`) loads its count times
+    ``exp(-loss_sensitivity_per_vehicle * L)`` (fractions carry over to the next loading).
+    """
+
+    loss_sensitivity_per_vehicle: Real = Field(
+        ge=0,
+        le=MAX_RATE,
+        description="How much one recent loss deters loading [1/vehicle]; 0.01: 69 vehicles "
+        "lost halve the loadings.",
+    )
+    recovery_half_life_days: Real = Field(
+        gt=0,
+        le=MAX_DAYS,
+        description="Days for a loss's weight in the recent losses to halve [days].",
+    )
+    needs_escort: bool = Field(
+        False,
+        description="No loading while the escort policy in force requires a force that has "
+        "no units (owners do not load for a road no escort can take).",
+    )
+    source: str | None = Field(None, description="Where the figures come from.")
+
+
+class AirMode(_Model):
+    """An air bridge: a fleet of aircraft, each flying ``sorties_per_day`` sorties.
+
+    Every sortie carries one load of the corridor's ``tanker_capacity_l`` and flies alone
+    (no convoy, no escort) from the staging point (the airfield, which may be the origin);
+    an aircraft is ready for its next sortie ``24 / sorties_per_day`` hours after it took
+    off, so the fleet delivers at most ``aircraft x sorties_per_day`` loads a day. Give
+    ``turnaround_h`` instead to derive the rate: an aircraft is ready again after the
+    flight there and back (the legs from the staging point at their ``speed_kmh``) plus
+    ``turnaround_h``. Loads the fleet cannot fly wait at the airfield.
+    """
+
+    aircraft: Whole = Field(ge=1, le=MAX_UNITS, description="Aircraft in the fleet.")
+    sorties_per_day: Real | None = Field(
+        None, gt=0, le=24, description="Sorties one aircraft flies a day (round trip included)."
+    )
+    turnaround_h: Real | None = Field(
+        None,
+        ge=0,
+        le=MAX_DELAY_H,
+        description="Instead of `sorties_per_day`: hours on the ground between landing back "
+        "and the next take-off (loading, unloading, servicing) [h].",
+    )
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> AirMode:
+        if (self.sorties_per_day is None) == (self.turnaround_h is None):
+            raise ValueError("give either sorties_per_day or turnaround_h")
+        return self
+
+    def cycle_h(self, flight_h: float) -> float:
+        """Take-off to next take-off of one aircraft [h], for a one-way ``flight_h`` [h]."""
+        if self.sorties_per_day is not None:
+            return 24.0 / self.sorties_per_day
+        return 2.0 * flight_h + (self.turnaround_h or 0.0)
+
+
+class SeaMode(_Model):
+    """Ships at a port: each ship sails alone and waits for a berth at the destination.
+
+    A ship carries ``loads_per_ship`` loads of the corridor's ``tanker_capacity_l`` and
+    sails when that many loads wait at the staging port (the tables count loads, as
+    tankers). At the destination it holds one of ``berths`` berths for ``berth_hours`` to
+    unload (the fuel then enters the stock as any arrival does); ships that arrive while
+    every berth is taken wait, first come first served. Waiting and berthed ships count as
+    waiting to unload; a ship's arrival (``ended_h``, ``arrived_l``) is when it leaves
+    its berth.
+    """
+
+    loads_per_ship: Whole = Field(
+        1, ge=1, le=MAX_TANKERS, description="Loads of `tanker_capacity_l` one ship carries."
+    )
+
+    berths: Whole = Field(1, ge=1, le=MAX_UNITS, description="Berths at the destination port.")
+    berth_hours: Real = Field(
+        gt=0, le=MAX_DELAY_H, description="Hours a ship holds a berth to unload [h]."
+    )
+
+
+class OnRoad(_Model):
+    """Vehicles on the road at the start date, at the start of one leg."""
+
+    leg: Whole = Field(
+        ge=0, le=1_000, description="Index in the corridor's `legs` of the leg they start on."
+    )
+    tankers: Whole = Field(ge=1, le=MAX_TANKERS, description="Vehicles there [tankers].")
+
+
+class InitialState(_Model):
+    """Vehicles already on a corridor at the start date (``start`` 00:00).
+
+    ``staged_tankers`` wait at the staging point and leave as the formation rule and
+    escort policy say (the first convoy at 00:00 when nothing holds them); each
+    ``on_road`` group is a convoy (without escort) entering leg ``leg`` at 00:00, or, on a
+    leg before the staging point, vehicles driving on to it. They are counted as loaded on
+    the first day, like the pipeline the warm-up fills, and are **in addition** to it;
+    with ``warmup: false`` the corridor loads nothing before the start date, so what is on
+    it then is exactly this block.
+    """
+
+    staged_tankers: Whole = Field(
+        0, ge=0, le=MAX_TANKERS, description="Vehicles waiting at the staging point."
+    )
+    on_road: list[OnRoad] = Field(
+        default_factory=list, description="Groups of vehicles on the road, by leg."
+    )
+    warmup: StrictBool = Field(
+        True,
+        description="Whether the corridor loads during the warm-up before the start date "
+        "(false: its pipeline at the start is exactly this block).",
+    )
+
+
 class Corridor(_Model):
     """A route from a loading origin through a staging point (the border) to a stock.
 
@@ -472,7 +658,15 @@ class Corridor(_Model):
         ge=0, le=MAX_TANKERS_PER_DAY, description="Tankers loaded per day at the origin."
     )
     tanker_capacity_l: Whole = Field(
-        45_000, gt=0, le=MAX_TANKER_L, description="Load of one tanker [L]."
+        45_000,
+        gt=0,
+        le=MAX_TANKER_L,
+        description="Load of one tanker [L] of the main commodity (in litres); not with `vehicle`.",
+    )
+    vehicle: str | None = Field(
+        None,
+        description="Key of the `vehicles` entry this corridor's vehicles are (what one "
+        "carries of each commodity); instead of `tanker_capacity_l`.",
     )
     dispatches_per_day: Whole = Field(
         4, ge=1, le=24, description="Tankers leave the origin in this many batches a day."
@@ -508,12 +702,82 @@ class Corridor(_Model):
         "least this many days of that stock's own nominal demand in it [days]; 0: loadings "
         "are served first, at their dispatch times, before the stock's daily demand.",
     )
+    fleet: Fleet | None = Field(
+        None,
+        description="A finite fleet of vehicles that drive back to the origin; none: an "
+        "unlimited pool (losses do not reduce later supply).",
+    )
+    supply_response: SupplyResponse | None = Field(
+        None,
+        description="Loadings that fall with recent losses on the corridor and recover; "
+        "none: the dispatch policy's count whatever happens on the road.",
+    )
+    mode: Literal["road", "air", "sea"] = Field(
+        "road",
+        description="Transport mode: `road` (convoys of tankers), `air` (an air bridge, "
+        "parameters in `air`) or `sea` (ships and berths, parameters in `sea`). On `air` and "
+        "`sea` legs a `risk` not written is 0: no threat unless given.",
+    )
+    air: AirMode | None = Field(None, description="`mode: air`: the aircraft fleet.")
+    sea: SeaMode | None = Field(None, description="`mode: sea`: the destination port's berths.")
+    initial: InitialState | None = Field(
+        None, description="Vehicles already on the corridor at the start date."
+    )
     source: str | None = Field(None, description="Where the figures come from.")
 
     @field_validator("border_delay_h", mode="before")
     @classmethod
     def _delay_number(cls, value: Any) -> Any:
         return _bare_number_is_fixed(value)
+
+    @model_validator(mode="after")
+    def _mode_parameters(self) -> Corridor:
+        for other in ("air", "sea"):
+            if getattr(self, other) is not None and self.mode != other:
+                raise ValueError(f"{other}: only for mode: {other} (got mode: {self.mode})")
+        if self.mode in ("air", "sea") and getattr(self, self.mode) is None:
+            what = "aircraft, sorties_per_day" if self.mode == "air" else "berths, berth_hours"
+            raise ValueError(
+                f"{self.mode}: mode: {self.mode} needs an `{self.mode}:` block ({what})"
+            )
+        if self.sea is not None and self.initial is not None:
+            k = self.sea.loads_per_ship
+            for j, group in enumerate(self.initial.on_road):
+                if group.tankers % k:
+                    raise ValueError(
+                        f"initial.on_road[{j}].tankers: ships at sea carry whole shiploads of "
+                        f"loads_per_ship {k} loads (got {group.tankers})"
+                    )
+        if self.air is not None:
+            if self.escort_policy.forces:
+                raise ValueError(
+                    "escort_policy.forces: an air bridge flies without escort (got "
+                    f"{', '.join(self.escort_policy.forces)})"
+                )
+            # Every sortie's round trip must fit its slot, or the fleet could not fly it.
+            starts = [leg.from_ for leg in self.legs]
+            flown = self.legs[starts.index(self.staging) :] if self.staging in starts else []
+            flight_h = sum(leg.length_km / leg.speed_kmh for leg in flown)
+            spd = self.air.sorties_per_day
+            if spd is not None and 2 * flight_h * spd > 24 + 1e-9:
+                raise ValueError(
+                    f"air.sorties_per_day: a round trip of {2 * flight_h:.3g} h (legs from "
+                    f"the staging point, there and back) leaves room for at most "
+                    f"{24 / (2 * flight_h):.3g} sorties a day (got {spd:g})"
+                )
+        if self.initial is not None:
+            for j, group in enumerate(self.initial.on_road):
+                if group.leg >= len(self.legs):
+                    raise ValueError(
+                        f"initial.on_road[{j}].leg: no leg {group.leg} (the corridor has "
+                        f"{len(self.legs)} legs: 0 .. {len(self.legs) - 1})"
+                    )
+                if self.mode == "air":
+                    raise ValueError(
+                        f"initial.on_road[{j}]: not for an air bridge (loads waiting at the "
+                        "airfield are staged_tankers)"
+                    )
+        return self
 
     @model_validator(mode="after")
     def _dispatch_parameters(self) -> Corridor:
@@ -675,8 +939,77 @@ class Threat(_Model):
         return _bare_number_is_fixed(value)
 
 
+class Commodity(_Model):
+    """A good the scenario moves, and the unit of its stocks, demand and payloads."""
+
+    unit: Literal["L", "t", "kg", "m3"] = Field(
+        description="Unit of every quantity of this commodity: litres, tonnes, kilograms "
+        "or cubic metres."
+    )
+    name: str | None = Field(None, description="Name in outputs (default: its key).")
+    source: str | None = Field(None, description="Where the figures come from.")
+
+
+class Vehicle(_Model):
+    """A vehicle type: what one vehicle carries of each commodity.
+
+    A convoy's losses are whole vehicles, so an ambush removes each commodity it carries
+    in proportion.
+    """
+
+    payload: dict[str, Annotated[Whole, Field(gt=0, le=MAX_LITRES)]] = Field(
+        min_length=1,
+        description="Load of one vehicle, by commodity key [commodity unit] (whole units: "
+        "use kg for fractions of a tonne).",
+    )
+    word: str | None = Field(None, description="Its word in outputs (default: its key).")
+    words: str | None = Field(None, description="Plural word (default: `word` + s).")
+    name: str | None = Field(None, description="Display name.")
+    source: str | None = Field(None, description="Where the figures come from.")
+
+
+class CommodityDemand(_Model):
+    """Demand drawn from one commodity's stock."""
+
+    per_day: Real = Field(
+        ge=MIN_DEMAND_L_PER_DAY,
+        le=MAX_DEMAND_L_PER_DAY,
+        description="Demand [commodity unit/day].",
+    )
+    cv: Real = Field(0.0, ge=0, le=1, description="Day-to-day coefficient of variation.")
+    source: str | None = Field(None, description="Where the figures come from.")
+
+
+class CommodityStock(_Model):
+    """The stock of one commodity at one place: capacity, levels, demand and rationing."""
+
+    capacity: Real = Field(gt=0, le=MAX_LITRES, description="Storage [commodity unit].")
+    initial: Real = Field(ge=0, le=MAX_LITRES, description="Stock at the start [commodity unit].")
+    reserve: Real = Field(
+        0.0, ge=0, le=MAX_LITRES, description="Reserve, held apart [commodity unit]."
+    )
+    reserve_release_days: Real = Field(
+        0.0,
+        ge=0,
+        le=MAX_DAYS,
+        description="Release the reserve when cover falls below this [days].",
+    )
+    demand: CommodityDemand = Field(description="Demand drawn from this stock.")
+    rationing: Rationing = Field(default_factory=lambda: Rationing(), description="Rationing rule.")
+    source: str | None = Field(None, description="Where the figures come from.")
+
+    @model_validator(mode="after")
+    def _fits(self) -> CommodityStock:
+        if self.initial > self.capacity:
+            raise ValueError(f"initial ({self.initial:g}) exceeds capacity ({self.capacity:g})")
+        return self
+
+
 class Depot(_Model):
     """The main destination: a stock at one place (Bamako in mali-2025)."""
+
+    # A commodities.<main> block may stand for the litre fields (scenario/commodities.py).
+    model_config = ConfigDict(json_schema_extra=not_required("capacity_l", "initial_stock_l"))
 
     place: str = Field(description="Place key of the depot (the main destination).")
     capacity_l: Real = Field(gt=0, le=MAX_LITRES, description="Storage capacity [L].")
@@ -690,6 +1023,11 @@ class Depot(_Model):
         le=MAX_DAYS,
         description="Release the reserve when cover falls below this [days].",
     )
+    commodities: dict[str, CommodityStock] = Field(
+        default_factory=dict,
+        description="Stocks of other commodities at this place, by commodity key (the "
+        "main commodity's too, instead of the `*_l` fields, when it is not fuel in litres).",
+    )
     source: str | None = Field(None, description="Where the figures come from.")
 
     @model_validator(mode="after")
@@ -702,6 +1040,50 @@ class Depot(_Model):
         return self
 
 
+class PriorityClass(_Model):
+    """A consumer class served before the rest of demand (power stations, hospitals, ...)."""
+
+    name: str = Field(min_length=1, description="Name of the class, as results give it.")
+    share: Real = Field(gt=0, le=1, description="Its share of the place's demand [-].")
+    source: str | None = Field(None, description="Where the share comes from.")
+
+
+#: The consumer class that takes the demand the listed ones leave (served last).
+OTHER_CLASS = "other"
+#: Shares of demand may sum to 1 within this (written as decimals, they rarely add exactly).
+SHARE_SUM_TOLERANCE = 1e-9
+
+
+class Stations(_Model):
+    """Filling stations between a stock and its consumers.
+
+    Consumers buy at the stations, each its share of the day's (rationed) demand and at
+    most its stock; after the sales the stock sends ``trucks_per_day`` trucks, one each to
+    the stations with the fewest days of sales left. The place's ``served_l`` is then what
+    it sent to the stations.
+    """
+
+    count: Whole = Field(ge=1, le=MAX_STATIONS, description="Stations [-].")
+    capacity_l: Real = Field(gt=0, le=MAX_TANKER_L, description="Tank of one station [L].")
+    initial_fill: Real = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Share of the tanks full at the start (fuel beyond the stock's) [-].",
+    )
+    trucks_per_day: Whole = Field(
+        ge=0, le=MAX_TANKERS_PER_DAY, description="Trucks the stock can send a day [-]."
+    )
+    truck_l: Real = Field(gt=0, le=MAX_TANKER_L, description="Load of one truck [L].")
+    demand_spread: Real = Field(
+        0.0,
+        ge=0,
+        lt=1,
+        description="Station demands run evenly from 1 - spread to 1 + spread times the "
+        "mean [-] (0: all equal).",
+    )
+
+
 class Demand(_Model):
     """Demand drawn from a stock (the depot's: the demand not served by any destination)."""
 
@@ -709,16 +1091,113 @@ class Demand(_Model):
         ge=MIN_DEMAND_L_PER_DAY, le=MAX_DEMAND_L_PER_DAY, description="Demand [L/day]."
     )
     cv: Real = Field(0.0, ge=0, le=1, description="Day-to-day coefficient of variation.")
+    priority: list[PriorityClass] = Field(
+        default_factory=list,
+        description="Consumer classes served first, in this order, each wholly before the "
+        "next; the rest of demand (class 'other') is served last. Empty: one class.",
+    )
+    stations: Stations | None = Field(
+        None,
+        description="Filling stations between the stock and its consumers (absent: "
+        "consumers draw from the stock itself).",
+    )
     source: str | None = Field(None, description="Where the figures come from.")
+
+    @model_validator(mode="after")
+    def _classes(self) -> Demand:
+        names = [c.name for c in self.priority]
+        for i, name in enumerate(names):
+            if name == OTHER_CLASS:
+                raise ValueError(
+                    f"priority[{i}].name: {OTHER_CLASS!r} is the class of the rest of demand"
+                )
+            if name in names[:i]:
+                raise ValueError(f"priority[{i}].name: {name!r} is listed twice")
+        total = math.fsum(c.share for c in self.priority)
+        if total > 1 + SHARE_SUM_TOLERANCE:
+            raise ValueError(f"priority: the shares must sum to <= 1 (got {total:g})")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _drop_unused(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Not written when unused, so a scenario without them hashes as before them.
+        out = handler(self)
+        if isinstance(out, dict):
+            if not self.priority:
+                out.pop("priority", None)
+            if self.stations is None:
+                out.pop("stations", None)
+        return out
+
+
+def _stop_problem(threshold_days: float, stop_threshold_days: float | None) -> str | None:
+    if stop_threshold_days is not None and stop_threshold_days < threshold_days:
+        return (
+            f"stop_threshold_days ({stop_threshold_days:g}) must be >= threshold_days "
+            f"({threshold_days:g}): rationing cannot stop below where it starts"
+        )
+    return None
 
 
 class Rationing(_Model):
-    """Below ``threshold_days`` of cover only ``served_fraction`` of demand is served."""
+    """Below ``threshold_days`` of cover only ``served_fraction`` of demand is served.
+
+    With ``rule: hysteresis`` rationing, once started, goes on until cover is back at
+    ``stop_threshold_days`` and for at least ``min_days``.
+    """
 
     threshold_days: Real = Field(
         0.0, ge=0, le=MAX_DAYS, description="Cover that triggers rationing [days]."
     )
     served_fraction: Real = Field(1.0, ge=0, le=1, description="Share of demand served.")
+    rule: Annotated[str, _engine_choice("rationing rule")] = Field(
+        "default",
+        description="When rationing is in force: 'default' (every day cover is below "
+        "threshold_days) or 'hysteresis' (start below threshold_days, stop at "
+        "stop_threshold_days, last min_days).",
+    )
+    stop_threshold_days: Real | None = Field(
+        None,
+        ge=0,
+        le=MAX_DAYS,
+        description="Rule 'hysteresis': cover at or above which rationing stops, >= "
+        "threshold_days [days]. Absent: threshold_days.",
+    )
+    min_days: Whole = Field(
+        1,
+        ge=1,
+        le=MAX_HORIZON_DAYS,
+        description="Rule 'hysteresis': days rationing lasts at least once started [days].",
+    )
+
+    @model_validator(mode="after")
+    def _rule(self) -> Rationing:
+        problem = _stop_problem(self.threshold_days, self.stop_threshold_days)
+        if problem:
+            raise ValueError(problem)
+        if self.rule == "default":
+            for name, unset in (
+                ("stop_threshold_days", self.stop_threshold_days is None),
+                ("min_days", self.min_days == 1),
+            ):
+                if not unset:
+                    raise ValueError(f"{name}: needs rule: hysteresis (the default rule has none)")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _drop_default_rule(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Fields left at their defaults are not written, so a scenario that uses none of
+        # them dumps (and hashes) exactly as before they existed.
+        out = handler(self)
+        if isinstance(out, dict):
+            for name, default in (
+                ("rule", "default"),
+                ("stop_threshold_days", None),
+                ("min_days", 1),
+            ):
+                if out.get(name, default) == default:
+                    out.pop(name, None)
+        return out
 
 
 class Destination(Depot):
@@ -728,6 +1207,10 @@ class Destination(Depot):
     Corridors that end at its place deliver to it; corridors whose origin is its place load
     from it.
     """
+
+    model_config = ConfigDict(
+        json_schema_extra=not_required("capacity_l", "initial_stock_l", "demand")
+    )
 
     place: str = Field(description="Place key of the destination (one stock per place).")
     demand: Demand = Field(description="Demand drawn from this stock.")
@@ -883,16 +1366,26 @@ class _PlaceEvent(_Event):
     )
 
 
-class DemandEvent(_PlaceEvent):
+class _CommodityEvent(_PlaceEvent):
+    commodity: str | None = Field(
+        None,
+        description="Commodity of the stock it concerns (default: the main commodity); "
+        "its quantities are in that commodity's unit.",
+    )
+
+
+class DemandEvent(_CommodityEvent):
     """From this date the demand at ``place`` (default: the depot) is ``demand_l_per_day``."""
 
     type: Literal["demand"] = Field(description="Event type.")
     demand_l_per_day: Real = Field(
-        ge=MIN_DEMAND_L_PER_DAY, le=MAX_DEMAND_L_PER_DAY, description="Demand [L/day]."
+        ge=MIN_DEMAND_L_PER_DAY,
+        le=MAX_DEMAND_L_PER_DAY,
+        description="Demand [L/day; the commodity's unit per day with `commodity`].",
     )
 
 
-class RationingEvent(_PlaceEvent):
+class RationingEvent(_CommodityEvent):
     """From this date the rationing rule at ``place`` (default: the depot) is this one."""
 
     type: Literal["rationing"] = Field(description="Event type.")
@@ -900,6 +1393,37 @@ class RationingEvent(_PlaceEvent):
         ge=0, le=MAX_DAYS, description="Cover that triggers rationing [days]."
     )
     served_fraction: Real = Field(ge=0, le=1, description="Share of demand served.")
+    stop_threshold_days: Real | None = Field(
+        None,
+        ge=0,
+        le=MAX_DAYS,
+        description="Rule 'hysteresis': cover at or above which rationing stops [days]. "
+        "Absent: threshold_days.",
+    )
+    min_days: Whole | None = Field(
+        None,
+        ge=1,
+        le=MAX_HORIZON_DAYS,
+        description="Rule 'hysteresis': days rationing lasts at least once started [days]. "
+        "Absent: 1.",
+    )
+
+    @model_validator(mode="after")
+    def _stop(self) -> RationingEvent:
+        problem = _stop_problem(self.threshold_days, self.stop_threshold_days)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+    @model_serializer(mode="wrap")
+    def _drop_unset_rule(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Absent fields are not written, so events without them hash as before them.
+        out = handler(self)
+        if isinstance(out, dict):
+            for name in ("stop_threshold_days", "min_days"):
+                if out.get(name, 0) is None:
+                    out.pop(name, None)
+        return out
 
 
 # ---- disruptions: closures, dated leg speeds and border delays (issue 10, item 5)
@@ -1211,6 +1735,8 @@ class Scenario(_Model):
     The horizon runs from ``start`` 00:00 to ``end`` 24:00 (``end`` is included).
     """
 
+    model_config = ConfigDict(json_schema_extra=not_required("demand"))
+
     name: str = Field(description="Short name, used in outputs.")
     description: str = Field("", description="What the scenario represents.")
     start: Day = Field(description="First simulated day (YYYY-MM-DD).")
@@ -1218,6 +1744,15 @@ class Scenario(_Model):
     places: dict[str, Place] = Field(min_length=1, description="Named places, by key.")
     products: dict[str, Product] = Field(
         default_factory=_default_products, description="Fuel products and L/t factors (BP)."
+    )
+    commodities: dict[str, Commodity] = Field(
+        default_factory=dict,
+        description="The goods moved, by key, the main one first; absent: one commodity, "
+        "`fuel`, in litres (the `*_l` fields).",
+    )
+    vehicles: dict[str, Vehicle] = Field(
+        default_factory=dict,
+        description="Vehicle types (payload per commodity), by key, for corridors' `vehicle`.",
     )
     depot: Depot = Field(description="The destination depot.")
     demand: Demand = Field(description="Demand drawn from the depot.")
@@ -1247,12 +1782,44 @@ class Scenario(_Model):
         return 24.0 * self.horizon_days
 
     @property
+    def main_commodity(self) -> str:
+        """Key of the main commodity: the first of ``commodities``, or ``fuel``."""
+        return next(iter(self.commodities), DEFAULT_COMMODITY)
+
+    @property
+    def commodity_units(self) -> dict[str, str]:
+        """Unit of every commodity, by key, the main one first (``{"fuel": "L"}`` by default)."""
+        if not self.commodities:
+            return {DEFAULT_COMMODITY: "L"}
+        return {key: c.unit for key, c in self.commodities.items()}
+
+    @property
     def vocabulary(self) -> Vocabulary:
         """The words and units outputs use for this scenario's main commodity and vehicles.
 
-        Every scenario of today carries fuel in litres by tanker (:data:`simfuel.labels.FUEL`).
+        The main commodity's name and unit, and the vehicle word of the first corridor that
+        ends at the depot (``tanker`` for one given by ``tanker_capacity_l``): fuel in
+        litres by tanker is :data:`simfuel.labels.FUEL`.
         """
-        return FUEL
+        main = self.main_commodity
+        info = self.commodities.get(main)
+        name = (info.name or main) if info is not None else main
+        unit = self.commodity_units[main]
+        ends = [c for c in self.corridors.values() if c.legs[-1].to == self.depot.place]
+        c = (ends or list(self.corridors.values()))[0]
+        vehicle = self.vehicles.get(c.vehicle) if c.vehicle is not None else None
+        if vehicle is None:
+            word, words = "tanker", "tankers"
+        else:
+            word = vehicle.word or str(c.vehicle)
+            words = vehicle.words or word + "s"
+        vocabulary = vocabulary_for(name, unit, word, words)
+        return FUEL if vocabulary == FUEL else vocabulary
+
+    @model_validator(mode="before")
+    @classmethod
+    def _commodity_sugar(cls, data: Any) -> Any:
+        return expand_commodity_sugar(data)
 
     @model_serializer(mode="wrap")
     def _drop_network_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
@@ -1262,12 +1829,15 @@ class Scenario(_Model):
         if isinstance(out, dict):
             if not self.destinations:
                 out.pop("destinations", None)
+            drop_commodity_defaults(self, out)
             for key, c in self.corridors.items():
                 row = out.get("corridors", {}).get(key)
                 if isinstance(row, dict) and c.upstream_keep_days == 0:
                     row.pop("upstream_keep_days", None)
                 if isinstance(row, dict) and c.dispatch is None:
                     row.pop("dispatch", None)
+                if isinstance(row, dict):
+                    _drop_mode_defaults(c, row)
             rows = out.get("events")
             if isinstance(rows, list):
                 for ev, row in zip(self.events, rows, strict=False):
@@ -1287,6 +1857,15 @@ class Scenario(_Model):
             # A ValueError subclass: pydantic wraps it, and the loader unwraps its problems.
             raise ScenarioError("<scenario>", problems)
         return self
+
+
+def _drop_mode_defaults(c: Corridor, row: dict[str, Any]) -> None:
+    # mode, air, sea and initial at their defaults are not dumped: old files keep their hash.
+    if c.mode == "road":
+        row.pop("mode", None)
+    for name in ("air", "sea", "initial"):
+        if getattr(c, name) is None:
+            row.pop(name, None)
 
 
 def _reference_problems(s: Scenario) -> list[Problem]:
@@ -1413,6 +1992,8 @@ def _reference_problems(s: Scenario) -> list[Problem]:
                     else _unknown("place", ev.place, places),
                 )
             )
+        if isinstance(ev, RationingEvent):
+            out.extend(_rationing_event_problems(s, ev, base))
         if isinstance(ev, _CorridorsEvent) and ev.corridors != ["all"]:
             for j, name in enumerate(ev.corridors):
                 if name not in corridors:
@@ -1458,12 +2039,26 @@ def _reference_problems(s: Scenario) -> list[Problem]:
                     )
     out.extend(_disruption_problems(s))
     out.extend(_seize_problems(s))
+    out.extend(commodity_problems(s))
     if not out:  # the estimates below assume the references hold
         out.extend(_size_problems(s))
     return out
 
 
 # ---------------------------------------------------------------- the network
+
+
+def _rationing_event_problems(s: Scenario, ev: RationingEvent, base: str) -> list[Problem]:
+    # A dated rule keeps its place's `rule`: hysteresis fields need that rule.
+    blocks = {s.depot.place: s.rationing, **{d.place: d.rationing for d in s.destinations.values()}}
+    block = blocks.get(ev.place or s.depot.place)
+    if block is None or block.rule != "default":
+        return []
+    return [
+        Problem(f"{base}.{name}", "needs rule: hysteresis at its place (the default rule has none)")
+        for name in ("stop_threshold_days", "min_days")
+        if getattr(ev, name) is not None
+    ]
 
 
 def stock_places(s: Scenario) -> list[str]:
@@ -1573,6 +2168,9 @@ def convoy_estimate(s: Scenario) -> dict[str, dict[str, float]]:
     back forms again: the count is multiplied by the expected trips ``1 / (1 - q)``, with
     ``q`` = ``turn_back_probability`` x the chance of an attack on the whole route at the
     highest intensity (at most one trip per shortest leg's driving time in the run).
+    ``tankers`` includes the corridor's starting state (``initial``); on an air corridor
+    every load is a convoy (``max_size`` 1), on a sea corridor every ship
+    (``loads_per_ship``).
 
     Returns
     -------
@@ -1600,6 +2198,10 @@ def convoy_estimate(s: Scenario) -> dict[str, dict[str, float]]:
                     size = min(size, ev.max_size)
                 elif isinstance(ev, BlockadeEvent):
                     intensity = max(intensity, ev.intensity)
+        if c.mode != "road":  # an aircraft or a ship travels alone: a convoy per vehicle
+            size = c.sea.loads_per_ship if c.sea is not None else 1
+        if c.initial is not None:
+            contract_tankers += c.initial.staged_tankers + sum(g.tankers for g in c.initial.on_road)
         starts = [leg.from_ for leg in c.legs]
         legs = c.legs[starts.index(c.staging) :] if c.staging in starts else c.legs
         exposure = sum(leg.risk * leg.length_km for leg in legs) / 100.0

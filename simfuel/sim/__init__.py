@@ -16,11 +16,15 @@ as the default subclass, chosen by name in the scenario (:mod:`.registry`):
   (``threat.model``: ``default``);
 * :mod:`.dispatch` - how many tankers load at the origin, and when
   (``corridors.<key>.dispatch_policy``: ``fixed_rate``, ``schedule``, ``order_up_to``;
-  a policy reads its destination through :class:`~.dispatch.DestinationView`).
+  a policy reads its destination through :class:`~.dispatch.DestinationView`);
+* :mod:`.rationing` - when rationing is in force at a stock and how much it serves
+  (``rationing.rule``: ``default``, ``hysteresis``).
 
-Also: :mod:`.places` (the stocks of a run: the depot and the destinations) and
+Also: :mod:`.places` (the stocks of a run: the depot and the destinations),
 :mod:`.disruptions` (dated closures, seizures, speed and border-delay changes, looked up
-when a convoy enters a leg).
+when a convoy enters a leg), :mod:`.modes` (air bridges, sea ports with berths, the
+starting state), :mod:`.fleet` (finite fleets that drive back under their own threat
+draws) and :mod:`.stations` (filling stations between a stock and its consumers).
 
 Register a subclass of one of them with :func:`register` to make it a choice.
 """
@@ -30,6 +34,7 @@ from .engine import Simulation, child_seed
 from .escort_kinds import EscortKind
 from .formation import FormationRule
 from .plan import Plan, compile_plan
+from .rationing import RationingRule
 from .recorder import Recorder
 from .registry import register
 from .threats import Attack, ThreatModel
@@ -41,6 +46,7 @@ __all__ = [
     "EscortKind",
     "FormationRule",
     "Plan",
+    "RationingRule",
     "Recorder",
     "Simulation",
     "ThreatModel",

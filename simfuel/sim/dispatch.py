@@ -8,6 +8,11 @@ every batch; the engine does the rest (the drive to the staging point, the borde
 Shipped: :class:`FixedRate` (the default), :class:`Schedule` (convoys on dates or every N
 days) and :class:`OrderUpTo` (demand-pull on the destination's days of cover, with
 back-pressure). A policy reads its destination through a :class:`DestinationView`.
+
+Supply that responds (``corridors.<key>.supply_response``): a :class:`LossMemory` keeps the
+corridor's recent losses (:mod:`simfuel.model.supply`), and the shipped policies load their
+count times :meth:`LossMemory.factor` (fractions of a tanker carry over to the next
+loading, so the expected loadings are exactly the factor times the policy's).
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import simpy
 
 from ..model.schedule import StepSchedule, integrate
-from .plan import CorridorPlan, Plan
+from ..model.supply import decay, supply_factor
+from .plan import CorridorPlan, Plan, SupplyResponsePlan
 from .registry import Registry
 
 if TYPE_CHECKING:
@@ -30,6 +36,7 @@ __all__ = [
     "DestinationView",
     "DispatchPolicy",
     "FixedRate",
+    "LossMemory",
     "OrderUpTo",
     "Schedule",
 ]
@@ -108,6 +115,47 @@ class DestinationView:
         return self.stock_l + self.in_pipeline_l + self.queued_l
 
 
+class LossMemory:
+    """A corridor's recent losses and the supply factor they give (``supply_response``).
+
+    Parameters
+    ----------
+    spec : SupplyResponsePlan
+        The corridor's sensitivity [1/vehicle], half-life [h] and ``needs_escort``.
+    escort_ready : callable, optional
+        ``escort_ready(t_h)``: whether the escort policy in force at ``t_h`` can ever be
+        granted (with ``needs_escort``, the factor is 0 while it cannot).
+    """
+
+    __slots__ = ("_escort_ready", "_t_h", "_value", "spec")
+
+    def __init__(
+        self, spec: SupplyResponsePlan, escort_ready: Callable[[float], bool] | None = None
+    ) -> None:
+        self.spec = spec
+        self._escort_ready = escort_ready
+        self._value = 0.0  # the recent losses at _t_h [vehicles]
+        self._t_h = 0.0
+
+    def lost(self, vehicles: int, t_h: float) -> None:
+        """``vehicles`` were lost on the corridor at ``t_h`` [h] (times never go back)."""
+        self._value = self.recent(t_h) + vehicles
+        self._t_h = t_h
+
+    def recent(self, t_h: float) -> float:
+        """The recent losses at ``t_h`` [vehicles]: each loss halved every half-life."""
+        if self._value == 0.0:
+            return 0.0
+        return self._value * decay(t_h - self._t_h, self.spec.recovery_half_life_h)
+
+    def factor(self, t_h: float) -> float:
+        """The share of the policy's loadings that load at ``t_h`` [-], in ``[0, 1]``."""
+        ready = self._escort_ready
+        if self.spec.needs_escort and ready is not None and not ready(t_h):
+            return 0.0
+        return float(supply_factor(self.recent(t_h), self.spec.loss_sensitivity_per_vehicle))
+
+
 class DispatchPolicy:
     """The loadings at one corridor's origin (base class of the dispatch policies).
 
@@ -124,6 +172,9 @@ class DispatchPolicy:
         (``corridor.disruptions.load_closed``) it loads nothing.
     destination : DestinationView, optional
         The stock the corridor's last leg ends at, read-only (the engine always gives it).
+    response : LossMemory, optional
+        The corridor's supply response (None: loadings do not respond to losses); the
+        shipped policies scale their loadings by :meth:`factor`.
     """
 
     #: The scenario's ``dispatch_policy`` for this class.
@@ -136,12 +187,28 @@ class DispatchPolicy:
         plan: Plan,
         load: Callable[[int], None],
         destination: DestinationView | None = None,
+        response: LossMemory | None = None,
     ) -> None:
         self.env = env
         self.corridor = corridor
         self.plan = plan
         self.load = load
         self.destination = destination
+        self.response = response
+        self._carry = 0.0  # scaled loadings' fractions of a tanker, carried over
+
+    def factor(self, t_h: float) -> float:
+        """The supply response's factor at ``t_h`` [-] (1 without a response)."""
+        return 1.0 if self.response is None else self.response.factor(t_h)
+
+    def _scaled(self, n: int) -> int:
+        """``n`` tankers times the factor now, with the fraction carried to the next call."""
+        if self.response is None:
+            return n
+        self._carry += n * self.response.factor(self.env.now)
+        k = math.floor(self._carry + 1e-9)
+        self._carry -= k
+        return k
 
     def _end_h(self) -> float:
         return self.plan.horizon_h
@@ -191,7 +258,10 @@ class FixedRate(DispatchPolicy):
             # Tankers due in [now, now + dt): the rate integrated, so a contract that ends
             # mid-interval delivers only its share of the interval.
             now = env.now
-            carry += integrate(rate, now, now + dt_h) / 24.0
+            due = integrate(rate, now, now + dt_h) / 24.0
+            if self.response is not None:
+                due *= self.response.factor(now)  # supply that responds to recent losses
+            carry += due
             n = math.floor(carry + 1e-9)
             if n > 0:
                 carry -= n
@@ -227,7 +297,9 @@ class Schedule(DispatchPolicy):
                 continue
             if t > env.now:
                 yield env.timeout(t - env.now)
-            self.load(d.tankers)
+            n = self._scaled(d.tankers)
+            if n > 0:
+                self.load(n)
 
 
 @DISPATCH_POLICIES.add
@@ -269,6 +341,8 @@ class OrderUpTo(DispatchPolicy):
         end = self._end_h()
         while env.now < end:
             n = self.order(env.now)
+            if n > 0:
+                n = self._scaled(n)
             if n > 0:
                 self.load(n)
             yield env.timeout(d.review_h)

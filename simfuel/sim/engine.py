@@ -38,7 +38,14 @@ whose sampler consumes a variable number of raw draws, comes from a generator of
 per leg (keyed by corridor, convoy number on it and leg: :mod:`simfuel.seeds`), so a
 change in a loss parameter does not shift later draws either. Each destination's demand
 has a stream of its own (``(DEMAND, 0, 0, n)`` for the n-th, 1, 2, ...); the depot's is
-the one ``demand`` stream, as before.
+the one ``demand`` stream, as before; the stock of another commodity ``k`` (1, 2, ...) at
+place ``p`` draws from ``(DEMAND, k, 0, p)``.
+
+Commodities: one :class:`~.places.Stock` per (place, commodity). A corridor whose vehicle
+carries several commodities (``CorridorPlan.parts``) unloads a vehicle only when its whole
+load fits in every stock it carries into, and a secondary loading of it takes the whole
+vehicles its origin can fill in every commodity; losses are whole vehicles, so each
+commodity is lost in proportion. A corridor without ``parts`` runs the code of before.
 """
 
 from __future__ import annotations
@@ -53,16 +60,27 @@ from typing import Any
 import numpy as np
 import simpy
 
-from ..model.stocks import days_of_cover, loadable_tankers, serve_demand
+from ..model.stocks import days_of_cover, loadable_tankers
 from ..model.transit import delay_sampler
 from ..seeds import Role, child_seed, stream
-from .dispatch import DISPATCH_POLICIES, DestinationView, DispatchPolicy
+from .dispatch import DISPATCH_POLICIES, DestinationView, DispatchPolicy, LossMemory
 from .disruptions import DatedLegs
 from .escorts import EscortPools, Grant
-from .formation import FORMATION_RULES, FormationRule
+from .fleet import Fleet, fleet_days
+from .formation import FormationRule, formation_rule
+from .modes import AirBridge, Port, no_warmup, place_initial
 from .places import Stock
 from .plan import CorridorPlan, Plan
-from .recorder import ConvoyRecord, DailyRecord, EventRecord, PlaceRecord, Recorder
+from .rationing import RATIONING_RULES, RationingRule
+from .recorder import (
+    ConvoyRecord,
+    DailyRecord,
+    EventRecord,
+    PlaceRecord,
+    Recorder,
+    StationRecord,
+)
+from .stations import StationLayer
 from .threats import THREAT_MODELS, Attack, Escort, LegDraws, ThreatModel
 
 __all__ = ["SUBSYSTEMS", "Simulation", "child_seed"]
@@ -118,7 +136,13 @@ class Simulation:
         self._loss_rng = streams(Role.LOSSES)
         self._demand_rng = stream(seed, Role.DEMAND)
         # The n-th destination's demand (1, 2, ...): (DEMAND, 0, 0, n); the depot keeps its.
-        place_demand = [stream(seed, Role.DEMAND, k) for k in range(1, len(plan.stocks))]
+        # Another commodity k (1, 2, ...) at place p: (DEMAND, k, 0, p), apart from both.
+        place_demand = [
+            stream(seed, Role.DEMAND, sp.place_index)
+            if sp.commodity_index == 0
+            else stream(seed, Role.DEMAND, sp.commodity_index, 0, sp.place_index)
+            for sp in plan.stocks[1:]
+        ]
         # Attack modes only with threat.outcomes: a stream of their own, so every other
         # draw is the same with or without them.
         self._mode_rng = streams(Role.ATTACK_MODE) if plan.outcomes is not None else None
@@ -150,9 +174,13 @@ class Simulation:
         self._dest = [self.stocks[c.dest] for c in plan.corridors]
         self._source = [self.stocks[c.source] if c.source >= 0 else None for c in plan.corridors]
         self.stocks[0].daily = self.rec.daily  # the depot's days are RunResult.daily
-        self.rec.places = [PlaceRecord(st.place, st.daily, st.loaded_out) for st in self.stocks]
-        if any(c.dest for c in plan.corridors):
-            self.rec.depot_corridors = frozenset(c.key for c in plan.corridors if c.dest == 0)
+        self.rec.places = [
+            PlaceRecord(st.place, st.daily, st.loaded_out, st.plan.commodity, st.plan.unit)
+            for st in self.stocks
+        ]
+        if any(not c.delivers(0) for c in plan.corridors):
+            # The depot's main table: the corridors that unload its main commodity there.
+            self.rec.depot_corridors = frozenset(c.key for c in plan.corridors if c.delivers(0))
         self._next_convoy = 0
         self._wake = [self.env.event() for _ in range(n)]
         self._policy_wake = [self.env.event() for _ in range(n)]
@@ -160,10 +188,31 @@ class Simulation:
 
         # The extension points the scenario chose (see simfuel.sim.registry).
         self.threat: ThreatModel = THREAT_MODELS.get(plan.threat_model)(plan)
+        self.rationing: list[RationingRule] = [
+            RATIONING_RULES.get(sp.rationing_rule)(sp) for sp in plan.stocks
+        ]
+        self._stations = [StationLayer(sp.stations) if sp.stations else None for sp in plan.stocks]
         self._attack = [self.threat.attacks_on(c) for c in plan.corridors]
         self.formation: list[FormationRule] = [
-            FORMATION_RULES.get(c.formation_rule)(c, plan) for c in plan.corridors
+            formation_rule(c.formation_rule)(c, plan) for c in plan.corridors
         ]
+        # Opt-in: supply that responds to losses, finite fleets (None on every corridor
+        # without them, and then no event and no draw more).
+        self.memory = [
+            None
+            if c.supply_response is None
+            else LossMemory(c.supply_response, partial(self._escort_ready, c))
+            for c in plan.corridors
+        ]
+        self.fleets = [
+            None
+            if c.fleet is None
+            else Fleet(self.env, c, plan, seed, self.threat, self.rec, self.memory[c.index])
+            for c in plan.corridors
+        ]
+        fleets = [f for f in self.fleets if f is not None]
+        if fleets:
+            self.env.process(fleet_days(self.env, fleets, plan, partial(_Tick, self.env)))
         caps = [c.capacity_l for c in plan.corridors]
         self.dispatch: list[DispatchPolicy] = [
             DISPATCH_POLICIES.get(c.dispatch_policy)(
@@ -174,7 +223,16 @@ class Simulation:
                 destination=DestinationView(
                     self._dest[c.index], caps, self.transit, self.staged, self.unload_wait
                 ),
+                response=self.memory[c.index],
             )
+            for c in plan.corridors
+        ]
+        # Transport modes and starting state (simfuel.sim.modes); None on road corridors.
+        for c in plan.corridors:
+            if c.initial is not None and not c.initial.warmup:
+                self.dispatch[c.index].load = no_warmup(self.env, self.dispatch[c.index].load)
+        self._ports = [
+            Port(self.env, c.mode.berths, c.mode.berth_h) if c.mode.mode == "sea" else None
             for c in plan.corridors
         ]
 
@@ -187,7 +245,10 @@ class Simulation:
             self.rec.log(t, f"timeline:{kind}", detail=text)
         for c in plan.corridors:
             env.process(self.dispatch[c.index].process())
-            env.process(self._form(c))
+            air = c.mode.mode == "air"
+            env.process(AirBridge(self, c).process() if air else self._form(c))
+        if any(c.initial is not None for c in plan.corridors):
+            env.timeout(-env.now).callbacks.append(partial(place_initial, self))
         for t in plan.policy_change_h:
             if t >= 0:  # a change on the start date must wake formers that waited in warm-up
                 env.timeout(t - env.now).callbacks.append(self._policy_changed)
@@ -248,8 +309,15 @@ class Simulation:
         up = self._source[ci]
         if up is not None and up.seized_at(self.env.now):
             return  # its upstream stock is seized: nothing loads out of it
+        fleet = self.fleets[ci]
+        if fleet is not None:
+            n = fleet.take(n)  # only the vehicles waiting at the origin
+            if n == 0:
+                return
         if up is not None and self.env.now >= 0:
-            n = self._load_from(c, up, n, self.env.now)
+            asked, n = n, self._load_from(c, up, n, self.env.now)
+            if fleet is not None and n < asked:
+                fleet.untake(asked - n)
             if n == 0:
                 return
         self.loaded[ci] += n
@@ -285,6 +353,8 @@ class Simulation:
 
     def _load_from(self, c: CorridorPlan, up: Stock, n: int, now: float) -> int:
         """Take ``n`` tankers' loads out of stock ``up`` (fewer if short); the tankers loaded."""
+        if c.parts:
+            return self._load_parts(c, n, now)
         keep_l = c.keep_days * up.plan.demand.at(now) if c.keep_days > 0 else 0.0
         k = loadable_tankers(up.stock_l, keep_l, c.capacity_l, n)
         if k < n:
@@ -300,6 +370,34 @@ class Simulation:
         if k:
             up.stock_l -= k * c.capacity_l
             up.loaded_out_l += k * c.capacity_l
+        return k
+
+    def _load_parts(self, c: CorridorPlan, n: int, now: float) -> int:
+        """:meth:`_load_from` for a vehicle of several commodities: whole vehicles only.
+
+        A vehicle loads when its origin can fill it in every commodity it carries (each
+        stock above ``keep_days`` of its own demand); each stock gives that many loads.
+        """
+        k, short_of = n, []
+        for _, src, amount in c.parts:
+            up = self.stocks[src]
+            keep = c.keep_days * up.plan.demand.at(now) if c.keep_days > 0 else 0.0
+            can = loadable_tankers(up.stock_l, keep, amount, n)
+            if can < n:
+                short_of.append(f"{up.plan.commodity} {up.stock_l:.0f} {up.plan.unit}")
+            k = min(k, can)
+        if k < n:
+            short = n - k
+            where = self.stocks[c.parts[0][1]].place
+            detail = f"{where} holds {', '.join(short_of)}"
+            self.rec.log(
+                now, "load_short", c.key, tankers=short, litres=short * c.capacity_l, detail=detail
+            )
+        if k:
+            for _, src, amount in c.parts:
+                up = self.stocks[src]
+                up.stock_l -= k * amount
+                up.loaded_out_l += k * amount
         return k
 
     def _stage(self, c: CorridorPlan, n: int) -> None:
@@ -361,9 +459,16 @@ class Simulation:
                 )
             self.staged[ci] -= n
             self.transit[ci] += n
-            cid = self._next_convoy
-            self._next_convoy += 1
-            env.process(self._convoy(c, cid, n, grants, formed_h, env.now - formed_h))
+            self._launch(c, n, grants, formed_h)
+
+    def _launch(
+        self, c: CorridorPlan, n: int, grants: list[Grant], formed_h: float, first_leg: int = 0
+    ) -> None:
+        """Start a convoy of ``n`` tankers (already counted in transit) at leg ``first_leg``."""
+        cid = self._next_convoy
+        self._next_convoy += 1
+        wait_h = self.env.now - formed_h
+        self.env.process(self._convoy(c, cid, n, grants, formed_h, wait_h, first_leg))
 
     # ------------------------------------------------------------------ convoy travel
 
@@ -375,6 +480,7 @@ class Simulation:
         grants: list[Grant],
         formed_h: float,
         wait_h: float,
+        first_leg: int = 0,
     ) -> Generator[simpy.Event, Any, None]:
         env, ci = self.env, c.index
         key = tuple(g.force for g in grants)
@@ -404,7 +510,7 @@ class Simulation:
         outcome = "arrived"
         dated = c.disruptions.route
         limit_kmh = escort.speed_kmh
-        for j, leg in enumerate(c.legs):
+        for j, leg in enumerate(c.legs[first_leg:], first_leg):
             if dated is None:
                 hours = leg[3]
             else:
@@ -439,6 +545,9 @@ class Simulation:
             yield env.timeout(delay_h + hours / 2)
             travelled_h += hours / 2
 
+        port = self._ports[ci]
+        if port is not None and outcome == "arrived":
+            yield from port.berth(self, ci, n)  # sea: a berth at the destination port first
         self._ended(c, row, outcome, n)
         self.threat.observe(row)
         if grants:
@@ -514,6 +623,7 @@ class Simulation:
         self.transit[ci] -= lost
         self.destroyed[ci] += destroyed
         self.captured[ci] += captured
+        self._vehicles_lost(ci, lost)
         row.destroyed += destroyed
         row.captured += captured
         row.attacked = True
@@ -549,6 +659,25 @@ class Simulation:
         else:
             self.rec.log(now, "lost", c.key, row.convoy_id)
 
+    def _vehicles_lost(self, ci: int, k: int) -> None:
+        """``k`` loaded vehicles of corridor ``ci`` lost: its fleet and supply response."""
+        fleet, memory = self.fleets[ci], self.memory[ci]
+        if fleet is not None:
+            fleet.lost_loaded(k)
+        if memory is not None:
+            memory.lost(k, self.env.now)
+
+    def _unloaded(self, ci: int, k: int) -> None:
+        """``k`` vehicles of corridor ``ci`` unloaded: a fleet's drive back to the origin."""
+        fleet = self.fleets[ci]
+        if fleet is not None:
+            fleet.unloaded(k)
+
+    def _escort_ready(self, c: CorridorPlan, t_h: float) -> bool:
+        """Whether the escort policy in force on ``c`` at ``t_h`` can ever be granted."""
+        pol = c.policy.at(t_h)
+        return not pol.required or all(self.escorts.staffed(f) for f in pol.forces)
+
     # ------------------------------------------------------------------ the stocks
 
     @property
@@ -565,30 +694,58 @@ class Simulation:
         if self.env.now < 0:
             # Warm-up deliveries are already part of the scenario's initial stock.
             self.delivered[ci] += n
+            self._unloaded(ci, n)
             return
         room = st.capacity_l - st.stock_l
         # A seized stock unloads nothing: the tankers wait in its queue until the release.
         free = not st.queue and not st.seized_at(self.env.now)
-        fit = max(0, min(n, int(room // capacity_l))) if free else 0
+        parts = self.plan.corridors[ci].parts
+        if parts:
+            fit = self._fit_parts(parts, n) if free else 0
+        else:
+            fit = max(0, min(n, int(room // capacity_l))) if free else 0
         if fit > 0:
-            st.stock_l += fit * capacity_l
+            if parts:
+                self._put_parts(parts, fit)
+            else:
+                st.stock_l += fit * capacity_l
             self.delivered[ci] += fit
+            self._unloaded(ci, fit)
         if n > fit:
             self.unload_wait[ci] += n - fit
             st.queue.append([ci, n - fit])
 
+    def _fit_parts(self, parts: tuple[tuple[int, int, int], ...], n: int) -> int:
+        """Vehicles of ``n`` whose loads fit, whole, in every stock they unload into."""
+        stocks = self.stocks
+        rooms = (int((stocks[d].capacity_l - stocks[d].stock_l) // a) for d, _, a in parts)
+        return max(0, min(n, *rooms))
+
+    def _put_parts(self, parts: tuple[tuple[int, int, int], ...], n: int) -> None:
+        for dest, _, amount in parts:
+            self.stocks[dest].stock_l += n * amount
+
     def _drain_unload_queue(self, st: Stock, caps: list[int]) -> None:
         queue = st.queue
+        corridors = self.plan.corridors
         while queue:
             item = queue[0]
             ci, n = item
-            room = st.capacity_l - st.stock_l
-            fit = max(0, min(n, int(room // caps[ci])))
+            parts = corridors[ci].parts
+            if parts:
+                fit = self._fit_parts(parts, n)
+            else:
+                room = st.capacity_l - st.stock_l
+                fit = max(0, min(n, int(room // caps[ci])))
             if fit <= 0:
                 return
-            st.stock_l += fit * caps[ci]
+            if parts:
+                self._put_parts(parts, fit)
+            else:
+                st.stock_l += fit * caps[ci]
             self.delivered[ci] += fit
             self.unload_wait[ci] -= fit
+            self._unloaded(ci, fit)
             if fit == n:
                 queue.popleft()
             else:
@@ -606,16 +763,25 @@ class Simulation:
             demand = float(st.rng.gamma(shape, nominal / shape))
         else:
             demand = nominal
-        threshold_days, served_fraction = sp.rationing.at(t0)
+        params = sp.rationing.at(t0)
         # The cover the rationing decision sees, before the day is served; the daily
-        # table records this one so that rationing days are exactly those below the
-        # threshold.
+        # table records this one so that rationing days are exactly those the rule
+        # (simfuel.sim.rationing) decided from it.
         cover = days_of_cover(st.stock_l, nominal)
         if st.seized_at(t0):
+            # The stations (if any) sell what they hold; nothing leaves the stock.
+            sold = self._station_day(st, t0, demand, 0.0)[0] if sp.stations else 0.0
+            self._serve_classes(st, t0, demand, sold)
             return self._serve_seized(st, t0, cover, demand)
-        served, rationing = serve_demand(st.stock_l, demand, cover, threshold_days, served_fraction)
-        target = demand * served_fraction if rationing else demand
-        stockout = served < target * (1 - 1e-9)
+        rule = self.rationing[sp.index]
+        rationing = rule.in_force(t0, cover, params)
+        target = rule.target_l(demand, rationing, params)
+        if sp.stations is None:
+            served = sold = max(0.0, min(st.stock_l, target))
+            stockout = served < target * (1 - 1e-9)
+        else:  # served: what the stock sent to its stations (simfuel.sim.stations)
+            sold, served, wanted = self._station_day(st, t0, target, st.stock_l)
+            stockout = served < wanted * (1 - 1e-9)
         st.stock_l -= served
         if st.stock_l < 1e-6:
             st.stock_l = 0.0
@@ -634,7 +800,35 @@ class Simulation:
         if stockout and not st.stockout_logged:
             self.rec.log(t0, "stockout_started", detail=f"{self._at(st)}served {served:.0f} L")
             st.stockout_logged = True
+        self._serve_classes(st, t0, demand, sold)
         return cover, demand, served, rationing, stockout
+
+    def _station_day(
+        self, st: Stock, t0: float, target: float, available: float
+    ) -> tuple[float, float, float]:
+        """A day of the stations at ``st``: (sold, sent, wanted) [L], and its record."""
+        layer = self._stations[st.plan.index]
+        assert layer is not None  # only called for a place with stations
+        sold, sent, wanted, dry = layer.day(target, available)
+        self.rec.places[st.plan.index].stations.append(
+            StationRecord(sold, sent, layer.stock_l, dry)
+        )
+        if dry > 0 and not layer.dry_logged:
+            count = round(dry * layer.plan.count)
+            self.rec.log(
+                t0,
+                "stations_dry_started",
+                detail=f"{self._at(st)}{count} of {layer.plan.count} stations dry",
+            )
+            layer.dry_logged = True
+        return sold, sent, wanted
+
+    def _serve_classes(self, st: Stock, t0: float, demand: float, served: float) -> None:
+        """Record the day's litres by consumer class at ``st`` (if its demand has classes)."""
+        if st.plan.priority:
+            days = self.rec.places[st.plan.index].consumers
+            for text in self.rationing[st.plan.index].record(demand, served, days):
+                self.rec.log(t0, "priority_shortfall_started", detail=f"{self._at(st)}{text}")
 
     def _serve_seized(
         self, st: Stock, t0: float, cover: float, demand: float
@@ -652,36 +846,37 @@ class Simulation:
 
     @staticmethod
     def _at(st: Stock) -> str:
-        # The depot's rows read as before; a destination's say where: "segou: ...".
+        # The depot's rows read as before; a destination's say where: "segou: ...", and
+        # another commodity's what: "bamako food: ...".
+        if st.plan.commodity_index:
+            return f"{st.place} {st.plan.commodity}: "
         return f"{st.place}: " if st.plan.index else ""
 
     def _days(self) -> Generator[simpy.Event, Any, None]:
         env, plan = self.env, self.plan
         caps = [c.capacity_l for c in plan.corridors]
 
-        def litres(counts: list[int], inbound: list[int]) -> int:
-            return sum(counts[i] * caps[i] for i in inbound)
+        def litres(counts: list[int], st: Stock) -> int:
+            # What the stock's inbound vehicles carry of its commodity [its unit].
+            return sum(counts[i] * a for i, a in zip(st.inbound, st.amounts, strict=True))
 
-        def flows(inbound: list[int]) -> dict[str, int]:
+        def flows(st: Stock) -> dict[str, int]:
             return {
-                "loaded": litres(self.loaded, inbound),
-                "arrived": litres(self.arrived, inbound),
-                "delivered": litres(self.delivered, inbound),
-                "destroyed": litres(self.destroyed, inbound),
-                "captured": litres(self.captured, inbound),
+                "loaded": litres(self.loaded, st),
+                "arrived": litres(self.arrived, st),
+                "delivered": litres(self.delivered, st),
+                "destroyed": litres(self.destroyed, st),
+                "captured": litres(self.captured, st),
             }
 
         yield _Tick(env, plan.warmup_h)
         # What is on the road at t=0 counts as loaded on the first day; warm-up flows do not.
         previous = []
         for st in self.stocks:
-            inbound = st.inbound
             pipeline = (
-                litres(self.transit, inbound)
-                + litres(self.staged, inbound)
-                + litres(self.unload_wait, inbound)
+                litres(self.transit, st) + litres(self.staged, st) + litres(self.unload_wait, st)
             )
-            first = flows(inbound)
+            first = flows(st)
             first["loaded"] -= pipeline
             first["loaded_out"] = st.loaded_out_l
             previous.append(first)
@@ -691,7 +886,7 @@ class Simulation:
             for st, prev in zip(self.stocks, previous, strict=True):
                 cover, demand, served, rationing, stockout = self._serve(st, t0, caps)
                 inbound = st.inbound
-                now = flows(inbound)
+                now = flows(st)
                 now["loaded_out"] = st.loaded_out_l
                 d = {k: now[k] - prev[k] for k in now}
                 prev.update(now)
@@ -708,8 +903,8 @@ class Simulation:
                         delivered_l=d["delivered"],
                         destroyed_l=d["destroyed"],
                         captured_l=d["captured"],
-                        in_transit_l=litres(self.transit, inbound),
-                        queued_l=litres(self.staged, inbound) + litres(self.unload_wait, inbound),
+                        in_transit_l=litres(self.transit, st),
+                        queued_l=litres(self.staged, st) + litres(self.unload_wait, st),
                         tankers_waiting=sum(self.staged[i] for i in inbound),
                         tankers_waiting_unload=sum(self.unload_wait[i] for i in inbound),
                         reserve_l=st.reserve_left_l,

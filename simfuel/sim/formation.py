@@ -15,7 +15,14 @@ from typing import ClassVar
 from .plan import CorridorPlan, Plan, PolicyPlan
 from .registry import Registry
 
-__all__ = ["FORMATION_RULES", "EscortPolicyRule", "FormationRule"]
+__all__ = [
+    "FORMATION_RULES",
+    "MODE_RULES",
+    "EscortPolicyRule",
+    "FormationRule",
+    "ShipRule",
+    "formation_rule",
+]
 
 
 class FormationRule:
@@ -73,3 +80,35 @@ class EscortPolicyRule(FormationRule):
 
     def size(self, policy: PolicyPlan, waiting: int) -> int:
         return min(waiting, policy.max_size)
+
+
+class ShipRule(FormationRule):
+    """A ship sails alone once it is full: ``loads_per_ship`` loads of a ``mode: sea``
+    corridor (``corridors.<key>.sea``).
+
+    The rule of sea corridors unless the scenario names another; it belongs to the mode,
+    so it is not a choice of ``formation_rule`` (see :data:`MODE_RULES`). An escort policy
+    in force still applies to each ship (a required force is waited for), but its
+    ``min_size`` and ``max_size`` do not.
+    """
+
+    name = "ship"
+
+    def __init__(self, corridor: CorridorPlan, plan: Plan) -> None:
+        super().__init__(corridor, plan)
+        self.loads = corridor.mode.loads_per_ship
+
+    def may_leave(self, policy: PolicyPlan, waiting: int) -> bool:
+        return waiting >= self.loads
+
+    def size(self, policy: PolicyPlan, waiting: int) -> int:
+        return self.loads
+
+
+#: Formation rules that belong to a transport mode, by the name the plan gives them.
+MODE_RULES: dict[str, type[FormationRule]] = {ShipRule.name: ShipRule}
+
+
+def formation_rule(name: str) -> type[FormationRule]:
+    """The rule class ``name`` names: a mode's own (:data:`MODE_RULES`) or a registered one."""
+    return MODE_RULES.get(name) or FORMATION_RULES.get(name)

@@ -1,7 +1,8 @@
 """The run-time state of one place with stock: the depot or a destination.
 
 The plan's :class:`~simfuel.sim.plan.StockPlan` says what a stock is; a :class:`Stock`
-holds what it has during one run: litres in the tanks, reserve left, tankers waiting to
+holds what it has during one run, of one commodity at one place (the ``_l`` attributes are
+in the commodity's unit: litres for fuel): litres in the tanks, reserve left, tankers waiting to
 unload, its demand stream and what it has shipped onwards to secondary corridors. The
 maths (cover, rationing, whole tankers a loading may take) is in
 :mod:`simfuel.model.stocks`; the engine sequences it. A seized stock (``seize`` ..
@@ -35,6 +36,7 @@ class Stock:
     """
 
     __slots__ = (
+        "amounts",
         "capacity_l",
         "daily",
         "inbound",
@@ -62,8 +64,10 @@ class Stock:
         self.rng = rng
         #: Tankers waiting to unload, oldest first: [corridor index, tankers].
         self.queue: deque[list[int]] = deque()
-        #: Corridors that deliver here, in plan order.
-        self.inbound = [c.index for c in corridors if c.dest == plan.index]
+        #: Corridors that deliver here, in plan order, and what one vehicle of each
+        #: unloads here [the stock's unit] (its tanker load, for the main commodity).
+        self.inbound = [c.index for c in corridors if c.delivers(plan.index)]
+        self.amounts = [c.delivers(plan.index) for c in corridors if c.delivers(plan.index)]
         #: Litres loaded out to secondary corridors during the horizon (whole tankers).
         self.loaded_out_l = 0
         self.rationing_logged = False

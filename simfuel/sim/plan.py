@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..labels import event_log_detail
 from ..model.schedule import StepSchedule
+from ..model.stocks import RationingParams
 from ..model.transit import leg_hours
 from ..scenario.schema import (
     BlockadeEvent,
@@ -21,11 +23,14 @@ from ..scenario.schema import (
     Dispatch,
     EscortPolicy,
     EscortPolicyEvent,
+    Leg,
     ObservationEvent,
+    Rationing,
     RationingEvent,
     Scenario,
     ScriptedAttackEvent,
     SupplyRateEvent,
+    corridor_payload,
     is_secondary,
     stock_places,
     warmup_days,
@@ -41,11 +46,16 @@ from .disruptions import (
 
 __all__ = [
     "CorridorPlan",
+    "FleetPlan",
     "ForcePlan",
+    "InitialPlan",
+    "ModePlan",
     "Plan",
     "PolicyPlan",
     "ScriptedAttack",
+    "StationsPlan",
     "StockPlan",
+    "SupplyResponsePlan",
     "UnstaffedEscortWarning",
     "compile_plan",
     "unstaffed_escorts",
@@ -110,6 +120,48 @@ class DispatchPlan:
     max_queue_tankers: int | None = None
 
 
+@dataclass(frozen=True)
+class FleetPlan:
+    """A corridor's finite fleet (``corridors.<key>.fleet``)."""
+
+    vehicles: int
+    drives_back: bool = True  # ``return``: after unloading, drive back to the origin
+    return_risk_factor: float = 1.0  # multiplies every leg's risk on the way back [-]
+    turnaround_h: float = 0.0  # wait at the origin before loading again [h]
+
+
+@dataclass(frozen=True)
+class SupplyResponsePlan:
+    """A corridor's ``supply_response``: loadings times ``exp(-sensitivity * L)``."""
+
+    loss_sensitivity_per_vehicle: float  # [1/vehicle]
+    recovery_half_life_h: float  # [h]
+    needs_escort: bool = False
+
+
+@dataclass(frozen=True)
+class ModePlan:
+    """A corridor's transport mode and its parameters (:mod:`simfuel.sim.modes`)."""
+
+    mode: str = "road"  # road, air or sea
+    aircraft: int = 0  # air: aircraft in the fleet
+    sortie_cycle_h: float = 0.0  # air: take-off to next take-off of one aircraft [h]
+    berths: int = 0  # sea: berths at the destination port
+    berth_h: float = 0.0  # sea: hours a ship holds a berth [h]
+    loads_per_ship: int = 1  # sea: tankers' loads one ship carries
+
+
+@dataclass(frozen=True)
+class InitialPlan:
+    """Vehicles on a corridor at ``t = 0``: staged, and on the road by leg."""
+
+    staged: int = 0
+    # (leg index in CorridorPlan.legs, or -1 before the staging point; tankers; driving
+    # hours left to the staging point when -1).
+    on_road: tuple[tuple[int, int, float], ...] = ()
+    warmup: bool = True  # False: the corridor loads nothing before t = 0
+
+
 @dataclass
 class CorridorPlan:
     """Everything the simulation needs about one corridor."""
@@ -129,7 +181,7 @@ class CorridorPlan:
     intensity: StepSchedule[float]
     policy: StepSchedule[PolicyPlan]
     scripted: list[ScriptedAttack] = field(default_factory=list)
-    formation_rule: str = "default"  # a name in simfuel.sim.formation.FORMATION_RULES
+    formation_rule: str = "default"  # in simfuel.sim.formation: FORMATION_RULES or MODE_RULES
     dispatch_policy: str = "fixed_rate"  # a name in simfuel.sim.dispatch.DISPATCH_POLICIES
     # Closures, dated leg speeds and border delays (simfuel.sim.disruptions); all None or
     # empty without them, so the engine's fast path is untouched.
@@ -138,11 +190,38 @@ class CorridorPlan:
     source: int = -1  # index in Plan.stocks of the stock it loads from; -1: a terminal
     keep_days: float = 0.0  # secondary loadings leave this many days of the source's demand
     dispatch: DispatchPlan = field(default_factory=DispatchPlan)  # the policy's parameters
+    fleet: FleetPlan | None = None  # None: an unlimited pool of vehicles
+    supply_response: SupplyResponsePlan | None = None  # None: loadings do not respond
+    mode: ModePlan = field(default_factory=ModePlan)
+    initial: InitialPlan | None = None  # None: nothing on the corridor at t = 0 but the warm-up's
+    # Several commodities per vehicle (or none of the main one): (stock it delivers to,
+    # stock it loads from or -1, amount per vehicle [commodity unit]) for each commodity
+    # carried, indices into Plan.stocks. Empty: the vehicle carries `capacity_l` of the
+    # main commodity only, into `dest` (from `source`), as before commodities existed.
+    parts: tuple[tuple[int, int, int], ...] = ()
+
+    def delivers(self, stock: int) -> int:
+        """What one vehicle unloads into ``Plan.stocks[stock]`` [its unit]; 0 if nothing."""
+        if not self.parts:
+            return self.capacity_l if stock == self.dest else 0
+        return sum(amount for dest, _, amount in self.parts if dest == stock)
 
     def tankers_per_day(self, t_h: float) -> float:
         """Dispatch rate at ``t_h`` [tankers/day]: base rate plus active contracts."""
         extra = sum(r for t0, t1, r in self.contracts if t0 <= t_h < t1)
         return self.rate.at(t_h) + extra
+
+
+@dataclass(frozen=True)
+class StationsPlan:
+    """The filling stations between a stock and its consumers (``demand.stations``)."""
+
+    count: int
+    capacity_l: float  # each station's tank [L]
+    initial_fill: float  # share of the tanks full at the start [-]
+    trucks_per_day: int  # trucks the stock can send a day [-]
+    truck_l: float  # load of one truck [L]
+    demand_spread: float  # station demands from 1 - spread to 1 + spread times the mean
 
 
 @dataclass(frozen=True)
@@ -157,9 +236,19 @@ class StockPlan:
     reserve_release_days: float
     demand: StepSchedule[float]
     demand_cv: float
-    rationing: StepSchedule[tuple[float, float]]
+    rationing: StepSchedule[RationingParams]
     # When the stock is seized (``seize`` .. ``release`` events); None: never.
     seized: Windows | None = None
+    rationing_rule: str = "default"  # a name in simfuel.sim.rationing.RATIONING_RULES
+    # Consumer classes served first, in order: (name, share of demand); () for none.
+    priority: tuple[tuple[str, float], ...] = ()
+    stations: StationsPlan | None = None  # None: consumers draw from the stock itself
+    # Its commodity and unit: the capacity, stock, demand and reserve above are in that
+    # unit (litres for fuel; the `_l` names are the fuel sugar's).
+    commodity: str = "fuel"
+    unit: str = "L"
+    commodity_index: int = 0  # in Scenario.commodity_units (0: the main commodity)
+    place_index: int = 0  # in stock_places (0: the depot)
 
 
 @dataclass
@@ -183,7 +272,7 @@ class Plan:
     reserve_release_days: float
     demand: StepSchedule[float]
     demand_cv: float
-    rationing: StepSchedule[tuple[float, float]]
+    rationing: StepSchedule[RationingParams]
     policy_change_h: list[float]
     warmup_h: float  # the run starts this long before the horizon to fill the pipeline
     timeline: list[tuple[float, str, str]]  # (t_h, type, description)
@@ -210,6 +299,12 @@ def _policy(p: EscortPolicy | EscortPolicyEvent, force_index: dict[str, int]) ->
         min_size=p.min_size,
         max_size=p.max_size,
     )
+
+
+def _rationing(r: Rationing | RationingEvent) -> RationingParams:
+    """The rule's numbers; a dated rule replaces the whole rule (absent: the defaults)."""
+    stop = r.threshold_days if r.stop_threshold_days is None else r.stop_threshold_days
+    return RationingParams(r.threshold_days, r.served_fraction, stop, r.min_days or 1)
 
 
 def _hours(s: Scenario, day: dt.date) -> float:
@@ -247,8 +342,10 @@ def compile_plan(s: Scenario) -> Plan:
     }
     places = stock_places(s)
     demand_changes: dict[str, list[tuple[float, float]]] = {p: [] for p in places}
-    rationing_changes: dict[str, list[tuple[float, tuple[float, float]]]] = {p: [] for p in places}
+    rationing_changes: dict[str, list[tuple[float, RationingParams]]] = {p: [] for p in places}
     timeline: list[tuple[float, str, str]] = []
+    # Dated demand and rationing of the other commodities' stocks, by (place, commodity).
+    other_changes: dict[tuple[str, str], list[tuple[str, float, Any]]] = {}
 
     for i, ev in enumerate(s.events):
         t = _hours(s, ev.date)
@@ -269,6 +366,7 @@ def compile_plan(s: Scenario) -> Plan:
                 else (ev.quantity_t or 0.0) * s.products[ev.product].litres_per_tonne
             )
             for c, share in ev.split.items():
+                # The main commodity's load per vehicle (the schema checks it is carried).
                 tankers = litres * share / s.corridors[c].tanker_capacity_l
                 contracts[c].append((t, t + 24.0 * ev.period_days, tankers / ev.period_days))
         elif isinstance(ev, ScriptedAttackEvent):
@@ -286,11 +384,19 @@ def compile_plan(s: Scenario) -> Plan:
                 )
             )
         elif isinstance(ev, DemandEvent):
-            demand_changes[ev.place or s.depot.place].append((t, ev.demand_l_per_day))
+            if ev.commodity not in (None, s.main_commodity):
+                other_changes.setdefault((ev.place or s.depot.place, ev.commodity), []).append(
+                    ("demand", t, ev.demand_l_per_day)
+                )
+            else:
+                demand_changes[ev.place or s.depot.place].append((t, ev.demand_l_per_day))
         elif isinstance(ev, RationingEvent):
-            rationing_changes[ev.place or s.depot.place].append(
-                (t, (ev.threshold_days, ev.served_fraction))
-            )
+            if ev.commodity not in (None, s.main_commodity):
+                other_changes.setdefault((ev.place or s.depot.place, ev.commodity), []).append(
+                    ("rationing", t, _rationing(ev))
+                )
+            else:
+                rationing_changes[ev.place or s.depot.place].append((t, _rationing(ev)))
         elif isinstance(ev, ObservationEvent):
             pass  # on the timeline only: a reported fact changes nothing
 
@@ -310,15 +416,18 @@ def compile_plan(s: Scenario) -> Plan:
         )
         cp.dest = stock_index[corridor.legs[-1].to]
         cp.dispatch = _dispatch(corridor.dispatch, s.start)
+        cp.fleet, cp.supply_response = _fleet(corridor)
         if is_secondary(corridor, places):
             cp.source = stock_index[corridor.origin]
             cp.keep_days = corridor.upstream_keep_days
+        _compile_mode(cp, corridor)
         corridors.append(cp)
     blocks = [
         (s.depot, s.demand, s.rationing),
         *((d, d.demand, d.rationing) for d in s.destinations.values()),
     ]
     seizures = compile_seizures(s)
+    units = s.commodity_units
     stocks = [
         StockPlan(
             index=i,
@@ -329,14 +438,20 @@ def compile_plan(s: Scenario) -> Plan:
             reserve_release_days=depot.reserve_release_days,
             demand=StepSchedule(demand.demand_l_per_day, demand_changes[depot.place]),
             demand_cv=demand.cv,
-            rationing=StepSchedule(
-                (rationing.threshold_days, rationing.served_fraction),
-                rationing_changes[depot.place],
-            ),
+            rationing=StepSchedule(_rationing(rationing), rationing_changes[depot.place]),
             seized=seizures.get(depot.place),
+            rationing_rule=rationing.rule,
+            priority=tuple((c.name, c.share) for c in demand.priority),
+            stations=None
+            if demand.stations is None
+            else StationsPlan(**demand.stations.model_dump()),
+            commodity=s.main_commodity,
+            unit=units[s.main_commodity],
+            place_index=i,
         )
         for i, (depot, demand, rationing) in enumerate(blocks)
     ]
+    _commodity_stocks(s, stocks, corridors, seizures, other_changes)
     main = stocks[0]
 
     _attach_disruptions(s, corridors)
@@ -375,6 +490,62 @@ def compile_plan(s: Scenario) -> Plan:
     )
 
 
+def _commodity_stocks(
+    s: Scenario,
+    stocks: list[StockPlan],
+    corridors: list[CorridorPlan],
+    seizures: dict[str, Windows],
+    changes: dict[tuple[str, str], list[tuple[str, float, Any]]],
+) -> None:
+    """Append each place's stocks of other commodities; give corridors their parts.
+
+    The main commodity's stocks stay first, one per place in place order, so a corridor's
+    ``dest`` and ``source`` still index them (and a one-commodity plan is as before).
+    """
+    units = list(s.commodity_units)
+    main = s.main_commodity
+    places = stock_places(s)
+    at = {(p, main): i for i, p in enumerate(places)}
+    depots = [s.depot, *s.destinations.values()]
+    for p_i, depot in enumerate(depots):
+        for key, block in depot.commodities.items():
+            if key == main:
+                continue
+            at[(depot.place, key)] = len(stocks)
+            dated = changes.get((depot.place, key), [])
+            demand = [(t, v) for what, t, v in dated if what == "demand"]
+            rationing = [(t, v) for what, t, v in dated if what == "rationing"]
+            stocks.append(
+                StockPlan(
+                    index=len(stocks),
+                    place=depot.place,
+                    capacity_l=block.capacity,
+                    initial_stock_l=block.initial,
+                    reserve_l=block.reserve,
+                    reserve_release_days=block.reserve_release_days,
+                    demand=StepSchedule(block.demand.per_day, demand),
+                    demand_cv=block.demand.cv,
+                    rationing=StepSchedule(_rationing(block.rationing), rationing),
+                    rationing_rule=block.rationing.rule,
+                    seized=seizures.get(depot.place),
+                    commodity=key,
+                    unit=s.commodity_units[key],
+                    commodity_index=units.index(key),
+                    place_index=p_i,
+                )
+            )
+    for cp, c in zip(corridors, s.corridors.values(), strict=True):
+        payload = corridor_payload(s, c)
+        if list(payload) == [main]:
+            continue  # the main commodity only: the plan of old
+        cp.capacity_l = payload.get(main, 0)
+        end, origin = c.legs[-1].to, c.origin
+        cp.parts = tuple(
+            (at[(end, key)], at[(origin, key)] if cp.source >= 0 else -1, amount)
+            for key, amount in payload.items()
+        )
+
+
 def _attach_disruptions(s: Scenario, corridors: list[CorridorPlan]) -> None:
     """Give each corridor plan its closures, dated leg speeds and border delays."""
     by_key = compile_disruptions(s)
@@ -396,6 +567,8 @@ def unstaffed_escorts(s: Scenario) -> list[tuple[str, str]]:
             for key in _targets(ev.corridors, s):
                 policies[key].append(ev)
     for key, items in policies.items():
+        if s.corridors[key].mode == "air":
+            continue  # an air bridge flies without escort, whatever the policy says
         for policy in items:
             for force in policy.forces:
                 if policy.required and s.escorts[force].units == 0 and (key, force) not in out:
@@ -467,6 +640,60 @@ def _corridor_plan(
         formation_rule=c.formation_rule,
         dispatch_policy=c.dispatch_policy,
     )
+
+
+def _fleet(c: Corridor) -> tuple[FleetPlan | None, SupplyResponsePlan | None]:
+    f, r = c.fleet, c.supply_response
+    fleet = (
+        None
+        if f is None
+        else FleetPlan(f.vehicles, f.return_, f.return_risk_factor, f.turnaround_h)
+    )
+    response = (
+        None
+        if r is None
+        else SupplyResponsePlan(
+            r.loss_sensitivity_per_vehicle, 24.0 * r.recovery_half_life_days, r.needs_escort
+        )
+    )
+    return fleet, response
+
+
+def _compile_mode(cp: CorridorPlan, c: Corridor) -> None:
+    """Give ``cp`` its mode, its mode's parameters and its starting state."""
+    if c.initial is not None:
+        cp.initial = InitialPlan(
+            staged=c.initial.staged_tankers,
+            on_road=tuple(
+                (g.leg - cp.first_leg, g.tankers, 0.0)
+                if g.leg >= cp.first_leg
+                else (-1, g.tankers, sum(_leg_h(leg) for leg in c.legs[g.leg : cp.first_leg]))
+                for g in c.initial.on_road
+            ),
+            warmup=c.initial.warmup,
+        )
+    if c.mode == "road":
+        return
+    # Air and sea legs carry no threat unless the scenario gives them a risk.
+    after = c.legs[cp.first_leg :]
+    cp.legs = [
+        leg if "risk" in src.model_fields_set else (leg[0], leg[1], 0.0, *leg[3:])
+        for leg, src in zip(cp.legs, after, strict=True)
+    ]
+    if c.mode == "sea" and "formation_rule" not in c.model_fields_set:
+        cp.formation_rule = "ship"  # each ship sails alone, full (simfuel.sim.formation)
+    if c.air is not None:
+        cycle_h = c.air.cycle_h(cp.route_h)
+        cp.mode = ModePlan("air", aircraft=c.air.aircraft, sortie_cycle_h=cycle_h)
+    elif c.sea is not None:
+        sea = c.sea
+        cp.mode = ModePlan(
+            "sea", berths=sea.berths, berth_h=sea.berth_hours, loads_per_ship=sea.loads_per_ship
+        )
+
+
+def _leg_h(leg: Leg) -> float:
+    return leg_hours(leg.length_km, leg.speed_kmh)
 
 
 def _dispatch(d: Dispatch | None, start: dt.date) -> DispatchPlan:

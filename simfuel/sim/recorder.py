@@ -23,6 +23,7 @@ __all__ = [
     "EventRecord",
     "PlaceRecord",
     "Recorder",
+    "StationRecord",
 ]
 
 
@@ -91,17 +92,37 @@ class EventRecord:
 
 
 @dataclass(slots=True)
+class StationRecord:
+    """One day of a place's filling stations (:attr:`PlaceRecord.stations`)."""
+
+    sold_l: float  # litres consumers bought at the stations [L]
+    sent_l: float  # litres the stock sent to the stations (the place's served_l) [L]
+    stock_l: float  # litres in the stations' tanks at the end of the day [L]
+    dry_share: float  # share of stations that could not sell their share in full [-]
+
+
+@dataclass(slots=True)
 class PlaceRecord:
     """The days of one place with stock (:attr:`RunResult.places`).
 
-    ``daily`` holds the place's :class:`DailyRecord` rows (its flows are those of the
-    corridors that end there; the depot's list is :attr:`Recorder.daily` itself) and
-    ``loaded_out_l`` the litres loaded out of it to secondary corridors on each day.
+    One record per (place, commodity): ``daily`` holds the stock's :class:`DailyRecord`
+    rows (its flows are those of the corridors that end there and carry its commodity; the
+    depot's main list is :attr:`Recorder.daily` itself) and ``loaded_out_l`` what was loaded
+    out of it to secondary corridors on each day. Quantities are in ``unit`` (the ``_l``
+    names are the litres of fuel, the default commodity).
     """
 
     place: str
     daily: list[DailyRecord]
     loaded_out_l: list[float]
+    commodity: str = "fuel"
+    unit: str = "L"
+    #: Consumer class -> its ``(demand_l, served_l)`` on each day, when the place's demand
+    #: has priority classes (``demand.priority``; the rest of demand is ``other``); empty
+    #: otherwise.
+    consumers: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    #: One record a day when the place has filling stations (``demand.stations``).
+    stations: list[StationRecord] = field(default_factory=list)
 
 
 def _names(cls: type) -> tuple[str, ...]:

@@ -1,11 +1,12 @@
 """The registries of the engine's extension points: a class by the name a scenario gives.
 
 Each extension point (:mod:`.escort_kinds`, :mod:`.formation`, :mod:`.threats`,
-:mod:`.dispatch`) is a small base class with a few documented hooks, its current behaviour
-as the default subclass, and a :class:`Registry` of subclasses by name, like SimPy's
-``BaseResource`` and its ``_do_put`` / ``_do_get``. A Python user adds a behaviour by
-subclassing the base and decorating the class with :func:`register`; a scenario then
-chooses it by its ``name`` (the scenario's field is named in :attr:`Registry.field`).
+:mod:`.dispatch`, :mod:`.rationing`) is a small base class with a few documented hooks,
+its current behaviour as the default subclass, and a :class:`Registry` of subclasses by
+name, like SimPy's ``BaseResource`` and its ``_do_put`` / ``_do_get``. A Python user adds
+a behaviour by subclassing the base and decorating the class with :func:`register`; a
+scenario then chooses it by its ``name`` (the scenario's field is named in
+:attr:`Registry.field`).
 
 The scenario schema sits below the engine and cannot import it, so it keeps the names
 only (:data:`simfuel.scenario.schema.ENGINE_CHOICES`); registering a class adds its name
@@ -83,8 +84,9 @@ def register(cls: C) -> C:
 
     ``cls`` subclasses one of :class:`~simfuel.sim.escort_kinds.EscortKind`,
     :class:`~simfuel.sim.formation.FormationRule`,
-    :class:`~simfuel.sim.threats.ThreatModel` or
-    :class:`~simfuel.sim.dispatch.DispatchPolicy` and sets ``name``; a scenario then
+    :class:`~simfuel.sim.threats.ThreatModel`,
+    :class:`~simfuel.sim.dispatch.DispatchPolicy` or
+    :class:`~simfuel.sim.rationing.RationingRule` and sets ``name``; a scenario then
     chooses it by that name. Register at import time of a module, so that process-pool
     workers started with ``spawn`` (which import the module again) know the name too.
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 import simfuel
 from simfuel.reporting import make_report
@@ -79,3 +80,16 @@ def tiny_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
     path = make_report(report_scenario(), reps=REPS, seed=SEED, out=out, workers=1, progress=False)
     ensemble = simfuel.run_ensemble(report_scenario(), REPS, seed=SEED, workers=1, progress=False)
     return Report(path, path.read_text(encoding="utf-8"), ensemble)
+
+
+def write_two_options(folder: Path) -> tuple[Path, Path]:
+    """Two scenario files for ``simfuel compare``: the report scenario, and it four days late.
+
+    The second moves the last timeline event (the escort policy change) four days on.
+    """
+    early, late = report_scenario(), report_scenario()
+    late["events"][-1]["date"] = "2025-01-16"
+    paths = folder / "early.yaml", folder / "late.yaml"
+    for path, data in zip(paths, (early, late), strict=True):
+        path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return paths

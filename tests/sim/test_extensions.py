@@ -32,8 +32,6 @@ from simfuel.sim.threats import THREAT_MODELS
 from tests.helpers import tiny_scenario
 from tests.sim.builders import CAPACITY_L, date
 
-REGISTRIES = (ESCORT_KINDS, FORMATION_RULES, THREAT_MODELS, DISPATCH_POLICIES)
-
 
 def _threatened() -> dict[str, Any]:
     """TINY under a heavy blockade from day 0: the default model loses tankers."""

@@ -1,0 +1,404 @@
+"""Commodities and vehicles in the scenario format: the sugar, the checks, the look-ups.
+
+A scenario without ``commodities`` has one commodity, ``fuel``, in litres: the ``*_l``
+fields of ``depot``, ``demand``, ``rationing`` and ``destinations`` are its stocks, and a
+corridor's ``tanker_capacity_l`` its vehicle. With ``commodities``, the first key is the
+**main** commodity; the ``*_l`` fields stay its sugar while it is in litres, and a place's
+``commodities.<key>`` block (``capacity``, ``initial``, ``reserve``, ``demand``,
+``rationing``, in the commodity's unit) gives any other commodity's stock there, or the
+main one's instead of the ``*_l`` fields (required when it is not in litres).
+
+:func:`expand_commodity_sugar` runs on the raw mapping before validation: a place whose
+block gives the main commodity gets its ``*_l`` fields (and, for the depot, the top-level
+``demand`` and ``rationing``) filled from it, so every reader of ``depot.capacity_l`` sees
+the main commodity's stock; a corridor with a ``vehicle`` gets ``tanker_capacity_l`` filled
+with the vehicle's payload of the main commodity. The dump drops what was filled
+(:func:`drop_commodity_defaults`), so a file round-trips and an old file hashes as before.
+
+This module reads a :class:`~simfuel.scenario.schema.Scenario` by its attributes; the
+schema imports it (not the other way round).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .errors import Problem, ScenarioError
+
+if TYPE_CHECKING:
+    from .schema import Corridor, Scenario
+
+__all__ = [
+    "DEFAULT_COMMODITY",
+    "commodity_problems",
+    "corridor_payload",
+    "drop_commodity_defaults",
+    "expand_commodity_sugar",
+    "stock_commodities",
+]
+
+#: The one commodity of a scenario that declares no ``commodities``: fuel in litres.
+DEFAULT_COMMODITY = "fuel"
+
+# A place's flat fields of the main commodity, and the block fields they come from.
+_FLAT = (
+    ("capacity_l", "capacity"),
+    ("initial_stock_l", "initial"),
+    ("reserve_l", "reserve"),
+    ("reserve_release_days", "reserve_release_days"),
+)
+
+
+def _main_key(data: dict[str, Any]) -> str:
+    commodities = data.get("commodities")
+    if isinstance(commodities, dict) and commodities:
+        return str(next(iter(commodities)))
+    return DEFAULT_COMMODITY
+
+
+def _placeholder(value: Any, low: float, strict: bool) -> Any:
+    """``value`` if it is a plain number above ``low``, else a valid stand-in.
+
+    The block is validated too: a bad value there is reported once, at its own path, and
+    the stand-in never survives (validation fails on the block).
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return low + 1.0
+    if not math.isfinite(value) or value < low or (strict and value == low):
+        return low + 1.0
+    return value
+
+
+def _fill_place(
+    place: dict[str, Any], main: str, where: str, problems: list[Problem]
+) -> tuple[dict[str, Any], Any, Any]:
+    """The place with its flat fields filled from its main block; (place, demand, rationing).
+
+    Returns the demand and rationing of the block (None when the block is absent), for
+    the caller to place where that place keeps them.
+    """
+    blocks = place.get("commodities")
+    if not isinstance(blocks, dict) or not isinstance(blocks.get(main), dict):
+        return place, None, None
+    block = blocks[main]
+    out = dict(place)
+    for flat, key in _FLAT:
+        if flat in place:
+            problems.append(
+                Problem(
+                    f"{where}.{flat}",
+                    f"the main commodity '{main}' is given in {where}.commodities.{main}: "
+                    f"drop {flat} (or the block)",
+                )
+            )
+        elif key in block:
+            out[flat] = _placeholder(block[key], 0.0, strict=key == "capacity")
+    demand = block.get("demand")
+    if isinstance(demand, dict):
+        cv = demand.get("cv", 0.0)
+        ok = not isinstance(cv, bool) and isinstance(cv, int | float) and 0 <= cv <= 1
+        demand = {
+            "demand_l_per_day": _placeholder(demand.get("per_day"), 1.0, strict=False),
+            "cv": cv if ok else 0.0,
+        }
+    return out, demand, block.get("rationing")
+
+
+def expand_commodity_sugar(data: Any) -> Any:
+    """Fill a raw scenario mapping's main-commodity fields from the commodity blocks.
+
+    Parameters
+    ----------
+    data : Any
+        The mapping given to ``Scenario.model_validate`` (anything else is returned as is).
+
+    Returns
+    -------
+    Any
+        A copy with the depot's and destinations' ``*_l`` fields (the depot's top-level
+        ``demand`` and ``rationing``) filled from their ``commodities.<main>`` block, and
+        each corridor with a ``vehicle`` given ``tanker_capacity_l`` = its payload of the
+        main commodity.
+
+    Raises
+    ------
+    ScenarioError
+        If a flat field and the main commodity's block are both given, or a corridor gives
+        both ``vehicle`` and ``tanker_capacity_l``.
+    """
+    if not isinstance(data, dict):
+        return data
+    main = _main_key(data)
+    problems: list[Problem] = []
+    out = dict(data)
+    depot = data.get("depot")
+    if isinstance(depot, dict):
+        out["depot"], demand, rationing = _fill_place(depot, main, "depot", problems)
+        if demand is not None:
+            if "demand" in data:
+                problems.append(
+                    Problem("demand", f"given in depot.commodities.{main}.demand: drop one")
+                )
+            else:
+                out["demand"] = demand
+        if rationing is not None:
+            if "rationing" in data:
+                problems.append(
+                    Problem("rationing", f"given in depot.commodities.{main}.rationing: drop one")
+                )
+            else:
+                out["rationing"] = rationing
+    destinations = data.get("destinations")
+    if isinstance(destinations, dict):
+        filled = {}
+        for key, d in destinations.items():
+            if not isinstance(d, dict):
+                filled[key] = d
+                continue
+            where = f"destinations.{key}"
+            place, demand, rationing = _fill_place(d, main, where, problems)
+            for name, value in (("demand", demand), ("rationing", rationing)):
+                if value is None:
+                    continue
+                if name in d:
+                    problems.append(
+                        Problem(f"{where}.{name}", f"given in {where}.commodities.{main}: drop one")
+                    )
+                else:
+                    place[name] = value
+            filled[key] = place
+        out["destinations"] = filled
+    corridors, vehicles = data.get("corridors"), data.get("vehicles")
+    if isinstance(corridors, dict):
+        filled = {}
+        for key, c in corridors.items():
+            if isinstance(c, dict) and "vehicle" in c:
+                if "tanker_capacity_l" in c:
+                    problems.append(
+                        Problem(
+                            f"corridors.{key}.tanker_capacity_l",
+                            "give either vehicle or tanker_capacity_l, not both",
+                        )
+                    )
+                elif isinstance(vehicles, dict) and isinstance(vehicles.get(c["vehicle"]), dict):
+                    payload = vehicles[c["vehicle"]].get("payload")
+                    amount = payload.get(main) if isinstance(payload, dict) else None
+                    if isinstance(amount, int) and not isinstance(amount, bool) and amount > 0:
+                        c = {**c, "tanker_capacity_l": amount}
+            filled[key] = c
+        out["corridors"] = filled
+    if problems:
+        raise ScenarioError("<scenario>", problems)
+    return out
+
+
+def not_required(*names: str) -> Callable[[dict[str, Any]], None]:
+    """A ``json_schema_extra`` that lists ``names`` as optional in the JSON Schema.
+
+    Fields a ``commodities.<main>`` block may fill (:func:`expand_commodity_sugar`) are
+    required by the model but not by the file; an editor checking a food-only file
+    against ``simfuel schema`` must not ask for ``capacity_l``.
+    """
+
+    def edit(schema: dict[str, Any]) -> None:
+        required = [n for n in schema.get("required", []) if n not in names]
+        if required:
+            schema["required"] = required
+        else:
+            schema.pop("required", None)
+
+    return edit
+
+
+def drop_commodity_defaults(s: Scenario, out: dict[str, Any]) -> None:
+    """Remove from a dump ``out`` of ``s`` what :func:`expand_commodity_sugar` filled.
+
+    Also the new fields left at their defaults, so an old file dumps (and hashes) as before.
+    """
+    main = s.main_commodity
+    if not s.commodities:
+        out.pop("commodities", None)
+    if not s.vehicles:
+        out.pop("vehicles", None)
+
+    def place(row: Any, blocks: dict[str, Any], top: dict[str, Any] | None) -> None:
+        if not isinstance(row, dict):
+            return
+        if not blocks:
+            row.pop("commodities", None)
+            return
+        if main in blocks:
+            for flat, _ in _FLAT:
+                row.pop(flat, None)
+            holder = row if top is None else top
+            holder.pop("demand", None)
+            holder.pop("rationing", None)
+
+    place(out.get("depot"), s.depot.commodities, out)
+    rows = out.get("destinations")
+    if isinstance(rows, dict):
+        for key, d in s.destinations.items():
+            place(rows.get(key), d.commodities, None)
+    rows = out.get("events")
+    if isinstance(rows, list):
+        for ev, row in zip(s.events, rows, strict=False):
+            if isinstance(row, dict) and getattr(ev, "commodity", "") is None:
+                row.pop("commodity", None)
+    rows = out.get("corridors")
+    if isinstance(rows, dict):
+        for key, c in s.corridors.items():
+            row = rows.get(key)
+            if not isinstance(row, dict):
+                continue
+            if c.vehicle is None:
+                row.pop("vehicle", None)
+            else:
+                row.pop("tanker_capacity_l", None)
+
+
+def corridor_payload(s: Scenario, c: Corridor) -> dict[str, int]:
+    """What one vehicle of corridor ``c`` carries, by commodity [commodity unit].
+
+    Its ``vehicle``'s payload, or ``{main: tanker_capacity_l}``.
+    """
+    if c.vehicle is not None and c.vehicle in s.vehicles:
+        return dict(s.vehicles[c.vehicle].payload)
+    return {s.main_commodity: c.tanker_capacity_l}
+
+
+def stock_commodities(s: Scenario, place: str) -> list[str]:
+    """The commodities stocked at ``place`` (the main one first); [] if it holds no stock."""
+    depots = [s.depot, *s.destinations.values()]
+    for d in depots:
+        if d.place == place:
+            main = s.main_commodity
+            return [main, *(k for k in d.commodities if k != main)]
+    return []
+
+
+def _unknown(what: str, value: str, known: list[str]) -> str:
+    hint = difflib.get_close_matches(value, sorted(known), n=1)
+    msg = f"unknown {what} '{value}'"
+    if hint:
+        return msg + f" (did you mean '{hint[0]}'?)"
+    return msg + (f" (known: {', '.join(known)})" if known else "")
+
+
+def commodity_problems(s: Scenario) -> list[Problem]:
+    """Every commodity and vehicle reference of ``s`` that does not hold, one line each.
+
+    A vehicle payload, a stock block or a contract for an unknown commodity; a corridor
+    naming an unknown vehicle, or none when the scenario declares commodities or vehicles;
+    a vehicle carrying a commodity its corridor's destination (or, for secondary
+    distribution, its origin's stock) does not stock; ``order_up_to`` dispatch on a
+    corridor that carries none of the main commodity (it watches that stock); a contract
+    (of the main commodity) split to such a corridor; the litre fields (``*_l``,
+    ``tanker_capacity_l``) for a main commodity that is not in litres.
+    """
+    out: list[Problem] = []
+    units = s.commodity_units
+    known = list(units)
+    main = s.main_commodity
+    declared = bool(s.commodities or s.vehicles)
+    for vkey, v in s.vehicles.items():
+        for ckey in v.payload:
+            if ckey not in units:
+                out.append(
+                    Problem(f"vehicles.{vkey}.payload.{ckey}", _unknown("commodity", ckey, known))
+                )
+    places = [("depot", s.depot), *((f"destinations.{k}", d) for k, d in s.destinations.items())]
+    for where, d in places:
+        for ckey in d.commodities:
+            if ckey not in units:
+                out.append(
+                    Problem(f"{where}.commodities.{ckey}", _unknown("commodity", ckey, known))
+                )
+        if units[main] != "L" and main not in d.commodities:
+            out.append(
+                Problem(
+                    f"{where}.capacity_l",
+                    f"litres, but the main commodity '{main}' is in {units[main]}: give its "
+                    f"stock as {where}.commodities.{main} (capacity, initial, demand)",
+                )
+            )
+    stocks = {d.place for _, d in places}
+    for ckey, c in s.corridors.items():
+        base = f"corridors.{ckey}"
+        if c.vehicle is None:
+            if "tanker_capacity_l" not in c.model_fields_set and declared:
+                out.append(
+                    Problem(
+                        f"{base}.vehicle",
+                        "required when the scenario declares commodities or vehicles (or "
+                        "give tanker_capacity_l for the main commodity in litres)",
+                    )
+                )
+            elif units[main] != "L":
+                out.append(
+                    Problem(
+                        f"{base}.tanker_capacity_l",
+                        f"litres, but the main commodity '{main}' is in {units[main]}: name a "
+                        "vehicle instead",
+                    )
+                )
+            continue
+        if c.vehicle not in s.vehicles:
+            out.append(Problem(f"{base}.vehicle", _unknown("vehicle", c.vehicle, list(s.vehicles))))
+            continue
+        carried = [k for k in s.vehicles[c.vehicle].payload if k in units]
+        if main not in carried and c.dispatch_policy == "order_up_to":
+            out.append(
+                Problem(
+                    f"{base}.dispatch_policy",
+                    f"order_up_to watches the destination's stock of the main commodity "
+                    f"'{main}', which vehicle '{c.vehicle}' does not carry",
+                )
+            )
+        end = c.legs[-1].to
+        ends = [(end, "its destination")]
+        if c.origin in stocks and c.origin != end:
+            ends.append((c.origin, "its origin's stock"))
+        for place, role in ends:
+            if place not in stocks:
+                continue  # reported as a corridor ending where no stock is
+            held = stock_commodities(s, place)
+            missing = [k for k in carried if k not in held]
+            if missing:
+                out.append(
+                    Problem(
+                        f"{base}.vehicle",
+                        f"vehicle '{c.vehicle}' carries {', '.join(missing)}, which {role} "
+                        f"'{place}' does not stock (it stocks: {', '.join(held)})",
+                    )
+                )
+    for i, ev in enumerate(s.events):
+        what = getattr(ev, "commodity", None)
+        if what is not None:
+            place = getattr(ev, "place", None) or s.depot.place
+            held = stock_commodities(s, place)
+            if held and what not in held:
+                out.append(
+                    Problem(
+                        f"events[{i}].commodity",
+                        f"'{place}' holds no stock of '{what}' (it stocks: {', '.join(held)})"
+                        if what in units
+                        else _unknown("commodity", what, known),
+                    )
+                )
+        split = getattr(ev, "split", None)
+        if ev.type != "contract" or not isinstance(split, dict):
+            continue
+        for key in split:
+            corridor = s.corridors.get(key)
+            if corridor is not None and main not in corridor_payload(s, corridor):
+                out.append(
+                    Problem(
+                        f"events[{i}].split.{key}",
+                        f"a contract is of the main commodity '{main}', which corridor "
+                        f"'{key}''s vehicle '{corridor.vehicle}' does not carry",
+                    )
+                )
+    return out
