@@ -83,6 +83,9 @@ def test_it_is_shipped_and_validates() -> None:
     assert sc.name == NAME and sc.description
     assert (sc.start, sc.end) == (dt.date(2022, 12, 1), dt.date(2023, 9, 19))
     assert sc.places[sc.depot.place].name == "Stepanakert"
+    words = sc.vocabulary
+    assert (words.commodity, words.unit, words.vehicle) == ("supplies", "t", "truck")
+    assert sc.vehicles["truck"].payload == {"supplies": 19}  # 361 t on 19 trucks
 
 
 def test_it_uses_at_least_four_network_capabilities() -> None:
@@ -98,6 +101,8 @@ def test_it_uses_at_least_four_network_capabilities() -> None:
         "observations": sum(isinstance(e, ObservationEvent) for e in sc.events) >= 5,
         "dated rationing": any(isinstance(e, RationingEvent) for e in sc.events),
         "two origins": len({c.origin for c in sc.corridors.values()}) >= 2,
+        "a commodity in tonnes, by truck": [c.unit for c in sc.commodities.values()] == ["t"]
+        and all(c.vehicle in sc.vehicles for c in sc.corridors.values()),
     }
     assert all(used.values()), used
     assert len(used) >= 4
