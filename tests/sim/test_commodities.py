@@ -87,6 +87,9 @@ def test_a_food_scenario_speaks_of_food_in_tonnes_by_truck() -> None:
 def test_every_shipped_scenario_speaks_of_fuel() -> None:
     for path in sorted(glob.glob(str(SCENARIOS / "*.yaml"))):
         sc = simfuel.load_scenario(path)
+        if sc.name.startswith("lachin-"):  # the second real case: supplies in tonnes
+            assert sc.commodity_units == {"supplies": "t"}, path
+            continue
         assert sc.vocabulary is FUEL, path
         assert sc.commodity_units == {"fuel": "L"}
 
