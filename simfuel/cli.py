@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import importlib
 import json
@@ -32,7 +33,7 @@ from typing import Any, NoReturn
 
 from ._version import __version__
 from .errors import InputError
-from .labels import MEDIAN_DATE_RULE, format_proportion, summary_label
+from .labels import FUEL, MEDIAN_DATE_RULE, format_proportion, summary_label
 from .text import one_line, safe_echo
 
 __all__ = ["main"]
@@ -217,7 +218,7 @@ _SCENARIO_HELP = "scenario YAML file, or a shipped scenario's name (see: simfuel
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="simfuel",
-        description="Simulate fuel supply to a city under armed threat (SimPy model).",
+        description="Simulate supply chains under armed threat (SimPy model).",
         epilog="Exit codes: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.",
     )
     p.add_argument("--version", action="version", version=f"simfuel {__version__}")
@@ -245,6 +246,7 @@ def _parser() -> argparse.ArgumentParser:
         "ensemble's tables in DIR/csv/",
     )
     _add_set(r)
+    _add_destination(r)
     r.add_argument(
         "-r",
         "--reps",
@@ -269,6 +271,7 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--out", type=Path, metavar="DIR", help="folder for sweep.csv and each point's parts"
     )
     _add_set(w)
+    _add_destination(w)
     _add_ensemble_options(w)
 
     c = sub.add_parser("calibrate", help="fit threat parameters to reported incidents (ABC)")
@@ -336,6 +339,7 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="overwrite the folder's report.html if it exists"
     )
     _add_set(rp)
+    _add_destination(rp)
     _add_ensemble_options(rp)
 
     _add_compare_parser(sub)
@@ -368,7 +372,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_ensemble_options(se)
 
     fl = sub.add_parser(
-        "size-fleet", help="smallest escort force keeping the depot supplied (with uncertainty)"
+        "size-fleet",
+        help="smallest escort force keeping a destination supplied (with uncertainty)",
     )
     fl.add_argument(
         "scenario", help="scenario YAML file, or a shipped scenario's name (see: simfuel scenarios)"
@@ -396,6 +401,7 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--out", type=Path, metavar="DIR", help="folder for curve.csv and curve.png"
     )
     _add_set(fl)
+    _add_destination(fl)
     _add_ensemble_options(fl)
 
     sub.add_parser("scenarios", help="list the shipped scenarios, by name, with a line each")
@@ -428,6 +434,55 @@ def _add_param(p: argparse.ArgumentParser, metavar: str, text: str) -> None:
     p.add_argument(
         "--param", action="append", default=[], required=True, metavar=metavar, help=text
     )
+
+
+def _add_destination(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--destination",
+        metavar="PLACE",
+        help="the place with stock whose figures are shown (default: the main destination, "
+        "the depot); a place key of the depot or of a destination",
+    )
+
+
+def _destination(args: argparse.Namespace, scenario: Any) -> str | None:
+    """``--destination`` checked against the scenario: None for the main destination.
+
+    An unknown place is one line naming the places with stock (exit 2), before any work.
+    """
+    from .ensemble.destinations import UnknownDestination, destinations_of, resolve_destination
+
+    given = getattr(args, "destination", None)
+    try:
+        return resolve_destination(scenario, given)
+    except UnknownDestination:
+        known = ", ".join(destinations_of(scenario))
+        raise UsageError(
+            f"--destination {safe_echo(str(given))}: not a place with stock of "
+            f"{safe_echo(scenario.name)} (places with stock: {known})"
+        ) from None
+
+
+def _place_name(scenario: Any, place: str | None) -> str | None:
+    """The display name of a destination other than the main one (None for the main)."""
+    if place is None:
+        return None
+    where = scenario.places.get(place)
+    return safe_echo((where.name if where is not None else None) or place)
+
+
+def _at(scenario: Any, place: str | None) -> str:
+    """``, at Ségou`` for a destination other than the main one (nothing for the main)."""
+    name = _place_name(scenario, place)
+    return "" if name is None else f", at {name}"
+
+
+def _label(key: str, vocab: Any, place: str | None) -> Any:
+    """A summary metric's label in the scenario's words; ``place``: instead of the depot."""
+    lab = summary_label(key, vocab)
+    if place is None:
+        return lab
+    return dataclasses.replace(lab, label=lab.label.replace("the depot", place))
 
 
 def _add_set(p: argparse.ArgumentParser) -> None:
@@ -945,8 +1000,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--format csv with --reps needs --out DIR (CSV tables go in DIR/csv/)")
     _preflight(args)
     scenario = _load(args)
+    place = _destination(args, scenario)
     if args.reps is not None:
-        return _run_ensemble(args, scenario)
+        return _run_ensemble(args, scenario, place)
     from .run import run
 
     result = run(scenario, seed=args.seed)
@@ -959,14 +1015,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         paths = {"run": result.to_geojson(args.out / "run.geojson")}
     elif args.out is not None:
         paths = result.to_csv(args.out)
-    print(_header(result.provenance, f"{scenario.start} .. {scenario.end}"))
-    print(format_summary(result.summary()))
+    print(_header(result.provenance, f"{scenario.start} .. {scenario.end}{_at(scenario, place)}"))
+    print(format_summary(result.summary(place), scenario.vocabulary, _place_name(scenario, place)))
     for path in paths.values():
         print(f"wrote {safe_echo(str(path), 200)}")
     return EXIT_OK
 
 
-def _run_ensemble(args: argparse.Namespace, scenario: Any) -> int:
+def _run_ensemble(args: argparse.Namespace, scenario: Any, place: str | None = None) -> int:
     from .ensemble import run_ensemble
 
     kwargs = _ensemble_kwargs(args)
@@ -975,8 +1031,11 @@ def _run_ensemble(args: argparse.Namespace, scenario: Any) -> int:
     # Written before anything is printed: a failed write must not follow printed results.
     tables = result.to_csv(args.out / CSV_FOLDER) if args.format == "csv" else {}
     what = f"{scenario.start} .. {scenario.end}, {_count(result.n, 'replication')}"
-    print(_header(result.provenance, what))
-    print(format_ensemble_summary(result.summary_table(), result.n))
+    print(_header(result.provenance, what + _at(scenario, place)))
+    table = result.summary_table(destination=place)
+    print(
+        format_ensemble_summary(table, result.n, scenario.vocabulary, _place_name(scenario, place))
+    )
     if args.out is not None:
         print(
             f"wrote {safe_echo(str(args.out), 200)} "
@@ -1071,31 +1130,47 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     grid = _grid(args.param)
     _preflight(args)
     scenario = _load(args)
+    place = _destination(args, scenario)
     _check_params(scenario, grid)
     from .ensemble import sweep
     from .io import write_csv
 
     kwargs = _ensemble_kwargs(args)
+    vocab = scenario.vocabulary
     with _executor(args) as executor:
-        table = sweep(scenario, grid, args.reps, executor=executor, store=args.out, **kwargs)
+        table = sweep(
+            scenario,
+            grid,
+            args.reps,
+            executor=executor,
+            store=args.out,
+            destination=place,
+            **kwargs,
+        )
     keys = list(grid)
     metrics = ["delivered_l", "tankers_lost", "days_with_shortfall", "min_days_of_cover"]
     q = table.groupby(["point", *keys])[metrics]
     med, lo, hi = q.median(), q.quantile(0.05), q.quantile(0.95)
     shown = med.copy().astype(object)
     for m in metrics:
-        scale = 1e6 if m.endswith("_l") else 1.0
+        scale = summary_label(m, vocab).scale
         shown[m] = [
             f"{a / scale:,.1f} [{b / scale:,.1f}, {c / scale:,.1f}]"
             for a, b, c in zip(med[m], lo[m], hi[m], strict=True)
         ]
-    shown = shown.rename(columns={"delivered_l": "delivered_ML"})
+    # Columns in the scenario's words: delivered_ML and tankers_lost for fuel.
+    shown = shown.rename(
+        columns={
+            "delivered_l": f"delivered_{vocab.shown_unit}",
+            "tankers_lost": f"{vocab.vehicles}_lost".replace(" ", "_"),
+        }
+    )
     path = write_csv(Path(args.out) / "sweep.csv", table, index=False) if args.out else None
     from .scenario.provenance import provenance_of
 
     what = (
         f"sweep of {_count(len(shown), 'point')} x {_count(args.reps, 'replication')}, "
-        "median [5%, 95%]"
+        f"median [5%, 95%]{_at(scenario, place)}"
     )
     print(_header(provenance_of(scenario, seed=args.seed), what))
     print(shown.reset_index(level="point", drop=True).to_string())
@@ -1209,7 +1284,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
         ensemble = EnsembleResult.from_parquet(args.from_store)
         scenario = _load(args) if args.scenario is not None else None
-        path = make_report(scenario, out=args.out, progress=not args.quiet, ensemble=ensemble)
+        place = _destination(args, ensemble.scenario)
+        path = make_report(
+            scenario, out=args.out, progress=not args.quiet, ensemble=ensemble, destination=place
+        )
         sc = ensemble.scenario
         print(
             _header(
@@ -1219,6 +1297,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(f"wrote {safe_echo(str(path), 200)}")
         return EXIT_OK
     scenario = _load(args)
+    place = _destination(args, scenario)
     reps = REPORT_REPS if args.reps is None else args.reps
     seed = DEFAULT_SEED if args.seed is None else args.seed
     with _executor(args) as executor:
@@ -1230,6 +1309,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             workers=args.workers,
             executor=executor,
             progress=not args.quiet,
+            destination=place,
         )
     from .scenario.provenance import provenance_of
 
@@ -1296,6 +1376,7 @@ def _cmd_size_fleet(args: argparse.Namespace) -> int:
     _no_resume(args)
     _preflight(args)
     scenario = _load(args)
+    place = _destination(args, scenario)
     if args.force not in scenario.escorts:
         known = ", ".join(scenario.escorts) or "none"
         raise UsageError(f"--force {safe_echo(args.force)}: no such escort force (known: {known})")
@@ -1321,6 +1402,7 @@ def _cmd_size_fleet(args: argparse.Namespace) -> int:
             workers=args.workers,
             batch_size=args.batch_size,
             progress=not args.quiet,
+            destination=place,
         )
     if args.out is not None:
         out = Path(args.out)
@@ -1479,13 +1561,18 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def format_ensemble_summary(table: Any, n: int | None = None) -> str:
+def format_ensemble_summary(
+    table: Any, n: int | None = None, vocab: Any = None, place: str | None = None
+) -> str:
     """Render :meth:`EnsembleResult.summary_table` as text: median [5%, 95%] per metric.
 
     With ``n`` (the replications), the text opens with the share of replications that
     ran dry and its 95 % Wilson interval, printed even when every replication did.
+    ``vocab``: the scenario's :class:`~simfuel.labels.Vocabulary` (default: fuel's words);
+    ``place``: the name of the destination shown, when it is not the main one.
     """
-    labs = [summary_label(str(key)) for key in table.index]
+    vocab = FUEL if vocab is None else vocab
+    labs = [_label(str(key), vocab, place) for key in table.index]
     width = max(len(lab.label) for lab in labs)
     lines = []
     for lab, (_, row) in zip(labs, table.iterrows(), strict=True):
@@ -1531,11 +1618,17 @@ def _unit(lab: Any, text: str) -> str:
     return unit
 
 
-def format_summary(summary: dict[str, Any]) -> str:
-    """Render a run summary as an aligned two-column text table (litres shown in ML)."""
+def format_summary(summary: dict[str, Any], vocab: Any = None, place: str | None = None) -> str:
+    """Render a run summary as an aligned two-column text table.
+
+    ``vocab``: the scenario's :class:`~simfuel.labels.Vocabulary`, whose words and units
+    the labels use (default: fuel's, litres shown in ML); ``place``: the name of the
+    destination shown, when it is not the main one.
+    """
+    vocab = FUEL if vocab is None else vocab
     rows = []
     for key, value in summary.items():
-        lab = summary_label(key)
+        lab = _label(key, vocab, place)
         text = lab.format(value)
         rows.append((lab.label, text, _unit(lab, text)))
     width = max(len(r[0]) for r in rows)

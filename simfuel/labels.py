@@ -490,15 +490,35 @@ def _attack(ev: Any, sc: Any) -> str:
     return f"reported attack replayed ({where}): {lost}"
 
 
+def _commodity_of(ev: Any, sc: Any) -> tuple[str, str]:
+    """The event's commodity (``""`` for the main one) and the unit its quantities are in."""
+    key = getattr(ev, "commodity", None)
+    if not key or sc is None or key == getattr(sc, "main_commodity", key):
+        return "", ""
+    units = getattr(sc, "commodity_units", {}) or {}
+    return key, units.get(key, "")
+
+
 def _demand(ev: Any, sc: Any) -> str:
+    key, unit = _commodity_of(ev, sc)
+    if key:
+        return f"{key} demand {format_number(ev.demand_l_per_day, 2)} {unit}/day"
     return f"demand {format_litres(ev.demand_l_per_day, 2)} ML/day"
 
 
 def _rationing(ev: Any, sc: Any) -> str:
-    return (
-        f"rationing below {ev.threshold_days:g} days of cover, "
+    key, _ = _commodity_of(ev, sc)
+    text = (
+        f"{key + ' ' if key else ''}rationing below {ev.threshold_days:g} days of cover, "
         f"{ev.served_fraction:.0%} of demand served"
     )
+    stop = getattr(ev, "stop_threshold_days", None)
+    if stop is not None and stop != ev.threshold_days:
+        text += f", until {stop:g} days"
+    min_days = getattr(ev, "min_days", None)
+    if min_days:
+        text += f", at least {min_days:g} days"
+    return text
 
 
 def _where(ev: Any, sc: Any, short: bool) -> str:

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import math
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ import pandas as pd
 from .io import write_file_set
 from .labels import COVER_DEFINITION, daily_label
 from .scenario.provenance import Provenance, provenance_of
-from .scenario.schema import Scenario, corridor_payload
+from .scenario.schema import Scenario, corridor_payload, leg_risk
 from .sim.recorder import DAILY_FIELDS, PlaceRecord, Recorder
 
 _DAILY_DTYPES: dict[str, Any] = {
@@ -77,6 +77,7 @@ __all__ = [
     "geojson_features",
     "summary_from_records",
     "summary_to_dict",
+    "summary_total",
     "summary_vector",
     "table_for_file",
 ]
@@ -388,17 +389,103 @@ class RunResult:
             frames.append(wide.reset_index())
         return pd.concat(frames, ignore_index=True)
 
-    def summary_by_place(self, commodity: str | None = None) -> pd.DataFrame:
+    @property
+    def consumers(self) -> pd.DataFrame:
+        """Priority consumer classes (``demand.priority``), day by day: one long table.
+
+        Columns ``date``, ``place``, ``commodity``, ``consumer`` (a class's name, ``other``
+        for the rest of demand), ``demand_l``, ``served_l`` and ``shortfall_l`` (in the
+        commodity's unit). No rows when no stock has consumer classes.
+        """
+        dates = self.daily.index
+        rows: list[tuple[Any, ...]] = []
+        for record in self._place_records:
+            for name, days in record.consumers.items():
+                for date, (demand, served) in zip(dates, days, strict=False):
+                    rows.append(
+                        (
+                            date,
+                            record.place,
+                            record.commodity,
+                            name,
+                            demand,
+                            served,
+                            demand - served,
+                        )
+                    )
+        columns = ["date", "place", "commodity", "consumer", "demand_l", "served_l"]
+        return pd.DataFrame(rows, columns=[*columns, "shortfall_l"])
+
+    @property
+    def stations(self) -> pd.DataFrame:
+        """The filling stations of each stock that has them (``demand.stations``), by day.
+
+        Columns ``date``, ``place``, ``commodity``, ``sold_l`` (bought by consumers at the
+        stations), ``sent_l`` (sent by the stock: its ``served_l``), ``stock_l`` (in the
+        stations' tanks at the end of the day) and ``dry_share`` (share of stations that
+        could not sell their share in full) [-]. No rows when no stock has stations.
+        """
+        dates = self.daily.index
+        rows = [
+            (date, record.place, record.commodity, d.sold_l, d.sent_l, d.stock_l, d.dry_share)
+            for record in self._place_records
+            for date, d in zip(dates, record.stations, strict=False)
+        ]
+        columns = ["date", "place", "commodity", "sold_l", "sent_l", "stock_l", "dry_share"]
+        return pd.DataFrame(rows, columns=columns)
+
+    @property
+    def fleet(self) -> pd.DataFrame:
+        """Each finite fleet's vehicles by state at the end of every day (``fleet``).
+
+        Columns ``date``, ``corridor`` and the states of
+        :data:`simfuel.sim.fleet.STATE_FIELDS` [vehicles]: ``at_origin``, ``loaded``,
+        ``returning``, ``lost`` (loaded, on the way out), ``lost_returning`` (on the way
+        back) and ``parked`` (at the destination, when vehicles do not return). Read from
+        the event log's ``fleet`` rows; no rows without a fleet.
+        """
+        from .sim.fleet import STATE_FIELDS, parse_state
+
+        rows = self.events[self.events["kind"] == "fleet"]
+        out = pd.DataFrame(
+            [
+                {"date": t.normalize(), "corridor": c, **parse_state(d)}
+                for t, c, d in zip(rows["time"], rows["corridor"], rows["detail"], strict=True)
+            ],
+            columns=["date", "corridor", *STATE_FIELDS],
+        )
+        return out.astype({f: "int64" for f in STATE_FIELDS}) if len(out) else out
+
+    def summary_by_place(
+        self, commodity: str | None = None, *, total: bool = False
+    ) -> pd.DataFrame:
         """:meth:`summary` of every place with stock, one row each (index ``place``).
 
-        ``commodity``: of that commodity (default: the main one), at the places that stock
-        it.
+        Parameters
+        ----------
+        commodity : str, optional
+            Of that commodity (default: the main one), at the places that stock it.
+        total : bool
+            Add a last row ``"total"``, over every place (see :func:`summary_total`):
+            flows, losses, attacks, convoys, shortfall and final stocks summed (fuel
+            carried on from the depot to a town counts at both: each place's deliveries
+            into its own stock), ``days_with_shortfall`` the days when any place fell
+            short, the first rationing and stock-out the earliest anywhere,
+            ``min_days_of_cover`` the lowest anywhere, ``mean_escort_wait_h`` over every
+            escorted convoy.
         """
         what = self.scenario.main_commodity if commodity is None else commodity
         keys = [p for p, c in self.stock_keys if c == what] if self._place_records else []
-        keys = keys or self.place_keys
+        keys = keys or list(self.place_keys)
         rows = [self.summary(key, commodity) for key in keys]
-        return pd.DataFrame(rows, index=pd.Index(keys, name="place"))
+        index = list(keys)
+        if total:
+            short = np.zeros(len(self.daily), dtype=bool)
+            for key in keys:
+                short |= self.at(key, commodity)["shortfall_l"].to_numpy(float) > 1e-6
+            rows.append(summary_total(rows, int(short.sum()), self.convoys))
+            index.append("total")
+        return pd.DataFrame(rows, index=pd.Index(index, name="place"))
 
     def _payloads(self, commodity: str | None) -> dict[str, int]:
         """What one vehicle of each corridor carries of ``commodity`` (0 if none), by key."""
@@ -591,6 +678,10 @@ class RunResult:
     def to_csv(self, directory: str | os.PathLike[str]) -> dict[str, Path]:
         """Write ``daily.csv``, ``convoys.csv``, ``events.csv`` and ``summary.json``.
 
+        A scenario with several places with stock also gets ``places.csv``: the long
+        table :attr:`places` (``date``, ``place``, then its fields), one row per place
+        and day, beside the main destination's ``daily.csv``.
+
         The four files replace an earlier set as one (see :func:`simfuel.io.write_file_set`):
         they are written and flushed into a temporary folder first, so a full disk or an
         error leaves the earlier set whole, never tables of two runs side by side. In a
@@ -646,8 +737,11 @@ class RunResult:
             "daily.csv": table(tables["daily"], True),
             "convoys.csv": table(tables["convoys"], False),
             "events.csv": table(tables["events"], False),
-            "summary.json": write_summary,  # last: the set's marker
         }
+        if len(self.place_keys) > 1:  # every place with stock, long: beside the depot's
+            places = table_for_file(self.places, text_times=True, dates=("date",))
+            writers["places.csv"] = table(places, False)
+        writers["summary.json"] = write_summary  # last: the set's marker
         paths = write_file_set(out, writers)
         return {name.split(".")[0]: path for name, path in paths.items()}
 
@@ -894,6 +988,48 @@ def summary_vector(daily: np.ndarray, convoys: np.ndarray) -> np.ndarray:
     return np.array([values[m] for m in SUMMARY_METRICS], dtype=float)
 
 
+def summary_total(
+    rows: Sequence[Mapping[str, Any]], days_with_shortfall: int, convoys: pd.DataFrame
+) -> dict[str, Any]:
+    """The total over places of their :meth:`RunResult.summary` dicts.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        One summary per place with stock.
+    days_with_shortfall : int
+        Days when at least one place fell short (a count the rows cannot give).
+    convoys : pandas.DataFrame
+        The run's whole convoy table (for the mean escort wait over every convoy).
+
+    Returns
+    -------
+    dict
+        The keys of :data:`SUMMARY_METRICS`: sums of flows, losses, counts, shortfall
+        and final stocks; the earliest first rationing and stock-out (None: none
+        anywhere); the lowest minimum cover; the mean escort wait [h] of the escorted
+        convoys that departed from the start (NaN if none).
+    """
+    out: dict[str, Any] = {}
+    for name in SUMMARY_METRICS:
+        values = [row[name] for row in rows]
+        if name in _DATE_METRICS:
+            dates = [v for v in values if v is not None]
+            out[name] = min(dates) if dates else None
+        elif name == "days_with_shortfall":
+            out[name] = int(days_with_shortfall)
+        elif name == "min_days_of_cover":
+            out[name] = float(min(values))
+        elif name == "mean_escort_wait_h":
+            mine = convoys[(convoys["departed_h"] >= 0) & (convoys["escort_forces"] != "")]
+            out[name] = float(mine["escort_wait_h"].mean()) if len(mine) else math.nan
+        elif name in _INT_METRICS:
+            out[name] = int(sum(values))
+        else:
+            out[name] = float(sum(values))
+    return out
+
+
 def summary_to_dict(vector: np.ndarray, start: dt.date) -> dict[str, Any]:
     """Turn a :func:`summary_vector` into the dict of :meth:`RunResult.summary`."""
     out: dict[str, Any] = {}
@@ -1094,7 +1230,7 @@ def geojson_features(result: RunResult) -> list[dict[str, Any]]:
                         "to": leg.to,
                         "length_km": float(leg.length_km),
                         "speed_kmh": float(leg.speed_kmh),
-                        "risk": float(leg.risk),
+                        "risk": float(leg_risk(c, leg)),
                         "exposed": exposed,
                         "attacks": len(on_leg),
                         "tankers_lost": sum(x["tankers_lost"] for x in on_leg),

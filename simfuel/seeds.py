@@ -20,7 +20,9 @@ same key, and a key of one level is never a prefix of a key of the same level. T
   ``(BOOTSTRAP, 0, 0, 0)``;
 * one run's seed (a replication above, or the root of :func:`simfuel.run`): per corridor
   ``c`` the streams ``(THREAT, 0, 0, c)``, ``(LOSSES, 0, 0, c)``, ``(DELAYS, 0, 0, c)``,
-  ``(ATTACK_DELAYS, 0, 0, c)``, the demand stream ``(DEMAND, 0, 0, 0)`` and the loss
+  ``(ATTACK_DELAYS, 0, 0, c)``, the depot's demand stream ``(DEMAND, 0, 0, 0)`` (the
+  ``p``-th destination's ``(DEMAND, 0, 0, p)``; commodity ``k >= 1`` at place ``p``,
+  ``(DEMAND, k, 0, p)``) and the loss
   fraction of leg ``j`` of the ``n``-th convoy of corridor ``c``, ``(LEG_LOSS, c, n, j)``;
   with ``threat.outcomes`` only, the attack modes of corridor ``c``,
   ``(ATTACK_MODE, 0, 0, c)`` (a stream of its own, so the others are the same with or

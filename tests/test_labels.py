@@ -278,3 +278,43 @@ def test_every_scenario_today_speaks_of_fuel_and_tankers():
     from simfuel.labels import FUEL
 
     assert load_scenario("mali-2025").vocabulary == FUEL
+
+
+def test_commodity_events_are_described_in_their_own_unit() -> None:
+    from pathlib import Path
+
+    from simfuel import load_scenario
+    from simfuel.labels import describe_event
+    from simfuel.scenario.schema import DemandEvent, RationingEvent
+
+    s = load_scenario(Path(__file__).parent / "data" / "commodities-mixed.yaml")
+    food = DemandEvent(
+        id="d", date="2025-01-05", type="demand", commodity="food", demand_l_per_day=80
+    )
+    assert describe_event(food, s) == "food demand 80.00 t/day"
+    fuel = DemandEvent(id="f", date="2025-01-05", type="demand", demand_l_per_day=2_500_000)
+    assert describe_event(fuel, s) == "demand 2.50 ML/day"
+    rule = RationingEvent(
+        id="r",
+        date="2025-01-05",
+        type="rationing",
+        commodity="food",
+        threshold_days=3,
+        served_fraction=0.5,
+    )
+    assert describe_event(rule, s).startswith("food rationing below 3 days of cover")
+
+
+def test_a_hysteresis_rationing_event_says_when_it_stops() -> None:
+    from simfuel.labels import describe_event
+    from simfuel.scenario.schema import RationingEvent
+
+    ev = RationingEvent(
+        id="r",
+        date="2025-01-05",
+        type="rationing",
+        threshold_days=4,
+        served_fraction=0.6,
+        stop_threshold_days=6,
+    )
+    assert describe_event(ev).endswith("60% of demand served, until 6 days")

@@ -1,12 +1,13 @@
-"""Escort-fleet sizing: the fewest units of a force that keep the city supplied.
+"""Escort-fleet sizing: the fewest units of a force that keep a destination supplied.
 
 ``size_fleet`` runs the same replications (common random numbers) at every candidate
-number of units of one escort force and asks, for each replication, whether Bamako's days
-of cover stayed at or above ``min_cover_days`` on at least ``day_share`` of the days of a
-window (by default from the first day the force escorts to the end). The share of
-replications that meet this criterion, with a Wilson score interval, gives the curve
-*units -> probability*; the answer is the smallest candidate whose estimated probability
-reaches the target.
+number of units of one escort force and asks, for each replication, whether the
+destination's days of cover (the main destination's unless ``destination=`` names
+another place with stock) stayed at or above ``min_cover_days`` on at least
+``day_share`` of the days of a window (by default from the first day the force escorts
+to the end). The share of replications that meet this criterion, with a Wilson score
+interval, gives the curve *units -> probability*; the answer is the smallest candidate
+whose estimated probability reaches the target.
 """
 
 from __future__ import annotations
@@ -23,11 +24,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..ensemble.destinations import resolve_destination
+from ..ensemble.points import EnsembleError, Execution, run_points
 from ..ensemble.seeds import bootstrap_seed, root_seed
+from ..ensemble.worker import PointSpec
 from ..model.binomial import wilson_interval
 from ..run import SeedLike
-from ..scenario import Problem, Scenario, ScenarioError, load_scenario
+from ..scenario import Problem, Scenario, ScenarioError, apply_overrides, load_scenario
 from ..scenario.schema import EscortPolicyEvent
+from ..sim.plan import warn_unstaffed
 from .evaluate import evaluate_points
 
 if TYPE_CHECKING:
@@ -75,6 +80,8 @@ class FleetSizing:
         Entropy of the root SeedSequence.
     spawn_key : tuple of int
         Spawn key of the root SeedSequence.
+    destination : str or None
+        The place with stock whose cover was judged (None: the main destination).
     """
 
     force: str
@@ -92,11 +99,13 @@ class FleetSizing:
     day_shares: np.ndarray
     seed_entropy: int
     spawn_key: tuple[int, ...] = ()
+    destination: str | None = None
 
     def describe(self) -> str:
         """One sentence: the criterion and the answer with its uncertainty."""
+        where = "" if self.destination is None else f" at {self.destination}"
         crit = (
-            f"days of cover >= {self.min_cover_days:g} on >= {self.day_share:.0%} of days "
+            f"days of cover{where} >= {self.min_cover_days:g} on >= {self.day_share:.0%} of days "
             f"{self.after:%Y-%m-%d}..{self.until:%Y-%m-%d} in >= {self.probability:.0%} of "
             f"replications ({self.reps} per candidate)"
         )
@@ -185,12 +194,14 @@ def size_fleet(
     workers: int | None = None,
     batch_size: int | None = None,
     progress: bool = True,
+    destination: str | None = None,
 ) -> FleetSizing:
-    """The smallest number of units of an escort force that keeps the city supplied.
+    """The smallest number of units of an escort force that keeps a destination supplied.
 
-    The criterion, per replication: Bamako's days of cover are >= ``min_cover_days`` on
-    at least ``day_share`` of the days from ``after`` to ``until`` (both included). The
-    target: the criterion holds in at least ``probability`` of the replications.
+    The criterion, per replication: the destination's days of cover are >=
+    ``min_cover_days`` on at least ``day_share`` of the days from ``after`` to ``until``
+    (both included). The target: the criterion holds in at least ``probability`` of the
+    replications.
 
     Parameters
     ----------
@@ -222,6 +233,9 @@ def size_fleet(
         Bootstrap resamples of the replications for ``answer_distribution`` (0: skip).
     executor, workers, batch_size, progress
         As for :func:`simfuel.run_ensemble`.
+    destination : str, optional
+        The place with stock whose days of cover are judged (default: the main
+        destination, the depot).
 
     Returns
     -------
@@ -233,6 +247,8 @@ def size_fleet(
     ------
     ScenarioError
         ``force`` is not an escort force of the scenario, or a candidate is invalid.
+    UnknownDestination
+        ``destination`` is not a place with stock of the scenario.
     ValueError
         Bad criterion, window or candidates.
     EnsembleError
@@ -246,6 +262,7 @@ def size_fleet(
             f"<scenario {base.name}>",
             [Problem(f"escorts.{force}", f"no such escort force (known: {known})")],
         )
+    place = resolve_destination(base, destination)
     cands = _candidates(units)
     for name, value in (("day_share", day_share), ("probability", probability)):
         if not 0 < value <= 1:
@@ -276,21 +293,20 @@ def size_fleet(
 
     root = root_seed(seed, pinned=True)
     assert isinstance(root.entropy, int)
-    results = evaluate_points(
-        base,
-        [{f"escorts.{force}.units": u} for u in cands],
-        reps=reps,
-        seed=root,
-        fields=("days_of_cover",),
-        executor=executor,
-        workers=workers,
-        batch_size=batch_size,
-        progress=progress,
-        desc=f"{force} units",
-    )
-    # A candidate with a failed replication has no success share: an error, named.
-    results.raise_failures(f"{force} units run")
-    cover = results.daily["days_of_cover"][:, :, lo_day : hi_day + 1]
+    points = [{f"escorts.{force}.units": u} for u in cands]
+    how = Execution(executor, workers, batch_size, progress, desc=f"{force} units")
+    if place is None:
+        results = evaluate_points(
+            base, points, reps=reps, seed=root, fields=("days_of_cover",),
+            executor=executor, workers=workers, batch_size=batch_size, progress=progress,
+            desc=how.desc,
+        )  # fmt: skip
+        # A candidate with a failed replication has no success share: an error, named.
+        results.raise_failures(f"{force} units run")
+        daily_cover = results.daily["days_of_cover"]
+    else:
+        daily_cover = _cover_at(base, points, place, reps, root, how, f"{force} units run")
+    cover = daily_cover[:, :, lo_day : hi_day + 1]
     shares = (cover >= min_cover_days).mean(axis=2)  # (candidates, reps)
     met = shares >= day_share - 1e-12
     successes = met.sum(axis=1)
@@ -354,4 +370,37 @@ def size_fleet(
         day_shares=shares,
         seed_entropy=int(root.entropy),
         spawn_key=tuple(root.spawn_key),
+        destination=place,
     )
+
+
+def _cover_at(
+    base: Scenario,
+    points: list[dict[str, Any]],
+    place: str,
+    reps: int,
+    root: np.random.SeedSequence,
+    how: Execution,
+    what: str,
+) -> np.ndarray:
+    """Days of cover at ``place`` of every candidate and replication, (points, reps, days).
+
+    The runs of :func:`evaluate_points` (the same seeds, common random numbers), with
+    the place's arrays asked of the workers.
+    """
+    for p in points:
+        warn_unstaffed(apply_overrides(base, p))
+    assert isinstance(root.entropy, int)
+    spec = PointSpec(
+        base,
+        root.entropy,
+        tuple(root.spawn_key),
+        overrides=tuple(points),
+        fields=("days_of_cover",),
+        places=(place,),
+    )
+    arrays = run_points(spec, len(points), reps, how)
+    if arrays.failures:
+        raise EnsembleError(arrays.failures, what)
+    assert arrays.place_daily is not None
+    return arrays.place_daily[:, :, 0, :, 0]

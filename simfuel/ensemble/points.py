@@ -177,12 +177,17 @@ class PointArrays:
     stats : numpy.ndarray or None, shape (points, reps, s)
     failures : list of ReplicationFailure
         The runs that raised, by point and replication.
+    place_summary : numpy.ndarray, shape (points, reps, len(spec.places), len(SUMMARY_METRICS))
+    place_daily : numpy.ndarray, shape (points, reps, len(spec.places), days, len(spec.fields))
+        The other places with stock that ``spec.places`` asks for, in its order.
     """
 
     summary: np.ndarray
     daily: np.ndarray
     stats: np.ndarray | None
     failures: list[ReplicationFailure]
+    place_summary: np.ndarray | None = None
+    place_daily: np.ndarray | None = None
 
 
 def run_points(spec: PointSpec, points: int, reps: int, how: Execution) -> PointArrays:
@@ -195,6 +200,9 @@ def run_points(spec: PointSpec, points: int, reps: int, how: Execution) -> Point
     summary = np.full((points, reps, len(SUMMARY_METRICS)), np.nan)
     daily = np.full((points, reps, days, len(spec.fields)), np.nan)
     stats: np.ndarray | None = None
+    p = len(spec.places)
+    place_summary = np.full((points, reps, p, len(SUMMARY_METRICS)), np.nan)
+    place_daily = np.full((points, reps, p, days, len(spec.fields)), np.nan)
     failures: list[ReplicationFailure] = []
     runs = iter_runs(spec, tasks_of(points, reps), how)
     with contextlib.closing(runs):
@@ -203,9 +211,12 @@ def run_points(spec: PointSpec, points: int, reps: int, how: Execution) -> Point
             where = (np.zeros_like(out.indices) if out.points is None else out.points, out.indices)
             summary[where] = out.summary
             daily[where] = out.daily
+            if p and out.place_summary is not None and out.place_daily is not None:
+                place_summary[where] = out.place_summary
+                place_daily[where] = out.place_daily
             if out.stats is not None:
                 if stats is None:
                     stats = np.full((points, reps, out.stats.shape[-1]), np.nan)
                 stats[where] = out.stats
     failures.sort(key=lambda f: (f.point or 0, f.index))
-    return PointArrays(summary, daily, stats, failures)
+    return PointArrays(summary, daily, stats, failures, place_summary, place_daily)

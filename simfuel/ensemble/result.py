@@ -26,6 +26,7 @@ from ..results import (
 from ..scenario import Scenario
 from ..scenario.provenance import Provenance, provenance_of
 from ..sim.recorder import DAILY_FIELDS
+from .destinations import destinations_of, resolve_destination
 from .inputs import INPUTS_FILE
 from .seeds import replication_seed
 from .store import EnsembleStore, IncompleteStore, ReplicationInputs, StoreDamaged, StoreMissing
@@ -85,6 +86,16 @@ class EnsembleResult:
         Scenario name, ``--set`` overrides, content hash, seed and simfuel version (from
         the store's manifest for one read back; a store written before they were recorded
         gives its scenario and seed, without overrides).
+
+    Notes
+    -----
+    Every place with stock has its figures (:attr:`destinations`: the depot, the main
+    destination, then the scenario's ``destinations``): :meth:`daily`, :meth:`bands`,
+    :meth:`probability`, :meth:`summary_table` and :meth:`replications_at` take a
+    ``destination=`` place key, the main destination by default. :attr:`replications`
+    and the conversions (:meth:`to_dataframe`, :meth:`to_xarray`, :meth:`to_csv`) are
+    the main destination's. A store written by a simfuel before 0.2 holds only the main
+    destination's figures: asking it for another place raises a ``StoreError`` saying so.
     """
 
     def __init__(
@@ -99,6 +110,8 @@ class EnsembleResult:
         replication_scenarios: Sequence[Scenario] | None = None,
         replication_spawn_keys: Sequence[tuple[int, ...]] | None = None,
         provenance: Provenance | None = None,
+        place_summaries: Mapping[str, pd.DataFrame] | None = None,
+        place_daily: Mapping[str, Mapping[str, np.ndarray]] | None = None,
     ) -> None:
         if daily is None and store is None:
             raise ValueError("an EnsembleResult needs its daily arrays or a store")
@@ -119,6 +132,75 @@ class EnsembleResult:
         self.replication_spawn_keys = (
             {i: tuple(int(x) for x in k) for i, k in keys.items()} if keys is not None else None
         )
+        # The other places' figures when held in memory (a store reads its own on demand).
+        self._place_summary_cache: dict[str, pd.DataFrame] = {
+            key: _summary_table(frame, scenario.start)
+            for key, frame in (place_summaries or {}).items()
+        }
+        self._place_daily = {k: dict(v) for k, v in (place_daily or {}).items()}
+
+    # ------------------------------------------------------------------ places
+
+    @property
+    def destinations(self) -> list[str]:
+        """The places with stock of the scenario: the main destination (depot) first."""
+        return destinations_of(self.scenario)
+
+    @property
+    def main_destination(self) -> str:
+        """The place key of the main destination (the depot): the default ``destination``."""
+        return self.destinations[0]
+
+    @property
+    def held_destinations(self) -> list[str]:
+        """The places with stock whose figures this ensemble holds, the main one first.
+
+        All of :attr:`destinations`, but for a store written before places were recorded
+        (the main destination only) or a result built by hand without them.
+        """
+        if self._store is not None:
+            stored = self._store.places() or []
+            return [self.main_destination, *(p for p in self.destinations[1:] if p in stored)]
+        return [
+            self.main_destination,
+            *(p for p in self.destinations[1:] if p in self._place_daily),
+        ]
+
+    def _held(self, key: str) -> None:
+        """Raise unless this result holds the figures of place ``key`` (not the depot)."""
+        if self._store is not None or key in self._place_daily:
+            return
+        raise ValueError(
+            f"this ensemble of {self.scenario.name} holds only the main destination's "
+            f"figures ({self.main_destination}), not {key!r}"
+        )
+
+    def replications_at(self, destination: str | None = None) -> pd.DataFrame:
+        """:attr:`replications` of one place with stock: its summary metrics per replication.
+
+        Parameters
+        ----------
+        destination : str, optional
+            A place key of a place with stock (default: the main destination, whose table
+            is :attr:`replications`). The stock figures are the place's; flows, losses and
+            convoys those of the corridors that end there, as
+            :meth:`RunResult.summary(place) <simfuel.RunResult.summary>` gives them.
+
+        Raises
+        ------
+        UnknownDestination
+            If ``destination`` is not a place with stock of the scenario.
+        """
+        key = resolve_destination(self.scenario, destination)
+        if key is None:
+            return self.replications
+        if key not in self._place_summary_cache:
+            self._held(key)
+            assert self._store is not None
+            frame = self._store.read_summary(key)
+            frame = _summary_table(frame, self.scenario.start)
+            self._place_summary_cache[key] = frame.reindex(self.replications.index)
+        return self._place_summary_cache[key]
 
     # ------------------------------------------------------------------ access
 
@@ -127,21 +209,34 @@ class EnsembleResult:
         """Number of replications."""
         return len(self.replications)
 
-    def daily(self, field: str) -> np.ndarray:
+    def daily(self, field: str, destination: str | None = None) -> np.ndarray:
         """One daily field as an array of shape ``(replications, days)``.
 
         Rows follow :attr:`replications`' index order. Fields are those of
-        :attr:`RunResult.daily` (``stock_l``, ``days_of_cover``, ...).
+        :attr:`RunResult.daily` (``stock_l``, ``days_of_cover``, ...); ``destination``: a
+        place with stock (default: the main destination), whose
+        :meth:`RunResult.at(place) <simfuel.RunResult.at>` columns they are.
         """
         if field not in DAILY_FIELDS:
             raise KeyError(f"unknown daily metric {field!r}; known: {', '.join(DAILY_FIELDS)}")
+        key = resolve_destination(self.scenario, destination)
+        if key is not None:
+            self._held(key)
+            if key in self._place_daily:
+                return self._place_daily[key][field]
+            assert self._store is not None
+            return self._store.read_daily([field], key)[field]
         if self._daily is not None:
             return self._daily[field]
         assert self._store is not None
         return self._store.read_daily([field])[field]
 
     def bands(
-        self, metric: str, q: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)
+        self,
+        metric: str,
+        q: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
+        *,
+        destination: str | None = None,
     ) -> pd.DataFrame:
         """Daily quantiles of a daily metric across replications.
 
@@ -151,6 +246,8 @@ class EnsembleResult:
             A daily field, e.g. ``"days_of_cover"`` [days] or ``"stock_l"`` [L].
         q : sequence of float
             Quantiles in [0, 1].
+        destination : str, optional
+            A place with stock (default: the main destination).
 
         Returns
         -------
@@ -161,7 +258,7 @@ class EnsembleResult:
         qs = [float(x) for x in q]
         if any(not 0 <= x <= 1 for x in qs):
             raise ValueError(f"quantiles must be in [0, 1] (got {qs})")
-        values = np.quantile(self.daily(metric), qs, axis=0)
+        values = np.quantile(self.daily(metric, destination), qs, axis=0)
         return pd.DataFrame(values.T, index=self.dates, columns=pd.Index(qs, name="q"))
 
     def probability(
@@ -169,6 +266,7 @@ class EnsembleResult:
         expr: str | Callable[[Mapping[str, np.ndarray]], np.ndarray],
         *,
         cumulative: bool = False,
+        destination: str | None = None,
     ) -> pd.Series:
         """Share of replications in which a daily condition holds, day by day.
 
@@ -182,6 +280,9 @@ class EnsembleResult:
         cumulative : bool
             If True, the share in which the condition has held on at least one day up
             to each date (e.g. the probability of a stock-out by a date).
+        destination : str, optional
+            A place with stock whose daily fields the condition reads (default: the main
+            destination).
 
         Returns
         -------
@@ -189,7 +290,8 @@ class EnsembleResult:
             Index ``date``, values in [0, 1].
         """
         if callable(expr):
-            flags = np.asarray(expr(_LazyFields(self)), dtype=bool)
+            resolve_destination(self.scenario, destination)  # an unknown one fails first
+            flags = np.asarray(expr(_LazyFields(self, destination)), dtype=bool)
             name = getattr(expr, "__name__", "condition")
         else:
             m = _COMPARISON.match(expr)
@@ -199,7 +301,7 @@ class EnsembleResult:
                     "e.g. 'days_of_cover < 3'"
                 )
             field, op, number = m.groups()
-            flags = _OPS[op](self.daily(field), float(number))
+            flags = _OPS[op](self.daily(field, destination), float(number))
             name = expr.strip()
         if flags.shape != (self.n, len(self.dates)):
             raise ValueError(
@@ -298,9 +400,12 @@ class EnsembleResult:
 
     # ------------------------------------------------------------------ conversions
 
-    def to_dataframe(self) -> pd.DataFrame:
-        """Long form: one row per (replication, date), one column per daily field."""
-        data = {f: self.daily(f).ravel() for f in DAILY_FIELDS}
+    def to_dataframe(self, destination: str | None = None) -> pd.DataFrame:
+        """Long form: one row per (replication, date), one column per daily field.
+
+        ``destination``: a place with stock (default: the main destination).
+        """
+        data = {f: self.daily(f, destination).ravel() for f in DAILY_FIELDS}
         index = pd.MultiIndex.from_product(
             [self.replications.index, self.dates], names=["replication", "date"]
         )
@@ -444,6 +549,7 @@ class EnsembleResult:
                 return target
             from .worker import BatchOutput
 
+            others = [p for p in self.destinations[1:] if p in self._place_daily]
             store.initialise(
                 self.scenario,
                 self.seed_entropy,
@@ -452,13 +558,16 @@ class EnsembleResult:
                 resume=False,
                 provenance=self.provenance,
                 inputs=self._own_inputs(),
+                places=[self.main_destination, *others],
             )
-            raw = self.replications.copy()
-            for col in _DATE_METRICS:
-                raw[col] = (raw[col] - pd.Timestamp(self.scenario.start)).dt.days.astype(float)
-            summary = raw[list(SUMMARY_METRICS)].to_numpy(float)
+            summary = self._raw_summary(self.replications)
             index = self.replications.index.to_numpy(np.int64)
             daily = {f: self.daily(f) for f in DAILY_FIELDS}
+            place_summary = (
+                np.stack([self._raw_summary(self.replications_at(p)) for p in others], axis=1)
+                if others
+                else None
+            )
             for lo in range(0, self.n, _PART_SIZE):
                 rows = slice(lo, lo + _PART_SIZE)
                 store.write_batch(
@@ -466,9 +575,29 @@ class EnsembleResult:
                         indices=index[rows],
                         summary=summary[rows],
                         daily=np.stack([daily[f][rows] for f in DAILY_FIELDS], axis=-1),
+                        place_summary=None if place_summary is None else place_summary[rows],
+                        place_daily=np.stack(
+                            [
+                                np.stack(
+                                    [self._place_daily[p][f][rows] for f in DAILY_FIELDS],
+                                    axis=-1,
+                                )
+                                for p in others
+                            ],
+                            axis=1,
+                        )
+                        if others
+                        else None,
                     )
                 )
         return target
+
+    def _raw_summary(self, table: pd.DataFrame) -> np.ndarray:
+        """A replications table as the store's float array (dates as day offsets)."""
+        raw = table.copy()
+        for col in _DATE_METRICS:
+            raw[col] = (raw[col] - pd.Timestamp(self.scenario.start)).dt.days.astype(float)
+        return raw[list(SUMMARY_METRICS)].to_numpy(float)
 
     def _own_inputs(self) -> ReplicationInputs | None:
         """The replications' own scenarios and seeds, for the store (None: the default)."""
@@ -554,19 +683,23 @@ class EnsembleResult:
     #: Replications the store's manifest plans (None for an ensemble run in memory).
     n_planned: int | None = None
 
-    def summary_table(self, q: tuple[float, float] = (0.05, 0.95)) -> pd.DataFrame:
+    def summary_table(
+        self, q: tuple[float, float] = (0.05, 0.95), *, destination: str | None = None
+    ) -> pd.DataFrame:
         """Median and interval of every summary metric across replications.
 
         Dates are summarised as dates, over **all** replications: one in which the event
         (rationing, stock-out) never happened counts as later than any date, so a median
         or bound that falls among those is ``None`` ("never"), never a date of the runs
         where it happened. ``share_never`` gives the share of replications in which it
-        never happened.
+        never happened. ``destination``: a place with stock (default: the main
+        destination), whose :meth:`replications_at` table is summarised.
         """
         rows: dict[str, dict[str, Any]] = {}
         start = self.scenario.start
+        table = self.replications_at(destination)
         for col in SUMMARY_METRICS:
-            s = self.replications[col]
+            s = table[col]
             if col in _DATE_METRICS:
                 if s.size == 0:
                     rows[col] = {"median": None, "low": None, "high": None, "share_never": np.nan}
@@ -601,13 +734,14 @@ class EnsembleResult:
 class _LazyFields(Mapping[str, np.ndarray]):
     """Daily fields read on first access (for callable conditions)."""
 
-    def __init__(self, result: EnsembleResult) -> None:
+    def __init__(self, result: EnsembleResult, destination: str | None = None) -> None:
         self._result = result
+        self._destination = destination
         self._cache: dict[str, np.ndarray] = {}
 
     def __getitem__(self, key: str) -> np.ndarray:
         if key not in self._cache:
-            self._cache[key] = self._result.daily(key)
+            self._cache[key] = self._result.daily(key, self._destination)
         return self._cache[key]
 
     def __iter__(self) -> Any:

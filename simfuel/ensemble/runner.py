@@ -30,7 +30,15 @@ from ..scenario import Scenario, load_scenario
 from ..scenario.provenance import provenance_of
 from ..sim.plan import warn_unstaffed
 from ..sim.recorder import DAILY_FIELDS
-from .points import EnsembleError, Execution, default_batch_size, iter_runs, run_points
+from .destinations import destinations_of
+from .points import (
+    EnsembleError,
+    Execution,
+    PointArrays,
+    default_batch_size,
+    iter_runs,
+    run_points,
+)
 from .result import EnsembleResult
 from .seeds import root_seed
 from .store import EnsembleStore, StoreDamaged
@@ -109,12 +117,14 @@ def run_ensemble(
     prov = provenance_of(sc, seed=root.entropy, spawn_key=tuple(root.spawn_key))
     # The bar names the overrides too: the points of a stored sweep are told apart.
     how = Execution(executor, workers, batch_size, progress, desc=_desc(prov.label), unit="rep")
-    spec = PointSpec(sc, root.entropy, tuple(root.spawn_key))
+    # Every place with stock, the depot's arrays apart (a one-depot scenario: none more).
+    others = tuple(destinations_of(sc)[1:])
+    spec = PointSpec(sc, root.entropy, tuple(root.spawn_key), places=others)
     if store is None:
         arrays = run_points(spec, 1, int(n), how)
         if arrays.failures:
             raise EnsembleError(arrays.failures)
-        result = _in_memory(spec, arrays.summary[0], arrays.daily[0])
+        result = _in_memory(spec, arrays)
         result.provenance = prov
         return result
 
@@ -123,6 +133,9 @@ def run_ensemble(
     # started meanwhile is refused (StoreLocked) instead of writing overlapping parts.
     with box.writing():
         box.initialise(sc, root.entropy, tuple(root.spawn_key), int(n), resume, prov)
+        if (held := box.places()) is None or len(held) == 1:
+            # A store of an earlier version holds the depot only: its parts stay alike.
+            spec = dataclasses.replace(spec, places=())
         done = box.done()
         todo = np.setdiff1d(np.arange(n, dtype=np.int64), done)
         failures: list[ReplicationFailure] = []
@@ -168,8 +181,29 @@ def _desc(label: str, most: int = 60) -> str:
     return " + ".join([name, "…", *shown])
 
 
-def _in_memory(spec: PointSpec, summary: np.ndarray, daily: np.ndarray) -> EnsembleResult:
-    """The result of a whole ensemble held in memory (``summary`` (n, m), ``daily`` (n, d, f))."""
-    frame = pd.DataFrame(summary, columns=list(SUMMARY_METRICS), index=np.arange(len(summary)))
-    fields = {f: np.ascontiguousarray(daily[:, :, j]) for j, f in enumerate(DAILY_FIELDS)}
-    return EnsembleResult(spec.base, spec.entropy, spec.spawn_key, frame, daily=fields)
+def _in_memory(spec: PointSpec, arrays: PointArrays) -> EnsembleResult:
+    """The result of a whole ensemble (one point of ``arrays``) held in memory."""
+    summary, daily = arrays.summary[0], arrays.daily[0]
+    index = np.arange(len(summary))
+
+    def frame(values: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame(values, columns=list(SUMMARY_METRICS), index=index)
+
+    def fields(values: np.ndarray) -> dict[str, np.ndarray]:
+        return {f: np.ascontiguousarray(values[:, :, j]) for j, f in enumerate(DAILY_FIELDS)}
+
+    places: dict[str, pd.DataFrame] = {}
+    place_daily: dict[str, dict[str, np.ndarray]] = {}
+    if spec.places and arrays.place_summary is not None and arrays.place_daily is not None:
+        for i, key in enumerate(spec.places):
+            places[key] = frame(arrays.place_summary[0, :, i])
+            place_daily[key] = fields(arrays.place_daily[0, :, i])
+    return EnsembleResult(
+        spec.base,
+        spec.entropy,
+        spec.spawn_key,
+        frame(summary),
+        daily=fields(daily),
+        place_summaries=places,
+        place_daily=place_daily,
+    )

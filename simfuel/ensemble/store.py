@@ -2,7 +2,7 @@
 
 Layout of a store folder::
 
-    manifest.json                       scenario, seed, n, dates, fields (written first)
+    manifest.json                       scenario, seed, n, dates, fields, places (first)
     scenario.json                       the validated scenario, to rebuild the result
     replications.json                   only when replications ran other scenarios or
                                         seeds (a posterior ensemble): each one's own
@@ -10,6 +10,12 @@ Layout of a store folder::
     parts/daily-0000000-0000099.parquet    rows (replication, day) x daily fields
     parts/summary-0000000-0000099.parquet  rows replication x summary metrics
     .lock                               held (``flock``) by the one process writing
+
+The columns of the main destination (the depot) are named by field or metric
+(``stock_l``); those of each other place with stock that the manifest's ``places`` lists
+(the depot first, then the destinations) carry its key after an ``@`` (``stock_l@segou``).
+A store written before places were recorded has no ``places`` (only the depot's columns):
+it reads and resumes as before, and asking it for another place says so.
 
 A batch is finished when its ``summary`` part exists: it is renamed into place after
 its ``daily`` part, so a crash between the two leaves a daily part that a resumed run
@@ -49,6 +55,7 @@ from ..io import FolderLocked, atomic_path, exclusive_lock, lock_holder, write_t
 from ..results import SUMMARY_METRICS
 from ..scenario import Scenario, load_json, read_source
 from ..scenario.provenance import Provenance, content_hash
+from ..scenario.schema import stock_places
 from ..sim.recorder import DAILY_FIELDS
 from .inputs import INPUTS_FILE, read_inputs, write_inputs
 from .worker import BatchOutput
@@ -61,6 +68,7 @@ __all__ = [
     "StoreError",
     "StoreLocked",
     "StoreMismatch",
+    "place_column",
     "scenario_digest",
 ]
 
@@ -82,6 +90,11 @@ _MANIFEST_KEYS = {
 #: 10 million replications; a scenario at most 36,525 days).
 _MAX_STORE_REPS = 100_000_000
 _MAX_STORE_DAYS = 40_000
+
+
+def place_column(name: str, place: str | None) -> str:
+    """The store's column of a daily field or summary metric at a place (None: the depot)."""
+    return name if place is None else f"{name}@{place}"
 
 
 class StoreError(InputError):
@@ -301,6 +314,7 @@ class EnsembleStore:
         provenance: Provenance | None = None,
         *,
         inputs: ReplicationInputs | None = None,
+        places: Sequence[str] | None = None,
     ) -> None:
         """Create the store, or check that the one there is the same ensemble.
 
@@ -310,7 +324,9 @@ class EnsembleStore:
         must bring the same overrides (a store written before provenance was recorded
         accepts any). ``inputs``, for a new store only: the replications' own scenarios
         and spawn keys (:class:`ReplicationInputs`), written to ``replications.json``
-        before the manifest that names it.
+        before the manifest that names it. ``places``, for a new store: the places with
+        stock whose figures every batch brings, the depot first (default: all of the
+        scenario's); a resume keeps the store's own.
 
         Raises
         ------
@@ -331,6 +347,7 @@ class EnsembleStore:
             "days": scenario.horizon_days,
             "daily_fields": list(DAILY_FIELDS),
             "summary_metrics": list(SUMMARY_METRICS),
+            "places": list(places) if places is not None else stock_places(scenario),
         }
         if provenance is not None:
             manifest["provenance"] = provenance.to_dict()
@@ -396,6 +413,26 @@ class EnsembleStore:
             )
         write_text(self.manifest_path, json.dumps(manifest, indent=2) + "\n")
         self._done = set()
+
+    def places(self) -> list[str] | None:
+        """The places with stock the store holds, the depot first (None: only the depot's,
+        a store written before places were recorded).
+
+        Raises
+        ------
+        StoreDamaged
+            If the manifest's ``places`` is not a list of place keys.
+        """
+        raw = self.manifest().get("places")
+        if raw is None:
+            return None
+        if not (isinstance(raw, list) and raw and all(isinstance(p, str) and p for p in raw)):
+            raise StoreDamaged(f"{self.manifest_path}: places: not a list of place keys")
+        return list(raw)
+
+    def _others(self) -> list[str]:
+        """The places other than the depot whose columns the parts hold."""
+        return (self.places() or [])[1:]
 
     def provenance(self) -> Provenance | None:
         """The manifest's provenance record (None for a store written without one)."""
@@ -505,7 +542,9 @@ class EnsembleStore:
     def _check_part(self, summary: Path, days: int) -> None:
         """Read a finished batch whole; raise StoreDamaged unless it is complete and sound."""
         table = self._read_part(summary)
-        missing = {"replication", *SUMMARY_METRICS} - set(table.column_names)
+        others = self._others()
+        wanted = {*SUMMARY_METRICS, *(place_column(m, p) for p in others for m in SUMMARY_METRICS)}
+        missing = {"replication", *wanted} - set(table.column_names)
         if missing:
             raise StoreDamaged(f"{summary}: columns missing: {', '.join(sorted(missing))}")
         reps = np.sort(table.column("replication").to_numpy())
@@ -525,7 +564,8 @@ class EnsembleStore:
             and np.array_equal(day_col, np.tile(np.arange(days), reps.size))
         ):
             raise StoreDamaged(f"{daily}: rows missing or repeated")
-        for field in DAILY_FIELDS:  # one column at a time: decoding finds damaged pages
+        columns = [place_column(f, p) for p in [None, *others] for f in DAILY_FIELDS]
+        for field in columns:  # one column at a time: decoding finds damaged pages
             if self._read_part(daily, [field]).num_rows != rep_col.size:  # pragma: no cover
                 raise StoreDamaged(f"{daily}: {field}: rows missing")
 
@@ -579,6 +619,17 @@ class EnsembleStore:
                 f"{self.parts}: batch arrays have shapes {batch.summary.shape} and "
                 f"{batch.daily.shape} for {k} replications of {days} days"
             )
+        others = self._others()
+        if others and (
+            batch.place_daily is None
+            or batch.place_summary is None
+            or batch.place_daily.shape != (k, len(others), days, len(DAILY_FIELDS))
+            or batch.place_summary.shape != (k, len(others), len(SUMMARY_METRICS))
+        ):
+            raise StoreDamaged(
+                f"{self.parts}: the batch does not hold the arrays of the places "
+                f"{', '.join(others)} that the store holds"
+            )
         again = sorted(set(indices.tolist()) & self._done) or (
             [] if np.unique(indices).size == k else ["(repeated in the batch)"]
         )
@@ -600,6 +651,14 @@ class EnsembleStore:
         summary_cols: dict[str, Any] = {"replication": indices}
         for j, name in enumerate(SUMMARY_METRICS):
             summary_cols[name] = batch.summary[:, j]
+        if others:
+            assert batch.place_daily is not None and batch.place_summary is not None
+            for i, place in enumerate(others):
+                flat = batch.place_daily[:, i].reshape(k * days, len(DAILY_FIELDS))
+                for j, name in enumerate(DAILY_FIELDS):
+                    daily_cols[place_column(name, place)] = flat[:, j]
+                for j, name in enumerate(SUMMARY_METRICS):
+                    summary_cols[place_column(name, place)] = batch.place_summary[:, i, j]
         for kind, cols in (("daily", daily_cols), ("summary", summary_cols)):
             path = self.parts / f"{kind}-{stem}.parquet"
             try:
@@ -609,36 +668,73 @@ class EnsembleStore:
                 raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         self._done.update(indices.tolist())
 
-    def read_summary(self) -> pd.DataFrame:
+    def _require_place(self, place: str | None) -> None:
+        if place is None or place in self._others():
+            return
+        held = self.places()
+        if held is None:
+            raise StoreError(
+                f"{self.dir}: written by an earlier simfuel that stored only the main "
+                f"destination's figures, not {place!r}: run the ensemble again into a new "
+                "folder to have every destination"
+            )
+        raise StoreError(
+            f"{self.dir}: no place {place!r} with stock in this store (places: {', '.join(held)})"
+        )
+
+    def read_summary(self, place: str | None = None) -> pd.DataFrame:
         """All finished replications' summary metrics, indexed by replication.
+
+        Parameters
+        ----------
+        place : str, optional
+            A place with stock other than the depot (default: the depot's metrics).
 
         Raises
         ------
         StoreDamaged
             If a part cannot be read or two parts hold the same replication.
+        StoreError
+            If the store holds no figures of ``place``.
         """
+        self._require_place(place)
         parts = self._finished()
+        columns = {place_column(m, place): m for m in SUMMARY_METRICS}
         frames = [self._read_part(p.summary).to_pandas() for p in parts]
         for part, frame in zip(parts, frames, strict=True):
-            if missing := set(SUMMARY_METRICS) - set(frame.columns):
+            if missing := set(columns) - set(frame.columns):
                 raise StoreDamaged(f"{part.summary}: columns missing: {', '.join(sorted(missing))}")
         if not frames:
             return pd.DataFrame(columns=["replication", *SUMMARY_METRICS]).set_index("replication")
-        out = pd.concat(frames, ignore_index=True).sort_values("replication")
+        out = pd.concat(
+            [f[["replication", *columns]].rename(columns=columns) for f in frames],
+            ignore_index=True,
+        ).sort_values("replication")
         return out.set_index("replication")
 
-    def read_daily(self, fields: Iterable[str]) -> dict[str, np.ndarray]:
+    def read_daily(self, fields: Iterable[str], place: str | None = None) -> dict[str, np.ndarray]:
         """Daily fields as ``(replications, days)`` arrays, rows in replication order.
 
         Reads only the requested columns of each part, so memory is one array per field.
         Every (replication, day) cell must come from exactly one row of the parts.
 
+        Parameters
+        ----------
+        fields : iterable of str
+            Daily fields.
+        place : str, optional
+            A place with stock other than the depot (default: the depot's fields).
+
         Raises
         ------
         StoreDamaged
             If a daily part cannot be read, or rows are missing, repeated or stray.
+        StoreError
+            If the store holds no figures of ``place``.
         """
-        fields = list(fields)
+        self._require_place(place)
+        names = {f: place_column(f, place) for f in fields}
+        fields = list(names)
         days = int(self.manifest()["days"])
         parts = self._finished()
         done = np.sort(np.concatenate([p.replications for p in parts])) if parts else np.empty(0)
@@ -649,7 +745,7 @@ class EnsembleStore:
                 raise StoreDamaged(
                     f"{part.daily}: missing; resume the run (--resume) to compute it again"
                 )
-            table = self._read_part(part.daily, ["replication", "day", *fields])
+            table = self._read_part(part.daily, ["replication", "day", *names.values()])
             reps = table.column("replication").to_numpy()
             day = table.column("day").to_numpy()
             rows = np.searchsorted(done, reps)
@@ -662,7 +758,7 @@ class EnsembleStore:
                 raise StoreDamaged(f"{part.daily}: a (replication, day) row written twice")
             written[rows, day] = True
             for f in fields:
-                out[f][rows, day] = table.column(f).to_numpy()
+                out[f][rows, day] = table.column(names[f]).to_numpy()
         if not written.all():
             rep = int(done[np.flatnonzero(~written.all(axis=1))[0]])
             owner = next(p for p in parts if rep in p.replications)

@@ -16,6 +16,7 @@ from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, apply_overrides, load_scenario
 from ..sim.plan import warn_unstaffed
+from .destinations import resolve_destination
 from .executors import exit_with_parent
 from .points import EnsembleError, Execution, run_points
 from .result import _summary_table  # the replications table of an EnsembleResult
@@ -60,6 +61,7 @@ def sweep(
     store: str | os.PathLike[str] | None = None,
     resume: bool = False,
     progress: bool = True,
+    destination: str | None = None,
 ) -> pd.DataFrame:
     """Run an ensemble at each point of a parameter grid.
 
@@ -84,6 +86,10 @@ def sweep(
         Folder; point ``k`` streams to ``store/point-k``.
     resume : bool
         With ``store``: finish an interrupted sweep.
+    destination : str, optional
+        The place with stock whose summary metrics the table holds (default: the main
+        destination, the depot), as :meth:`RunResult.summary(place)
+        <simfuel.RunResult.summary>` gives them.
 
     Returns
     -------
@@ -93,19 +99,25 @@ def sweep(
 
     Raises
     ------
+    UnknownDestination
+        If ``destination`` is not a place with stock of the scenario (before any run).
+
+    Raises
+    ------
     EnsembleError
         If any replication raised: each is named with its point, index and seed (without
         ``store``, after every point has run; with it, after the point's ensemble, whose
         finished replications are kept for ``resume``).
     """
     base = load_scenario(scenario)
+    place = resolve_destination(base, destination)
     points = grid_points(params)
     scenarios = [apply_overrides(base, p) for p in points]  # validate every point first
     if store is not None:
         return _stored(
             scenarios, points, n, seed, Path(store),
             resume=resume, progress=progress, executor=executor, workers=workers,
-            batch_size=batch_size,
+            batch_size=batch_size, place=place,
         )  # fmt: skip
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise ValueError(f"n must be a positive integer (got {n!r})")
@@ -116,7 +128,14 @@ def sweep(
     # All points in one call of the primitive: one pool, one progress bar, and the
     # batches of every point balanced across the workers. Common random numbers:
     # replication r of every point runs on replication_seed(root, r), as run_ensemble's does.
-    spec = PointSpec(base, root.entropy, tuple(root.spawn_key), tuple(points), fields=())
+    spec = PointSpec(
+        base,
+        root.entropy,
+        tuple(root.spawn_key),
+        tuple(points),
+        fields=(),
+        places=() if place is None else (place,),
+    )
     labels = tuple(", ".join(f"{k}={v}" for k, v in point.items()) for point in points)
     how = Execution(
         executor, workers, batch_size, progress, desc=f"{base.name} sweep", unit="rep",
@@ -127,7 +146,10 @@ def sweep(
         raise EnsembleError(arrays.failures)
     frames = []
     for k, (point, sc) in enumerate(zip(points, scenarios, strict=True)):
-        summary = pd.DataFrame(arrays.summary[k], columns=list(SUMMARY_METRICS))
+        values = arrays.summary[k]
+        if place is not None and arrays.place_summary is not None:
+            values = arrays.place_summary[k, :, 0]
+        summary = pd.DataFrame(values, columns=list(SUMMARY_METRICS))
         frames.append(_tidy(k, point, _summary_table(summary, sc.start)))
     return pd.concat(frames, ignore_index=True)
 
@@ -153,6 +175,7 @@ def _stored(
     executor: Any,
     workers: int | None,
     batch_size: int | None,
+    place: str | None,
 ) -> pd.DataFrame:
     """A sweep streamed to ``store/point-k``: an ensemble per point, on one shared pool.
 
@@ -179,7 +202,7 @@ def _stored(
                 resume=resume,
                 progress=progress,
             )
-            frames.append(_tidy(k, point, result.replications))
+            frames.append(_tidy(k, point, result.replications_at(place)))
     finally:
         if owned and pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

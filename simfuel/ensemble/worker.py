@@ -1,7 +1,9 @@
 """What a worker process runs: a batch of (point, replication) runs, as compact arrays.
 
 Workers never send DataFrames or SimPy objects back: a batch of ``k`` runs is one
-``(k, metrics)`` summary array, one ``(k, days, fields)`` daily array and, when a
+``(k, metrics)`` summary array, one ``(k, days, fields)`` daily array (both of the main
+destination, the depot), for the other places with stock asked for (``PointSpec.places``)
+one ``(k, places, metrics)`` and one ``(k, places, days, fields)`` array, and, when a
 statistic is asked for, one ``(k, stats)`` array. A run that raises comes back as a
 :class:`ReplicationFailure` (its point, replication, seed and traceback), not raised, so
 one bad draw does not lose the rest of the batch, nor of the run.
@@ -16,8 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from ..results import SUMMARY_METRICS, summary_from_records
+from ..results import (
+    SUMMARY_METRICS,
+    convoy_summary_array,
+    summary_from_records,
+    summary_vector,
+)
 from ..scenario import Scenario, apply_overrides
+from ..scenario.schema import corridor_payload
 from ..sim import Plan, Recorder, Simulation, compile_plan
 from ..sim.recorder import DAILY_FIELDS
 from .seeds import point_seed
@@ -28,6 +36,7 @@ __all__ = [
     "ReplicationFailure",
     "Statistic",
     "arrays_from_records",
+    "place_arrays",
     "run_tasks",
     "simulate_arrays",
 ]
@@ -64,6 +73,9 @@ class BatchOutput:
     failures: list[ReplicationFailure] = field(default_factory=list)
     points: np.ndarray | None = None  # (k,) int64: point of each run; None: all point 0
     stats: np.ndarray | None = None  # (k, s) float64, when a statistic was asked for
+    # The other places with stock of PointSpec.places, in its order (None: none asked for).
+    place_summary: np.ndarray | None = None  # (k, places, len(SUMMARY_METRICS)) float64
+    place_daily: np.ndarray | None = None  # (k, places, days, len(fields)) float64
 
     @property
     def runs(self) -> int:
@@ -77,7 +89,9 @@ class PointSpec:
 
     Point ``p`` is ``base`` with ``overrides[p]`` applied (no overrides: ``base`` is the
     only point, a plain ensemble, whose failures name no point); run ``(p, r)`` runs on
-    :func:`~simfuel.ensemble.seeds.point_seed`.
+    :func:`~simfuel.ensemble.seeds.point_seed`. ``places``: the places with stock other
+    than the main destination (the depot) whose arrays each run also returns (default
+    none: only the main destination's).
     """
 
     base: Scenario
@@ -87,6 +101,7 @@ class PointSpec:
     common_random_numbers: bool = True
     fields: tuple[str, ...] = DAILY_FIELDS
     stat: Statistic | None = None
+    places: tuple[str, ...] = ()
 
     def scenario(self, point: int) -> Scenario:
         """The scenario of point ``point``."""
@@ -104,15 +119,92 @@ def arrays_from_records(rec: Recorder) -> tuple[np.ndarray, np.ndarray]:
     return rec.daily_array(), summary_from_records(rec)
 
 
-def _run_one(
-    spec: PointSpec, sc: Scenario, plan: Plan, seed: np.random.SeedSequence
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    if spec.stat is None:
+#: Convoy-record fields that a place's summary reads (those of convoy_summary_array).
+_CONVOY_COLUMNS = (
+    "corridor",
+    "departed_h",
+    "destroyed",
+    "captured",
+    "attacks",
+    "escort_wait_h",
+    "escort_forces",
+)
+
+
+def place_arrays(
+    rec: Recorder, scenario: Scenario, places: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(daily, summary)`` of some places with stock of one run, as compact arrays.
+
+    Equal, metric by metric, to ``RunResult.at(place)[DAILY_FIELDS]`` and
+    ``RunResult.summary(place)`` of the same run: a place's own daily records, and the
+    convoys of the corridors that end there.
+
+    Parameters
+    ----------
+    rec : Recorder
+        The run's records.
+    scenario : Scenario
+        The scenario it ran (its corridors say where each one ends).
+    places : sequence of str
+        Place keys of places with stock.
+
+    Returns
+    -------
+    daily : numpy.ndarray, shape (len(places), days, len(DAILY_FIELDS))
+    summary : numpy.ndarray, shape (len(places), len(SUMMARY_METRICS))
+    """
+    days = len(rec.daily)
+    if not places:
+        return np.empty((0, days, len(DAILY_FIELDS))), np.empty((0, len(SUMMARY_METRICS)))
+    # The main commodity's stock at each place (other commodities' stocks share the place).
+    main = scenario.main_commodity
+    records = {p.place: p for p in rec.places if p.commodity == main}
+    # A corridor counts at its end only if it carries the main commodity (RunResult.summary).
+    ends = {
+        key: c.legs[-1].to
+        for key, c in scenario.corridors.items()
+        if corridor_payload(scenario, c).get(main, 0)
+    }
+    raw = rec.convoy_columns(_CONVOY_COLUMNS)
+    columns = {
+        k: np.asarray(v, dtype=object if k in ("corridor", "escort_forces") else float)
+        for k, v in raw.items()
+    }
+    corridor = columns["corridor"]
+    dailies, summaries = [], []
+    for place in places:
+        daily = rec.daily_array(records[place].daily)
+        mine = np.asarray([ends.get(c) == place for c in corridor], dtype=bool)
+        convoys = convoy_summary_array({k: columns[k][mine] for k in _CONVOY_COLUMNS[1:]})
+        dailies.append(daily)
+        summaries.append(summary_vector(daily, convoys))
+    return np.stack(dailies), np.stack(summaries)
+
+
+@dataclass
+class _One:
+    """One run's arrays, before they are stacked into a batch."""
+
+    daily: np.ndarray
+    summary: np.ndarray
+    stat: np.ndarray | None = None
+    place_daily: np.ndarray | None = None
+    place_summary: np.ndarray | None = None
+
+
+def _run_one(spec: PointSpec, sc: Scenario, plan: Plan, seed: np.random.SeedSequence) -> _One:
+    if spec.stat is None and not spec.places:
         daily, summary = simulate_arrays(plan, seed)
-        return daily, summary, None
+        return _One(daily, summary)
     rec = Simulation(plan, seed).run()
     daily, summary = arrays_from_records(rec)
-    return daily, summary, np.asarray(spec.stat(rec, sc), dtype=float)
+    one = _One(daily, summary)
+    if spec.stat is not None:
+        one.stat = np.asarray(spec.stat(rec, sc), dtype=float)
+    if spec.places:
+        one.place_daily, one.place_summary = place_arrays(rec, sc, spec.places)
+    return one
 
 
 def run_tasks(spec: PointSpec, tasks: Sequence[tuple[int, int]]) -> BatchOutput:
@@ -127,6 +219,8 @@ def run_tasks(spec: PointSpec, tasks: Sequence[tuple[int, int]]) -> BatchOutput:
     summaries: list[np.ndarray] = []
     dailies: list[np.ndarray] = []
     stats: list[np.ndarray] = []
+    place_dailies: list[np.ndarray] = []
+    place_summaries: list[np.ndarray] = []
     failures: list[ReplicationFailure] = []
     compiled: tuple[int, Scenario, Plan] | None = None
     for p, r in tasks:
@@ -135,7 +229,7 @@ def run_tasks(spec: PointSpec, tasks: Sequence[tuple[int, int]]) -> BatchOutput:
             if compiled is None or compiled[0] != p:
                 sc = spec.scenario(int(p))
                 compiled = (int(p), sc, compile_plan(sc))
-            daily, summary, stat = _run_one(spec, compiled[1], compiled[2], ss)
+            one = _run_one(spec, compiled[1], compiled[2], ss)
         except Exception:
             ent = ss.entropy if isinstance(ss.entropy, int) else None
             failures.append(
@@ -150,10 +244,13 @@ def run_tasks(spec: PointSpec, tasks: Sequence[tuple[int, int]]) -> BatchOutput:
             continue
         points.append(int(p))
         reps.append(int(r))
-        summaries.append(summary)
-        dailies.append(daily[:, cols])
-        if stat is not None:
-            stats.append(stat)
+        summaries.append(one.summary)
+        dailies.append(one.daily[:, cols])
+        if one.stat is not None:
+            stats.append(one.stat)
+        if one.place_daily is not None and one.place_summary is not None:
+            place_dailies.append(one.place_daily[:, :, cols])
+            place_summaries.append(one.place_summary)
     return BatchOutput(
         indices=np.asarray(reps, dtype=np.int64),
         summary=np.vstack(summaries) if summaries else np.empty((0, len(SUMMARY_METRICS))),
@@ -161,4 +258,20 @@ def run_tasks(spec: PointSpec, tasks: Sequence[tuple[int, int]]) -> BatchOutput:
         failures=failures,
         points=np.asarray(points, dtype=np.int64),
         stats=np.stack(stats) if stats else None,
+        **_place_batch(spec, place_dailies, place_summaries, len(cols)),
     )
+
+
+def _place_batch(
+    spec: PointSpec, dailies: list[np.ndarray], summaries: list[np.ndarray], fields: int
+) -> dict[str, np.ndarray | None]:
+    """The batch's place arrays (None when no place was asked for)."""
+    if not spec.places:
+        return {"place_daily": None, "place_summary": None}
+    p, days = len(spec.places), spec.base.horizon_days
+    return {
+        "place_daily": np.stack(dailies) if dailies else np.empty((0, p, days, fields)),
+        "place_summary": (
+            np.stack(summaries) if summaries else np.empty((0, p, len(SUMMARY_METRICS)))
+        ),
+    }

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import matplotlib.dates as mdates
 
-from ..labels import Label, daily_label, summary_label
+from ..labels import FUEL, Label, Vocabulary, daily_label, summary_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -52,19 +52,26 @@ def plain(text: object) -> str:
     return str(text).replace("$", r"\$")
 
 
-def metric_label(metric: str, *, daily: bool = False) -> Label:
+def metric_label(metric: str, *, daily: bool = False, vocab: Vocabulary = FUEL) -> Label:
     """The :class:`simfuel.labels.Label` of a summary metric (or, ``daily``, a daily field).
 
     Its ``label`` is safe to draw (see :func:`plain`): a metric not known to
-    :mod:`simfuel.labels` is named after itself, and that name may hold a ``$``.
+    :mod:`simfuel.labels` is named after itself, and that name may hold a ``$``. ``vocab``
+    (a scenario's :attr:`~simfuel.Scenario.vocabulary`) puts it in the scenario's words.
     """
-    lab = daily_label(metric) if daily else summary_label(metric)
+    lab = daily_label(metric, vocab) if daily else summary_label(metric, vocab)
     return replace(lab, label=plain(lab.label))
 
 
-def axis_label(metric: str, *, daily: bool = False) -> str:
+def axis_label(metric: str, *, daily: bool = False, vocab: Vocabulary = FUEL) -> str:
     """Axis label with the unit in brackets, e.g. ``depot stock [ML]``."""
-    return metric_label(metric, daily=daily).axis
+    return metric_label(metric, daily=daily, vocab=vocab).axis
+
+
+def place_name(scenario: Scenario, key: str) -> str:
+    """A place's display name (its ``name``, else its key), safe for a label."""
+    place = scenario.places.get(key)
+    return plain((place.name or key) if place is not None else key)
 
 
 def corridor_colors(scenario: Scenario) -> dict[str, str]:

@@ -135,7 +135,8 @@ def compare_fans(
     if not 0 <= low < high <= 1:
         raise ValueError(f"band must be two quantiles with 0 <= low < high <= 1 (got {band})")
     ax = get_ax(ax)
-    scale = metric_label(metric, daily=True).scale
+    vocab = next(iter(results.values())).scenario.vocabulary
+    scale = metric_label(metric, daily=True, vocab=vocab).scale
     width = round((high - low) * 100)
     for i, (name, res) in enumerate(results.items()):
         q = res.bands(metric, q=(low, 0.5, high)) / scale
@@ -166,12 +167,12 @@ def compare_fans(
     _mark_departures(ax, results)
     _limits(ax, results)
     ax.set_ylim(bottom=0)
-    ax.set_ylabel(axis_label(metric, daily=True))
+    ax.set_ylabel(axis_label(metric, daily=True, vocab=vocab))
     ax.set_xlabel("date")
     n = ", ".join(sorted({str(r.n) for r in results.values()}))
     ax.set_title(
         title
-        or f"{metric_label(metric, daily=True).label}: median and {width} % band, "
+        or f"{metric_label(metric, daily=True, vocab=vocab).label}: median and {width} % band, "
         f"{n} replications per option"
     )
     ax.grid(alpha=0.3)

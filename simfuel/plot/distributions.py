@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..ensemble import EnsembleResult
+from ..ensemble.destinations import resolve_destination
 from ..results import RunResult
 from ._layout import FONT_MIN
 from ._style import (
@@ -19,6 +20,7 @@ from ._style import (
     format_dates,
     get_ax,
     metric_label,
+    place_name,
     plain,
 )
 from .fan import stock_fan
@@ -41,6 +43,7 @@ def distribution(
     bins: int | str = "auto",
     color: str = BAND_COLOR,
     title: str | None = None,
+    destination: str | None = None,
 ) -> Axes:
     """Histogram of a summary metric across replications, with its median and 90 % interval.
 
@@ -52,6 +55,8 @@ def distribution(
         A column of ``ensemble.replications`` (see :data:`simfuel.results.SUMMARY_METRICS`).
     ax, bins, color, title
         Axes (new figure if None), histogram bins, bar colour, axes title.
+    destination : str, optional
+        The place with stock whose metric is drawn (default: the main destination).
 
     Returns
     -------
@@ -59,10 +64,13 @@ def distribution(
     """
     if metric not in ensemble.replications.columns:
         raise KeyError(f"{metric!r} is not a metric of the ensemble's replications")
-    column = ensemble.replications[metric]
+    column = ensemble.replications_at(destination)[metric]
+    place = resolve_destination(ensemble.scenario, destination)
+    where = "" if place is None else f" at {place_name(ensemble.scenario, place)}"
     is_date = pd.api.types.is_datetime64_any_dtype(column)
     ax = get_ax(ax, figsize=(7, 4))
-    lab = metric_label(metric)
+    vocab = ensemble.scenario.vocabulary
+    lab = metric_label(metric, vocab=vocab)
     scale = lab.scale
     if is_date:  # dates as matplotlib day numbers, on a date axis
         values = mdates.date2num(column.dropna())
@@ -98,7 +106,7 @@ def distribution(
         format_dates(ax)
         ax.set_xlabel(f"{lab.label} [date]" + (f" ({never} never)" if never else ""))
     else:
-        ax.set_xlabel(axis_label(metric))
+        ax.set_xlabel(axis_label(metric, vocab=vocab))
     if show(lo) == show(hi):
         # One bar says little and looks like a bug: say what it means.
         who = f"all {values.size}" if np.ptp(values) == 0 else "90 % of the"
@@ -116,21 +124,25 @@ def distribution(
         )
     ax.set_ylabel("replications")
     ax.set_title(
-        title or f"{plain(ensemble.scenario.name)}: {lab.label} ({ensemble.n} replications)"
+        title or f"{plain(ensemble.scenario.name)}: {lab.label}{where} ({ensemble.n} replications)"
     )
     ax.legend(fontsize=FONT_MIN, loc="best")
     ax.grid(alpha=0.3)
     return ax
 
 
-def loss_distribution(ensemble: EnsembleResult, *, ax: Axes | None = None) -> Axes:
-    """Histogram of tankers lost (destroyed + captured) per replication."""
-    return distribution(ensemble, "tankers_lost", ax=ax, color="#d7301f")
+def loss_distribution(
+    ensemble: EnsembleResult, *, ax: Axes | None = None, destination: str | None = None
+) -> Axes:
+    """Histogram of vehicles lost (destroyed + captured) per replication."""
+    return distribution(ensemble, "tankers_lost", ax=ax, color="#d7301f", destination=destination)
 
 
-def delivery_distribution(ensemble: EnsembleResult, *, ax: Axes | None = None) -> Axes:
-    """Histogram of fuel delivered to the depot per replication [ML]."""
-    return distribution(ensemble, "delivered_l", ax=ax, color="#1b9e77")
+def delivery_distribution(
+    ensemble: EnsembleResult, *, ax: Axes | None = None, destination: str | None = None
+) -> Axes:
+    """Histogram of the goods delivered to the destination per replication [ML for fuel]."""
+    return distribution(ensemble, "delivered_l", ax=ax, color="#1b9e77", destination=destination)
 
 
 def compare_scenarios(
@@ -147,6 +159,7 @@ def compare_scenarios(
     if not results:
         raise ValueError("compare_scenarios needs at least one result")
     ax = get_ax(ax)
+    vocab = next(iter(results.values())).scenario.vocabulary
     for i, (name, res) in enumerate(results.items()):
         stock_fan(
             res,
@@ -164,7 +177,9 @@ def compare_scenarios(
         mdates.date2num(pd.Timestamp(min(starts))), mdates.date2num(pd.Timestamp(max(ends)))
     )
     ax.set_title(
-        title or f"{metric_label(metric, daily=True).label}: " + " vs ".join(map(plain, results))
+        title
+        or f"{metric_label(metric, daily=True, vocab=vocab).label}: "
+        + " vs ".join(map(plain, results))
     )
     return ax
 
@@ -183,7 +198,8 @@ def compare_summary(
         if metric not in r.replications.columns:
             raise KeyError(f"{metric!r} is not a metric of {name!r}'s replications")
     ax = get_ax(ax, figsize=(8, 4))
-    lab = metric_label(metric)
+    vocab = next(iter(results.values())).scenario.vocabulary
+    lab = metric_label(metric, vocab=vocab)
     data = [r.replications[metric].dropna().to_numpy(float) / lab.scale for r in results.values()]
     box = ax.boxplot(
         data,
@@ -196,7 +212,7 @@ def compare_summary(
     for i, patch in enumerate(box["boxes"]):
         patch.set_facecolor(CORRIDOR_PALETTE[i % len(CORRIDOR_PALETTE)])
         patch.set_alpha(0.6)
-    ax.set_ylabel(axis_label(metric))
+    ax.set_ylabel(axis_label(metric, vocab=vocab))
     ax.set_title(title or f"{lab.label} by scenario (box: quartiles, whiskers: 5-95 %)")
     ax.grid(axis="y", alpha=0.3)
     ax.tick_params(axis="x", labelsize=8)

@@ -1,4 +1,4 @@
-"""Stock fan chart: Bamako's stock or days of cover over time, with the timeline."""
+"""Stock fan chart: a destination's stock or days of cover over time, with the timeline."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox, ScaledTranslation, Transform
 
 from ..ensemble import EnsembleResult
+from ..ensemble.destinations import resolve_destination
 from ..labels import describe_event
 from ..results import RunResult
 from ..scenario import Scenario
@@ -43,6 +44,7 @@ from ._style import (
     format_dates,
     get_ax,
     metric_label,
+    place_name,
     plain,
 )
 
@@ -74,15 +76,27 @@ def timeline_marks(scenario: Scenario) -> list[tuple[dt.date, str]]:
     return [(d, "; ".join(labels)) for d, labels in sorted(marks.items())]
 
 
-def _threshold(scenario: Scenario, dates: pd.Index, metric: str) -> np.ndarray | None:
-    """The rationing threshold per day, in the metric's units (None if not applicable)."""
+def _threshold(
+    scenario: Scenario, dates: pd.Index, metric: str, place: str | None = None
+) -> np.ndarray | None:
+    """The rationing threshold per day, in the metric's units (None if not applicable).
+
+    ``place``: a destination's place key (None: the depot's rule and demand).
+    """
     if metric not in ("days_of_cover", "stock_l"):
         return None
-    thresholds = np.full(len(dates), scenario.rationing.threshold_days)
-    demand = np.full(len(dates), scenario.demand.demand_l_per_day)
+    depot = scenario.depot.place
+    stock = next((d for d in scenario.destinations.values() if d.place == place), None)
+    rule = scenario.rationing if stock is None else stock.rationing
+    base = scenario.demand if stock is None else stock.demand
+    thresholds = np.full(len(dates), rule.threshold_days)
+    demand = np.full(len(dates), base.demand_l_per_day)
     from ..scenario.schema import DemandEvent
 
+    here = depot if stock is None else stock.place
     for ev in sorted(scenario.events, key=lambda e: e.date):
+        if isinstance(ev, (RationingEvent, DemandEvent)) and (ev.place or depot) != here:
+            continue
         after = dates >= pd.Timestamp(ev.date)
         if isinstance(ev, RationingEvent):
             thresholds[after] = ev.threshold_days
@@ -104,6 +118,7 @@ def stock_fan(
     color: str = BAND_COLOR,
     label: str | None = None,
     title: str | None = None,
+    destination: str | None = None,
 ) -> Axes:
     """Fan chart of a daily metric: median and 50 %/90 % bands (a line for one run).
 
@@ -124,22 +139,32 @@ def stock_fan(
         Outer-low, inner-low, inner-high, outer-high quantiles.
     color, label, title : str, optional
         Colour of the median and bands, legend label, axes title.
+    destination : str, optional
+        The place with stock to draw (default: the main destination, the depot); its
+        own rationing threshold, and its name in the title.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    UnknownDestination
+        If ``destination`` is not a place with stock of the scenario.
     """
     if len(bands) != 4:
         raise ValueError(
             f"bands needs 4 quantiles (outer low, inner low, inner high, outer high), got {bands}"
         )
-    ax = get_ax(ax)
     scenario = result.scenario
-    scale = metric_label(metric, daily=True).scale
+    place = resolve_destination(scenario, destination)  # before a figure is made
+    ax = get_ax(ax)
+    vocab = scenario.vocabulary
+    scale = metric_label(metric, daily=True, vocab=vocab).scale
     name = label or plain(scenario.name)
     if isinstance(result, EnsembleResult):
         lo90, lo50, hi50, hi90 = bands
-        q = result.bands(metric, q=(lo90, lo50, 0.5, hi50, hi90)) / scale
+        q = result.bands(metric, q=(lo90, lo50, 0.5, hi50, hi90), destination=place) / scale
         dates = q.index
         # Outer band, then the inner one over it; equal quantiles draw a single band.
         drawn = [(0, 4, lo90, hi90, 0.18)]
@@ -158,12 +183,13 @@ def stock_fan(
         ax.plot(dates, q.iloc[:, 2], color=color, lw=2, label=f"{name}: median")
         n_text = f", {result.n} replications"
     else:
-        dates = result.daily.index
-        ax.plot(dates, result.daily[metric] / scale, color=color, lw=2, label=name)
+        daily = result.daily if place is None else result.at(place)
+        dates = daily.index
+        ax.plot(dates, daily[metric] / scale, color=color, lw=2, label=name)
         n_text = f", seed {result.seed}"
 
     if threshold:
-        values = _threshold(scenario, dates, metric)
+        values = _threshold(scenario, dates, metric, place)
         if values is not None:
             ax.step(
                 dates,
@@ -179,13 +205,12 @@ def stock_fan(
 
     ax.set_ylim(bottom=0)
     ax.set_xlim(dates[0], dates[-1])
-    ax.set_ylabel(axis_label(metric, daily=True))
+    ax.set_ylabel(axis_label(metric, daily=True, vocab=vocab))
     ax.set_xlabel("date")
     # The numbered marks sit in a strip of their own above the axes: the title goes above it.
-    ax.set_title(
-        title or f"{plain(scenario.name)}: {metric_label(metric, daily=True).label}{n_text}",
-        wrap=True,
-    )
+    where = "" if place is None else f" at {place_name(scenario, place)}"
+    what = metric_label(metric, daily=True, vocab=vocab).label
+    ax.set_title(title or f"{plain(scenario.name)}: {what}{where}{n_text}", wrap=True)
     ax.grid(alpha=0.3)
     format_dates(ax)
     finish(ax)
@@ -285,7 +310,7 @@ def _annotate(ax: Axes, scenario: Scenario) -> None:
             color=ATTACK_COLOR,
             zorder=5,
             clip_on=False,
-            label="reported attack (scripted): tankers lost",
+            label=f"reported attack (scripted): {plain(scenario.vocabulary.vehicles)} lost",
             gid="attacks",
         )
         for x, ev in zip(xs, attacks, strict=True):

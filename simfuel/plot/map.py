@@ -21,7 +21,7 @@ from ..data import BORDERS_CREDIT, country_outlines, read_outlines
 from ..ensemble import EnsembleResult
 from ..results import RunResult
 from ..scenario import Scenario
-from ..scenario.schema import Corridor, Leg, ScriptedAttackEvent
+from ..scenario.schema import ScriptedAttackEvent, leg_risk
 from ._layout import FONT_MIN, at_draw_time, fit_figure, is_free, text_box
 from ._style import ATTACK_COLOR, corridor_colors, corridor_label, get_ax, plain
 
@@ -141,7 +141,7 @@ def corridor_map(
                 names.append((cx, cy, plain(country["name"]).upper()))
 
     colors = corridor_colors(sc)
-    risks = [_risk(c, leg) for c in sc.corridors.values() for leg in c.legs]
+    risks = [leg_risk(c, leg) for c in sc.corridors.values() for leg in c.legs]
     max_risk = max(risks, default=1.0) or 1.0
     handles = []
     for i, (key, c) in enumerate(sc.corridors.items()):
@@ -154,7 +154,7 @@ def corridor_map(
             if c.mode != "road":
                 # An air or sea leg is no road: a straight line in the mode's own style,
                 # thicker only where the scenario gives it a risk.
-                width = 1.2 + 3.5 * _risk(c, leg) / max_risk
+                width = 1.2 + 3.5 * leg_risk(c, leg) / max_risk
                 ax.plot(*xy, color=colors[key], lw=width, ls=MODE_STYLE[c.mode], zorder=2)
             elif staged:
                 width = 1.2 + 3.5 * leg.risk / max_risk
@@ -230,13 +230,6 @@ MODE_KEYS = {
     "air": "air bridge (straight line; no threat unless a leg has a risk)",
     "sea": "sea route (straight line; no threat unless a leg has a risk)",
 }
-
-
-def _risk(c: Corridor, leg: Leg) -> float:
-    """The risk the model gives ``leg``: an air or sea leg has none unless it is written."""
-    if c.mode == "road" or "risk" in leg.model_fields_set:
-        return leg.risk
-    return 0.0
 
 
 def _reaches(

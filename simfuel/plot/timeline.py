@@ -56,6 +56,7 @@ def convoy_timeline(
     matplotlib.axes.Axes
     """
     sc = result.scenario
+    vehicles = plain(sc.vocabulary.vehicles)
     ax = get_ax(ax, figsize=(11, 1.0 + 0.9 * len(sc.corridors)))
     fit_figure(ax)
     horizon_h = sc.horizon_h
@@ -123,7 +124,7 @@ def convoy_timeline(
         label = f"escort: {', '.join(plain(k) for k in others)}"
         handles.append(Patch(color=OTHER_ESCORT_COLOR, label=label))
     handles.append(
-        Line2D([], [], marker="X", color=ATTACK_COLOR, ls="", label="attack (tankers lost)")
+        Line2D([], [], marker="X", color=ATTACK_COLOR, ls="", label=f"attack ({vehicles} lost)")
     )
     ax.legend(
         handles=handles,

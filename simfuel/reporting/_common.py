@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..ensemble import EnsembleResult
+from ..labels import Label, Vocabulary, format_number, summary_label
 from ..results import RunResult
 from ..scenario import Scenario
 from ..scenario.schema import (
@@ -26,14 +27,63 @@ from .html import Html, Image, esc, join, tag
 
 @dataclass
 class Context:
+    """What every section of one report reads.
+
+    ``destination``: the place with stock the page is about (None: the main destination,
+    the depot), as :func:`simfuel.ensemble.destinations.resolve_destination` gives it.
+    """
+
     ensemble: EnsembleResult
     run: RunResult
     replication: int
     images: dict[str, Image]
+    destination: str | None = None
 
     @property
     def sc(self) -> Scenario:
         return self.ensemble.scenario
+
+    @property
+    def vocab(self) -> Vocabulary:
+        """The scenario's words and units (fuel in ML and tankers for every fuel scenario)."""
+        return self.sc.vocabulary
+
+    @property
+    def place(self) -> str:
+        """The place key the page is about: the destination's, else the depot's."""
+        return self.destination or self.sc.depot.place
+
+    @property
+    def place_name(self) -> str:
+        """The name of the place the page is about."""
+        return _place(self.sc, self.place)
+
+    @property
+    def unit(self) -> str:
+        """The unit quantities are shown in (``ML`` for fuel in litres)."""
+        return self.vocab.shown_unit
+
+    def label(self, metric: str) -> Label:
+        """A summary metric's label in the scenario's words, of the place the page is about.
+
+        ``fuel delivered to the depot`` reads ``fuel delivered to Ségou`` on a page about
+        the destination Ségou.
+        """
+        lab = summary_label(metric, self.vocab)
+        if self.destination is None:
+            return lab
+        return replace(lab, label=lab.label.replace("the depot", self.place_name))
+
+    def amount(self, value: float, digits: int = 1) -> str:
+        """A quantity in the stored unit (litres) written in the shown one, without it."""
+        return format_number(value / self.vocab.scale, digits)
+
+    def stock(self) -> object:
+        """The stock (depot or destination) the page is about: its capacity, demand, rule."""
+        for d in self.sc.destinations.values():
+            if d.place == self.place:
+                return d
+        return self.sc.depot
 
 
 def _delay(d: object) -> str:

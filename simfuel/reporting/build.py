@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from ..ensemble import EnsembleResult, run_ensemble
+from ..ensemble.destinations import resolve_destination
 from ..io import write_text
 from ..results import RunResult
 from ..run import SeedLike, run
 from ..scenario import Scenario, ScenarioError, load_scenario, read_source, resolve_scenario
-from ._common import Context, _place
+from ._common import Context
 from .figures import report_figures
 from .frame import caveat, footer, header
 from .html import join, page, tag
@@ -43,6 +44,7 @@ def make_report(
     executor: Any = None,
     progress: bool = True,
     ensemble: EnsembleResult | None = None,
+    destination: str | None = None,
 ) -> Path:
     """Run an ensemble of a scenario and write a self-contained ``report.html``.
 
@@ -70,6 +72,10 @@ def make_report(
     ensemble : EnsembleResult, optional
         An ensemble already run (or opened with :meth:`EnsembleResult.from_parquet`): the
         report reuses it instead of running one.
+    destination : str, optional
+        The place with stock whose key figures, fan charts and distributions the page
+        shows (default: the main destination, the depot). A scenario with several places
+        with stock also gets a table of every destination's key figures.
 
     Returns
     -------
@@ -82,6 +88,8 @@ def make_report(
         If the scenario is invalid.
     ValueError
         If neither ``scenario`` nor ``ensemble`` is given, or they disagree.
+    UnknownDestination
+        If ``destination`` is not a place with stock (before any replication runs).
     EnsembleError
         If replications failed.
     """
@@ -96,6 +104,7 @@ def make_report(
         if scenario is None:
             raise ValueError("make_report needs a scenario or an ensemble")
         sc = load_scenario(scenario)
+        resolve_destination(sc, destination)
         ensemble = run_ensemble(
             sc, reps, seed=seed, workers=workers, executor=executor, progress=progress
         )
@@ -107,7 +116,7 @@ def make_report(
                 f"than the one given ({sc.name!r})"
             )
     source = _read_source(source_path)
-    text = render_html(ensemble, source=source, started=t0)
+    text = render_html(ensemble, source=source, started=t0, destination=destination)
     return write_text(Path(out) / "report.html", text)
 
 
@@ -137,6 +146,7 @@ def render_html(
     replication: int | None = None,
     source: tuple[str, str] | None = None,
     started: float | None = None,
+    destination: str | None = None,
 ) -> str:
     """The report page of an ensemble as an HTML string (what :func:`make_report` writes).
 
@@ -151,19 +161,22 @@ def render_html(
         The scenario file as written, shown with its comments.
     started : float, optional
         ``time.perf_counter()`` at the start of the work, to report the time taken.
+    destination : str, optional
+        The place with stock the page is about (default: the main destination).
     """
     t0 = time.perf_counter() if started is None else started
+    place = resolve_destination(ensemble.scenario, destination)
     k = ensemble.representative_replication() if replication is None else int(replication)
     if k not in ensemble.replications.index:
         raise ValueError(f"replication {k} is not in the ensemble")
     result = representative_run(ensemble, k)
-    images = report_figures(ensemble, result, k)
-    ctx = Context(ensemble, result, k, images)
+    images = report_figures(ensemble, result, k, place)
+    ctx = Context(ensemble, result, k, images, place)
     sections = [
         # The bottom line first; what was run follows it.
         ("key-figures", "Key figures", section_key_figures(ctx)),
         ("scenario", "Scenario", section_scenario(ctx)),
-        ("stocks", f"Fuel in {_place(ctx.sc, ctx.sc.depot.place)}", section_stocks(ctx)),
+        ("stocks", f"{ctx.vocab.commodity.capitalize()} in {ctx.place_name}", section_stocks(ctx)),
         ("replication", typical_run_title(k), section_replication(ctx)),
         ("distributions", "Distributions", section_distributions(ctx)),
         ("parameters", "Parameters", section_parameters(ctx, source)),

@@ -48,21 +48,31 @@ def render(draw: Callable[[Axes], object], figsize: tuple[float, float]) -> Imag
     return Image.from_png(buf.getvalue(), scale=DPI / 96)
 
 
-def report_figures(ensemble: EnsembleResult, run: RunResult, replication: int) -> dict[str, Image]:
+def report_figures(
+    ensemble: EnsembleResult, run: RunResult, replication: int, destination: str | None = None
+) -> dict[str, Image]:
     """Every figure of the report, by key.
 
     ``cover`` and ``stock`` (fan charts of the ensemble), ``probability`` (share of
     replications rationing / out of stock), ``timeline`` and ``map`` (the representative
     ``run``, replication ``replication``), ``lost``, ``delivered``, ``shortfall``,
-    ``min_cover`` (distributions across replications).
+    ``min_cover`` (distributions across replications). The fan charts, shares and
+    distributions are of ``destination`` (a place with stock; None: the main one).
     """
+    at = destination
     sc = ensemble.scenario
     name = plain(sc.name)  # the titles below are drawn as written, never as mathtext
     lanes = len(sc.corridors)
     return {
-        "cover": render(lambda ax: stock_fan(ensemble, "days_of_cover", ax=ax), (10.5, 5.0)),
-        "stock": render(lambda ax: stock_fan(ensemble, "stock_l", ax=ax), (10.5, 5.0)),
-        "probability": render(lambda ax: daily_shares(ensemble, ax=ax), (10.5, 3.6)),
+        "cover": render(
+            lambda ax: stock_fan(ensemble, "days_of_cover", ax=ax, destination=at), (10.5, 5.0)
+        ),
+        "stock": render(
+            lambda ax: stock_fan(ensemble, "stock_l", ax=ax, destination=at), (10.5, 5.0)
+        ),
+        "probability": render(
+            lambda ax: daily_shares(ensemble, ax=ax, destination=at), (10.5, 3.6)
+        ),
         "timeline": render(
             lambda ax: convoy_timeline(
                 run,
@@ -79,14 +89,20 @@ def report_figures(ensemble: EnsembleResult, run: RunResult, replication: int) -
             ),
             (9.0, 8.0),
         ),
-        "lost": render(lambda ax: loss_distribution(ensemble, ax=ax), (7.0, 4.2)),
-        "delivered": render(lambda ax: delivery_distribution(ensemble, ax=ax), (7.0, 4.2)),
+        "lost": render(lambda ax: loss_distribution(ensemble, ax=ax, destination=at), (7.0, 4.2)),
+        "delivered": render(
+            lambda ax: delivery_distribution(ensemble, ax=ax, destination=at), (7.0, 4.2)
+        ),
         "shortfall": render(
-            lambda ax: distribution(ensemble, "days_with_shortfall", ax=ax, color="#7570b3"),
+            lambda ax: distribution(
+                ensemble, "days_with_shortfall", ax=ax, color="#7570b3", destination=at
+            ),
             (7.0, 4.2),
         ),
         "min_cover": render(
-            lambda ax: distribution(ensemble, "min_days_of_cover", ax=ax, color="#e6ab02"),
+            lambda ax: distribution(
+                ensemble, "min_days_of_cover", ax=ax, color="#e6ab02", destination=at
+            ),
             (7.0, 4.2),
         ),
     }

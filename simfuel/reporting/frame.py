@@ -24,7 +24,7 @@ def header(ctx: Context) -> Html:
     )
     inner = join(
         [
-            tag("h1", f"Fuel supply under threat: {prov.label}"),
+            tag("h1", f"{ctx.vocab.commodity.capitalize()} supply under threat: {prov.label}"),
             tag("p", "A simfuel report: a discrete-event simulation ensemble", cls="sub"),
             tag("div", meta, cls="meta"),
         ]

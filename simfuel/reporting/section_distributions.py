@@ -11,6 +11,8 @@ def section_distributions(ctx: Context) -> Html:
     """Four metrics across replications: losses, deliveries, shortfall, cover."""
     n = ctx.ensemble.n
     note = f" across {n} replications; black line: median, grey band: 90 % interval."
+    v = ctx.vocab
+    where = "the depot" if ctx.destination is None else ctx.place_name
     return join(
         [
             tag(
@@ -19,14 +21,16 @@ def section_distributions(ctx: Context) -> Html:
                     [
                         figure(
                             ctx.images["lost"],
-                            "Distribution of tankers lost",
-                            "Tankers lost (destroyed + captured) [tankers]" + note,
+                            f"Distribution of {v.vehicles} lost",
+                            f"{v.vehicles.capitalize()} lost (destroyed + captured) "
+                            f"[{v.vehicles}]" + note,
                             "fig-lost",
                         ),
                         figure(
                             ctx.images["delivered"],
-                            "Distribution of fuel delivered",
-                            "Fuel delivered to the depot over the horizon [ML]" + note,
+                            f"Distribution of {v.commodity} delivered",
+                            f"{v.commodity.capitalize()} delivered to {where} over the "
+                            f"horizon [{v.shown_unit}]" + note,
                             "fig-delivered",
                         ),
                         figure(

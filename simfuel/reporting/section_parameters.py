@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..labels import describe_event, event_corridors, format_litres, format_number, format_share
+from ..labels import describe_event, event_corridors, format_number, format_share
 from ..scenario import Scenario, to_yaml
 from ._common import Context, _corridors, _delay, _forces, _place, _with_source
 from .html import Html, details, esc, join, table, tag
@@ -13,13 +13,19 @@ def section_parameters(ctx: Context, source: tuple[str, str] | None) -> Html:
     sc = ctx.sc
     d, t, r = sc.depot, sc.threat, sc.rationing
     demand = sc.demand
+    unit, amount = ctx.unit, ctx.amount
     params = [
         ("Calendar", "start – end", f"{sc.start} – {sc.end}", f"{sc.horizon_days} days"),
-        ("Depot", "capacity", format_litres(d.capacity_l), "ML"),
-        ("Depot", "initial stock", format_litres(d.initial_stock_l), "ML"),
-        ("Depot", "strategic reserve", format_litres(d.reserve_l), "ML"),
+        ("Depot", "capacity", amount(d.capacity_l), unit),
+        ("Depot", "initial stock", amount(d.initial_stock_l), unit),
+        ("Depot", "strategic reserve", amount(d.reserve_l), unit),
         ("Depot", "reserve released below", f"{d.reserve_release_days:g}", "days of cover"),
-        ("Demand", "national demand", format_litres(demand.demand_l_per_day, 2), "ML/day"),
+        (
+            "Demand",
+            "demand",
+            amount(demand.demand_l_per_day, 2),
+            f"{unit}/day",
+        ),
         ("Demand", "day-to-day variation (CV)", f"{demand.cv:g}", "–"),
         ("Rationing", "rationing below", f"{r.threshold_days:g}", "days of cover"),
         ("Rationing", "share of demand served", format_share(r.served_fraction), ""),
@@ -44,7 +50,7 @@ def section_parameters(ctx: Context, source: tuple[str, str] | None) -> Html:
     rows = [
         [
             group,
-            _with_source(name, sources.get(group) if name.startswith(("cap", "nat")) else None),
+            _with_source(name, sources.get(group) if name.startswith(("cap", "dem")) else None),
             value,
             unit,
         ]
@@ -66,7 +72,11 @@ def section_parameters(ctx: Context, source: tuple[str, str] | None) -> Html:
         p = c.escort_policy
         policy = (
             f"{_forces(sc, p.forces)}"
-            + (f" (required, {p.min_size}–{p.max_size} tankers)" if p.required else "")
+            + (
+                f" (required, {p.min_size}–{p.max_size} {sc.vocabulary.vehicles})"
+                if p.required
+                else ""
+            )
             if p.forces
             else f"none (groups of up to {p.max_size})"
         )
@@ -145,13 +155,19 @@ def section_parameters(ctx: Context, source: tuple[str, str] | None) -> Html:
     return join(parts)
 
 
+def _where(ev: object, sc: Scenario) -> str:
+    """What an event with no corridors concerns: its place, else the whole scenario."""
+    place = getattr(ev, "place", None)
+    return _place(sc, place) if place else "everywhere"
+
+
 def _events_table(sc: Scenario) -> Html:
     if not sc.events:
         return tag("p", "No dated events: the initial settings hold throughout.", cls="note")
     rows = []
     for ev in sorted(sc.events, key=lambda e: e.date):
         keys = event_corridors(ev, sc)
-        where = _corridors(sc, keys) if keys else esc("national")
+        where = _corridors(sc, keys) if keys else esc(_where(ev, sc))
         note = join(
             [
                 esc(ev.note or ""),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..labels import format_date, format_litres
+from ..labels import format_date
 from ._common import Context, _same
 from .html import Html, figure, join, tag
 
@@ -15,15 +15,18 @@ def typical_run_title(replication: int) -> str:
 def section_replication(ctx: Context) -> Html:
     """The representative replication: what happened in it, its timeline and map."""
     ens, k = ctx.ensemble, ctx.replication
-    s = ctx.run.summary()
+    s = ctx.run.summary(ctx.destination)
+    v = ctx.vocab
+    record = ens.replications_at(ctx.destination)
     seed = ens.replication_inputs(k)[1]
     reproduced = all(
-        _same(s[m], ens.replications.loc[k, m])
+        _same(s[m], record.loc[k, m])
         for m in ("delivered_l", "tankers_lost", "attacks", "days_with_shortfall")
     )
     text: list[object] = [
         f"The convoy timeline and the map show a typical run: replication {k}, the one "
-        "closest to the ensemble's medians of delivered fuel, tankers lost, attacks, days "
+        f"closest to the ensemble's medians of delivered {v.commodity}, {v.vehicles} lost, "
+        "attacks, days "
         "with shortfall and minimum cover (smallest sum of distances of its percentile "
         "ranks from 50 %). It is re-run here with ",
         tag(
@@ -32,7 +35,8 @@ def section_replication(ctx: Context) -> Html:
             f"seed=numpy.random.SeedSequence({seed.entropy}, spawn_key={tuple(seed.spawn_key)}))",
         ),
         ", the stream the ensemble gave it. In it: "
-        f"{format_litres(s['delivered_l'])} ML delivered, {s['tankers_lost']:,} tankers lost in "
+        f"{ctx.amount(s['delivered_l'])} {ctx.unit} delivered, {s['tankers_lost']:,} "
+        f"{v.vehicles} lost in "
         f"{s['attacks']:,} attacks on {s['convoys']:,} convoys, "
         f"{s['days_with_shortfall']} days with shortfall, first rationing "
         f"{format_date(s['first_rationing'])}, first stock-out {format_date(s['first_stockout'])}.",
@@ -54,7 +58,7 @@ def section_replication(ctx: Context) -> Html:
             "Each bar is a convoy from its departure at the staging point to its arrival "
             "at the depot or its loss (time axis: dates); one lane per corridor, convoys "
             "spread over thin rows; colour: escort kind. Red crosses: attacks, labelled "
-            "with the tankers lost [tankers] when 5 or more.",
+            f"with the {v.vehicles} lost [{v.vehicles}] when 5 or more.",
             "fig-timeline",
         ),
         figure(
@@ -63,7 +67,8 @@ def section_replication(ctx: Context) -> Html:
             "Corridors on country outlines (longitude/latitude [°]); solid from the staging "
             "point on (the threatened part), thicker where the leg's risk weight is higher; "
             "dashed before it. Red circles: the replication's attacks, placed at the middle "
-            "of their leg (the model knows the leg, not the point), sized by tankers lost. "
+            f"of their leg (the model knows the leg, not the point), sized by {v.vehicles} "
+            "lost. "
             "Country outlines: Natural Earth.",
             "fig-map",
         ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..labels import format_hours, format_litres, format_number
+from ..labels import format_hours, format_number
 from ..sim.escort_kinds import ESCORT_KINDS
 from ._common import Context, _place, _with_source
 from .html import Html, join, table, tag
@@ -11,6 +11,7 @@ from .html import Html, join, table, tag
 def section_scenario(ctx: Context) -> Html:
     """The scenario in facts, its corridors and its escort forces."""
     sc = ctx.sc
+    unit, v, amount = ctx.unit, ctx.vocab, ctx.amount
     parts: list[object] = []
     if sc.description:
         parts.append(tag("p", sc.description, cls="lead"))
@@ -28,14 +29,14 @@ def section_scenario(ctx: Context) -> Html:
             f"simfuel {prov.simfuel_version}",
         ),
         ("Horizon", f"{sc.start} to {sc.end} (both included), {sc.horizon_days} days"),
-        ("Depot", f"{_place(sc, depot.place)}: capacity {format_litres(depot.capacity_l)} ML"),
+        ("Depot", f"{_place(sc, depot.place)}: capacity {amount(depot.capacity_l)} {unit}"),
         (
             "Initial stock",
-            f"{format_litres(depot.initial_stock_l)} ML "
+            f"{amount(depot.initial_stock_l)} {unit} "
             f"({depot.initial_stock_l / demand:.1f} days of demand), "
-            f"strategic reserve {format_litres(depot.reserve_l)} ML held apart",
+            f"strategic reserve {amount(depot.reserve_l)} {unit} held apart",
         ),
-        ("Demand", f"{format_litres(demand, 2)} ML/day at the start"),
+        ("Demand", f"{amount(demand, 2)} {unit}/day at the start"),
         (
             "Network",
             f"{len(sc.corridors)} corridors · {len(sc.escorts)} escort forces · "
@@ -53,7 +54,8 @@ def section_scenario(ctx: Context) -> Html:
         rows.append(
             [
                 _with_source(c.name or key, c.source),
-                f"{_place(sc, c.origin)} → {_place(sc, c.staging)} → {_place(sc, depot.place)}",
+                # Where the corridor ends: the depot, or a destination it feeds.
+                f"{_place(sc, c.origin)} → {_place(sc, c.staging)} → {_place(sc, c.legs[-1].to)}",
                 format_number(total),
                 format_number(threatened),
                 format_hours(hours),
@@ -66,12 +68,14 @@ def section_scenario(ctx: Context) -> Html:
         table(
             [
                 "corridor",
-                "route (origin → staging → depot)",
+                "route (origin → staging → depot)"
+                if not sc.destinations
+                else "route (origin → staging → destination)",
                 "length [km]",
                 "under threat [km]",
                 "driving time",
-                "tankers/day at start",
-                "tanker load [L]",
+                f"{v.vehicles}/day at start",
+                f"{v.vehicle} load [{v.unit}]",
             ],
             rows,
             numeric=(2, 3, 4, 5, 6),

@@ -1,36 +1,40 @@
-"""Report section on the depot's fuel: fan charts of cover and stock, rationing, stock-outs."""
+"""Report section on a destination's stock: fan charts of cover and stock, rationing, stock-outs."""
 
 from __future__ import annotations
 
 from ..labels import COVER_DEFINITION
-from ._common import Context, _place
+from ._common import Context
 from .html import Html, figure, join
 
 
 def section_stocks(ctx: Context) -> Html:
     """Fan charts of days of cover and of stock; shares rationing and out of stock."""
-    ens, sc = ctx.ensemble, ctx.sc
+    ens = ctx.ensemble
+    unit, place = ctx.unit, ctx.place_name
     marks = (
         "Dotted vertical lines mark the timeline (blockade declared, escort changes, "
         "import contracts); red triangles at the bottom are the reported attacks replayed "
-        "in every replication, with the tankers they cost."
+        f"in every replication, with the {ctx.vocab.vehicles} they cost."
     )
     return join(
         [
             figure(
                 ctx.images["cover"],
                 "Fan chart of days of cover",
-                f"Days of cover in {_place(sc, sc.depot.place)} [days]: {COVER_DEFINITION}. "
+                f"Days of cover in {place} [days]: {COVER_DEFINITION}. "
                 "Median (line), 50 % and 90 % bands "
                 f"across {ens.n} replications; dashed: the rationing threshold [days]. " + marks,
                 "fig-cover",
             ),
             figure(
                 ctx.images["stock"],
-                "Fan chart of the depot stock",
-                f"Stock in the depot [ML], strategic reserve excluded until released; "
+                "Fan chart of the depot stock"
+                if ctx.destination is None
+                else f"Fan chart of the stock in {place}",
+                f"Stock in {'the depot' if ctx.destination is None else place} [{unit}], "
+                "strategic reserve excluded until released; "
                 f"median, 50 % and 90 % bands across {ens.n} replications; dashed: the "
-                "stock at the rationing threshold [ML]. " + marks,
+                f"stock at the rationing threshold [{unit}]. " + marks,
                 "fig-stock",
             ),
             figure(

@@ -89,6 +89,7 @@ __all__ = [
     "corridor_payload",
     "delay_upper_h",
     "is_secondary",
+    "leg_risk",
     "pipeline_h",
     "secondary_cycles",
     "stock_commodities",
@@ -1006,7 +1007,7 @@ class CommodityStock(_Model):
 
 
 class Depot(_Model):
-    """The main destination: a stock at one place (Bamako in mali-2025)."""
+    """The main destination: a stock at one place (the city the scenario is about)."""
 
     # A commodities.<main> block may stand for the litre fields (scenario/commodities.py).
     model_config = ConfigDict(json_schema_extra=not_required("capacity_l", "initial_stock_l"))
@@ -2064,6 +2065,17 @@ def _rationing_event_problems(s: Scenario, ev: RationingEvent, base: str) -> lis
 def stock_places(s: Scenario) -> list[str]:
     """The places that hold a stock: the depot's first, then the destinations' in order."""
     return [s.depot.place, *(d.place for d in s.destinations.values())]
+
+
+def leg_risk(c: Corridor, leg: Leg) -> float:
+    """The relative risk the model gives ``leg`` of ``c`` [-].
+
+    A road leg's ``risk`` (default 1); an air or sea leg has none unless the file writes
+    one (an air bridge is not a threatened road).
+    """
+    if c.mode == "road" or "risk" in leg.model_fields_set:
+        return leg.risk
+    return 0.0
 
 
 def is_secondary(c: Corridor, stocks: set[str] | list[str]) -> bool:

@@ -32,6 +32,7 @@ from ..scenario.schema import (
     SupplyRateEvent,
     corridor_payload,
     is_secondary,
+    leg_risk,
     stock_places,
     warmup_days,
 )
@@ -677,7 +678,7 @@ def _compile_mode(cp: CorridorPlan, c: Corridor) -> None:
     # Air and sea legs carry no threat unless the scenario gives them a risk.
     after = c.legs[cp.first_leg :]
     cp.legs = [
-        leg if "risk" in src.model_fields_set else (leg[0], leg[1], 0.0, *leg[3:])
+        (leg[0], leg[1], leg_risk(c, src), *leg[3:])
         for leg, src in zip(cp.legs, after, strict=True)
     ]
     if c.mode == "sea" and "formation_rule" not in c.model_fields_set:
