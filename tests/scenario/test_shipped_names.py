@@ -21,13 +21,12 @@ from simfuel.scenario import (
 from tests.helpers import SCENARIOS
 
 NAMES = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
-# The shipped files that extend a parent; the others (mali-2025, tutorial-network, the
-# Lachin case) stand alone.
-COUNTERFACTUALS = [
-    n
+#: The shipped scenario each file extends; None for a real case written out in full.
+PARENTS = {
+    n: yaml.safe_load((SCENARIOS / f"{n}.yaml").read_text(encoding="utf-8")).get("extends")
     for n in NAMES
-    if "extends" in yaml.safe_load((SCENARIOS / f"{n}.yaml").read_text(encoding="utf-8"))
-]
+}
+COUNTERFACTUALS = [n for n in NAMES if PARENTS[n] is not None]
 
 
 def dump(sc: Scenario) -> dict[str, Any]:
@@ -150,9 +149,9 @@ def test_shipped_path_of_an_unknown_name() -> None:
 def test_init_copies_the_chain_and_the_copy_loads(name: str, tmp_path: Path) -> None:
     written = init_scenario(name, tmp_path / "work")
     assert written[0] == tmp_path / "work" / f"{name}.yaml"
-    extends = name in COUNTERFACTUALS
+    parent = PARENTS[name]
     assert {p.name for p in written} == {f"{name}.yaml"} | (
-        {"mali-2025.yaml"} if extends else set()
+        {f"{parent}.yaml"} if parent is not None else set()
     )
     assert dump(load_scenario(written[0])) == dump(load_scenario(name))
     original = (SCENARIOS / f"{name}.yaml").read_text(encoding="utf-8")
@@ -161,12 +160,12 @@ def test_init_copies_the_chain_and_the_copy_loads(name: str, tmp_path: Path) -> 
     differ = [
         (a, b) for a, b in zip(copied.splitlines(), original.splitlines(), strict=True) if a != b
     ]
-    if not extends:
+    if parent is None:
         assert differ == []
     else:
         [(mine, shipped)] = differ
-        assert shipped.startswith("extends: mali-2025 ")
-        assert mine == "extends: mali-2025.yaml  # copied by simfuel init; a path beside this file"
+        assert shipped.startswith(f"extends: {parent} ")
+        assert mine == f"extends: {parent}.yaml  # copied by simfuel init; a path beside this file"
 
 
 def test_init_copies_extend_each_other_so_an_edit_of_the_parent_counts(tmp_path: Path) -> None:
