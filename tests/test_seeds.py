@@ -36,10 +36,14 @@ PER_CORRIDOR = (Role.THREAT, Role.LOSSES, Role.DELAYS, Role.ATTACK_DELAYS)
 OPTIONAL_PER_CORRIDOR = (Role.ATTACK_MODE,)
 
 
+PLACES = range(3)  # mali-2025: Bamako, Ségou, Mopti
+
+
 def new_run_suffixes() -> list[Key]:
     """Keys, relative to a run's seed, of every Generator one run makes."""
     out: list[Key] = [(int(role), 0, 0, c) for role in PER_CORRIDOR for c in CORRIDORS]
-    out.append((int(Role.DEMAND), 0, 0, 0))
+    # One demand stream per stock: the depot (0) and each destination (1, 2, ...).
+    out += [(int(Role.DEMAND), 0, 0, p) for p in PLACES]
     out += [(int(Role.LEG_LOSS), c, n, j) for c in CORRIDORS for n in CONVOYS for j in LEGS]
     out += [(int(role), 0, 0, c) for role in OPTIONAL_PER_CORRIDOR for c in CORRIDORS]
     return out
@@ -179,7 +183,9 @@ def test_every_stream_the_engine_makes_is_in_the_enumerated_layout(monkeypatch):
 
     monkeypatch.setattr(engine, "stream", recording)
     seed = replication_seed(ROOT, 4)
-    result = simfuel.run(SCENARIO, seed=seed)
+    # mali-2025 ships attack modes; the layout without them first.
+    plain = apply_overrides(load_scenario(SCENARIO), {"threat.outcomes": None})
+    result = simfuel.run(plain, seed=seed)
     assert result.summary()["attacks"] > 0  # so leg streams were made
     assert {Role(k[0]) for k in made} == {*PER_CORRIDOR, Role.DEMAND, Role.LEG_LOSS}
     # With attack modes, one stream more per corridor, and only that.

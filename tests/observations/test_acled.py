@@ -83,7 +83,8 @@ def test_each_event_lands_on_its_nearest_leg_and_far_ones_are_counted(
     report = table.attrs["acled_report"]
     assert (report["rows"], report["kept"], report["dropped_far"]) == (6, 5, 1)
     assert report["far_events"][0]["acled_row"] == 5
-    assert report["far_events"][0]["distance_km"] > 500  # Gao: no modelled road near it
+    # Gao: no modelled road near it (the nearest, Ségou - Mopti, is about 485 km away)
+    assert report["far_events"][0]["distance_km"] > 400
 
 
 def test_the_result_is_an_incident_table_that_validates_unchanged(

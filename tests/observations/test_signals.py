@@ -191,7 +191,7 @@ def test_against_a_scenario_places_and_dates_are_checked(
         HEADER,
         "a,2025-09-15,bamko,rationing,1,,,,R",
         "b,2026-01-15,bamako,rationing,1,,,,R",
-        "c,2025-09-15,mopti,rationing,1,,,,R",
+        "c,2025-09-15,gao,rationing,1,,,,R",
     )
     signals(path)  # no scenario: no such checks
     lines = error_lines(path, scenario)
@@ -199,7 +199,7 @@ def test_against_a_scenario_places_and_dates_are_checked(
     assert lines[1] == (
         "row 2, date: 2026-01-15 is outside the scenario's horizon (2025-08-01 to 2025-11-30)"
     )
-    assert lines[2].startswith("row 3, place: unknown place 'mopti'")
+    assert lines[2].startswith("row 3, place: unknown place 'gao'")
     assert "leave it blank and name the town in location" in lines[2]
 
 

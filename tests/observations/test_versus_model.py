@@ -120,12 +120,17 @@ def test_plot_of_a_run_and_one_corridor(run: simfuel.RunResult, table: pd.DataFr
 
 
 def test_run_and_ensemble_count_tankers_alike(run: simfuel.RunResult) -> None:
-    """A run counts logged tankers; the daily litres over the capacity say the same."""
+    """A run counts logged tankers; the daily litres over the capacity say the same.
+
+    The litres of every stock's corridors: mali-2025's towns are fed by corridors of
+    their own, whose losses are in the log but not in the depot's daily table.
+    """
+    flows = run.places.groupby("date")[["destroyed_l", "captured_l"]].sum()
     from_events = model_cumulative_tankers(run)["run"]
-    from_litres = run.daily["destroyed_l"].cumsum() / TANKER_L
+    from_litres = flows["destroyed_l"].cumsum().to_numpy() / TANKER_L
     np.testing.assert_allclose(from_events, from_litres)
     lost = model_cumulative_tankers(run, include_captured=True)["run"]
-    both = (run.daily["destroyed_l"] + run.daily["captured_l"]).cumsum() / TANKER_L
+    both = (flows["destroyed_l"] + flows["captured_l"]).cumsum().to_numpy() / TANKER_L
     np.testing.assert_allclose(lost, both)
 
 

@@ -253,18 +253,32 @@ def test_a_file_that_names_the_defaults_runs_and_hashes_as_one_that_does_not() -
     assert content_hash(a.scenario) == content_hash(b.scenario)
 
 
-def test_the_regions_scenario_balances_and_records_the_mopti_report() -> None:
-    r = simfuel.run(SCENARIOS / "mali-2025-regions.yaml", seed=0)
+def test_mali_2025_has_the_regions_balances_and_records_the_mopti_report() -> None:
+    r = simfuel.run(SCENARIOS / "mali-2025.yaml", seed=0)
     r.check_balance()
     assert list(r.summary_by_place().index) == ["bamako", "segou", "mopti"]
     obs = r.events[r.events["kind"] == "timeline:observation"]
     assert obs["time"].dt.date.astype(str).tolist() == ["2025-09-21"]
-    # The national demand is the sum of the three.
+    # The regions are carved out of the national figures of the facts file: 6.3 ML/day of
+    # demand, 31.5 ML of stock on 1 August, 40 ML of storage (the one-depot version's).
     sc = r.scenario
-    total = sc.demand.demand_l_per_day + sum(
+    stocks = [sc.depot, *sc.destinations.values()]
+    demand = sc.demand.demand_l_per_day + sum(
         d.demand.demand_l_per_day for d in sc.destinations.values()
     )
-    assert total == simfuel.load_scenario(SCENARIOS / "mali-2025.yaml").demand.demand_l_per_day
+    assert demand == 6_300_000
+    assert sum(d.initial_stock_l for d in stocks) == 31_500_000
+    assert sum(d.capacity_l for d in stocks) == 40_000_000
+
+
+def test_mali_2025_regions_is_now_mali_2025() -> None:
+    # Kept as a thin `extends: mali-2025` so users' files that extend it keep working.
+    regions = simfuel.run(SCENARIOS / "mali-2025-regions.yaml", seed=3)
+    mali = simfuel.run(SCENARIOS / "mali-2025.yaml", seed=3)
+    assert regions.scenario.name == "mali-2025-regions"
+    pd.testing.assert_frame_equal(regions.places, mali.places)
+    pd.testing.assert_frame_equal(regions.convoys, mali.convoys)
+    pd.testing.assert_frame_equal(regions.events, mali.events)
 
 
 # ---------------------------------------------------------------- properties
