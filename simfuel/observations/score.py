@@ -74,7 +74,13 @@ def score_signals(table: pd.DataFrame, result: Any) -> pd.DataFrame:
     depot = _depot_place(result)
     rows: list[dict[str, Any]] = []
     for _, row in signals.iterrows():
-        rows.append(_score_row(row, dates, get, reps, depot))
+        place = str(row["place"])
+        if place and place != depot and place in _stock_places(result):
+            # A destination with its own stock: its signal is read at its own daily table.
+            at_dates, at_get, at_reps = _daily_source(result, place)
+            rows.append(_score_row(row, at_dates, at_get, at_reps, place))
+        else:
+            rows.append(_score_row(row, dates, get, reps, depot))
     scores = pd.DataFrame(rows, columns=list(SCORE_COLUMNS), index=signals.index)
     scores["scored"] = scores["scored"].astype(bool)
     scores["replications"] = scores["replications"].astype("int64")
@@ -86,8 +92,24 @@ def score_signals(table: pd.DataFrame, result: Any) -> pd.DataFrame:
     return out
 
 
-def _daily_source(result: Any) -> tuple[pd.DatetimeIndex, _Getter, int]:
-    """The simulated dates, a getter of one daily field as ``(reps, days)``, and reps."""
+def _stock_places(result: Any) -> list[str]:
+    """The places with stock of ``result``'s scenario other than the depot's (a table: none)."""
+    scenario = getattr(result, "scenario", None)
+    destinations = getattr(scenario, "destinations", None) or {}
+    return [d.place for d in destinations.values()]
+
+
+def _daily_source(result: Any, place: str | None = None) -> tuple[pd.DatetimeIndex, _Getter, int]:
+    """The simulated dates, a getter of one daily field as ``(reps, days)``, and reps.
+
+    ``place``: a destination's daily table instead of the depot's (a run's ``at(place)``,
+    an ensemble's ``daily(field, destination=place)``).
+    """
+    if place is not None:
+        if hasattr(result, "at"):
+            return _daily_source(result.at(place))
+        ensemble_daily = result.daily
+        result = _AtPlace(result, lambda field: ensemble_daily(field, destination=place))
     daily = result if isinstance(result, pd.DataFrame) else getattr(result, "daily", None)
     if isinstance(daily, pd.DataFrame):
         frame = daily
@@ -109,6 +131,13 @@ def _daily_source(result: Any) -> tuple[pd.DatetimeIndex, _Getter, int]:
         "score_signals needs a RunResult, an EnsembleResult or a daily table "
         f"(got {type(result).__name__})"
     )
+
+
+class _AtPlace:
+    """An ensemble seen at one destination: its ``dates``, ``n`` and a ``daily(field)``."""
+
+    def __init__(self, ensemble: Any, daily: Callable[[str], Any]) -> None:
+        self.dates, self.n, self.daily = ensemble.dates, getattr(ensemble, "n", 0), daily
 
 
 def _depot_place(result: Any) -> str | None:

@@ -196,8 +196,9 @@ SIGNAL_COLUMNS: tuple[SignalColumn, ...] = (
         "text",
         False,
         "Scenario place key the statement is about; blank for the country as a whole or a "
-        "town the scenario does not have (name it in `location`). The model has one stock, "
-        "the depot's: a signal is scored only if `place` is blank or the depot's place.",
+        "town the scenario does not have (name it in `location`). A blank place or the "
+        "depot's is read at the depot; a destination's place at that destination's own "
+        "stock; any other place is not scored.",
     ),
     SignalColumn("location", "text", False, "Where, as reported (free text, not checked)."),
     SignalColumn("signal", "signal", True, "One of the documented signals (see below)."),

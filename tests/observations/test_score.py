@@ -170,3 +170,27 @@ def test_a_real_run_and_ensemble_agree_with_their_own_daily_tables() -> None:
     assert scored["model_value"].iloc[0] == pytest.approx(float(np.median(values)))
     inside = np.mean((values >= cover - 0.01) & (values <= cover + 0.01))
     assert scored["share_inside"].iloc[0] == pytest.approx(inside)
+
+
+def test_a_destinations_signal_is_read_at_its_own_stock() -> None:
+    """mali-2025 holds Mopti's stock: a Mopti statement is scored there, not at Bamako."""
+    from tests.ensemble.test_destinations import network
+
+    sc = network()  # the depot `city` feeds `b`, `b` feeds `c`
+    run = simfuel.run(sc, seed=3)
+    day = str(run.daily.index[-1].date())
+    signals = table(
+        (day, "stock_l", NAN, 0, NAN, "b"),
+        (day, "stock_l", NAN, 0, NAN, "city"),
+        (day, "stock_l", NAN, 0, NAN, "elsewhere"),
+    )
+    scores = score_signals(signals, run)
+    assert scores["model_value"].iloc[0] == run.at("b")["stock_l"].iloc[-1]
+    assert scores["model_value"].iloc[1] == run.daily["stock_l"].iloc[-1]
+    assert run.at("b")["stock_l"].iloc[-1] != run.daily["stock_l"].iloc[-1]
+    assert not scores["scored"].iloc[2]
+    ens = simfuel.run_ensemble(sc, 3, seed=3, workers=1, progress=False)
+    at_b = score_signals(signals, ens)
+    np.testing.assert_allclose(
+        at_b["model_value"].iloc[0], np.median(ens.daily("stock_l", destination="b")[:, -1])
+    )
