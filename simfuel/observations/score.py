@@ -76,7 +76,12 @@ def score_signals(table: pd.DataFrame, result: Any) -> pd.DataFrame:
     for _, row in signals.iterrows():
         place = str(row["place"])
         if place and place != depot and place in _stock_places(result):
-            # A destination with its own stock: its signal is read at its own daily table.
+            # A destination with its own stock: its signal is read at its own daily table,
+            # if the result holds one (a calibration's runs keep the depot's only).
+            if not _holds(result, place):
+                why = f"{place!r} has a stock of its own, which these runs do not record"
+                rows.append(_not_scored(why, reps))
+                continue
             at_dates, at_get, at_reps = _daily_source(result, place)
             rows.append(_score_row(row, at_dates, at_get, at_reps, place))
         else:
@@ -90,6 +95,13 @@ def score_signals(table: pd.DataFrame, result: Any) -> pd.DataFrame:
     out = pd.concat([signals, scores], axis=1)
     out.attrs = dict(signals.attrs)
     return out
+
+
+def _holds(result: Any, place: str) -> bool:
+    """Whether ``result`` has ``place``'s own daily table (a run; an ensemble that kept it)."""
+    if hasattr(result, "at"):
+        return True
+    return place in (getattr(result, "held_destinations", None) or ())
 
 
 def _stock_places(result: Any) -> list[str]:

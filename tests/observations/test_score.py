@@ -194,3 +194,20 @@ def test_a_destinations_signal_is_read_at_its_own_stock() -> None:
     np.testing.assert_allclose(
         at_b["model_value"].iloc[0], np.median(ens.daily("stock_l", destination="b")[:, -1])
     )
+
+
+def test_runs_that_keep_only_the_depot_leave_a_destinations_signal_unscored() -> None:
+    from tests.ensemble.test_destinations import network
+
+    sc = network()
+    run = simfuel.run(sc, seed=3)
+    day = str(run.daily.index[-1].date())
+    depot_only = SimpleNamespace(
+        scenario=sc,
+        dates=run.daily.index,
+        n=1,
+        daily=lambda field: run.daily[field].to_numpy(float)[None, :],
+    )
+    scores = score_signals(table((day, "stock_l", NAN, 0, NAN, "b")), depot_only)
+    assert not scores["scored"].iloc[0]
+    assert "a stock of its own" in scores["reason"].iloc[0]
