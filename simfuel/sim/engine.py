@@ -86,7 +86,7 @@ from .recorder import (
 )
 from .stations import StationLayer
 from .terminals import cap_loadings
-from .threats import THREAT_MODELS, Attack, DefaultThreat, Escort, LegDraws, ThreatModel
+from .threats import THREAT_MODELS, Attack, Escort, LegDraws, ThreatModel
 
 __all__ = ["SUBSYSTEMS", "Simulation", "child_seed"]
 
@@ -106,12 +106,6 @@ class _Tick(simpy.events.Event):
         self._ok = True
         self._value = None
         env.schedule(self, simpy.core.URGENT, delay_h)
-
-
-#: Threat models whose attack on a leg is a pure function of the leg, its entry time, the
-#: convoy and its draws (no state that other convoys change, bar the scripted attacks the
-#: base class replays): the engine draws their attacks ahead of time (``Simulation._drive``).
-_AHEAD_THREATS: tuple[type[ThreatModel], ...] = (DefaultThreat,)
 
 
 @dataclass(slots=True)
@@ -218,7 +212,9 @@ class Simulation:
 
         # The extension points the scenario chose (see simfuel.sim.registry).
         self.threat: ThreatModel = THREAT_MODELS.get(plan.threat_model)(plan)
-        self._ahead = type(self.threat) in _AHEAD_THREATS
+        # Drawn ahead only for a class that says so itself (ThreatModel.ahead), not one
+        # that inherits it.
+        self._ahead = bool(vars(type(self.threat)).get("ahead", False))
         self.rationing: list[RationingRule] = [
             RATIONING_RULES.get(sp.rationing_rule)(sp) for sp in plan.stocks
         ]
@@ -600,8 +596,8 @@ class Simulation:
         the next thing that does (a hold at a closed leg, an ambush, the arrival), and a
         leg's attack is drawn for its entry time, as it was drawn at it. Only a scripted
         attack that may still fire on a leg (its outcome depends on the convoys before)
-        and a threat model not known to be a pure function of time
-        (:data:`_AHEAD_THREATS`) make the walk stop at the leg's entry and ask there.
+        and a threat model not known to be a pure function of time (one that does not set
+        :attr:`~.threats.ThreatModel.ahead`) make the walk stop at the leg's entry and ask.
         ``entered``: after a hold, the leg's closure was looked up already (a convoy that
         waited at it enters at once).
         """

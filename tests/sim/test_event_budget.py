@@ -16,7 +16,8 @@ import pytest
 
 import simfuel
 from simfuel.scenario import load_json, load_scenario
-from simfuel.sim import Simulation, compile_plan, engine
+from simfuel.sim import Simulation, compile_plan
+from simfuel.sim.threats import THREAT_MODELS, DefaultThreat
 from tests.helpers import SCENARIOS, tiny_scenario
 
 
@@ -80,7 +81,7 @@ def test_walking_ahead_gives_the_tables_of_stopping_at_every_leg(name, seed, mon
     # (regions): asking each leg's attack at its entry (no threat model asked ahead)
     # must give the same tables, to the last bit, as the walk ahead.
     ahead = _tables(name, seed)
-    monkeypatch.setattr(engine, "_AHEAD_THREATS", ())
+    monkeypatch.setattr(DefaultThreat, "ahead", False)
     per_leg = _tables(name, seed)
     for key, table in ahead.items():
         pd.testing.assert_frame_equal(table, per_leg[key], check_exact=True)
@@ -88,8 +89,24 @@ def test_walking_ahead_gives_the_tables_of_stopping_at_every_leg(name, seed, mon
 
 def test_stopping_at_every_leg_costs_an_event_per_leg(monkeypatch):
     # The fallback is real: without the walk ahead, more legs cost more events.
-    monkeypatch.setattr(engine, "_AHEAD_THREATS", ())
+    monkeypatch.setattr(DefaultThreat, "ahead", False)
     s = tiny_scenario()
     base, _ = _events(s)
     split, _ = _events(_split_legs(s, 4))
     assert split > base
+
+
+@pytest.mark.parametrize("opts_in", [False, True])
+def test_a_plugin_threat_model_is_asked_ahead_only_when_its_class_says_so(opts_in, monkeypatch):
+    # A subclass of the default model does not inherit its lookahead (its own attack may
+    # keep state): asked at every leg entry, unless it sets ``ahead`` itself.
+    class Plugin(DefaultThreat):
+        name = "default"
+
+    if opts_in:
+        Plugin.ahead = True
+    monkeypatch.setitem(THREAT_MODELS._classes, "default", Plugin)
+    s = tiny_scenario()
+    base, _ = _events(s)
+    split, _ = _events(_split_legs(s, 4))
+    assert (split == base) is opts_in
