@@ -535,8 +535,6 @@ class Simulation:
     def _staged(self, c: CorridorPlan) -> None:
         """Tankers just reached the staging point: wake the former, or form at once."""
         ci = c.index
-        if self._lazy[ci]:
-            self._arm(c)  # the count grew: a later batch may now let a convoy form
         # Wake the former only when a convoy can form now: asleep on its wake-up, it
         # would find it cannot and sleep again (an event for nothing); and not at all
         # when it would form without waiting. Air bridges wait for any load, whatever
@@ -545,10 +543,12 @@ class Simulation:
             self._poke(ci)
             return
         if not self.formation[ci].may_leave(c.policy.at(self.env.now), self.staged[ci]):
+            if self._lazy[ci]:
+                self._arm(c)  # the count grew: a later batch may now let a convoy form
             return
         # The former asleep on its wake-up, and nothing else due now (its wake-up would be
         # the next event, so the order of everything stays as it was): form here what
-        # needs no waiting.
+        # needs no waiting. Both ways arm the next batch (_send, _poke).
         env = self.env
         if not (
             self._wake[ci].callbacks
