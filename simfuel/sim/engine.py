@@ -237,6 +237,8 @@ class Simulation:
         # bridge (it wakes on any load): the others keep one timeout per batch.
         self._approach: list[list[tuple[float, int, int, int]]] = [[] for _ in range(n)]
         self._armed: list[set[int]] = [set() for _ in range(n)]
+        # The batch the last full look (_arm) found lets a convoy form, by corridor.
+        self._front: list[tuple[float, int, int, int] | None] = [None] * n
         self._lazy = [
             c.mode.mode != "air" and type(self.formation[c.index]) in _PURE_RULES
             for c in plan.corridors
@@ -408,6 +410,9 @@ class Simulation:
         # As Environment.schedule would key it: the order of every other event is kept.
         key = (env.now + delay_h, simpy.core.NORMAL, next(env._eid), n)
         bisect.insort(self._approach[ci], key)
+        front = self._front[ci]
+        if front is not None and front < key and front[2] in self._armed[ci]:
+            return  # the batch that lets the convoy form comes first: nothing changes
         self._arm(c)
 
     def _arm(self, c: CorridorPlan, sleeping: bool = False) -> None:
@@ -422,13 +427,16 @@ class Simulation:
         (``sleeping``, from :meth:`_form`).
         """
         ci = c.index
+        self._front[ci] = None
         if not (sleeping or self._wake[ci].callbacks):
             return
         self._flush(ci)  # what arrived before this event is counted, not armed in the past
         waiting, may_leave, policy_at = self.staged[ci], self.formation[ci].may_leave, c.policy.at
-        for t, _, eid, n in self._approach[ci]:
+        for batch in self._approach[ci]:
+            t, _, eid, n = batch
             waiting += n
             if may_leave(policy_at(t), waiting):
+                self._front[ci] = batch
                 armed = self._armed[ci]
                 if eid not in armed:
                     armed.add(eid)
