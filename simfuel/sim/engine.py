@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
 import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -71,7 +72,7 @@ from .dispatch import DISPATCH_POLICIES, DestinationView, DispatchPolicy, LossMe
 from .disruptions import DatedLegs
 from .escorts import EscortPools, Grant
 from .fleet import Fleet, fleet_days
-from .formation import FormationRule, formation_rule
+from .formation import EscortPolicyRule, FormationRule, ShipRule, formation_rule
 from .modes import AirBridge, Port, no_warmup, place_initial
 from .places import Stock
 from .plan import CorridorPlan, Plan, PolicyPlan
@@ -86,7 +87,7 @@ from .recorder import (
 )
 from .stations import StationLayer
 from .terminals import cap_loadings
-from .threats import THREAT_MODELS, Attack, DefaultThreat, Escort, LegDraws, ThreatModel
+from .threats import THREAT_MODELS, Attack, Escort, LegDraws, ThreatModel
 
 __all__ = ["SUBSYSTEMS", "Simulation", "child_seed"]
 
@@ -108,10 +109,9 @@ class _Tick(simpy.events.Event):
         env.schedule(self, simpy.core.URGENT, delay_h)
 
 
-#: Threat models whose attack on a leg is a pure function of the leg, its entry time, the
-#: convoy and its draws (no state that other convoys change, bar the scripted attacks the
-#: base class replays): the engine draws their attacks ahead of time (``Simulation._drive``).
-_AHEAD_THREATS: tuple[type[ThreatModel], ...] = (DefaultThreat,)
+#: Formation rules whose ``may_leave`` is a pure function of the policy and the count: the
+#: engine may work out ahead which batch lets a convoy form (``Simulation._arm``).
+_PURE_RULES: tuple[type[FormationRule], ...] = (EscortPolicyRule, ShipRule)
 
 
 @dataclass(slots=True)
@@ -218,7 +218,9 @@ class Simulation:
 
         # The extension points the scenario chose (see simfuel.sim.registry).
         self.threat: ThreatModel = THREAT_MODELS.get(plan.threat_model)(plan)
-        self._ahead = type(self.threat) in _AHEAD_THREATS
+        # Drawn ahead only for a class that says so itself (ThreatModel.ahead), not one
+        # that inherits it.
+        self._ahead = bool(vars(type(self.threat)).get("ahead", False))
         self.rationing: list[RationingRule] = [
             RATIONING_RULES.get(sp.rationing_rule)(sp) for sp in plan.stocks
         ]
@@ -227,6 +229,21 @@ class Simulation:
         self.formation: list[FormationRule] = [
             formation_rule(c.formation_rule)(c, plan) for c in plan.corridors
         ]
+        # Batches driving to the staging point, by corridor: (arrival h, priority, the
+        # eid of the timeout they once were, tankers), in the event order. Only the one
+        # that lets a convoy form gets an event (``_arm``); the others join the staged
+        # count when something reads it (``_flush``). Built-in formation rules only (a
+        # plugin's may_leave may not be a pure function of policy and count) and no air
+        # bridge (it wakes on any load): the others keep one timeout per batch.
+        self._approach: list[list[tuple[float, int, int, int]]] = [[] for _ in range(n)]
+        self._armed: list[set[int]] = [set() for _ in range(n)]
+        # The batch the last full look (_arm) found lets a convoy form, by corridor.
+        self._front: list[tuple[float, int, int, int] | None] = [None] * n
+        self._lazy = [
+            c.mode.mode != "air" and type(self.formation[c.index]) in _PURE_RULES
+            for c in plan.corridors
+        ]
+        self._key: tuple[float, int, int, Any] = (-math.inf, 0, 0, None)  # the event now
         # Opt-in: supply that responds to losses, finite fleets (None on every corridor
         # without them, and then no event and no draw more).
         self.memory = [
@@ -286,9 +303,10 @@ class Simulation:
         env.process(self._days())
         # Stop right after the last day is recorded: events queued for that same instant
         # would otherwise change counters after the daily table closed.
-        step = env.step
+        step, queue = env.step, env._queue
         steps = 0
         while not self._done:
+            self._key = queue[0] if queue else self._key  # what step() processes: for _flush
             step()
             steps += 1
         for c in plan.corridors:
@@ -301,6 +319,8 @@ class Simulation:
     # ------------------------------------------------------------------ wake-ups
 
     def _poke(self, ci: int, policy: bool = False) -> None:
+        if self._lazy[ci]:
+            self._arm(self.plan.corridors[ci])  # staged or the policy changed
         wake = self._wake[ci]
         if wake.callbacks:  # the former waits on it; otherwise nobody will ever see it
             if not wake.triggered:
@@ -375,7 +395,83 @@ class Simulation:
         now = self.env.now
         if now >= 0:
             self.rec.events.append(EventRecord(now, "loaded", c.key, -1, n, n * c.capacity_l))
-        self.env.timeout(delay).callbacks.append(lambda _e: self._stage(c, n))
+        self._to_staging(c, n, delay)
+
+    def _to_staging(self, c: CorridorPlan, n: int, delay_h: float) -> None:
+        """Send a batch of ``n`` tankers to the staging point, there in ``delay_h``.
+
+        It takes the place in the event order its timeout would have (its eid), and an
+        event only if it lets a convoy form (:meth:`_arm`).
+        """
+        env, ci = self.env, c.index
+        if not self._lazy[ci] or delay_h < 0:
+            env.timeout(delay_h).callbacks.append(lambda _e: self._stage(c, n))
+            return
+        # As Environment.schedule would key it: the order of every other event is kept.
+        key = (env.now + delay_h, simpy.core.NORMAL, next(env._eid), n)
+        bisect.insort(self._approach[ci], key)
+        front = self._front[ci]
+        if front is not None and front < key and front[2] in self._armed[ci]:
+            return  # the batch that lets the convoy form comes first: nothing changes
+        self._arm(c)
+
+    def _arm(self, c: CorridorPlan, sleeping: bool = False) -> None:
+        """Give an event to the first batch on the approach that lets a convoy form.
+
+        With no other change, the staged count at each batch's arrival is the count now
+        plus the batches before it; every change but those arrivals (a convoy sent, a
+        convoy turned back, starting vehicles) arms again. A batch armed before stays
+        armed: at its arrival it does what its timeout did. While the former is not
+        asleep on its wake-up (it waits for escorts, a reopening), an arrival does
+        nothing (the wake-up has no one to wake): it arms when it goes to sleep on it
+        (``sleeping``, from :meth:`_form`).
+        """
+        ci = c.index
+        self._front[ci] = None
+        if not (sleeping or self._wake[ci].callbacks):
+            return
+        self._flush(ci)  # what arrived before this event is counted, not armed in the past
+        waiting, may_leave, policy_at = self.staged[ci], self.formation[ci].may_leave, c.policy.at
+        for batch in self._approach[ci]:
+            t, _, eid, n = batch
+            waiting += n
+            if may_leave(policy_at(t), waiting):
+                self._front[ci] = batch
+                armed = self._armed[ci]
+                if eid not in armed:
+                    armed.add(eid)
+                    ev = simpy.Event(self.env)
+                    ev._ok, ev._value = True, None
+                    ev.callbacks.append(partial(self._reached_staging, c, eid))
+                    heapq.heappush(self.env._queue, (t, simpy.core.NORMAL, eid, ev))
+                return
+
+    def _flush(self, ci: int) -> None:
+        """Move the batches that have reached the staging point by now to its count.
+
+        Those whose timeout would have been processed before the event being processed
+        now (or is it): the same order as the timeouts, also between events at one time.
+        """
+        pending = self._approach[ci]
+        if not pending:
+            return
+        k = self._key
+        i = bisect.bisect_right(pending, (k[0], k[1], k[2], math.inf))
+        if i:
+            arrived = sum(b[3] for b in pending[:i])
+            del pending[:i]
+            self.transit[ci] -= arrived
+            self.staged[ci] += arrived
+
+    def _flush_all(self) -> None:
+        for ci in range(len(self._approach)):
+            self._flush(ci)
+
+    def _reached_staging(self, c: CorridorPlan, eid: int, _event: simpy.Event) -> None:
+        """An armed batch reaches the staging point: its timeout's work, counted in."""
+        self._armed[c.index].discard(eid)
+        self._flush(c.index)
+        self._staged(c)
 
     def _held_batch(
         self, c: CorridorPlan, n: int, approach: DatedLegs, held: list[tuple[int, float, float]]
@@ -439,8 +535,14 @@ class Simulation:
 
     def _stage(self, c: CorridorPlan, n: int) -> None:
         ci = c.index
+        self._flush(ci)
         self.transit[ci] -= n
         self.staged[ci] += n
+        self._staged(c)
+
+    def _staged(self, c: CorridorPlan) -> None:
+        """Tankers just reached the staging point: wake the former, or form at once."""
+        ci = c.index
         # Wake the former only when a convoy can form now: asleep on its wake-up, it
         # would find it cannot and sleep again (an event for nothing); and not at all
         # when it would form without waiting. Air bridges wait for any load, whatever
@@ -449,13 +551,30 @@ class Simulation:
             self._poke(ci)
             return
         if not self.formation[ci].may_leave(c.policy.at(self.env.now), self.staged[ci]):
+            if self._lazy[ci]:
+                self._arm(c)  # the count grew: a later batch may now let a convoy form
             return
         # The former asleep on its wake-up, and nothing else due now (its wake-up would be
         # the next event, so the order of everything stays as it was): form here what
-        # needs no waiting.
+        # needs no waiting. Both ways arm the next batch (_send, _poke).
         env = self.env
-        if not (self._wake[ci].callbacks and env.peek() > env.now and self._form_at_once(c)):
+        if not (
+            self._wake[ci].callbacks
+            and env.peek() > env.now
+            and self._nothing_arrives_now()
+            and self._form_at_once(c)
+        ):
             self._poke(ci)
+
+    def _nothing_arrives_now(self) -> bool:
+        """No batch without an event reaches a staging point now (it counts as an event)."""
+        now = self.env.now
+        for ci, p in enumerate(self._approach):
+            if p and p[0][0] <= now:
+                self._flush(ci)  # those processed before this event do not count
+                if p and p[0][0] <= now:
+                    return False
+        return True
 
     # ------------------------------------------------------------------ convoy formation
 
@@ -465,6 +584,7 @@ class Simulation:
         may_leave = rule.may_leave
         closed, route = c.disruptions.form_closed, c.disruptions.route
         route_h = c.route_h
+        lazy = self._lazy[ci]
         while True:
             if closed is not None:
                 open_h = closed.open_at(env.now)
@@ -476,7 +596,10 @@ class Simulation:
             if route is not None:
                 route_h = route.route_h(env.now)  # escorts are asked for the route of now
             pol = c.policy.at(env.now)
+            self._flush(ci)
             if not may_leave(pol, self.staged[ci]):
+                if lazy:
+                    self._arm(c, sleeping=True)
                 yield self._wake[ci]
                 continue
             formed_h = env.now
@@ -536,6 +659,7 @@ class Simulation:
     def _send(self, c: CorridorPlan, pol: PolicyPlan, grants: list[Grant], formed_h: float) -> None:
         """Take the convoy's tankers off the staging point and start it."""
         ci, rule = c.index, self.formation[c.index]
+        self._flush(ci)
         n = rule.size(pol, self.staged[ci])
         if not 0 < n <= self.staged[ci]:
             raise ValueError(
@@ -544,6 +668,8 @@ class Simulation:
             )
         self.staged[ci] -= n
         self.transit[ci] += n
+        if self._lazy[ci]:
+            self._arm(c)  # fewer wait now: the batch that lets the next convoy form
         self._launch(c, n, grants, formed_h)
 
     def _launch(
@@ -600,8 +726,8 @@ class Simulation:
         the next thing that does (a hold at a closed leg, an ambush, the arrival), and a
         leg's attack is drawn for its entry time, as it was drawn at it. Only a scripted
         attack that may still fire on a leg (its outcome depends on the convoys before)
-        and a threat model not known to be a pure function of time
-        (:data:`_AHEAD_THREATS`) make the walk stop at the leg's entry and ask there.
+        and a threat model not known to be a pure function of time (one that does not set
+        :attr:`~.threats.ThreatModel.ahead`) make the walk stop at the leg's entry and ask.
         ``entered``: after a hold, the leg's closure was looked up already (a convoy that
         waited at it enters at once).
         """
@@ -1055,6 +1181,7 @@ class Simulation:
             }
 
         yield _Tick(env, plan.warmup_h)
+        self._flush_all()
         # What is on the road at t=0 counts as loaded on the first day; warm-up flows do not.
         previous = []
         for st in self.stocks:
@@ -1067,6 +1194,7 @@ class Simulation:
             previous.append(first)
         for day in range(plan.horizon_days):
             yield _Tick(env, 24.0)
+            self._flush_all()  # the staged and transit counts of now
             t0 = 24.0 * day
             for st, prev in zip(self.stocks, previous, strict=True):
                 cover, demand, served, rationing, stockout = self._serve(st, t0, caps)

@@ -93,6 +93,12 @@ class ThreatModel:
 
     #: The scenario's ``threat.model`` for this class.
     name: ClassVar[str] = ""
+    #: True: :meth:`attack` on a leg is a pure function of the leg, its entry time, the
+    #: convoy and its draws (no state other convoys change, bar the scripted attacks this
+    #: base class replays), so the engine may draw it ahead of the convoy's entry and
+    #: schedule no event for a leg where nothing happens. A class sets it for itself: a
+    #: subclass does not inherit it (its own attack may keep state).
+    ahead: ClassVar[bool] = False
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -245,6 +251,7 @@ class DefaultThreat(ThreatModel):
     """
 
     name = "default"
+    ahead = True
 
     def __init__(self, plan: Plan) -> None:
         super().__init__(plan)

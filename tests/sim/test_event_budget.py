@@ -17,6 +17,7 @@ import pytest
 import simfuel
 from simfuel.scenario import load_json, load_scenario
 from simfuel.sim import Simulation, compile_plan, engine
+from simfuel.sim.threats import THREAT_MODELS, DefaultThreat
 from tests.helpers import SCENARIOS, tiny_scenario
 
 
@@ -59,11 +60,12 @@ def test_a_leg_where_nothing_happens_costs_no_event():
 def test_mali_2025_events_per_convoy_within_budget(seed):
     # The engine before issue 12 spent 11.6 events per convoy here (a timeout per leg, the
     # convoy's start and end, a wake-up of the former per batch, a timeout per corridor
-    # and batch); this slice spends 4.35 (the drive of each batch to the staging point is
-    # still a timeout, two a convoy).
+    # and batch); with the walk ahead 4.35 (bound 4.6: the drive of each batch to the
+    # staging point a timeout, two a convoy); now 3.38, an event only for the batch that
+    # lets a convoy form (about one a convoy).
     events, convoys = _events(load_scenario(SCENARIOS / "mali-2025.yaml"), seed)
     assert convoys > 1000
-    assert events / convoys <= 4.6
+    assert events / convoys <= 3.5
 
 
 def _tables(name: str, seed: int) -> dict[str, pd.DataFrame]:
@@ -80,7 +82,7 @@ def test_walking_ahead_gives_the_tables_of_stopping_at_every_leg(name, seed, mon
     # (regions): asking each leg's attack at its entry (no threat model asked ahead)
     # must give the same tables, to the last bit, as the walk ahead.
     ahead = _tables(name, seed)
-    monkeypatch.setattr(engine, "_AHEAD_THREATS", ())
+    monkeypatch.setattr(DefaultThreat, "ahead", False)
     per_leg = _tables(name, seed)
     for key, table in ahead.items():
         pd.testing.assert_frame_equal(table, per_leg[key], check_exact=True)
@@ -88,8 +90,72 @@ def test_walking_ahead_gives_the_tables_of_stopping_at_every_leg(name, seed, mon
 
 def test_stopping_at_every_leg_costs_an_event_per_leg(monkeypatch):
     # The fallback is real: without the walk ahead, more legs cost more events.
-    monkeypatch.setattr(engine, "_AHEAD_THREATS", ())
+    monkeypatch.setattr(DefaultThreat, "ahead", False)
     s = tiny_scenario()
     base, _ = _events(s)
     split, _ = _events(_split_legs(s, 4))
     assert split > base
+
+
+@pytest.mark.parametrize("opts_in", [False, True])
+def test_a_plugin_threat_model_is_asked_ahead_only_when_its_class_says_so(opts_in, monkeypatch):
+    # A subclass of the default model does not inherit its lookahead (its own attack may
+    # keep state): asked at every leg entry, unless it sets ``ahead`` itself.
+    class Plugin(DefaultThreat):
+        name = "default"
+
+    if opts_in:
+        Plugin.ahead = True
+    monkeypatch.setitem(THREAT_MODELS._classes, "default", Plugin)
+    s = tiny_scenario()
+    base, _ = _events(s)
+    split, _ = _events(_split_legs(s, 4))
+    assert (split == base) is opts_in
+
+
+def _variants() -> list[tuple[str, dict]]:
+    """Cases that read or change the staging count between events."""
+    from tests.sim.test_modes import sealift
+
+    sea = sealift()
+    sea["corridors"]["sealift"].update(tankers_per_day=25)  # ships fill from batches
+    sea["corridors"]["sealift"]["initial"] = {"staged_tankers": 4, "warmup": True}
+    turned = tiny_scenario()  # convoys turn back to the staging point; a fleet
+    turned["threat"].update(hazard_per_100km=2.0, loss_fraction_mean=0.3)
+    turned["threat"]["turn_back_probability"] = 0.6
+    turned["events"].append({"date": "2025-01-03", "type": "blockade", "intensity": 1.0})
+    fleet = copy.deepcopy(turned)
+    fleet["corridors"]["main"]["fleet"] = {"vehicles": 40}
+    return [("sea", sea), ("turned_back", turned), ("fleet", fleet)]
+
+
+@pytest.mark.parametrize(
+    ("name", "seed"),
+    [
+        ("mali-2025.yaml", 0),
+        ("kayes-closed.yaml", 3),
+        ("guinea-blockaded.yaml", 4),
+        ("tutorial-network.yaml", 1),
+        *((v, 2) for v in ("sea", "turned_back", "fleet")),
+    ],
+)
+def test_batches_counted_in_when_read_give_the_tables_of_a_timeout_each(name, seed, monkeypatch):
+    # Batches to the staging point without an event (counted in by the next read of the
+    # counts) must give, to the last bit, the tables of one timeout per batch.
+    sc = (
+        load_scenario(SCENARIOS / name)
+        if name.endswith(".yaml")
+        else load_json(dict(_variants())[name])
+    )
+
+    def tables() -> tuple[dict[str, pd.DataFrame], int]:
+        r = simfuel.run(sc, seed=seed)
+        return {"daily": r.daily, "convoys": r.convoys, "events": r.events}, r.events_processed
+
+    lazy, lazy_events = tables()
+    monkeypatch.setattr(engine, "_PURE_RULES", ())
+    each, each_events = tables()
+    assert len(lazy["convoys"]) > 10
+    assert lazy_events <= each_events
+    for key, table in lazy.items():
+        pd.testing.assert_frame_equal(table, each[key], check_exact=True)
