@@ -873,8 +873,10 @@ class EscortForce(_Model):
         description="A convoy this force escorts drives no faster than this on any leg "
         "[km/h] (escorted columns are slower than free traffic); absent: the legs' speeds.",
     )
-    daylight_h: tuple[Real, Real] | None = Field(
+    daylight_h: list[Real] | None = Field(
         None,
+        min_length=2,
+        max_length=2,
         description="Air only: the hours of the day `[from, to]` when the aircraft fly "
         "(e.g. `[6, 18]`); the force's deterrence and protection apply only on legs a "
         "convoy enters inside them, and an `air_hourly` convoy takes only the threatened "
@@ -885,9 +887,7 @@ class EscortForce(_Model):
 
     @field_validator("daylight_h")
     @classmethod
-    def _daylight(
-        cls, window: tuple[float, float] | None, info: ValidationInfo
-    ) -> tuple[float, float] | None:
+    def _daylight(cls, window: list[float] | None, info: ValidationInfo) -> list[float] | None:
         if window is None:
             return window
         kind = info.data.get("kind")
@@ -897,9 +897,9 @@ class EscortForce(_Model):
             )
         start_h, end_h = window
         if not (0 <= start_h <= 24 and 0 <= end_h <= 24):
-            raise ValueError(f"hours must be in [0, 24] (got {list(window)})")
+            raise ValueError(f"hours must be in [0, 24] (got {window})")
         if not start_h < end_h:
-            raise ValueError(f"from must be < to (got {list(window)})")
+            raise ValueError(f"from must be < to (got {window})")
         return window
 
     @model_serializer(mode="wrap")

@@ -178,7 +178,7 @@ def test_absent_window_is_not_dumped():
         assert all("daylight_h" not in f for f in dumped["escorts"].values()), name
     s = tiny()
     s["escorts"]["air"]["daylight_h"] = [6, 18]
-    assert simfuel.load_scenario(s).model_dump()["escorts"]["air"]["daylight_h"] == (6.0, 18.0)
+    assert simfuel.load_scenario(s).model_dump()["escorts"]["air"]["daylight_h"] == [6.0, 18.0]
 
 
 def test_escort_at_night_keeps_only_the_forces_without_a_window():
