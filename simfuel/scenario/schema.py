@@ -33,6 +33,7 @@ from pydantic import (
     Field,
     SerializerFunctionWrapHandler,
     StrictBool,
+    ValidationInfo,
     field_validator,
     model_serializer,
     model_validator,
@@ -246,6 +247,10 @@ ENGINE_CHOICES: dict[str, list[str]] = {
     "formation rule": ["default"],
     "rationing rule": ["default", "hysteresis"],
 }
+
+
+#: The escort kinds whose force may fly by day only (``escorts.<key>.daylight_h``).
+DAYLIGHT_KINDS: tuple[str, ...] = ("air", "air_hourly")
 
 
 def allow_engine_choice(what: str, name: str) -> None:
@@ -868,8 +873,42 @@ class EscortForce(_Model):
         description="A convoy this force escorts drives no faster than this on any leg "
         "[km/h] (escorted columns are slower than free traffic); absent: the legs' speeds.",
     )
+    daylight_h: list[Real] | None = Field(
+        None,
+        min_length=2,
+        max_length=2,
+        description="Air only: the hours of the day `[from, to]` when the aircraft fly "
+        "(e.g. `[6, 18]`); the force's deterrence and protection apply only on legs a "
+        "convoy enters inside them, and an `air_hourly` convoy takes only the threatened "
+        "hours it drives inside them [h of the day]. Absent: around the clock.",
+    )
     name: str | None = Field(None, description="Display name.")
     source: str | None = Field(None, description="Where the figures come from.")
+
+    @field_validator("daylight_h")
+    @classmethod
+    def _daylight(cls, window: list[float] | None, info: ValidationInfo) -> list[float] | None:
+        if window is None:
+            return window
+        kind = info.data.get("kind")
+        if kind not in DAYLIGHT_KINDS:
+            raise ValueError(
+                f"only for the air kinds ({', '.join(DAYLIGHT_KINDS)}), not kind {kind!r}"
+            )
+        start_h, end_h = window
+        if not (0 <= start_h <= 24 and 0 <= end_h <= 24):
+            raise ValueError(f"hours must be in [0, 24] (got {window})")
+        if not start_h < end_h:
+            raise ValueError(f"from must be < to (got {window})")
+        return window
+
+    @model_serializer(mode="wrap")
+    def _drop_unused(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Not written when absent, so a scenario without it hashes as before it.
+        out = handler(self)
+        if isinstance(out, dict) and self.daylight_h is None:
+            out.pop("daylight_h", None)
+        return out
 
 
 class AttackOutcomes(_Model):

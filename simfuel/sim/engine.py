@@ -863,11 +863,14 @@ class Simulation:
         """The escort of forces ``key``, its forces' names and kinds (then cached by key)."""
         forces = tuple(self.plan.forces[i] for i in key)
         limits = [f.speed_kmh for f in forces if f.speed_kmh is not None]
+        windows = tuple(f.daylight_h for f in forces)
         escort = Escort(
             forces,
             math.prod(f.deterrence for f in forces),
             math.prod(f.protection for f in forces),
             min(limits) if limits else None,
+            # Air cover by day only: the threat looks up the cover at each leg's entry.
+            windows if any(w is not None for w in windows) else None,
         )
         kinds = sorted({f.kind for f in forces})
         names = "+".join(f.key for f in forces)

@@ -13,7 +13,13 @@ one instance per force with at least one unit (:class:`~simfuel.sim.escorts.Esco
   (``units * convoy_hours_per_day / 24`` an hour), unused ones carried over up to
   ``max_banked_days`` of budget. A convoy takes only the hours it drives on threatened
   legs (risk > 0, at the force's own speed limit if it has one), at most the bank, when it
-  departs; they are spent, not returned. No midnight refill, so no rush at 00:00.
+  departs; they are spent, not returned. No midnight refill, so no rush at 00:00. With
+  the force's ``daylight_h`` window, only the threatened hours that fall inside it (leg
+  entry times reckoned from the time the convoy asks, at the legs' hours).
+
+An air force's ``daylight_h`` also limits its deterrence and protection to the legs a
+convoy enters inside the window (:meth:`simfuel.sim.threats.Escort.at`); ``air`` still
+takes its route's hours.
 
 A kind that needs more than the route's hours overrides :meth:`EscortKind.request_for`,
 which gets the corridor too.
@@ -26,6 +32,7 @@ A new kind is one subclass that sets ``name`` and overrides the hooks :meth:`req
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from typing import Any, ClassVar
 
@@ -34,7 +41,45 @@ import simpy
 from .plan import CorridorPlan, ForcePlan
 from .registry import Registry
 
-__all__ = ["ESCORT_KINDS", "AirCover", "EscortKind", "Grant", "GroundEscort", "HourlyAirCover"]
+__all__ = [
+    "ESCORT_KINDS",
+    "AirCover",
+    "EscortKind",
+    "Grant",
+    "GroundEscort",
+    "HourlyAirCover",
+    "window_overlap_h",
+]
+
+
+def window_overlap_h(start_h: float, hours: float, from_h: float, to_h: float) -> float:
+    """Hours of the drive ``[start_h, start_h + hours)`` inside the daily window.
+
+    Parameters
+    ----------
+    start_h : float
+        When the drive starts [h from 00:00 of day 0; may be < 0].
+    hours : float
+        How long it lasts [h] (<= 0: nothing).
+    from_h, to_h : float
+        The window, ``0 <= from_h < to_h <= 24``, the same every day [h of the day].
+
+    Returns
+    -------
+    float
+        The hours inside the window [h].
+    """
+    if not hours > 0:
+        return 0.0
+    end_h = start_h + hours
+    total = 0.0
+    day_h = 24.0 * math.floor(start_h / 24.0)
+    while day_h + from_h < end_h:
+        inside = min(end_h, day_h + to_h) - max(start_h, day_h + from_h)
+        if inside > 0:
+            total += inside
+        day_h += 24.0
+    return total
 
 
 class Grant:
@@ -227,6 +272,8 @@ class HourlyAirCover(AirCover):
         cap = force.units * force.convoy_hours_per_day * force.max_banked_days
         self.hours = simpy.Container(env, capacity=cap, init=cap)
         self._threatened: dict[int, float] = {}  # by corridor index [h]
+        # With a window: the threatened legs' (start after departure, hours) by corridor.
+        self._spans: dict[int, list[tuple[float, float]]] = {}
         env.process(self._accrue())
 
     def _accrue(self) -> Generator[simpy.Event, Any, None]:
@@ -250,19 +297,42 @@ class HourlyAirCover(AirCover):
             self._threatened[corridor.index] = hours
         return hours
 
+    def covered_h(self, corridor: CorridorPlan, depart_h: float) -> float:
+        """Hours a convoy of ``corridor`` leaving at ``depart_h`` [h] drives on threatened
+        legs inside the force's ``daylight_h`` window (all of them without one) [h]."""
+        window = self.force.daylight_h
+        if window is None:
+            return self.threatened_h(corridor)
+        spans = self._spans.get(corridor.index)
+        if spans is None:
+            limit = self.force.speed_kmh
+            spans, t = [], 0.0
+            for length, _speed, risk, h, _frm, _to in corridor.legs:
+                hours = h if limit is None else max(h, length / limit)
+                if risk > 0:
+                    spans.append((t, hours))
+                t += hours
+            self._spans[corridor.index] = spans
+        from_h, to_h = window
+        return sum(window_overlap_h(depart_h + t, h, from_h, to_h) for t, h in spans)
+
     def request_for(self, corridor: CorridorPlan, route_h: float) -> Grant:
-        """Take the threatened legs' hours (at most the bank's capacity)."""
-        return self.request(self.threatened_h(corridor))
+        """Take the threatened legs' hours (in the window; at most the bank's capacity)."""
+        return self.request(self.covered_h(corridor, self.env.now))
 
     def free_now_for(self, corridor: CorridorPlan, route_h: float) -> bool:
-        return self.free_now(self.threatened_h(corridor))
+        return self.free_now(self.covered_h(corridor, self.env.now))
 
     def new_day(self) -> None:
         """Nothing at midnight: the bank fills hour by hour."""
 
     @classmethod
     def describe(cls, force: Any) -> str:
-        return (
+        words = (
             f"{force.convoy_hours_per_day:g} convoy-hours a day per unit, accrued hourly, "
             f"banked up to {force.max_banked_days:g} days; threatened legs only"
         )
+        window = getattr(force, "daylight_h", None)
+        if window is not None:
+            words += f", flying {window[0]:g}-{window[1]:g} h of the day only"
+        return words

@@ -89,6 +89,8 @@ class ForcePlan:
     turnaround_h: float
     speed_kmh: float | None = None  # escorted convoys drive no faster [km/h]; None: no limit
     max_banked_days: float = 1.0  # air_hourly: unused hours carried over, at most this [days]
+    #: Air: the hours of the day (from, to) when it flies [h of the day]; None: always.
+    daylight_h: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -338,6 +340,7 @@ def compile_plan(s: Scenario) -> Plan:
             turnaround_h=f.turnaround_h,
             speed_kmh=f.speed_kmh,
             max_banked_days=f.max_banked_days,
+            daylight_h=None if f.daylight_h is None else (f.daylight_h[0], f.daylight_h[1]),
         )
         for key, f in s.escorts.items()
     ]

@@ -23,6 +23,7 @@ gets them pre-drawn, per leg, in :class:`LegDraws`, and should use each for one 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import ClassVar, NamedTuple
 
@@ -53,6 +54,30 @@ class Escort(NamedTuple):
     protection: float
     #: The slowest force's speed limit [km/h]; None when no force has one.
     speed_kmh: float | None = None
+    #: Per force, the hours of the day ``(from, to)`` it covers a leg entered then (None:
+    #: always); None when no force has a window (then ``deterrence`` and ``protection``
+    #: hold on every leg).
+    windows: tuple[tuple[float, float] | None, ...] | None = None
+
+    def at(self, now_h: float) -> Escort:
+        """The escort on a leg entered at ``now_h`` [h from the start, 00:00 of day 0].
+
+        A force with a window covers the leg only if it is entered at an hour of the day
+        in ``[from, to)``; the others' deterrence and protection hold alone. Without
+        windows, the escort itself.
+        """
+        windows = self.windows
+        if windows is None:
+            return self
+        hour = now_h % 24.0
+        covered = [
+            f for f, w in zip(self.forces, windows, strict=True) if w is None or w[0] <= hour < w[1]
+        ]
+        return self._replace(
+            deterrence=math.prod(f.deterrence for f in covered),
+            protection=math.prod(f.protection for f in covered),
+            windows=None,
+        )
 
 
 class LegDraws(NamedTuple):
@@ -122,6 +147,8 @@ class ThreatModel:
         A scripted attack waiting for the leg comes first; otherwise :meth:`_do_attack`.
         The ambush strikes halfway along the leg (the engine's business).
         """
+        if escort.windows is not None:
+            escort = escort.at(now_h)  # air cover by day only: the cover at the leg's entry
         if corridor.scripted:
             sa = self._scripted(corridor, leg, now_h)
             if sa is not None:
@@ -154,7 +181,8 @@ class ThreatModel:
         tankers : int
             Tankers in the convoy [tankers] (>= 1); an attack loses at most these.
         escort : Escort
-            The convoy's escort.
+            The convoy's escort (with windows, ``escort.at(now_h)`` is its cover on the
+            leg).
         draws : LegDraws
             The convoy's random numbers.
         """
@@ -242,12 +270,13 @@ class DefaultThreat(ThreatModel):
     ``1 - exp(-hazard_per_100km * intensity * risk * deterrence * size * L / 100)``, with
     the corridor's blockade intensity at the time (no attack in the warm-up) and the
     convoy's size factor ``size = (tankers / size_reference_tankers) ** size_exponent``
-    (1 with the default exponent 0). An attack loses a Beta-distributed fraction of the
-    convoy (mean ``loss_fraction_mean * protection``), at most ``max_tankers_per_attack``,
-    ``capture_fraction`` of it captured; with ``outcomes``, the attack is first drawn a
-    mode: ``burn`` (every loss destroyed), ``seize`` (every loss captured) or ``both``
-    (split by ``capture_fraction``). The survivors turn back with
-    ``turn_back_probability``.
+    (1 with the default exponent 0), and the deterrence and protection of the forces
+    covering the leg when the convoy enters it (:meth:`Escort.at`). An attack loses a
+    Beta-distributed fraction of the convoy (mean ``loss_fraction_mean * protection``), at
+    most ``max_tankers_per_attack``, ``capture_fraction`` of it captured; with
+    ``outcomes``, the attack is first drawn a mode: ``burn`` (every loss destroyed),
+    ``seize`` (every loss captured) or ``both`` (split by ``capture_fraction``). The
+    survivors turn back with ``turn_back_probability``.
     """
 
     name = "default"
@@ -276,6 +305,8 @@ class DefaultThreat(ThreatModel):
         intensity = corridor.intensity.at(now_h) if now_h >= 0 else 0.0
         if not intensity > 0:
             return None
+        if escort.windows is not None:
+            escort = escort.at(now_h)  # air cover by day only: the cover at the leg's entry
         length_km, _speed, risk, _hours, _frm, _to = corridor.legs[leg]
         hazard = self._hazard
         if self._size_exponent:  # exponent 0: the factor is 1, skip the power
