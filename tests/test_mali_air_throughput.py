@@ -1,16 +1,17 @@
 """mali-2025's escorted throughput under air cover per hour flown (issue 11, mechanism 1).
 
 From 5 September to 5 November every convoy on the four corridors needs the army's ground
-escort and the Russian air cover (``russia_air``, shipped as ``kind: air``). Under
+escort and the Russian air cover (``russia_air``, shipped as ``kind: air_hourly`` since
+this session; ``kind: air`` before). Under
 ``air`` each escorted convoy takes its whole route's hours, at most the day's 24, from a
 budget refilled at midnight: about one escorted convoy a day for the country, nearly all
 leaving at 00:00. Under ``air_hourly`` a convoy takes only its threatened legs' hours from
 a bank filled hour by hour, so nobody waits for midnight; flying by day only
 (``daylight_h: [6, 18]``) it takes only the daylight part of them, so more convoys go.
 
-Measured (seeds 0-2; escorted convoys a day, share leaving at 00:00):
-``air`` 1.00, 0.97-0.98; ``air_hourly`` 1.03-1.05, 0.00; ``air_hourly`` with
-``daylight_h: [6, 18]`` 1.44-1.47, 0.00-0.01.
+Measured on the mali-2025 with regions (seeds 0-2; escorted convoys a day, share leaving
+at 00:00): ``air`` 1.00, 0.98; ``air_hourly`` 1.03-1.05, 0.00; ``air_hourly`` with
+``daylight_h: [6, 18]`` 1.45-1.48, 0.01-0.02.
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ AIR = "russia_air"
 def _throughput(*overrides: str) -> list[tuple[float, float]]:
     """Per seed: (escorted convoys a day, share of them leaving at 00:00)."""
     s = simfuel.load_scenario("mali-2025", list(overrides))
-    if not overrides:
-        assert s.escorts[AIR].kind == "air"  # the shipped kind, which the others override
     day0 = dt.datetime.combine(s.start, dt.time())
     lo_h, hi_h = (
         (dt.datetime.combine(d, dt.time()) - day0).total_seconds() / 3600 for d in (FROM, TO)
@@ -48,7 +47,11 @@ def _throughput(*overrides: str) -> list[tuple[float, float]]:
 
 @pytest.fixture(scope="module")
 def air() -> list[tuple[float, float]]:
-    return _throughput()
+    return _throughput(f"escorts.{AIR}.kind=air")
+
+
+def test_mali_2025_ships_air_cover_per_hour_flown():
+    assert simfuel.load_scenario("mali-2025").escorts[AIR].kind == "air_hourly"
 
 
 def _kind(kind: str, *more: str) -> list[tuple[float, float]]:

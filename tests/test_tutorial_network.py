@@ -36,6 +36,10 @@ NOT_WRITTEN: dict[str, dict[str, str]] = {
     "Place": {"country": "an invented country has no ISO 3166 code"},
     "Dispatch": {"dates": "a schedule takes `dates` or `every_days`; this one uses every_days"},
     "AirMode": {"turnaround_h": "an air bridge takes sorties_per_day or turnaround_h"},
+    "EscortForce": {
+        "daylight_h": "by-day cover is tested in tests/sim/test_daylight_cover.py; here it "
+        "would change the tutorial's measured tables"
+    },
     "Terminal": {"commodities": "the Kessel terminal stocks fuel only, all its tankers carry"},
 }
 
