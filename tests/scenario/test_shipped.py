@@ -93,6 +93,7 @@ def test_no_emergency_deal_drops_only_the_contract(mali: Scenario) -> None:
 
 
 def test_ground_escort_mid_september_moves_only_that_event(mali: Scenario) -> None:
+    # And the 22 October attack meets the earlier escort (respect_escort), by design.
     sc = load("ground-escort-mid-september")
     moved = events_by_id(sc)["africa-corps-ground-escort"]
     original = events_by_id(mali)["africa-corps-ground-escort"]
@@ -103,9 +104,13 @@ def test_ground_escort_mid_september_moves_only_that_event(mali: Scenario) -> No
         k: v for k, v in original.items() if k not in ("date", "note")
     }
     assert [e.id for e in sc.events] == [e.id for e in mali.events]  # merged in place
-    others = {k: v for k, v in events_by_id(sc).items() if k != "africa-corps-ground-escort"}
-    assert others == {
-        k: v for k, v in events_by_id(mali).items() if k != "africa-corps-ground-escort"
+    changed = ("africa-corps-ground-escort", "attack-22oct")
+    others = {k: v for k, v in events_by_id(sc).items() if k not in changed}
+    assert others == {k: v for k, v in events_by_id(mali).items() if k not in changed}
+    attack, shipped = events_by_id(sc)["attack-22oct"], events_by_id(mali)["attack-22oct"]
+    assert attack["respect_escort"] is True and shipped["respect_escort"] is False
+    assert {k: v for k, v in attack.items() if k != "respect_escort"} == {
+        k: v for k, v in shipped.items() if k != "respect_escort"
     }
     assert_same_except(sc, mali, "events")
 
