@@ -38,6 +38,7 @@ __all__ = [
     "drop_commodity_defaults",
     "expand_commodity_sugar",
     "stock_commodities",
+    "unknown_reference",
 ]
 
 #: The one commodity of a scenario that declares no ``commodities``: fuel in litres.
@@ -279,7 +280,8 @@ def stock_commodities(s: Scenario, place: str) -> list[str]:
     return []
 
 
-def _unknown(what: str, value: str, known: list[str]) -> str:
+def unknown_reference(what: str, value: str, known: list[str]) -> str:
+    """``unknown place 'x' (did you mean 'y'?)``, else the known names (the network checks')."""
     hint = difflib.get_close_matches(value, sorted(known), n=1)
     msg = f"unknown {what} '{value}'"
     if hint:
@@ -307,14 +309,19 @@ def commodity_problems(s: Scenario) -> list[Problem]:
         for ckey in v.payload:
             if ckey not in units:
                 out.append(
-                    Problem(f"vehicles.{vkey}.payload.{ckey}", _unknown("commodity", ckey, known))
+                    Problem(
+                        f"vehicles.{vkey}.payload.{ckey}",
+                        unknown_reference("commodity", ckey, known),
+                    )
                 )
     places = [("depot", s.depot), *((f"destinations.{k}", d) for k, d in s.destinations.items())]
     for where, d in places:
         for ckey in d.commodities:
             if ckey not in units:
                 out.append(
-                    Problem(f"{where}.commodities.{ckey}", _unknown("commodity", ckey, known))
+                    Problem(
+                        f"{where}.commodities.{ckey}", unknown_reference("commodity", ckey, known)
+                    )
                 )
         if units[main] != "L" and main not in d.commodities:
             out.append(
@@ -346,7 +353,11 @@ def commodity_problems(s: Scenario) -> list[Problem]:
                 )
             continue
         if c.vehicle not in s.vehicles:
-            out.append(Problem(f"{base}.vehicle", _unknown("vehicle", c.vehicle, list(s.vehicles))))
+            out.append(
+                Problem(
+                    f"{base}.vehicle", unknown_reference("vehicle", c.vehicle, list(s.vehicles))
+                )
+            )
             continue
         carried = [k for k in s.vehicles[c.vehicle].payload if k in units]
         if main not in carried and c.dispatch_policy == "order_up_to":
@@ -385,7 +396,7 @@ def commodity_problems(s: Scenario) -> list[Problem]:
                         f"events[{i}].commodity",
                         f"'{place}' holds no stock of '{what}' (it stocks: {', '.join(held)})"
                         if what in units
-                        else _unknown("commodity", what, known),
+                        else unknown_reference("commodity", what, known),
                     )
                 )
         split = getattr(ev, "split", None)

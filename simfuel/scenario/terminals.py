@@ -14,11 +14,10 @@ schema imports it (not the other way round).
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .commodities import corridor_payload
+from .commodities import corridor_payload, unknown_reference
 from .errors import Problem
 
 if TYPE_CHECKING:
@@ -59,14 +58,6 @@ def terminal_stocks(s: Scenario, t: Terminal) -> dict[str, TerminalFigures]:
     return out
 
 
-def _unknown(what: str, value: str, known: list[str]) -> str:
-    hint = difflib.get_close_matches(value, sorted(known), n=1)
-    msg = f"unknown {what} '{value}'"
-    if hint:
-        return msg + f" (did you mean '{hint[0]}'?)"
-    return msg + (f" (known: {', '.join(known)})" if known else "")
-
-
 def terminal_problems(s: Scenario) -> list[Problem]:
     """Every terminal reference of ``s`` that does not hold, one line each.
 
@@ -88,7 +79,7 @@ def terminal_problems(s: Scenario) -> list[Problem]:
     for key, t in s.terminals.items():
         base = f"terminals.{key}"
         if t.place not in s.places:
-            out.append(Problem(f"{base}.place", _unknown("place", t.place, places)))
+            out.append(Problem(f"{base}.place", unknown_reference("place", t.place, places)))
         elif t.place in held:
             out.append(
                 Problem(
@@ -129,7 +120,10 @@ def terminal_problems(s: Scenario) -> list[Problem]:
         for ckey in t.commodities:
             if ckey not in units:
                 out.append(
-                    Problem(f"{base}.commodities.{ckey}", _unknown("commodity", ckey, list(units)))
+                    Problem(
+                        f"{base}.commodities.{ckey}",
+                        unknown_reference("commodity", ckey, list(units)),
+                    )
                 )
     if out:
         return out
