@@ -34,7 +34,14 @@ DOC = ROOT / "docs" / "tutorial-network.md"
 NOT_WRITTEN: dict[str, dict[str, str]] = {
     "*": {"source": "a synthetic case has no sources (the observation event shows one)"},
     "Place": {"country": "an invented country has no ISO 3166 code"},
-    "Dispatch": {"dates": "a schedule takes `dates` or `every_days`; this one uses every_days"},
+    "Dispatch": {
+        "dates": "a schedule takes `dates` or `every_days`; this one uses every_days",
+        "commodity": "written into the tutorial by the lead",
+    },
+    "ContractEvent": {
+        "commodity": "written into the tutorial by the lead",
+        "quantity": "written into the tutorial by the lead",
+    },
     "AirMode": {"turnaround_h": "an air bridge takes sorties_per_day or turnaround_h"},
     "EscortForce": {
         "daylight_h": "by-day cover is tested in tests/sim/test_daylight_cover.py; here it "

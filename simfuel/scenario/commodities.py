@@ -29,14 +29,17 @@ from typing import TYPE_CHECKING, Any
 from .errors import Problem, ScenarioError
 
 if TYPE_CHECKING:
-    from .schema import Corridor, Scenario
+    from .schema import ContractEvent, Corridor, Scenario
 
 __all__ = [
     "DEFAULT_COMMODITY",
     "commodity_problems",
+    "contract_amount",
+    "contract_vehicles",
     "corridor_payload",
     "drop_commodity_defaults",
     "expand_commodity_sugar",
+    "order_up_to_commodity",
     "stock_commodities",
     "unknown_reference",
 ]
@@ -248,6 +251,8 @@ def drop_commodity_defaults(s: Scenario, out: dict[str, Any]) -> None:
         for ev, row in zip(s.events, rows, strict=False):
             if isinstance(row, dict) and getattr(ev, "commodity", "") is None:
                 row.pop("commodity", None)
+            if isinstance(row, dict) and ev.type == "contract" and ev.quantity is None:
+                row.pop("quantity", None)  # a contract of before: its dump unchanged
     rows = out.get("corridors")
     if isinstance(rows, dict):
         for key, c in s.corridors.items():
@@ -258,6 +263,9 @@ def drop_commodity_defaults(s: Scenario, out: dict[str, Any]) -> None:
                 row.pop("vehicle", None)
             else:
                 row.pop("tanker_capacity_l", None)
+            block = row.get("dispatch")
+            if isinstance(block, dict) and c.dispatch is not None and c.dispatch.commodity is None:
+                block.pop("commodity", None)  # a dispatch of before: its dump unchanged
 
 
 def corridor_payload(s: Scenario, c: Corridor) -> dict[str, int]:
@@ -268,6 +276,57 @@ def corridor_payload(s: Scenario, c: Corridor) -> dict[str, int]:
     if c.vehicle is not None and c.vehicle in s.vehicles:
         return dict(s.vehicles[c.vehicle].payload)
     return {s.main_commodity: c.tanker_capacity_l}
+
+
+def contract_amount(s: Scenario, ev: ContractEvent) -> float:
+    """A contract's whole quantity in its commodity's unit (0 for an unknown ``product``).
+
+    ``quantity`` as given; ``quantity_l`` as given; ``quantity_t`` converted with its
+    product's ``litres_per_tonne`` for a commodity in litres, as given for one in tonnes.
+    """
+    if ev.quantity is not None:
+        return ev.quantity
+    if ev.quantity_l is not None:
+        return ev.quantity_l
+    key = ev.commodity or s.main_commodity
+    if s.commodity_units.get(key) == "t":
+        return ev.quantity_t or 0.0
+    product = s.products.get(ev.product)
+    return 0.0 if product is None else (ev.quantity_t or 0.0) * product.litres_per_tonne
+
+
+def contract_vehicles(s: Scenario, ev: ContractEvent) -> dict[str, float]:
+    """Vehicles a contract adds on each corridor of its ``split`` (fractions included).
+
+    Its :func:`contract_amount` times the corridor's share, over what one vehicle of the
+    corridor carries of the contract's commodity; a corridor that does not exist or whose
+    vehicle does not carry it (a validation error) is left out.
+    """
+    key = ev.commodity or s.main_commodity
+    amount = contract_amount(s, ev)
+    out: dict[str, float] = {}
+    for ckey, share in ev.split.items():
+        corridor = s.corridors.get(ckey)
+        per_vehicle = 0 if corridor is None else corridor_payload(s, corridor).get(key, 0)
+        if per_vehicle > 0:
+            out[ckey] = amount * share / per_vehicle
+    return out
+
+
+def order_up_to_commodity(s: Scenario, c: Corridor) -> str | None:
+    """The commodity an ``order_up_to`` corridor watches at its destination.
+
+    Its ``dispatch.commodity``; else the main commodity if its vehicle carries it; else the
+    one commodity the vehicle carries. None when that is undecided (a vehicle carrying
+    several others and no ``dispatch.commodity``: a validation error).
+    """
+    named = None if c.dispatch is None else c.dispatch.commodity
+    if named is not None:
+        return named
+    carried = list(corridor_payload(s, c))
+    if s.main_commodity in carried:
+        return s.main_commodity
+    return carried[0] if len(carried) == 1 else None
 
 
 def stock_commodities(s: Scenario, place: str) -> list[str]:
@@ -295,9 +354,11 @@ def commodity_problems(s: Scenario) -> list[Problem]:
     A vehicle payload, a stock block or a contract for an unknown commodity; a corridor
     naming an unknown vehicle, or none when the scenario declares commodities or vehicles;
     a vehicle carrying a commodity its corridor's destination (or, for secondary
-    distribution, its origin's stock) does not stock; ``order_up_to`` dispatch on a
-    corridor that carries none of the main commodity (it watches that stock); a contract
-    (of the main commodity) split to such a corridor; the litre fields (``*_l``,
+    distribution, its origin's stock) does not stock; ``order_up_to`` dispatch watching a
+    commodity its vehicle does not carry (or, without ``dispatch.commodity``, a vehicle
+    carrying several commodities but not the main one); a contract of an unknown
+    commodity, with a quantity in a unit its commodity is not in, or split to a corridor
+    whose vehicle does not carry its commodity; the litre fields (``*_l``,
     ``tanker_capacity_l``) for a main commodity that is not in litres.
     """
     out: list[Problem] = []
@@ -334,6 +395,8 @@ def commodity_problems(s: Scenario) -> list[Problem]:
     stocks = {d.place for _, d in places}
     for ckey, c in s.corridors.items():
         base = f"corridors.{ckey}"
+        if c.dispatch_policy == "order_up_to":
+            out.extend(_watch_problems(s, base, c))
         if c.vehicle is None:
             if "tanker_capacity_l" not in c.model_fields_set and declared:
                 out.append(
@@ -360,14 +423,6 @@ def commodity_problems(s: Scenario) -> list[Problem]:
             )
             continue
         carried = [k for k in s.vehicles[c.vehicle].payload if k in units]
-        if main not in carried and c.dispatch_policy == "order_up_to":
-            out.append(
-                Problem(
-                    f"{base}.dispatch_policy",
-                    f"order_up_to watches the destination's stock of the main commodity "
-                    f"'{main}', which vehicle '{c.vehicle}' does not carry",
-                )
-            )
         end = c.legs[-1].to
         ends = [(end, "its destination")]
         if c.origin in stocks and c.origin != end:
@@ -386,6 +441,9 @@ def commodity_problems(s: Scenario) -> list[Problem]:
                     )
                 )
     for i, ev in enumerate(s.events):
+        if ev.type == "contract":
+            out.extend(_contract_problems(s, f"events[{i}]", ev))
+            continue
         what = getattr(ev, "commodity", None)
         if what is not None:
             place = getattr(ev, "place", None) or s.depot.place
@@ -399,17 +457,92 @@ def commodity_problems(s: Scenario) -> list[Problem]:
                         else unknown_reference("commodity", what, known),
                     )
                 )
-        split = getattr(ev, "split", None)
-        if ev.type != "contract" or not isinstance(split, dict):
-            continue
-        for key in split:
-            corridor = s.corridors.get(key)
-            if corridor is not None and main not in corridor_payload(s, corridor):
-                out.append(
-                    Problem(
-                        f"events[{i}].split.{key}",
-                        f"a contract is of the main commodity '{main}', which corridor "
-                        f"'{key}''s vehicle '{corridor.vehicle}' does not carry",
-                    )
-                )
     return out
+
+
+def _carrier(c: Corridor, key: str) -> str:
+    """``corridor 'east''s vehicle 'lorry'``, or ``corridor 'east' (tankers)``."""
+    if c.vehicle is None:
+        return f"corridor '{key}' (tankers of the main commodity)"
+    return f"corridor '{key}''s vehicle '{c.vehicle}'"
+
+
+def _contract_problems(s: Scenario, base: str, ev: ContractEvent) -> list[Problem]:
+    """A contract's commodity, the unit of its quantity and the corridors that carry it."""
+    units = s.commodity_units
+    main = s.main_commodity
+    key = ev.commodity or main
+    if key not in units:
+        return [Problem(f"{base}.commodity", unknown_reference("commodity", key, list(units)))]
+    out: list[Problem] = []
+    unit = units[key]
+    if ev.quantity_l is not None and unit != "L":
+        out.append(
+            Problem(
+                f"{base}.quantity_l",
+                f"litres, but commodity '{key}' is in {unit}: give quantity (in {unit})",
+            )
+        )
+    if ev.quantity_t is not None and unit not in ("L", "t"):
+        out.append(
+            Problem(
+                f"{base}.quantity_t",
+                f"tonnes, but commodity '{key}' is in {unit}: give quantity (in {unit})",
+            )
+        )
+    if ev.quantity_t is not None and unit == "t" and "product" in ev.model_fields_set:
+        out.append(
+            Problem(
+                f"{base}.product",
+                f"converts tonnes to litres, but commodity '{key}' is in t (quantity_t is its "
+                "tonnes): drop product",
+            )
+        )
+    for ckey in ev.split:
+        corridor = s.corridors.get(ckey)
+        if corridor is None:
+            continue  # reported as an unknown corridor
+        payload = corridor_payload(s, corridor)
+        if key in payload:
+            continue
+        if ev.commodity is None:
+            what = f"a contract is of the main commodity '{main}'"
+        else:
+            what = f"a contract of '{key}'"
+        out.append(
+            Problem(
+                f"{base}.split.{ckey}",
+                f"{what}, which {_carrier(corridor, ckey)} does not carry (it carries: "
+                f"{', '.join(payload)})",
+            )
+        )
+    return out
+
+
+def _watch_problems(s: Scenario, base: str, c: Corridor) -> list[Problem]:
+    """The commodity an ``order_up_to`` corridor watches: known and carried by it."""
+    units = s.commodity_units
+    carried = list(corridor_payload(s, c))
+    named = None if c.dispatch is None else c.dispatch.commodity
+    if named is not None and named not in units:
+        where = f"{base}.dispatch.commodity"
+        return [Problem(where, unknown_reference("commodity", named, list(units)))]
+    if named is not None and named not in carried:
+        return [
+            Problem(
+                f"{base}.dispatch.commodity",
+                f"order_up_to watches the destination's stock of '{named}', which "
+                f"{_carrier(c, base.split('.', 1)[1])} does not carry (it carries: "
+                f"{', '.join(carried)})",
+            )
+        ]
+    if order_up_to_commodity(s, c) is None:
+        return [
+            Problem(
+                f"{base}.dispatch.commodity",
+                f"required: order_up_to watches one commodity's stock, and vehicle "
+                f"'{c.vehicle}' carries {', '.join(carried)} but not the main commodity "
+                f"'{s.main_commodity}'",
+            )
+        ]
+    return []

@@ -44,6 +44,7 @@ from ..text import safe_echo as _safe_echo
 from .commodities import (
     DEFAULT_COMMODITY,
     commodity_problems,
+    contract_vehicles,
     corridor_payload,
     drop_commodity_defaults,
     expand_commodity_sugar,
@@ -409,7 +410,7 @@ DISPATCH_PARAMETERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "schedule": (frozenset({"tankers"}), frozenset({"dates", "every_days", "first"})),
     "order_up_to": (
         frozenset({"target_days", "max_tankers_per_day"}),
-        frozenset({"review_days", "reorder_days", "max_queue_tankers"}),
+        frozenset({"review_days", "reorder_days", "max_queue_tankers", "commodity"}),
     ),
 }
 
@@ -423,6 +424,8 @@ class Dispatch(_Model):
     on the road, waiting to unload) up to ``target_days`` of its nominal demand; with
     ``reorder_days`` it orders only when the position is below that ((s, S)). It loads
     nothing while the destination is full or more than ``max_queue_tankers`` wait to unload.
+    It watches the destination's stock of ``commodity`` (default: the main commodity if the
+    vehicle carries it, else the one commodity it carries).
     """
 
     dates: list[Day] | None = Field(
@@ -465,6 +468,12 @@ class Dispatch(_Model):
         le=MAX_TANKERS,
         description="`order_up_to`: no loading while more tankers than this wait to unload "
         "at the destination; none: no limit.",
+    )
+    commodity: str | None = Field(
+        None,
+        description="`order_up_to`: the commodity whose stock at the destination it watches "
+        "(its position, demand, capacity and queue, in that commodity's unit); default: the "
+        "main commodity if the corridor's vehicle carries it, else the one it carries.",
     )
 
     @model_validator(mode="after")
@@ -1429,14 +1438,35 @@ class SupplyRateEvent(_CorridorsEvent):
 class ContractEvent(_Event):
     """An import contract: a quantity delivered evenly over ``period_days`` from ``date``.
 
-    Give ``quantity_t`` with a ``product`` (converted with its ``litres_per_tonne``) or
-    ``quantity_l``. ``split`` shares the quantity over corridors; shares must sum to 1.
+    Of ``commodity`` (default: the main commodity). Give ``quantity`` in its unit, or, for
+    a commodity in litres, ``quantity_l`` or ``quantity_t`` with a ``product`` (converted
+    with its ``litres_per_tonne``); for one in tonnes ``quantity_t`` is its tonnes.
+    ``split`` shares the quantity over corridors (shares must sum to 1), whose vehicles
+    must carry the commodity; the contract adds the vehicles that carry it, whole (so a
+    vehicle that also carries other commodities brings them too).
     """
 
     type: Literal["contract"] = Field(description="Event type.")
-    quantity_t: Real | None = Field(None, gt=0, le=MAX_TONNES, description="Quantity [t].")
-    quantity_l: Real | None = Field(None, gt=0, le=MAX_LITRES, description="Quantity [L].")
-    product: str = Field("diesel", description="Product key (for quantity_t).")
+    commodity: str | None = Field(
+        None,
+        description="Commodity delivered, a key of `commodities` (default: the main commodity).",
+    )
+    quantity: Real | None = Field(
+        None, gt=0, le=MAX_LITRES, description="Quantity [the commodity's unit]."
+    )
+    quantity_t: Real | None = Field(
+        None,
+        gt=0,
+        le=MAX_TONNES,
+        description="Quantity [t]: of `product`, in litres, for a commodity in litres; of the "
+        "commodity itself for one in tonnes.",
+    )
+    quantity_l: Real | None = Field(
+        None, gt=0, le=MAX_LITRES, description="Quantity [L] (a commodity in litres)."
+    )
+    product: str = Field(
+        "diesel", description="Product key (for quantity_t of a commodity in litres)."
+    )
     period_days: Real = Field(
         ge=MIN_PERIOD_DAYS, le=MAX_DAYS, description="Delivery period [days]."
     )
@@ -1444,8 +1474,12 @@ class ContractEvent(_Event):
 
     @model_validator(mode="after")
     def _one_quantity(self) -> ContractEvent:
-        if (self.quantity_t is None) == (self.quantity_l is None):
-            raise ValueError("give exactly one of quantity_t and quantity_l")
+        given = [q for q in (self.quantity, self.quantity_t, self.quantity_l) if q is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of quantity_t and quantity_l (or quantity, in the "
+                "commodity's unit)"
+            )
         if any(share < 0 for share in self.split.values()):
             raise ValueError("split shares must be >= 0")
         total = sum(self.split.values())
@@ -2339,10 +2373,7 @@ def convoy_estimate(s: Scenario) -> dict[str, dict[str, float]]:
         contract_tankers = 0.0
         for ev in s.events:
             if isinstance(ev, ContractEvent) and key in ev.split:
-                litres = ev.quantity_l
-                if litres is None and ev.product in s.products:
-                    litres = (ev.quantity_t or 0.0) * s.products[ev.product].litres_per_tonne
-                contract_tankers += (litres or 0.0) * ev.split[key] / c.tanker_capacity_l
+                contract_tankers += contract_vehicles(s, ev).get(key, 0.0)
             elif isinstance(ev, _CorridorsEvent) and (
                 ev.corridors == ["all"] or key in ev.corridors
             ):

@@ -46,12 +46,17 @@ __all__ = [
 class DestinationView:
     """What a dispatch policy may read of the stock its corridor delivers to (read-only).
 
+    The stock is of one commodity (the one the policy watches: ``CorridorPlan.watched``);
+    the ``_l`` figures are in its unit (litres for fuel), and what is on the way counts
+    what each inbound vehicle carries of it (``Stock.amounts``).
+
     Parameters
     ----------
     stock : Stock
-        The destination's run-time stock (the depot or a destination).
+        The destination's run-time stock (the depot or a destination), of one commodity.
     caps_l : list of int
-        Every corridor's tanker load [L], by corridor index.
+        Every corridor's tanker load [L], by corridor index (kept for the call; the view
+        counts the stock's own ``amounts``, which equal these for the main commodity).
     transit, staged, unload_wait : list of int
         The engine's tanker counters by corridor index (read, never written): loaded and
         on the road, waiting at the staging point, waiting to unload.
@@ -95,16 +100,16 @@ class DestinationView:
     @property
     def in_pipeline_l(self) -> float:
         """Loaded for it on every inbound corridor and not yet arrived [L]."""
-        caps = self._caps
+        st, transit, staged = self._stock, self._transit, self._staged
         return float(
-            sum((self._transit[i] + self._staged[i]) * caps[i] for i in self._stock.inbound)
+            sum((transit[i] + staged[i]) * a for i, a in zip(st.inbound, st.amounts, strict=True))
         )
 
     @property
     def queued_l(self) -> float:
         """Arrived and waiting to unload (the stock was full) [L]."""
-        caps = self._caps
-        return float(sum(self._unload_wait[i] * caps[i] for i in self._stock.inbound))
+        st, wait = self._stock, self._unload_wait
+        return float(sum(wait[i] * a for i, a in zip(st.inbound, st.amounts, strict=True)))
 
     @property
     def queued_tankers(self) -> int:
@@ -361,6 +366,10 @@ class OrderUpTo(DispatchPolicy):
     target by one tanker's load or more. With ``reorder_days`` (s) it orders only while the
     position is below s ((s, S)). Back-pressure: nothing loads while the destination is
     full or more than ``max_queue_tankers`` tankers wait to unload there.
+
+    The destination's stock is that of the commodity it watches (``dispatch.commodity``,
+    by default the main one, or the one a vehicle carries without it): position, demand
+    and a vehicle's load are in that commodity's unit.
     """
 
     name = "order_up_to"
@@ -382,7 +391,9 @@ class OrderUpTo(DispatchPolicy):
         if gap <= 0:
             return 0
         cap = math.floor(d.max_tankers_per_day * d.review_h / 24.0 + 1e-9)
-        return min(cap, math.ceil(gap / self.corridor.capacity_l - 1e-9))
+        # What one vehicle brings of the watched commodity (its tanker load for the main).
+        load = self.corridor.delivers(self.corridor.watched)
+        return min(cap, math.ceil(gap / load - 1e-9))
 
     def process(self) -> Generator[simpy.Event, Any, None]:
         env, d = self.env, self.corridor.dispatch

@@ -269,7 +269,7 @@ class Simulation:
                 plan,
                 partial(self._load, c),
                 destination=DestinationView(
-                    self._dest[c.index], caps, self.transit, self.staged, self.unload_wait
+                    self.stocks[c.watched], caps, self.transit, self.staged, self.unload_wait
                 ),
                 response=self.memory[c.index],
             )

@@ -16,6 +16,7 @@ from ..labels import event_log_detail
 from ..model.schedule import StepSchedule
 from ..model.stocks import RationingParams
 from ..model.transit import leg_hours
+from ..scenario.commodities import contract_vehicles, order_up_to_commodity
 from ..scenario.schema import (
     BlockadeEvent,
     ContractEvent,
@@ -123,6 +124,9 @@ class DispatchPlan:
     reorder_days: float | None = None
     max_tankers_per_day: float = 0.0
     max_queue_tankers: int | None = None
+    #: order_up_to: the stock it watches, an index in Plan.stocks; None: the corridor's
+    #: ``dest`` (its main commodity's stock at the destination).
+    stock: int | None = None
 
 
 @dataclass(frozen=True)
@@ -210,6 +214,11 @@ class CorridorPlan:
         if not self.parts:
             return self.capacity_l if stock == self.dest else 0
         return sum(amount for dest, _, amount in self.parts if dest == stock)
+
+    @property
+    def watched(self) -> int:
+        """Index in ``Plan.stocks`` of the stock its dispatch policy watches (default ``dest``)."""
+        return self.dest if self.dispatch.stock is None else self.dispatch.stock
 
     def tankers_per_day(self, t_h: float) -> float:
         """Dispatch rate at ``t_h`` [tankers/day]: base rate plus active contracts."""
@@ -372,14 +381,9 @@ def compile_plan(s: Scenario) -> Plan:
             for c in _targets(ev.corridors, s):
                 rate_changes[c].append((t, ev.tankers_per_day))
         elif isinstance(ev, ContractEvent):
-            litres = (
-                ev.quantity_l
-                if ev.quantity_l is not None
-                else (ev.quantity_t or 0.0) * s.products[ev.product].litres_per_tonne
-            )
-            for c, share in ev.split.items():
-                # The main commodity's load per vehicle (the schema checks it is carried).
-                tankers = litres * share / s.corridors[c].tanker_capacity_l
+            # Whole vehicles that carry its commodity (the schema checks every corridor of
+            # the split carries it): its quantity over one vehicle's load of it.
+            for c, tankers in contract_vehicles(s, ev).items():
                 contracts[c].append((t, t + 24.0 * ev.period_days, tankers / ev.period_days))
         elif isinstance(ev, ScriptedAttackEvent):
             label = ev.id or f"events[{i}]"
@@ -597,6 +601,9 @@ def _commodity_stocks(
             sp = _terminal_stock(s, len(stocks), t.place, key, figures, seizures.get(t.place))
             stocks.append(dataclasses.replace(sp, place_index=p_i))
     for cp, c in zip(corridors, s.corridors.values(), strict=True):
+        watched = order_up_to_commodity(s, c) if c.dispatch_policy == "order_up_to" else None
+        if watched is not None and watched != main:
+            cp.dispatch = dataclasses.replace(cp.dispatch, stock=at[(c.legs[-1].to, watched)])
         payload = corridor_payload(s, c)
         if list(payload) == [main]:
             continue  # the main commodity only: the plan of old
