@@ -395,8 +395,9 @@ def commodity_problems(s: Scenario) -> list[Problem]:
     stocks = {d.place for _, d in places}
     for ckey, c in s.corridors.items():
         base = f"corridors.{ckey}"
-        if c.dispatch_policy == "order_up_to":
-            out.extend(_watch_problems(s, base, c))
+        known_vehicle = c.vehicle is None or c.vehicle in s.vehicles
+        if c.dispatch_policy == "order_up_to" and known_vehicle:
+            out.extend(_watch_problems(s, ckey, c))
         if c.vehicle is None:
             if "tanker_capacity_l" not in c.model_fields_set and declared:
                 out.append(
@@ -519,27 +520,26 @@ def _contract_problems(s: Scenario, base: str, ev: ContractEvent) -> list[Proble
     return out
 
 
-def _watch_problems(s: Scenario, base: str, c: Corridor) -> list[Problem]:
+def _watch_problems(s: Scenario, key: str, c: Corridor) -> list[Problem]:
     """The commodity an ``order_up_to`` corridor watches: known and carried by it."""
     units = s.commodity_units
     carried = list(corridor_payload(s, c))
     named = None if c.dispatch is None else c.dispatch.commodity
+    where = f"corridors.{key}.dispatch.commodity"
     if named is not None and named not in units:
-        where = f"{base}.dispatch.commodity"
         return [Problem(where, unknown_reference("commodity", named, list(units)))]
     if named is not None and named not in carried:
         return [
             Problem(
-                f"{base}.dispatch.commodity",
+                where,
                 f"order_up_to watches the destination's stock of '{named}', which "
-                f"{_carrier(c, base.split('.', 1)[1])} does not carry (it carries: "
-                f"{', '.join(carried)})",
+                f"{_carrier(c, key)} does not carry (it carries: {', '.join(carried)})",
             )
         ]
     if order_up_to_commodity(s, c) is None:
         return [
             Problem(
-                f"{base}.dispatch.commodity",
+                where,
                 f"required: order_up_to watches one commodity's stock, and vehicle "
                 f"'{c.vehicle}' carries {', '.join(carried)} but not the main commodity "
                 f"'{s.main_commodity}'",

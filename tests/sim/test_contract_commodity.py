@@ -26,6 +26,7 @@ from simfuel.scenario.provenance import content_hash
 from simfuel.sim.plan import compile_plan
 from tests.helpers import tiny_scenario
 from tests.sim.builders import date
+from tests.sim.test_commodities import food
 
 LORRY_T = 25
 TANKER_L = 45_000
@@ -240,3 +241,24 @@ def test_simfuel_validate_answers_a_bad_contract_with_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert "Traceback" not in err and len(err.splitlines()) == 1, err
     assert f"{path}: {message}" in err
+
+
+def test_a_main_commodity_in_tonnes_takes_quantity_t_as_its_tonnes() -> None:
+    # The main commodity is food in tonnes (20 t trucks): no product conversion to litres
+    # (before, 200 t became 238,400 "litres" of diesel, so 11,920 trucks of food).
+    s = food()
+    s["events"] = [
+        {
+            "type": "contract",
+            "date": date(2),
+            "period_days": 10,
+            "quantity_t": 200,
+            "split": {"main": 1.0},
+        }
+    ]
+    plan = compile_plan(simfuel.load_scenario(s))
+    assert plan.corridors[0].contracts == [(48.0, 288.0, 1.0)]  # 10 trucks over 10 days
+    del s["events"][0]["quantity_t"]
+    s["events"][0]["quantity_l"] = 1e6
+    line = _one_line(s)
+    assert "events[0].quantity_l: litres, but commodity 'food' is in t: give quantity" in line
