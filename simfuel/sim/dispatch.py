@@ -6,8 +6,9 @@ process from the start of the warm-up. The process calls :meth:`~DispatchPolicy.
 every batch; the engine does the rest (the drive to the staging point, the border delay).
 
 Shipped: :class:`FixedRate` (the default), :class:`Schedule` (convoys on dates or every N
-days) and :class:`OrderUpTo` (demand-pull on the destination's days of cover, with
-back-pressure). A policy reads its destination through a :class:`DestinationView`.
+days) and :class:`OrderUpTo` (demand-pull on the destination's days of cover of the
+commodity it watches, with back-pressure). A policy reads its destination's stock of one
+commodity through a :class:`DestinationView`.
 
 Supply that responds (``corridors.<key>.supply_response``): a :class:`LossMemory` keeps the
 corridor's recent losses (:mod:`simfuel.model.supply`), and the shipped policies load their
@@ -85,21 +86,21 @@ class DestinationView:
 
     @property
     def stock_l(self) -> float:
-        """Its stock now [L]."""
+        """Its stock now [its unit: L for fuel]."""
         return self._stock.stock_l
 
     @property
     def capacity_l(self) -> float:
-        """Its capacity [L]."""
+        """Its capacity [its unit]."""
         return self._stock.capacity_l
 
     def nominal_demand_l_per_day(self, t_h: float) -> float:
-        """Its nominal demand at ``t_h`` [L/day] (before noise and rationing)."""
+        """Its nominal demand at ``t_h`` [its unit/day] (before noise and rationing)."""
         return self._stock.plan.demand.at(t_h)
 
     @property
     def in_pipeline_l(self) -> float:
-        """Loaded for it on every inbound corridor and not yet arrived [L]."""
+        """Loaded for it on every inbound corridor and not yet arrived [its unit]."""
         st, transit, staged = self._stock, self._transit, self._staged
         return float(
             sum((transit[i] + staged[i]) * a for i, a in zip(st.inbound, st.amounts, strict=True))
@@ -107,7 +108,7 @@ class DestinationView:
 
     @property
     def queued_l(self) -> float:
-        """Arrived and waiting to unload (the stock was full) [L]."""
+        """Arrived and waiting to unload (the stock was full) [its unit]."""
         st, wait = self._stock, self._unload_wait
         return float(sum(wait[i] * a for i, a in zip(st.inbound, st.amounts, strict=True)))
 
@@ -117,7 +118,7 @@ class DestinationView:
         return sum(self._unload_wait[i] for i in self._stock.inbound)
 
     def position_l(self) -> float:
-        """Stock + in the pipeline + waiting to unload [L]: the inventory position."""
+        """Stock + in the pipeline + waiting to unload [its unit]: the inventory position."""
         return self.stock_l + self.in_pipeline_l + self.queued_l
 
 
