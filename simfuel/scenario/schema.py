@@ -2191,7 +2191,9 @@ def _reference_problems(s: Scenario) -> list[Problem]:
                     out.append(
                         Problem(f"{base}.split.{name}", _unknown("corridor", name, corridors))
                     )
-            if ev.quantity_t is not None and ev.product not in s.products:
+            # quantity_t of a commodity in tonnes is its tonnes: no product to convert with.
+            in_tonnes = s.commodity_units.get(ev.commodity or s.main_commodity) == "t"
+            if ev.quantity_t is not None and ev.product not in s.products and not in_tonnes:
                 out.append(
                     Problem(f"{base}.product", _unknown("product", ev.product, set(s.products)))
                 )

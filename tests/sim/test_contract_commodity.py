@@ -258,6 +258,10 @@ def test_a_main_commodity_in_tonnes_takes_quantity_t_as_its_tonnes() -> None:
     ]
     plan = compile_plan(simfuel.load_scenario(s))
     assert plan.corridors[0].contracts == [(48.0, 288.0, 1.0)]  # 10 trucks over 10 days
+    s["products"] = {"petrol": {"litres_per_tonne": 1_350}}  # no diesel: none needed
+    assert (
+        compile_plan(simfuel.load_scenario(s)).corridors[0].contracts == plan.corridors[0].contracts
+    )
     del s["events"][0]["quantity_t"]
     s["events"][0]["quantity_l"] = 1e6
     line = _one_line(s)
