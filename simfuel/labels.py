@@ -445,8 +445,18 @@ def _forces(ev: Any, scenario: Any) -> list[str]:
 
 
 def _contract_quantity(ev: Any, scenario: Any, short: bool) -> str:
-    if ev.quantity_t is None:
-        return f"{format_litres(ev.quantity_l or 0.0, 0)} ML"
+    key = getattr(ev, "commodity", None)  # None: the main commodity
+    units = getattr(scenario, "commodity_units", {}) if scenario is not None else {}
+    unit = units.get(key if key is not None else next(iter(units), ""), "L")
+    of = "" if key is None or short else f" of {_name(scenario, 'commodities', key)}"
+    amount = getattr(ev, "quantity", None)
+    if amount is None and unit == "t":
+        amount = ev.quantity_t  # tonnes of a commodity in tonnes: no product
+    if amount is None and ev.quantity_t is None:
+        amount = ev.quantity_l
+    if amount is not None:  # in the commodity's unit
+        text = f"{format_litres(amount, 0)} ML" if unit == "L" else f"{amount:,.0f} {unit}"
+        return text + of
     if short:
         return f"{ev.quantity_t:,.0f} t"
     product = getattr(scenario, "products", {}).get(ev.product) if scenario is not None else None

@@ -13,6 +13,7 @@ import simfuel
 from simfuel.cli import main
 from simfuel.scenario import ScenarioError
 from simfuel.scenario.provenance import content_hash
+from simfuel.sim import compile_plan
 from tests.helpers import tiny_scenario
 from tests.sim.test_commodities import food, mixed
 
@@ -203,13 +204,13 @@ def test_a_contract_on_a_corridor_that_carries_no_main_commodity() -> None:
     assert "events[0].split.main: a contract is of the main commodity 'diesel'" in one_problem(raw)
 
 
-def test_demand_pull_on_a_corridor_that_carries_no_main_commodity() -> None:
+def test_demand_pull_on_a_corridor_that_carries_no_main_commodity_watches_its_one() -> None:
     raw = mixed()
     raw["vehicles"]["mixed"]["payload"] = {"food": 10}
     raw["corridors"]["main"]["dispatch_policy"] = "order_up_to"
     raw["corridors"]["main"]["dispatch"] = {"target_days": 5, "max_tankers_per_day": 10}
-    line = one_problem(raw)
-    assert "corridors.main.dispatch_policy: order_up_to watches the destination's stock" in line
+    plan = compile_plan(simfuel.load_scenario(raw))
+    assert plan.stocks[plan.corridors[0].watched].commodity == "food"
 
 
 def test_an_event_for_a_commodity_the_place_does_not_stock() -> None:
