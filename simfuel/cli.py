@@ -1755,6 +1755,12 @@ def _add_compare_parser(sub: Any) -> None:
         "--force", action="store_true", help="overwrite the folder's compare.html if it exists"
     )
     cp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    cp.add_argument(
+        "--destination",
+        metavar="PLACE",
+        help="the place with stock the brief is about, in every option (default: the main "
+        "destination, the depot); a place key of the depot or of a destination",
+    )
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -1775,6 +1781,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     # Loaded here too (a few milliseconds) for the headers: compare() loads every option
     # (labels, files) itself before the first replication runs.
     scenarios, _ = parse_options(args.options)
+    places = {label: _destination(args, sc) for label, sc in scenarios.items()}  # exit 2
     path = compare(
         args.options,
         reps=args.reps,
@@ -1783,10 +1790,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         incidents=table,
         workers=args.workers,
         progress=not args.quiet,
+        destination=args.destination,
     )
     for label, sc in scenarios.items():
         provenance = provenance_of(sc, seed=args.seed)
-        header = _header(provenance, f"{sc.start} .. {sc.end}, {_count(args.reps, 'replication')}")
+        what = f"{sc.start} .. {sc.end}, {_count(args.reps, 'replication')}"
+        header = _header(provenance, what + _at(sc, places[label]))
         # An option labelled otherwise than its scenario says which option it is.
         print(header if label == provenance.scenario else f"{safe_echo(label, 100)} = {header}")
     print(f"wrote {safe_echo(str(path), 200)}")
