@@ -424,6 +424,7 @@ def _parser() -> argparse.ArgumentParser:
         help="folder for indices.csv, samples.csv, indices.png",
     )
     _add_set(se)
+    _add_destination(se)
     _add_ensemble_options(se)
 
     fl = sub.add_parser(
@@ -1571,6 +1572,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         )
     _preflight(args)
     scenario = _load(args)
+    place = _destination(args, scenario)
     _check_params(scenario, {p: [lo, hi] for p, (lo, hi) in ranges.items()})
     from .analysis import sensitivity
     from .io import write_csv
@@ -1587,6 +1589,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
             executor=executor,
             workers=args.workers,
             progress=not args.quiet,
+            destination=place,
         )
     table = result.to_df()
     if args.out is not None:
@@ -1596,7 +1599,8 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         _save_figure(result.plot().figure, out / "indices.png")
     from .scenario.provenance import provenance_of
 
-    what = f"{args.method} indices of {args.metric}, {_count(result.n_evaluations, 'run')}"
+    what = f"{args.method} indices of {args.metric}{_at(scenario, place)}, "
+    what += _count(result.n_evaluations, "run")
     print(_header(provenance_of(scenario, seed=args.seed), what))
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     if args.out is not None:
