@@ -112,6 +112,7 @@ def test_the_brief_of_mopti_names_it_and_shows_its_numbers(ensembles, runs, brie
     lost = np.median([r["tankers_lost"] for r in runs[OPTIONS[0]]])
     assert f"; {format_number(lost)} tankers lost (median;" in bottom
     assert "Fuel cover and stock-outs at Mopti" in brief
+    assert "(the stock at Mopti before that day's demand is served" in page.text_by_id["cover"]
     assert "All metrics at Mopti" in page.text_by_id["metrics"]
     assert "fuel delivered to Mopti" in page.text_by_id["metrics"]
     assert "--destination mopti" in brief

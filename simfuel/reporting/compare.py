@@ -348,12 +348,17 @@ def _section_cover(
 ) -> Html:
     n = next(iter(ensembles.values())).n
     where = "" if name is None else f" at {name}"
+    cover = (
+        COVER_DEFINITION
+        if name is None
+        else COVER_DEFINITION.replace("the depot stock", f"the stock at {name}")
+    )
     return join(
         [
             figure(
                 images["cover"],
                 f"Overlaid fan charts of days of cover{where}, one colour per option",
-                f"Days of cover{where} [days] ({COVER_DEFINITION}): "
+                f"Days of cover{where} [days] ({cover}): "
                 f"median and 90 % band of each option across {n} replications; dotted: "
                 "the reference's rationing threshold [days]; dashed, in an option's colour: "
                 "a dated event it has and the reference lacks.",
