@@ -13,6 +13,10 @@ indices come out exactly 0, not merely "near 0 up to Monte Carlo noise".
 Every random number comes from one seed: the replications use the children of the root
 ``SeedSequence`` and SALib's sampler and bootstrap use an integer drawn from the root's
 own state.
+
+The metric is the main destination's (the depot's) unless ``destination=`` names another
+place with stock: the same runs and seeds, read at that place (the first stock-out at
+Mopti, say).
 """
 
 from __future__ import annotations
@@ -154,7 +158,11 @@ class SensitivityResult:
         return df
 
     def samples_df(self) -> pd.DataFrame:
-        """Every point: the applied parameter values and the mean metric (``metric`` column)."""
+        """Every point: the applied parameter values and the mean metric (``metric`` column).
+
+        The metric is :attr:`destination`'s (None: the main destination's); the column is
+        named after the metric alone, as for the main destination.
+        """
         df = pd.DataFrame(self.points, columns=list(self.params))
         df.index.name = "point"
         df[self.metric] = self.outputs

@@ -10,7 +10,9 @@ Each option is a scenario; all run with the same seed and number of replications
 (common random numbers) and the differences are paired (see :mod:`.compare_stats`). The
 page opens with the assumptions caveat and the bottom line, then overlays the options'
 fan charts and stock-out curves, draws the reported losses against every option when an
-incident table is given, and ends with the options and all their metrics.
+incident table is given, and ends with the options and all their metrics. Every figure
+is of the options' main destination unless ``destination=`` (``--destination``) names
+another place with stock, which the brief then names.
 """
 
 from __future__ import annotations
