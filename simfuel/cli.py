@@ -424,6 +424,7 @@ def _parser() -> argparse.ArgumentParser:
         help="folder for indices.csv, samples.csv, indices.png",
     )
     _add_set(se)
+    _add_destination(se)
     _add_ensemble_options(se)
 
     fl = sub.add_parser(
@@ -1571,6 +1572,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         )
     _preflight(args)
     scenario = _load(args)
+    place = _destination(args, scenario)
     _check_params(scenario, {p: [lo, hi] for p, (lo, hi) in ranges.items()})
     from .analysis import sensitivity
     from .io import write_csv
@@ -1587,6 +1589,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
             executor=executor,
             workers=args.workers,
             progress=not args.quiet,
+            destination=place,
         )
     table = result.to_df()
     if args.out is not None:
@@ -1596,7 +1599,8 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         _save_figure(result.plot().figure, out / "indices.png")
     from .scenario.provenance import provenance_of
 
-    what = f"{args.method} indices of {args.metric}, {_count(result.n_evaluations, 'run')}"
+    what = f"{args.method} indices of {args.metric}{_at(scenario, place)}, "
+    what += _count(result.n_evaluations, "run")
     print(_header(provenance_of(scenario, seed=args.seed), what))
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     if args.out is not None:
@@ -1755,6 +1759,12 @@ def _add_compare_parser(sub: Any) -> None:
         "--force", action="store_true", help="overwrite the folder's compare.html if it exists"
     )
     cp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    cp.add_argument(
+        "--destination",
+        metavar="PLACE",
+        help="the place with stock the brief is about, in every option (default: the main "
+        "destination, the depot); a place key of the depot or of a destination",
+    )
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -1775,6 +1785,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     # Loaded here too (a few milliseconds) for the headers: compare() loads every option
     # (labels, files) itself before the first replication runs.
     scenarios, _ = parse_options(args.options)
+    places = {label: _destination(args, sc) for label, sc in scenarios.items()}  # exit 2
     path = compare(
         args.options,
         reps=args.reps,
@@ -1783,10 +1794,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         incidents=table,
         workers=args.workers,
         progress=not args.quiet,
+        destination=args.destination,
     )
     for label, sc in scenarios.items():
         provenance = provenance_of(sc, seed=args.seed)
-        header = _header(provenance, f"{sc.start} .. {sc.end}, {_count(args.reps, 'replication')}")
+        what = f"{sc.start} .. {sc.end}, {_count(args.reps, 'replication')}"
+        header = _header(provenance, what + _at(sc, places[label]))
         # An option labelled otherwise than its scenario says which option it is.
         print(header if label == provenance.scenario else f"{safe_echo(label, 100)} = {header}")
     print(f"wrote {safe_echo(str(path), 200)}")

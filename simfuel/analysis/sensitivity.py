@@ -13,6 +13,10 @@ indices come out exactly 0, not merely "near 0 up to Monte Carlo noise".
 Every random number comes from one seed: the replications use the children of the root
 ``SeedSequence`` and SALib's sampler and bootstrap use an integer drawn from the root's
 own state.
+
+The metric is the main destination's (the depot's) unless ``destination=`` names another
+place with stock: the same runs and seeds, read at that place (the first stock-out at
+Mopti, say).
 """
 
 from __future__ import annotations
@@ -28,11 +32,16 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..ensemble.destinations import resolve_destination
+from ..ensemble.points import Execution, run_points
 from ..ensemble.seeds import root_seed, salib_seed
+from ..ensemble.worker import PointSpec
 from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, apply_overrides, load_scenario
 from ..scenario.paths import PathError, walk
+from ..sim.plan import warn_unstaffed
+from ..sim.recorder import DAILY_FIELDS
 from .evaluate import PointResults, evaluate_points
 
 if TYPE_CHECKING:
@@ -90,6 +99,13 @@ class SensitivityResult:
         Morris grid levels.
     second_order : bool
         Sobol: whether second-order indices were computed.
+    notes : list of str
+        Warnings raised on the way (an unbalanced Sobol' sample, a metric with no effect).
+    destination : str or None
+        The place key of the place with stock whose metric was analysed (None: the main
+        destination, the depot).
+    destination_name : str or None
+        Its display name (None: the main destination).
     """
 
     method: Method
@@ -109,6 +125,8 @@ class SensitivityResult:
     num_levels: int | None = None
     second_order: bool = False
     notes: list[str] = field(default_factory=list)
+    destination: str | None = None
+    destination_name: str | None = None
 
     @property
     def n_points(self) -> int:
@@ -140,7 +158,11 @@ class SensitivityResult:
         return df
 
     def samples_df(self) -> pd.DataFrame:
-        """Every point: the applied parameter values and the mean metric (``metric`` column)."""
+        """Every point: the applied parameter values and the mean metric (``metric`` column).
+
+        The metric is :attr:`destination`'s (None: the main destination's); the column is
+        named after the metric alone, as for the main destination.
+        """
         df = pd.DataFrame(self.points, columns=list(self.params))
         df.index.name = "point"
         df[self.metric] = self.outputs
@@ -294,6 +316,7 @@ def sensitivity(
     workers: int | None = None,
     batch_size: int | None = None,
     progress: bool = True,
+    destination: str | None = None,
 ) -> SensitivityResult:
     """Global sensitivity of a metric to scenario parameters (Sobol' or Morris, via SALib).
 
@@ -339,6 +362,13 @@ def sensitivity(
         Daily fields a callable ``metric`` needs.
     executor, workers, batch_size, progress
         As for :func:`simfuel.run_ensemble`.
+    destination : str, optional
+        The place with stock whose metric is analysed (default: the main destination, the
+        depot), e.g. ``"mopti"`` for the first stock-out at Mopti: its figures as
+        :meth:`RunResult.summary(place) <simfuel.RunResult.summary>` gives them (its
+        stock, and the flows, losses and convoys of the corridors that end there). A
+        callable ``metric`` gets that place's summary and daily fields. The runs, their
+        seeds and SALib's samples are the same whatever the destination.
 
     Returns
     -------
@@ -348,6 +378,8 @@ def sensitivity(
 
     Raises
     ------
+    UnknownDestination
+        If ``destination`` is not a place with stock of the scenario (before any run).
     ScenarioError
         A path that is not a scenario field, or a range end that makes the scenario
         invalid.
@@ -371,6 +403,7 @@ def sensitivity(
         raise ValueError(f"num_levels must be an even number >= 2 (got {num_levels})")
 
     base = load_scenario(scenario)
+    place = resolve_destination(base, destination)
     ranges, ints, bounds = _check_params(base, params, integer)
     names = list(ranges)
     problem: dict[str, Any] = {"num_vars": len(names), "names": names, "bounds": bounds}
@@ -394,18 +427,23 @@ def sensitivity(
     samples = np.asarray(samples, dtype=float)
     points = _to_points(samples, names, ints, ranges)
 
-    results = evaluate_points(
-        base,
-        points,
-        reps=reps,
-        seed=root,
-        fields=fields,
-        executor=executor,
-        workers=workers,
-        batch_size=batch_size,
-        progress=progress,
-        desc=f"{method} points",
-    )
+    desc = f"{method} points"
+    if place is None:
+        results = evaluate_points(
+            base,
+            points,
+            reps=reps,
+            seed=root,
+            fields=fields,
+            executor=executor,
+            workers=workers,
+            batch_size=batch_size,
+            progress=progress,
+            desc=desc,
+        )
+    else:
+        how = Execution(executor, workers, batch_size, progress, desc=desc)
+        results = _evaluate_at(base, points, place, reps, root, tuple(fields), how)
     # SALib's estimators need every point: a failed run is an error, named with its seed.
     results.raise_failures("sensitivity run")
     metric_name, per_rep = _metric_values(results, metric, base.horizon_days)
@@ -472,4 +510,43 @@ def sensitivity(
         num_levels=num_levels if method == "morris" else None,
         second_order=second_order if method == "sobol" else False,
         notes=notes,
+        destination=place,
+        destination_name=None if place is None else (base.places[place].name or place),
+    )
+
+
+def _evaluate_at(
+    base: Scenario,
+    points: list[dict[str, Any]],
+    place: str,
+    reps: int,
+    root: np.random.SeedSequence,
+    fields: tuple[str, ...],
+    how: Execution,
+) -> PointResults:
+    """:func:`evaluate_points` read at another place with stock than the main destination.
+
+    The same runs on the same seeds (replication ``r`` on child ``r`` of the root at every
+    point), with the place's arrays asked of the workers; the :class:`PointResults` holds
+    the place's summary metrics and daily ``fields`` where the main destination's would be.
+    """
+    for p in points:
+        warn_unstaffed(apply_overrides(base, p) if p else base)
+    for f in fields:
+        if f not in DAILY_FIELDS:
+            raise KeyError(f"unknown daily field {f!r}; known: {', '.join(DAILY_FIELDS)}")
+    assert isinstance(root.entropy, int)
+    spec = PointSpec(
+        base,
+        root.entropy,
+        tuple(root.spawn_key),
+        overrides=tuple(points),
+        fields=fields,
+        places=(place,),
+    )
+    arrays = run_points(spec, len(points), reps, how)
+    assert arrays.place_summary is not None and arrays.place_daily is not None
+    daily = {f: arrays.place_daily[:, :, 0, :, j] for j, f in enumerate(fields)}
+    return PointResults(
+        [dict(p) for p in points], arrays.place_summary[:, :, 0, :], daily, None, arrays.failures
     )

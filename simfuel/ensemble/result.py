@@ -91,11 +91,13 @@ class EnsembleResult:
     -----
     Every place with stock has its figures (:attr:`destinations`: the depot, the main
     destination, then the scenario's ``destinations``): :meth:`daily`, :meth:`bands`,
-    :meth:`probability`, :meth:`summary_table` and :meth:`replications_at` take a
-    ``destination=`` place key, the main destination by default. :attr:`replications`
-    and the conversions (:meth:`to_dataframe`, :meth:`to_xarray`, :meth:`to_csv`) are
-    the main destination's. A store written by a simfuel before 0.2 holds only the main
-    destination's figures: asking it for another place raises a ``StoreError`` saying so.
+    :meth:`probability`, :meth:`summary_table`, :meth:`replications_at` and the
+    conversions (:meth:`to_dataframe`, :meth:`to_xarray`, :meth:`to_csv`) take a
+    ``destination=`` place key, the main destination by default (:meth:`to_xarray` also
+    a list of them, for a ``place`` dimension). :attr:`replications` is the main
+    destination's table; :meth:`to_parquet` keeps every place's. A store written by a
+    simfuel before 0.2 holds only the main destination's figures: asking it for another
+    place raises a ``StoreError`` saying so.
     """
 
     def __init__(
@@ -411,31 +413,82 @@ class EnsembleResult:
         )
         return pd.DataFrame(data, index=index)
 
-    def to_xarray(self) -> Any:
+    def to_xarray(self, destination: str | Sequence[str] | None = None) -> Any:
         """An :class:`xarray.Dataset` with dims (replication, date), if xarray is installed.
 
         Every variable has ``attrs["units"]`` (``"L"``, ``"days"``, ``"tankers"``; ``"1"``
         for the 0/1 flags ``rationing`` and ``stockout``, as CF conventions write a
         dimensionless quantity) and ``attrs["long_name"]``.
+
+        Parameters
+        ----------
+        destination : str or sequence of str, optional
+            One place with stock (default: the main destination): its daily fields, dims
+            (replication, date), with ``attrs["destination"]`` its place key. A list of
+            places (``result.destinations`` for all of them) adds a first dimension
+            ``place`` (coordinate: the place keys in the order given, and ``place_name``
+            their names): dims (place, replication, date).
+
+        Raises
+        ------
+        UnknownDestination
+            If a destination is not a place with stock of the scenario.
+        ValueError
+            If a list of places is empty or names a place twice.
         """
         try:
             import xarray as xr
         except ImportError as exc:
             raise ImportError("to_xarray needs xarray: pip install 'simfuel[xarray]'") from exc
-        coords = {"replication": self.replications.index.to_numpy(), "date": self.dates}
-        data_vars = {
-            f: (("replication", "date"), self.daily(f), _daily_attrs(f)) for f in DAILY_FIELDS
+        coords: dict[str, Any] = {
+            "replication": self.replications.index.to_numpy(),
+            "date": self.dates,
         }
+        attrs = {"scenario": self.scenario.name, "seed_entropy": str(self.seed_entropy)}
+        dims: tuple[str, ...] = ("replication", "date")
+        if destination is None or isinstance(destination, str):
+            if destination is not None:
+                resolve_destination(self.scenario, destination)
+                attrs["destination"] = destination
+
+            def values(field: str) -> np.ndarray:
+                return self.daily(field, destination)
+
+        else:
+            places = [str(p) for p in destination]
+            for place in places:
+                resolve_destination(self.scenario, place)  # an unknown one fails before a read
+            if not places or len(set(places)) != len(places):
+                raise ValueError(
+                    f"to_xarray needs distinct places with stock (got {places}); known: "
+                    f"{', '.join(self.destinations)}"
+                )
+            names = [(self.scenario.places[p].name or p) for p in places]
+            coords = {"place": places, "place_name": ("place", names), **coords}
+            dims = ("place", *dims)
+
+            def values(field: str) -> np.ndarray:
+                return np.stack([self.daily(field, p) for p in places])
+
+        data_vars = {f: (dims, values(f), _daily_attrs(f)) for f in DAILY_FIELDS}
         ds = xr.Dataset(data_vars, coords=coords)
-        ds.attrs.update(scenario=self.scenario.name, seed_entropy=str(self.seed_entropy))
+        ds.attrs.update(attrs)
         return ds
 
     def to_csv(
         self,
         directory: str | os.PathLike[str],
         q: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
+        *,
+        destination: str | None = None,
     ) -> dict[str, Path]:
         """Write the ensemble as CSV tables a spreadsheet opens, replaced as one set.
+
+        Every table is of one place with stock: the main destination (the depot) unless
+        ``destination`` names another. For every place, write one folder each::
+
+            for place in result.destinations:
+                result.to_csv(out / place, destination=place)
 
         * ``replications.csv``: one row per replication (index ``replication``) with
           the metrics of :meth:`RunResult.summary`; dates as ``YYYY-MM-DD`` (empty:
@@ -459,30 +512,45 @@ class EnsembleResult:
             Folder to write into; created if missing.
         q : sequence of float
             Quantiles of ``bands.csv``, in [0, 1].
+        destination : str, optional
+            A place key of a place with stock (default: the main destination): the
+            tables are its figures, as :meth:`replications_at`, :meth:`bands`,
+            :meth:`probability` and :meth:`summary_table` give them for it.
 
         Returns
         -------
         dict of str to Path
             The paths written, by table name.
+
+        Raises
+        ------
+        UnknownDestination
+            If ``destination`` is not a place with stock (nothing is written).
         """
         qs = [float(x) for x in q]
         if any(not 0 <= x <= 1 for x in qs):
             raise ValueError(f"quantiles must be in [0, 1] (got {qs})")
+        at = destination
         replications = table_for_file(
-            self.replications, integers=COUNT_METRICS, dates=_DATE_METRICS
+            self.replications_at(at), integers=COUNT_METRICS, dates=_DATE_METRICS
         )
         bands = pd.concat(
-            [self._band_rows(f, qs) for f in DAILY_FIELDS if f not in _FLAGS], ignore_index=True
+            [self._band_rows(f, qs, at) for f in DAILY_FIELDS if f not in _FLAGS],
+            ignore_index=True,
         )
+
+        def share(expr: str, cumulative: bool = False) -> np.ndarray:
+            return self.probability(expr, cumulative=cumulative, destination=at).to_numpy()
+
         probabilities = pd.DataFrame(
             {
-                "p_rationing": self.probability("rationing > 0").to_numpy(),
-                "p_stockout": self.probability("stockout > 0").to_numpy(),
-                "p_stockout_by_date": self.probability("stockout > 0", cumulative=True).to_numpy(),
+                "p_rationing": share("rationing > 0"),
+                "p_stockout": share("stockout > 0"),
+                "p_stockout_by_date": share("stockout > 0", cumulative=True),
             },
             index=self.dates,
         ).round(OTHER_DECIMALS)
-        summary = _summary_for_file(self.summary_table())
+        summary = _summary_for_file(self.summary_table(destination=at))
         tables = {
             "replications.csv": (replications, True),
             "bands.csv": (bands, False),
@@ -500,9 +568,11 @@ class EnsembleResult:
         paths = write_file_set(directory, {n: writer(*t) for n, t in tables.items()})
         return {name.split(".")[0]: path for name, path in paths.items()}
 
-    def _band_rows(self, field: str, qs: list[float]) -> pd.DataFrame:
+    def _band_rows(
+        self, field: str, qs: list[float], destination: str | None = None
+    ) -> pd.DataFrame:
         values = (
-            np.quantile(self.daily(field), qs, axis=0)
+            np.quantile(self.daily(field, destination), qs, axis=0)
             if self.n
             else np.full((len(qs), len(self.dates)), np.nan)
         )

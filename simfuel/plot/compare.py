@@ -18,8 +18,17 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..ensemble import EnsembleResult
+from ..ensemble.destinations import resolve_destination
 from ..labels import describe_event
-from ._style import CORRIDOR_PALETTE, axis_label, format_dates, get_ax, metric_label, plain
+from ._style import (
+    CORRIDOR_PALETTE,
+    axis_label,
+    format_dates,
+    get_ax,
+    metric_label,
+    place_name,
+    plain,
+)
 from .fan import _threshold
 from .incidents import incidents_vs_model, model_cumulative_tankers
 
@@ -36,6 +45,26 @@ def _check(results: Mapping[str, EnsembleResult], what: str) -> None:
     for name, r in results.items():
         if not isinstance(r, EnsembleResult):
             raise TypeError(f"{what}: {name!r} is a {type(r).__name__}, not an EnsembleResult")
+
+
+def _destination(results: Mapping[str, EnsembleResult], destination: str | None) -> str | None:
+    """``destination`` checked against every option: None for the first's main destination.
+
+    Raises
+    ------
+    UnknownDestination
+        If it is not a place with stock of one of the options (that option named).
+    """
+    for r in results.values():
+        resolve_destination(r.scenario, destination)
+    return resolve_destination(next(iter(results.values())).scenario, destination)
+
+
+def _where(results: Mapping[str, EnsembleResult], place: str | None) -> str:
+    """`` at Mopti`` for a destination other than the main one, else ``""``."""
+    if place is None:
+        return ""
+    return f" at {place_name(next(iter(results.values())).scenario, place)}"
 
 
 def option_departures(
@@ -101,6 +130,7 @@ def compare_fans(
     band: tuple[float, float] = (0.05, 0.95),
     threshold: bool = True,
     title: str | None = None,
+    destination: str | None = None,
 ) -> Axes:
     """Overlaid fan charts of several options: each option's median and one band.
 
@@ -120,10 +150,18 @@ def compare_fans(
         ``stock_l``).
     title : str, optional
         Axes title.
+    destination : str, optional
+        The place with stock drawn, in every option (default: the main destination), with
+        its own rationing threshold and its name in the title.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    UnknownDestination
+        If ``destination`` is not a place with stock of every option.
 
     Notes
     -----
@@ -134,12 +172,13 @@ def compare_fans(
     low, high = band
     if not 0 <= low < high <= 1:
         raise ValueError(f"band must be two quantiles with 0 <= low < high <= 1 (got {band})")
+    place = _destination(results, destination)  # before a figure is made
     ax = get_ax(ax)
     vocab = next(iter(results.values())).scenario.vocabulary
     scale = metric_label(metric, daily=True, vocab=vocab).scale
     width = round((high - low) * 100)
     for i, (name, res) in enumerate(results.items()):
-        q = res.bands(metric, q=(low, 0.5, high)) / scale
+        q = res.bands(metric, q=(low, 0.5, high), destination=place) / scale
         color = _color(i)
         ax.fill_between(
             q.index,
@@ -153,7 +192,7 @@ def compare_fans(
         ax.plot(q.index, q.iloc[:, 1], color=color, lw=2, label=f"{plain(name)}: median")
     first = next(iter(results.values()))
     if threshold:
-        values = _threshold(first.scenario, first.dates, metric)
+        values = _threshold(first.scenario, first.dates, metric, place)
         if values is not None:
             ax.step(
                 first.dates,
@@ -172,8 +211,8 @@ def compare_fans(
     n = ", ".join(sorted({str(r.n) for r in results.values()}))
     ax.set_title(
         title
-        or f"{metric_label(metric, daily=True, vocab=vocab).label}: median and {width} % band, "
-        f"{n} replications per option"
+        or f"{metric_label(metric, daily=True, vocab=vocab).label}{_where(results, place)}: "
+        f"median and {width} % band, {n} replications per option"
     )
     ax.grid(alpha=0.3)
     format_dates(ax)
@@ -186,6 +225,7 @@ def compare_stockout(
     *,
     ax: Axes | None = None,
     title: str | None = None,
+    destination: str | None = None,
 ) -> Axes:
     """The probability of a stock-out by each date, one curve per option.
 
@@ -197,23 +237,32 @@ def compare_stockout(
         Where to draw; a new figure if None.
     title : str, optional
         Axes title.
+    destination : str, optional
+        The place with stock whose stock-outs are counted, in every option (default: the
+        main destination); its name goes in the title.
 
     Returns
     -------
     matplotlib.axes.Axes
         The share of replications [%] with a stock-out on any day up to each date.
+
+    Raises
+    ------
+    UnknownDestination
+        If ``destination`` is not a place with stock of every option.
     """
     _check(results, "compare_stockout")
+    place = _destination(results, destination)  # before a figure is made
     ax = get_ax(ax, figsize=(10, 3.6))
     for i, (name, res) in enumerate(results.items()):
-        p = res.probability("stockout == 1", cumulative=True) * 100
+        p = res.probability("stockout == 1", cumulative=True, destination=place) * 100
         ax.step(p.index, p.to_numpy(), where="post", color=_color(i), lw=2, label=plain(name))
     _mark_departures(ax, results)
     _limits(ax, results)
     ax.set_ylim(0, 102)
     ax.set_ylabel("stock-out so far [% of replications]")
     ax.set_xlabel("date")
-    ax.set_title(title or "Probability of a stock-out by each date")
+    ax.set_title(title or f"Probability of a stock-out{_where(results, place)} by each date")
     ax.grid(alpha=0.3)
     format_dates(ax)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)

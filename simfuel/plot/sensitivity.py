@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._style import BAND_COLOR, axis_label, get_ax, metric_label, plain
+from ._style import BAND_COLOR, get_ax, metric_label, plain
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -21,7 +22,8 @@ def sensitivity_bars(result: SensitivityResult, *, ax: Axes | None = None) -> Ax
 
     What :meth:`simfuel.SensitivityResult.plot` draws. Sobol: first-order ``S1`` and total
     ``ST`` side by side. Morris: ``mu_star`` with ``sigma`` as markers. Parameters top to
-    bottom in the order given.
+    bottom in the order given. The metric of a destination other than the main one is
+    named with its place (``first stock-out at Mopti``, ``fuel delivered to Mopti``).
 
     Parameters
     ----------
@@ -38,7 +40,7 @@ def sensitivity_bars(result: SensitivityResult, *, ax: Axes | None = None) -> Ax
     ax = get_ax(ax, figsize=(8, 1.2 + 0.6 * len(names)))
     y = np.arange(len(names), dtype=float)
     df = result.to_df()
-    label = metric_label(result.metric).label
+    label = _label(result)
     if result.method == "sobol":
         h = 0.38
         ax.barh(
@@ -73,7 +75,8 @@ def sensitivity_bars(result: SensitivityResult, *, ax: Axes | None = None) -> Ax
             label=r"$\mu^*$ (mean |elementary effect|)",
         )
         ax.plot(df["sigma"], y, "o", color="#d95f02", label=r"$\sigma$ (interactions)")
-        ax.set_xlabel(f"Morris effect on {axis_label(result.metric)}")
+        axis = replace(metric_label(result.metric), label=label).axis
+        ax.set_xlabel(f"Morris effect on {axis}")
     ax.set_yticks(y, [plain(name) for name in names])  # dotted paths, drawn as written
     ax.invert_yaxis()
     ax.legend(loc="best", fontsize="small")
@@ -84,3 +87,13 @@ def sensitivity_bars(result: SensitivityResult, *, ax: Axes | None = None) -> Ax
         fontsize="medium",
     )
     return ax
+
+
+def _label(result: SensitivityResult) -> str:
+    """The metric's label, of the destination analysed when it is not the main one."""
+    label = metric_label(result.metric).label
+    name = result.destination_name
+    if name is None:
+        return label
+    name = plain(name)
+    return label.replace("the depot", name) if "the depot" in label else f"{label} at {name}"

@@ -10,7 +10,9 @@ Each option is a scenario; all run with the same seed and number of replications
 (common random numbers) and the differences are paired (see :mod:`.compare_stats`). The
 page opens with the assumptions caveat and the bottom line, then overlays the options'
 fan charts and stock-out curves, draws the reported losses against every option when an
-incident table is given, and ends with the options and all their metrics.
+incident table is given, and ends with the options and all their metrics. Every figure
+is of the options' main destination unless ``destination=`` (``--destination``) names
+another place with stock, which the brief then names.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import pandas as pd
 from .._version import __version__
 from ..data import BORDERS_CREDIT
 from ..ensemble import EnsembleResult, run_ensemble
+from ..ensemble.destinations import UnknownDestination, resolve_destination
 from ..errors import InputError
 from ..io import write_text
 from ..labels import COVER_DEFINITION
@@ -42,13 +45,14 @@ from .html import Html, Image, figure, join, page, tag
 from .section_compare import (
     brief_numbers,
     caveat,
+    destination_name,
     option_list,
     section_bottom_line,
     section_metrics,
     section_options,
 )
 
-__all__ = ["CompareError", "compare", "parse_options", "render_brief"]
+__all__ = ["CompareError", "check_destination", "compare", "parse_options", "render_brief"]
 
 ScenarioLike = Scenario | str | os.PathLike[str] | Mapping[str, Any]
 
@@ -139,6 +143,7 @@ def compare(
     workers: int | None = None,
     executor: Any = None,
     progress: bool = True,
+    destination: str | None = None,
 ) -> Path:
     """Run every option on the same seeds and write a decision brief, ``compare.html``.
 
@@ -172,6 +177,13 @@ def compare(
         figure of reported cumulative losses against each option's model.
     workers, executor, progress
         As for :func:`simfuel.run_ensemble` (one progress bar per option).
+    destination : str, optional
+        The place with stock the brief is about, a place key of every option (default:
+        the main destination, the depot): the stock-out probabilities and dates, the
+        tankers lost (on the corridors that end there), the fan charts, the stock-out
+        curves, the days the options agree on and every metric are that place's, and the
+        brief names it. The figure of reported losses stays the main destination's
+        model, as without it.
 
     Returns
     -------
@@ -182,6 +194,8 @@ def compare(
     ------
     CompareError
         Fewer than two options, or two with the same label.
+    UnknownDestination
+        If ``destination`` is not a place with stock of every option (before any run).
     ScenarioError
         If a scenario is missing or invalid.
     IncidentsError
@@ -197,6 +211,7 @@ def compare(
     """
     t0 = time.perf_counter()
     scenarios, sources = parse_options(options)
+    check_destination(scenarios, destination)  # before any replication runs
     table = _incidents(incidents)  # checked before hours of replications, not after
     ensembles = {
         label: run_ensemble(
@@ -204,8 +219,29 @@ def compare(
         )
         for label, sc in scenarios.items()
     }
-    text = render_brief(ensembles, sources=sources, incidents=table, started=t0)
+    text = render_brief(
+        ensembles, sources=sources, incidents=table, started=t0, destination=destination
+    )
     return write_text(Path(out) / BRIEF_NAME, text)
+
+
+def check_destination(scenarios: Mapping[str, Scenario], destination: str | None) -> None:
+    """Check a destination selector against every option of a comparison.
+
+    Raises
+    ------
+    UnknownDestination
+        If ``destination`` is not a place with stock of one of the options: one line
+        naming the option (when its label is not its scenario's name) and the places
+        with stock it has.
+    """
+    for label, sc in scenarios.items():
+        try:
+            resolve_destination(sc, destination)
+        except UnknownDestination as exc:
+            if label == sc.name:
+                raise
+            raise UnknownDestination(f"option {label!r}: {exc}") from None
 
 
 def _incidents(incidents: pd.DataFrame | str | os.PathLike[str] | None) -> pd.DataFrame | None:
@@ -217,11 +253,19 @@ def _incidents(incidents: pd.DataFrame | str | os.PathLike[str] | None) -> pd.Da
 
 
 def _figures(
-    ensembles: Mapping[str, EnsembleResult], incidents: pd.DataFrame | None
+    ensembles: Mapping[str, EnsembleResult],
+    incidents: pd.DataFrame | None,
+    destination: str | None = None,
 ) -> dict[str, Image]:
+    at = destination
     images = {
-        "cover": render(lambda ax: compare_fans(ensembles, "days_of_cover", ax=ax), (10.5, 5.0)),
-        "stockout": render(lambda ax: compare_stockout(ensembles, ax=ax), (10.5, 3.8)),
+        "cover": render(
+            lambda ax: compare_fans(ensembles, "days_of_cover", ax=ax, destination=at),
+            (10.5, 5.0),
+        ),
+        "stockout": render(
+            lambda ax: compare_stockout(ensembles, ax=ax, destination=at), (10.5, 3.8)
+        ),
     }
     if incidents is not None:
         images["incidents"] = render(
@@ -236,6 +280,7 @@ def render_brief(
     sources: Mapping[str, str | None] | None = None,
     incidents: pd.DataFrame | None = None,
     started: float | None = None,
+    destination: str | None = None,
 ) -> str:
     """The decision brief of ensembles already run, as an HTML string (what :func:`compare` writes).
 
@@ -250,30 +295,39 @@ def render_brief(
         A validated incident table (:func:`simfuel.incidents`): adds the reported losses.
     started : float, optional
         ``time.perf_counter()`` at the start of the work, to report the time taken.
+    destination : str, optional
+        The place with stock the brief is about (default: the main destination); see
+        :func:`compare`.
 
     Raises
     ------
     CompareError
         Fewer than two ensembles.
+    UnknownDestination
+        If ``destination`` is not a place with stock of every option.
     ValueError
         If the ensembles were run on different seeds or numbers of replications.
     """
     t0 = time.perf_counter() if started is None else started
     if len(ensembles) < 2:
         raise CompareError(f"a brief needs at least two options (got {len(ensembles)})")
+    check_destination({k: e.scenario for k, e in ensembles.items()}, destination)
     sources = dict(sources or {})
     labels = list(ensembles)
-    numbers = brief_numbers(ensembles)  # checks the seeds agree
-    images = _figures(ensembles, incidents)
+    at = destination
+    name = destination_name(ensembles, at)
+    where = "" if name is None else f" at {name}"
+    numbers = brief_numbers(ensembles, at)  # checks the seeds agree
+    images = _figures(ensembles, incidents, at)
     sections: list[tuple[str, str, Html]] = [
         ("bottom-line", "Bottom line", section_bottom_line(ensembles, numbers)),
-        ("cover", "Fuel cover and stock-outs", _section_cover(ensembles, images)),
+        ("cover", f"Fuel cover and stock-outs{where}", _section_cover(ensembles, images, name)),
     ]
     if "incidents" in images:
-        sections.append(("losses", "Against the reported losses", _section_losses(images)))
+        sections.append(("losses", "Against the reported losses", _section_losses(images, name)))
     sections += [
-        ("options", "The options", section_options(ensembles, sources)),
-        ("metrics", "All metrics", section_metrics(ensembles)),
+        ("options", "The options", section_options(ensembles, sources, at)),
+        ("metrics", f"All metrics{where}", section_metrics(ensembles, at)),
     ]
     body = join(
         [
@@ -282,23 +336,31 @@ def render_brief(
         ]
     )
     return page(
-        title=f"simfuel decision brief: {option_list(labels)}",
-        header=_header(ensembles),
+        title=f"simfuel decision brief: {option_list(labels)}{where}",
+        header=_header(ensembles, name),
         toc=[(a, t) for a, t, _ in sections],
         body=body,
-        footer=_footer(ensembles, sources, time.perf_counter() - t0),
+        footer=_footer(ensembles, sources, time.perf_counter() - t0, None if name is None else at),
         images_total=len(images),
     )
 
 
-def _section_cover(ensembles: Mapping[str, EnsembleResult], images: Mapping[str, Image]) -> Html:
+def _section_cover(
+    ensembles: Mapping[str, EnsembleResult], images: Mapping[str, Image], name: str | None = None
+) -> Html:
     n = next(iter(ensembles.values())).n
+    where = "" if name is None else f" at {name}"
+    cover = (
+        COVER_DEFINITION
+        if name is None
+        else COVER_DEFINITION.replace("the depot stock", f"the stock at {name}")
+    )
     return join(
         [
             figure(
                 images["cover"],
-                "Overlaid fan charts of days of cover, one colour per option",
-                f"Days of cover [days] ({COVER_DEFINITION}): "
+                f"Overlaid fan charts of days of cover{where}, one colour per option",
+                f"Days of cover{where} [days] ({cover}): "
                 f"median and 90 % band of each option across {n} replications; dotted: "
                 "the reference's rationing threshold [days]; dashed, in an option's colour: "
                 "a dated event it has and the reference lacks.",
@@ -306,27 +368,33 @@ def _section_cover(ensembles: Mapping[str, EnsembleResult], images: Mapping[str,
             ),
             figure(
                 images["stockout"],
-                "Probability of a stock-out by each date, one curve per option",
-                "Share of replications [%] with a stock-out on any day up to each date.",
+                f"Probability of a stock-out{where} by each date, one curve per option",
+                f"Share of replications [%] with a stock-out{where} on any day up to each date.",
                 "fig-compare-stockout",
             ),
         ]
     )
 
 
-def _section_losses(images: Mapping[str, Image]) -> Html:
+def _section_losses(images: Mapping[str, Image], name: str | None = None) -> Html:
+    main = (
+        ""
+        if name is None
+        else " The model's losses are those of the main destination's corridors, "
+        f"not only {name}'s."
+    )
     return figure(
         images["incidents"],
         "Reported cumulative tankers destroyed against each option's model",
         "Red points: reported cumulative tankers destroyed, with the range of the "
         "reports; lines and bands: each option's median and 90 % band across its "
         "replications [tankers]. The reports happened once; they cannot say which option "
-        "is right, only whether an option's model stays near what was seen.",
+        "is right, only whether an option's model stays near what was seen." + main,
         "fig-compare-incidents",
     )
 
 
-def _header(ensembles: Mapping[str, EnsembleResult]) -> Html:
+def _header(ensembles: Mapping[str, EnsembleResult], name: str | None = None) -> Html:
     first = next(iter(ensembles.values()))
     sc = first.scenario
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -337,10 +405,16 @@ def _header(ensembles: Mapping[str, EnsembleResult]) -> Html:
     )
     inner = join(
         [
-            tag("h1", f"Decision brief: {option_list(list(ensembles))}"),
+            tag(
+                "h1",
+                f"Decision brief: {option_list(list(ensembles))}"
+                + ("" if name is None else f", at {name}"),
+            ),
             tag(
                 "p",
-                "A simfuel comparison: every option on the same random numbers",
+                "A simfuel comparison"
+                + ("" if name is None else f" of the destination {name}")
+                + ": every option on the same random numbers",
                 cls="sub",
             ),
             tag("div", meta, cls="meta"),
@@ -370,10 +444,15 @@ def reproduce_arguments(
 
 
 def _footer(
-    ensembles: Mapping[str, EnsembleResult], sources: Mapping[str, str | None], elapsed: float
+    ensembles: Mapping[str, EnsembleResult],
+    sources: Mapping[str, str | None],
+    elapsed: float,
+    destination: str | None = None,
 ) -> Html:
     first = next(iter(ensembles.values()))
     args = shlex.join(reproduce_arguments(ensembles, sources))
+    if destination is not None:
+        args += " --destination " + shlex.quote(destination)
     return join(
         [
             tag(

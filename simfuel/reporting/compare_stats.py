@@ -103,9 +103,14 @@ class OptionOutcome:
     p_stockout_high: float = float("nan")
 
 
-def option_outcome(ensemble: EnsembleResult) -> OptionOutcome:
-    """The probability of a stock-out, its median date and tankers lost of one ensemble."""
-    reps = ensemble.replications
+def option_outcome(ensemble: EnsembleResult, destination: str | None = None) -> OptionOutcome:
+    """The probability of a stock-out, its median date and tankers lost of one ensemble.
+
+    ``destination``: the place with stock whose figures they are (default: the main
+    destination), as :meth:`EnsembleResult.replications_at` gives them: its stock-outs,
+    and the tankers lost on the corridors that end there.
+    """
+    reps = ensemble.replications_at(destination)
     dates = pd.to_datetime(reps["first_stockout"])
     happened = dates.notna()
     lost = reps["tankers_lost"].to_numpy(float)
@@ -180,23 +185,33 @@ def paired_difference(
     )
 
 
-def _values(ensemble: EnsembleResult, metric: str) -> np.ndarray:
+def _values(ensemble: EnsembleResult, metric: str, destination: str | None = None) -> np.ndarray:
     """A summary metric per replication as floats: dates in days since 1970 (NaN: never)."""
+    table = ensemble.replications_at(destination)
     if metric == "stockout_happened":
-        return pd.to_datetime(ensemble.replications["first_stockout"]).notna().to_numpy(float)
-    column = ensemble.replications[metric]
+        return pd.to_datetime(table["first_stockout"]).notna().to_numpy(float)
+    column = table[metric]
     if pd.api.types.is_datetime64_any_dtype(column):
         days = (column - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)
         return days.to_numpy(float)
     return column.to_numpy(float)
 
 
-def paired_metric(first: EnsembleResult, other: EnsembleResult, metric: str) -> PairedDifference:
+def paired_metric(
+    first: EnsembleResult,
+    other: EnsembleResult,
+    metric: str,
+    *,
+    destination: str | None = None,
+) -> PairedDifference:
     """The paired difference of a summary metric between two ensembles run on the same seeds.
 
     ``metric`` is a column of ``replications`` (dates give differences in days, over the
     replications where both happened) or ``"stockout_happened"`` (1 if a stock-out
     happened: the mean difference is the difference in the probability of a stock-out).
+    ``destination``: the place with stock both are read at (default: the main
+    destination; see :meth:`EnsembleResult.replications_at`). The bootstrap resamples
+    the same replications whatever the place.
 
     Raises
     ------
@@ -214,14 +229,19 @@ def paired_metric(first: EnsembleResult, other: EnsembleResult, metric: str) -> 
             f"{first.n} and {other.n} replications)"
         )
     seed = np.random.SeedSequence(first.seed_entropy, spawn_key=_BOOTSTRAP_KEY)
-    return paired_difference(_values(first, metric), _values(other, metric), seed=seed)
+    return paired_difference(
+        _values(first, metric, destination), _values(other, metric, destination), seed=seed
+    )
 
 
-def diverging_date(ensembles: Mapping[str, EnsembleResult], label: str) -> pd.Timestamp | None:
+def diverging_date(
+    ensembles: Mapping[str, EnsembleResult], label: str, *, destination: str | None = None
+) -> pd.Timestamp | None:
     """The first date on which option ``label`` differs from the first option.
 
-    Compares every daily field of every replication, day by day. Returns None if the two
-    are the same on every day.
+    Compares every daily field of every replication, day by day, at ``destination`` (a
+    place with stock; default: the main destination). Returns None if the two are the
+    same on every day.
 
     Raises
     ------
@@ -234,7 +254,7 @@ def diverging_date(ensembles: Mapping[str, EnsembleResult], label: str) -> pd.Ti
         raise ValueError(f"option {label!r} has another horizon than the first option")
     differs = np.zeros(len(first.dates), dtype=bool)
     for field in DAILY_FIELDS:
-        a, b = first.daily(field), other.daily(field)
+        a, b = first.daily(field, destination), other.daily(field, destination)
         same = (a == b) | (np.isnan(a) & np.isnan(b)) if a.dtype.kind == "f" else a == b
         differs |= ~same.all(axis=0)
     hits = np.flatnonzero(differs)

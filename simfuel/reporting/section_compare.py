@@ -38,6 +38,7 @@ __all__ = [
     "BriefNumbers",
     "brief_numbers",
     "caveat",
+    "destination_name",
     "method_note",
     "section_bottom_line",
     "section_metrics",
@@ -54,17 +55,71 @@ class BriefNumbers:
     outcomes: dict[str, OptionOutcome]
     #: label -> {"stockout_happened" | "first_stockout" | "tankers_lost": difference}
     differences: dict[str, dict[str, PairedDifference]]
+    #: The place with stock they are of (None: the main destination).
+    destination: str | None = None
 
 
-def brief_numbers(ensembles: Mapping[str, EnsembleResult]) -> BriefNumbers:
-    """Outcomes of every option and the paired differences of the others against the first."""
+def brief_numbers(
+    ensembles: Mapping[str, EnsembleResult], destination: str | None = None
+) -> BriefNumbers:
+    """Outcomes of every option and the paired differences of the others against the first.
+
+    ``destination``: the place with stock they are of (default: the main destination);
+    see :meth:`EnsembleResult.replications_at`.
+    """
     first = next(iter(ensembles.values()))
-    outcomes = {k: option_outcome(e) for k, e in ensembles.items()}
+    outcomes = {k: option_outcome(e, destination) for k, e in ensembles.items()}
     differences = {
-        k: {m: paired_metric(first, e, m) for m in _HEADLINE}
+        k: {m: paired_metric(first, e, m, destination=destination) for m in _HEADLINE}
         for k, e in list(ensembles.items())[1:]
     }
-    return BriefNumbers(outcomes, differences)
+    return BriefNumbers(outcomes, differences, destination)
+
+
+def destination_name(
+    ensembles: Mapping[str, EnsembleResult], destination: str | None
+) -> str | None:
+    """The display name of the destination a brief is about (None: the main destination).
+
+    The main destination given by its key is the main destination: None as well.
+    """
+    if destination is None:
+        return None
+    first = next(iter(ensembles.values()))
+    if destination == first.main_destination:
+        return None
+    place = first.scenario.places.get(destination)
+    return (place.name if place is not None else None) or destination
+
+
+def _at(ensembles: Mapping[str, EnsembleResult], destination: str | None) -> str:
+    """`` at Mopti`` for a brief about a destination other than the main one, else ``""``."""
+    name = destination_name(ensembles, destination)
+    return "" if name is None else f" at {name}"
+
+
+def _about(ensembles: Mapping[str, EnsembleResult], destination: str | None) -> Html | str:
+    """The paragraph that says which destination every figure is of (nothing: the main)."""
+    name = destination_name(ensembles, destination)
+    if name is None:
+        return ""
+    first = next(iter(ensembles.values()))
+    main = first.scenario.places.get(first.main_destination)
+    main_name = (main.name if main is not None else None) or first.main_destination
+    return tag(
+        "p",
+        join(
+            [
+                tag("strong", f"At {name}. "),
+                f"Every figure of this brief is {name}'s: its stock, days of cover, "
+                "rationing and stock-outs, and the deliveries, losses and convoys of the "
+                f"corridors that end there (without a destination, the brief is of the main "
+                f"destination, {main_name}).",
+            ]
+        ),
+        cls="note",
+        id="destination",
+    )
 
 
 _HEADLINE = ("stockout_happened", "first_stockout", "tankers_lost")
@@ -177,11 +232,13 @@ def _stockouts(o: OptionOutcome) -> str:
     return format_proportion(o.stockouts, o.n, o.p_stockout_low, o.p_stockout_high)
 
 
-def _sentence(label: str, o: OptionOutcome, ref: str, d: Mapping[str, PairedDifference]) -> Html:
+def _sentence(
+    label: str, o: OptionOutcome, ref: str, d: Mapping[str, PairedDifference], at: str = ""
+) -> Html:
     stock = d["stockout_happened"]
     parts: list[object] = [
         tag("strong", label),
-        f" against {ref}: a stock-out in {_stockouts(o)}, "
+        f" against {ref}: a stock-out{at} in {_stockouts(o)}, "
         + _difference(f"a difference of {_points(stock)}", stock),
     ]
     if o.stockouts:
@@ -204,17 +261,23 @@ def _sentence(label: str, o: OptionOutcome, ref: str, d: Mapping[str, PairedDiff
 
 
 def section_bottom_line(ensembles: Mapping[str, EnsembleResult], numbers: BriefNumbers) -> Html:
-    """The bottom line: sentences, then the table of outcomes and paired differences."""
+    """The bottom line: sentences, then the table of outcomes and paired differences.
+
+    Of ``numbers.destination`` (the brief names it when it is not the main destination).
+    """
     labels = list(ensembles)
     ref = labels[0]
     o0 = numbers.outcomes[ref]
+    name = destination_name(ensembles, numbers.destination)
+    at = "" if name is None else f" at {name}"
     lines: list[object] = [
+        _about(ensembles, numbers.destination),
         tag(
             "p",
             join(
                 [
                     tag("strong", ref),
-                    f" (the reference): a stock-out in {_stockouts(o0)}"
+                    f" (the reference): a stock-out{at} in {_stockouts(o0)}"
                     + (
                         f", median stock-out date {_median_date(o0)}"
                         if o0.stockouts
@@ -225,9 +288,11 @@ def section_bottom_line(ensembles: Mapping[str, EnsembleResult], numbers: BriefN
                     f"{format_number(o0.tankers_lost_high)}).",
                 ]
             ),
-        )
+        ),
     ]
-    lines += [_sentence(k, numbers.outcomes[k], ref, numbers.differences[k]) for k in labels[1:]]
+    lines += [
+        _sentence(k, numbers.outcomes[k], ref, numbers.differences[k], at) for k in labels[1:]
+    ]
     lines.append(tag("p", f"Median stock-out date: {MEDIAN_DATE_RULE}.", cls="note"))
     rows = []
     for k in labels:
@@ -257,9 +322,9 @@ def section_bottom_line(ensembles: Mapping[str, EnsembleResult], numbers: BriefN
         )
     headers = [
         "option",
-        "stock-out probability",
-        "median stock-out date",
-        f"tankers lost: median ({_PCT} range)",
+        f"stock-out probability{at}",
+        f"median stock-out date{at}",
+        f"tankers lost{'' if name is None else ' on the way to ' + name}: median ({_PCT} range)",
         f"Δ stock-out probability vs {ref} [points]",
         f"Δ stock-out date vs {ref} [days]",
         f"Δ tankers lost vs {ref}",
@@ -272,7 +337,8 @@ def section_bottom_line(ensembles: Mapping[str, EnsembleResult], numbers: BriefN
                 rows,
                 numeric=(1, 3, 4, 5, 6),
                 cls="brief",
-                caption=f"Per option across its replications; Δ: mean paired difference "
+                caption=("" if name is None else f"At {name}. ")
+                + "Per option across its replications; Δ: mean paired difference "
                 f"against {ref} with its {_PCT} bootstrap interval in brackets. Median "
                 f"stock-out date: {MEDIAN_DATE_RULE}.",
             ),
@@ -333,11 +399,13 @@ def scenario_differences(first: Scenario, other: Scenario, most: int = 8) -> lis
     return shown
 
 
-def _same_days(ensembles: Mapping[str, EnsembleResult], label: str) -> str:
+def _same_days(
+    ensembles: Mapping[str, EnsembleResult], label: str, destination: str | None = None
+) -> str:
     first = next(iter(ensembles.values()))
     if not first.dates.equals(ensembles[label].dates):
         return "another horizon"
-    day = diverging_date(ensembles, label)
+    day = diverging_date(ensembles, label, destination=destination)
     if day is None:
         return "every day"
     if day == first.dates[0]:
@@ -346,9 +414,15 @@ def _same_days(ensembles: Mapping[str, EnsembleResult], label: str) -> str:
 
 
 def section_options(
-    ensembles: Mapping[str, EnsembleResult], sources: Mapping[str, str | None]
+    ensembles: Mapping[str, EnsembleResult],
+    sources: Mapping[str, str | None],
+    destination: str | None = None,
 ) -> Html:
-    """The options: scenario, file, what differs from the first, and up to when they agree."""
+    """The options: scenario, file, what differs from the first, and up to when they agree.
+
+    ``destination``: the place with stock whose daily figures are compared for the days
+    the options agree on (default: the main destination).
+    """
     labels = list(ensembles)
     first = ensembles[labels[0]]
     rows = []
@@ -362,7 +436,7 @@ def section_options(
             differs = (
                 Html("<br>".join(tag("code", p) for p in paths)) if paths else "nothing (same)"
             )
-            past = _same_days(ensembles, k)
+            past = _same_days(ensembles, k, destination)
         rows.append(
             [
                 tag("strong", k),
@@ -376,26 +450,32 @@ def section_options(
         ["option", "scenario", "file", f"differs from {labels[0]} in", "same days as it"],
         rows,
         cls="brief-options",
-        caption="Same days: every daily figure of every replication equal to the reference's "
-        "(same seeds), up to the day before the first difference. An option that changes "
-        "only from a date on shares the reference's past exactly up to that date.",
+        caption=f"Same days: every daily figure{_at(ensembles, destination)} of every "
+        "replication equal to the reference's (same seeds), up to the day before the first "
+        "difference. An option that changes only from a date on shares the reference's past "
+        "exactly up to that date.",
     )
 
 
-def section_metrics(ensembles: Mapping[str, EnsembleResult]) -> Html:
-    """Every summary metric: each option's median, the paired differences and their spread."""
+def section_metrics(
+    ensembles: Mapping[str, EnsembleResult], destination: str | None = None
+) -> Html:
+    """Every summary metric: each option's median, the paired differences and their spread.
+
+    ``destination``: the place with stock they are of (default: the main destination).
+    """
     labels = list(ensembles)
     first = ensembles[labels[0]]
-    stats = {k: e.summary_table() for k, e in ensembles.items()}
+    stats = {k: e.summary_table(destination=destination) for k, e in ensembles.items()}
+    name = destination_name(ensembles, destination)
     rows = []
     for metric in SUMMARY_METRICS:
         lab = SUMMARY_LABELS[metric]
-        cells: list[object] = [
-            lab.long + (f" [{lab.unit}]" if lab.unit and not lab.is_date else "")
-        ]
+        long = lab.long if name is None else lab.long.replace("the depot", name)
+        cells: list[object] = [long + (f" [{lab.unit}]" if lab.unit and not lab.is_date else "")]
         cells += [lab.format(stats[k].loc[metric, "median"]) for k in labels]
         for k in labels[1:]:
-            d = paired_metric(first, ensembles[k], metric)
+            d = paired_metric(first, ensembles[k], metric, destination=destination)
             scale = 1.0 if lab.is_date else lab.scale
             digits = 1 if lab.is_date else max(lab.digits, 0)
             if d.pairs == 0:
@@ -429,7 +509,8 @@ def section_metrics(ensembles: Mapping[str, EnsembleResult]) -> Html:
         rows,
         numeric=tuple(range(1, len(headers))),
         cls="brief-metrics",
-        caption=f"Medians across replications (dates: {MEDIAN_DATE_RULE}). "
+        caption=("" if name is None else f"At {name}. ")
+        + f"Medians across replications (dates: {MEDIAN_DATE_RULE}). "
         f"Δ: mean paired difference [{_PCT} bootstrap interval of the mean] and the spread "
         f"of the differences themselves (5th to 95th percentile); dates in days, litres in ML. "
         "Bold: the interval excludes 0.",
