@@ -13,6 +13,11 @@ def section_distributions(ctx: Context) -> Html:
     note = f" across {n} replications; black line: median, grey band: 90 % interval."
     v = ctx.vocab
     where = "the depot" if ctx.destination is None else ctx.place_name
+    cover = (
+        COVER_DEFINITION
+        if ctx.destination is None
+        else COVER_DEFINITION.replace("the depot stock", f"the stock at {ctx.place_name}")
+    )
     return join(
         [
             tag(
@@ -42,8 +47,7 @@ def section_distributions(ctx: Context) -> Html:
                         figure(
                             ctx.images["min_cover"],
                             "Distribution of the minimum days of cover",
-                            "Lowest days of cover over the horizon [days] "
-                            f"({COVER_DEFINITION})" + note,
+                            f"Lowest days of cover over the horizon [days] ({cover})" + note,
                             "fig-min-cover",
                         ),
                     ]

@@ -138,3 +138,20 @@ def test_to_xarray_refuses_an_unknown_or_repeated_place(ens):
         ens.to_xarray(destination=["mopti", "mopti"])
     with pytest.raises(ValueError, match="distinct"):
         ens.to_xarray(destination=[])
+
+
+def test_cli_run_reps_writes_the_chosen_destinations_csv(tmp_path):
+    # `simfuel run --reps N --format csv --destination mopti` prints Mopti's summary, so the
+    # tables it writes must be Mopti's too (they were the main destination's).
+    from simfuel.cli import CSV_FOLDER, main
+
+    out = tmp_path / "run"
+    args = ["run", "mali-2025", "--reps", "2", "--seed", "5", "--quiet", "--out", str(out)]
+    assert main([*args, "--format", "csv", "--destination", "mopti"]) == 0
+    ens = simfuel.EnsembleResult.from_parquet(out)
+    mopti = ens.to_csv(tmp_path / "mopti", destination="mopti")
+    bamako = ens.to_csv(tmp_path / "bamako", destination="bamako")
+    for name in ("replications", "summary"):
+        written = (out / CSV_FOLDER / f"{name}.csv").read_bytes()
+        assert written == Path(mopti[name]).read_bytes()
+        assert written != Path(bamako[name]).read_bytes()
