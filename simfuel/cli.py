@@ -1121,9 +1121,7 @@ def _run_ensemble(args: argparse.Namespace, scenario: Any, place: str | None = N
     with _executor(args) as executor:
         result = run_ensemble(scenario, args.reps, executor=executor, store=args.out, **kwargs)
     # Written before anything is printed: a failed write must not follow printed results.
-    tables = (
-        result.to_csv(args.out / CSV_FOLDER, destination=place) if args.format == "csv" else {}
-    )
+    tables = result.to_csv(args.out / CSV_FOLDER, destination=place) if args.format == "csv" else {}
     what = f"{scenario.start} .. {scenario.end}, {_count(result.n, 'replication')}"
     print(_header(result.provenance, what + _at(scenario, place)))
     table = result.summary_table(destination=place)
