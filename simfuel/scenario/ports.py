@@ -19,6 +19,7 @@ schema imports it (not the other way round).
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem
@@ -37,13 +38,34 @@ def _end(corridor: dict[str, Any]) -> Any:
     return None
 
 
-def expand_port_sugar(data: Any) -> Any:
+def _fill(value: Any, low: float, high: float, whole: bool) -> Any:
+    """``value`` if it is a number the port's field accepts, else a valid stand-in.
+
+    The port is validated too: a bad value there is reported once, at its own path, and
+    the stand-in never survives (validation fails on the port). Text that reads as such
+    a number is passed on as is (the corridor's field reads it as the port's does).
+    """
+    number = value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return low
+    if isinstance(number, bool) or not isinstance(number, int | float):
+        return low
+    fits = math.isfinite(number) and low <= number <= high
+    return value if fits and (not whole or number == int(number)) else low
+
+
+def expand_port_sugar(data: Any, max_berths: int, max_berth_h: float) -> Any:
     """Fill the ``sea`` block of each sea corridor ending at a port from that port.
 
     Parameters
     ----------
     data : Any
         The mapping given to ``Scenario.model_validate`` (anything else is returned as is).
+    max_berths, max_berth_h : int, float
+        The bounds of the port's fields (a value beyond them is the port's error only).
 
     Returns
     -------
@@ -71,9 +93,12 @@ def expand_port_sugar(data: Any) -> Any:
             port = ports.get(_end(c)) if isinstance(_end(c), str) else None
             if port is not None:
                 sea = dict(c["sea"])
-                for name in ("berths", "berth_hours"):
+                for name, low, high, whole in (
+                    ("berths", 1, max_berths, True),
+                    ("berth_hours", 1.0, max_berth_h, False),
+                ):
                     if name not in sea and port.get(name) is not None:
-                        sea[name] = port[name]
+                        sea[name] = _fill(port[name], low, high, whole)
                 c = {**c, "sea": sea}
         filled[key] = c
     return {**data, "corridors": filled}

@@ -621,9 +621,10 @@ class SeaMode(_Model):
     served. The berths are the destination port's: every sea corridor that ends at one
     place queues for the same berths (give them once as ``places.<key>.port``, or the same
     ``berths`` on each corridor). While the stock there is seized no ship unloads: ships
-    wait at anchor (or at their berth, whose hours stop) until the release. Waiting and
-    berthed ships count as waiting to unload; a ship's arrival (``ended_h``,
-    ``arrived_l``) is when it leaves its berth.
+    at sea wait at anchor (or at their berth, whose hours stop) until the release, and
+    ships that have not sailed wait at their origin (a ``seize`` closes the place, so the
+    lane into it). Waiting and berthed ships count as waiting to unload; a ship's arrival
+    (``ended_h``, ``arrived_l``) is when it leaves its berth.
     """
 
     loads_per_ship: Whole = Field(
@@ -1341,8 +1342,10 @@ class Terminal(_Model):
     from a depot does, keeping nothing back) and at most ``loading_tankers_per_day``
     vehicles a day across them. It has no demand of its own. The main commodity's stock is
     given by the ``*_l`` fields (fuel in litres) or by ``commodities.<main>``; other
-    commodities by ``commodities``. A ``seize`` of its place traps the stock: nothing
-    loads and no imports land until the ``release``.
+    commodities by ``commodities``. Corridors may end at its place too (an import terminal
+    resupplied by ship, road or air): what they unload adds to its stock. A ``seize`` of
+    its place traps the stock: nothing loads, nothing unloads (ships wait at anchor) and
+    no imports land until the ``release``.
     """
 
     place: str = Field(description="Place key of the terminal (one stock per place).")
@@ -2004,7 +2007,7 @@ class Scenario(_Model):
     @model_validator(mode="before")
     @classmethod
     def _port_sugar(cls, data: Any) -> Any:
-        return expand_port_sugar(data)
+        return expand_port_sugar(data, MAX_UNITS, MAX_DELAY_H)
 
     @model_serializer(mode="wrap")
     def _drop_network_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:

@@ -279,6 +279,19 @@ def _berths_not_the_ports() -> dict[str, Any]:
     return s
 
 
+def _port_of_no_berths() -> dict[str, Any]:
+    s = import_terminal()
+    s["places"]["port"]["port"] = {"berths": 0, "berth_hours": 12}
+    return s
+
+
+def _port_hours_not_a_number() -> dict[str, Any]:
+    s = import_terminal()
+    s["places"]["port"]["port"] = {"berths": 1, "berth_hours": "a day"}
+    del s["corridors"]["ship_in"]["sea"]["berth_hours"]
+    return s
+
+
 def _berths_disagree() -> dict[str, Any]:
     return with_second_lane(import_terminal(), berths=2)
 
@@ -312,6 +325,9 @@ BAD = [
         _berths_not_the_ports,
         "corridors.ship_in.sea.berths: 3 berths, but places.port.port.berths is 2",
     ),
+    # A bad port value is the port's error only (not also the corridor's it fills).
+    (_port_of_no_berths, "places.port.port.berths: must be >= 1 (got 0)"),
+    (_port_hours_not_a_number, "places.port.port.berth_hours: expected a number"),
     (
         _berths_disagree,
         "corridors.ship_in2.sea.berths: 2 berths at 'port', but corridors.ship_in.sea.berths "
