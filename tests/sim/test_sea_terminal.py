@@ -10,15 +10,22 @@ A second sea corridor ``ship_in2`` (from ``abroad2``, 260 km at 20 km/h: 13 h) e
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import simfuel
 from simfuel.cli import main
 from simfuel.scenario import ScenarioError, load_scenario
+from simfuel.sim.disruptions import Windows
+from simfuel.sim.modes import berth_end_h
 from tests.helpers import tiny_scenario
 from tests.sim.builders import date
 
@@ -95,6 +102,23 @@ def test_a_terminal_resupplied_by_sea_gains_exactly_what_the_ships_carry() -> No
     # Both ships unloaded, into the terminal, not the depot.
     assert ships_of(r)["tankers_arrived"].tolist() == [LOADS, LOADS]
     assert r.at("city")["delivered_l"].sum() == 0
+
+
+def test_each_commodity_a_ship_carries_goes_into_the_terminal_s_stock_of_it() -> None:
+    # Each load: 1,000,000 L of fuel and 400 t of food; the terminal stocks both.
+    s = import_terminal(ships=2, initial_l=5_000_000)
+    s["commodities"] = {"fuel": {"unit": "L"}, "food": {"unit": "t"}}
+    s["vehicles"] = {"hold": {"payload": {"fuel": LOAD_L, "food": 400}}}
+    s["terminals"]["port"]["commodities"] = {"food": {"capacity": 50_000, "initial": 100}}
+    ship = s["corridors"]["ship_in"]
+    del ship["tanker_capacity_l"]
+    ship["vehicle"] = "hold"
+    r = simfuel.run(s, seed=0)
+    r.check_balance()
+    assert r.at("port", "fuel")["delivered_l"].sum() == 2 * SHIP_L
+    food = r.at("port", "food")
+    assert food["delivered_l"].sum() == 2 * LOADS * 400
+    assert food["stock_l"].iloc[-1] == 100 + 2 * LOADS * 400
 
 
 def test_a_full_terminal_keeps_what_does_not_fit_waiting_to_unload() -> None:
@@ -356,3 +380,71 @@ def test_the_cli_refuses_them_in_one_line_with_exit_2(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "Traceback" not in err[0]
     assert str(path) in err[0]
+
+
+# ---------------------------------------------------------------- the berth clock
+
+
+@pytest.mark.parametrize(
+    ("t_h", "hours", "end_h"),
+    [
+        (0.0, 10.0, 10.0),  # done before the first seizure (20 .. 30 h)
+        (15.0, 5.0, 30.0),  # up exactly when it starts: held to the release
+        (15.0, 10.0, 35.0),  # 5 h before, 5 h after
+        (25.0, 8.0, 38.0),  # taken while seized: all 8 h after the release
+        (15.0, 20.0, 65.0),  # 5 h, 10 h between the seizures, 5 h after the second
+        (95.0, 10.0, math.inf),  # 5 h, then seized from 100 h to the end
+    ],
+)
+def test_the_berth_hours_stop_while_the_stock_is_seized(
+    t_h: float, hours: float, end_h: float
+) -> None:
+    windows = Windows.merge([(20.0, 30.0), (40.0, 60.0), (100.0, math.inf)])
+    assert windows is not None
+    assert berth_end_h(windows, t_h, hours) == end_h
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+)
+@given(
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.integers(5, 40),
+    st.one_of(st.none(), st.tuples(st.integers(0, 10), st.integers(1, 8))),
+    st.integers(0, 10),
+)
+def test_ships_into_a_terminal_keep_every_balance(
+    berths: int,
+    ships: int,
+    ships2: int,
+    hours2: int,
+    seizure: tuple[int, int] | None,
+    road: int,
+) -> None:
+    s = with_second_lane(
+        import_terminal(ships=ships, road_per_day=road), ships2, berth_hours=hours2
+    )
+    s["places"]["port"]["port"] = {"berths": berths}
+    if seizure is not None:
+        seized(s, seizure[0], seizure[0] + seizure[1])
+    r = simfuel.run(s, seed=0)
+    r.check_balance()
+    ended = pd.concat([ships_of(r, "ship_in"), ships_of(r, "ship_in2")])
+    done = ended[ended["outcome"] == "arrived"]
+    # The terminal has room for all: every ship that left its berth is in its stock.
+    assert r.at("port")["delivered_l"].sum() == done["tankers_arrived"].sum() * LOAD_L
+    if seizure is None:
+        # Each ship holds a berth at least its hours after the voyage; with enough
+        # berths, exactly those.
+        least = np.where(done["corridor"] == "ship_in", VOYAGE_H + BERTH_H, VOYAGE2_H + hours2)
+        assert (done["ended_h"].to_numpy() >= least).all()
+        if berths >= ships + ships2:
+            assert done["ended_h"].tolist() == least.tolist()
+    else:
+        t0, t1 = 24.0 * seizure[0], 24.0 * (seizure[0] + seizure[1])
+        assert not done["ended_h"].between(t0, t1, inclusive="left").any()
