@@ -849,8 +849,17 @@ class Simulation:
 
     def _berth(self, port: Port, jr: _Journey) -> Generator[simpy.Event, Any, None]:
         c = jr.c  # sea: a berth at the destination's port
-        yield from port.berth(self, c.index, jr.n, c.mode.berth_h)
+        yield from port.berth(self, c.index, jr.n, c.mode.berth_h, partial(self._anchored, jr))
         self._finish(jr, "arrived")
+
+    def _anchored(self, jr: _Journey, end_h: float) -> None:
+        """Log a ship whose unloading a seizure of the stock holds until ``end_h`` [h]."""
+        c, now = jr.c, self.env.now
+        if now >= 0:
+            until = "the end" if end_h == math.inf else _timestamp(self.plan, end_h)
+            place = self._dest[c.index].place
+            detail = f"{place} seized; the ship unloads by {until}"
+            self.rec.log(now, "held", c.key, jr.row.convoy_id, jr.n, jr.n * c.capacity_l, detail)
 
     def _finish(self, jr: _Journey, outcome: str) -> None:
         self._ended(jr.c, jr.row, outcome, jr.n)

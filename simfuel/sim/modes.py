@@ -109,9 +109,18 @@ class Port:
         self._berths = simpy.Resource(env, capacity=berths)
 
     def berth(
-        self, sim: Simulation, ci: int, n: int, berth_h: float
+        self,
+        sim: Simulation,
+        ci: int,
+        n: int,
+        berth_h: float,
+        held: Callable[[float], None] | None = None,
     ) -> Generator[simpy.Event, Any, None]:
-        """Wait for a berth and hold it ``berth_h`` of unseized time; ``n`` loads wait to unload."""
+        """Wait for a berth and hold it ``berth_h`` of unseized time; ``n`` loads wait to unload.
+
+        ``held(end_h)`` is called when the ship has its berth and a seizure makes it leave
+        later than ``berth_h`` from now (at ``end_h`` [h], inf: never).
+        """
         env = self.env
         sim.transit[ci] -= n
         sim.unload_wait[ci] += n
@@ -121,6 +130,8 @@ class Port:
                 yield env.timeout(berth_h)
             else:
                 end_h = berth_end_h(self.seized, env.now, berth_h)
+                if held is not None and end_h > env.now + berth_h:
+                    held(end_h)
                 if end_h == math.inf:
                     yield env.event()  # seized to the end: the ship never unloads
                 else:

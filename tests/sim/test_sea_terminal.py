@@ -204,6 +204,10 @@ def test_a_seized_terminal_receives_nothing_until_it_is_released() -> None:
     assert port["delivered_l"].sum() == 2 * SHIP_L
     assert (port["tankers_waiting_unload"].iloc[2:5] == 2 * LOADS).all()
     assert port["in_transit_l"].iloc[0] == 2 * SHIP_L  # at sea on day 0
+    # The ship at the berth says why it waits (the one at anchor behind it waits for it).
+    held = r.events[(r.events["kind"] == "held") & (r.events["corridor"] == "ship_in")]
+    assert held["t_h"].tolist() == [48.0]
+    assert held["detail"].tolist() == ["port seized; the ship unloads by 2025-01-07 12:00"]
 
 
 def test_ships_do_not_sail_into_a_seized_terminal() -> None:
