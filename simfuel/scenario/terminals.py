@@ -67,7 +67,7 @@ def terminal_problems(s: Scenario) -> list[Problem]:
     another terminal: one stock per place); the main commodity given twice (flat fields
     and block) or not at all, or as litres when it is not in litres; half the flat fields;
     an unknown commodity in a block; a corridor loading there, or ending there, a commodity
-    it does not stock.
+    it does not stock; an ``order_up_to`` corridor ending there (no demand to order for).
     """
     out: list[Problem] = []
     if not s.terminals:
@@ -134,6 +134,14 @@ def terminal_problems(s: Scenario) -> list[Problem]:
         end = c.legs[-1].to
         # Its origin's stock (unless it ends there: an unlimited origin) and its end's.
         ends = [(end, "destination")] if end in by_place else []
+        if ends and c.dispatch_policy == "order_up_to":
+            out.append(
+                Problem(
+                    f"corridors.{ckey}.dispatch_policy",
+                    f"order_up_to loads up to days of its destination's demand, and terminal "
+                    f"'{end}' has none: it would never load (use fixed_rate or schedule)",
+                )
+            )
         if c.origin in by_place and c.origin != end:
             ends.insert(0, (c.origin, "origin"))
         for place, role in ends:

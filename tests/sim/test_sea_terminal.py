@@ -337,6 +337,14 @@ def _food_to_a_fuel_terminal() -> dict[str, Any]:
     return s
 
 
+def _ordering_for_a_terminal() -> dict[str, Any]:
+    s = import_terminal()
+    s["corridors"]["ship_in"].update(
+        dispatch_policy="order_up_to", dispatch={"target_days": 5, "max_tankers_per_day": 10}
+    )
+    return s
+
+
 BAD = [
     (_unknown_end, "corridors.ship_in.legs[0].to: unknown place 'prot' (did you mean 'port'?)"),
     (
@@ -352,6 +360,11 @@ BAD = [
     (
         _berths_not_the_ports,
         "corridors.ship_in.sea.berths: 3 berths, but places.port.port.berths is 2",
+    ),
+    (
+        _ordering_for_a_terminal,
+        "corridors.ship_in.dispatch_policy: order_up_to loads up to days of its destination's "
+        "demand, and terminal 'port' has none: it would never load",
     ),
     # A bad port value is the port's error only (not also the corridor's it fills).
     (_port_of_no_berths, "places.port.port.berths: must be >= 1 (got 0)"),
