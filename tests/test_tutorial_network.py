@@ -33,7 +33,14 @@ DOC = ROOT / "docs" / "tutorial-network.md"
 #: Fields the tutorial leaves unwritten on purpose, by model, with the reason.
 NOT_WRITTEN: dict[str, dict[str, str]] = {
     "*": {"source": "a synthetic case has no sources (the observation event shows one)"},
-    "Place": {"country": "an invented country has no ISO 3166 code"},
+    "Place": {
+        "country": "an invented country has no ISO 3166 code",
+        "port": "written into the tutorial by the lead",
+    },
+    "Port": {
+        "berths": "written into the tutorial by the lead",
+        "berth_hours": "written into the tutorial by the lead",
+    },
     "Dispatch": {
         "dates": "a schedule takes `dates` or `every_days`; this one uses every_days",
         "commodity": "written into the tutorial by the lead",

@@ -22,6 +22,7 @@ __all__ = ["format_reference"]
 _SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Scenario (top level)", schema.Scenario),
     ("places.<key>: Place", schema.Place),
+    ("places.<key>.port: Port", schema.Port),
     ("depot: Depot", schema.Depot),
     ("demand: Demand", schema.Demand),
     ("demand.priority[i]: PriorityClass", schema.PriorityClass),

@@ -52,6 +52,7 @@ from .commodities import (
     stock_commodities,
 )
 from .errors import Problem, ScenarioError
+from .ports import drop_port_defaults, expand_port_sugar, port_problems
 from .terminals import terminal_places, terminal_problems
 
 __all__ = [
@@ -353,6 +354,24 @@ def _zero_delay() -> FixedDelay:
 # ---------------------------------------------------------------- network
 
 
+class Port(_Model):
+    """The berths of the port at a place, shared by every sea corridor that ends there.
+
+    Ships of all those corridors queue for them together, first come first served; each
+    holds a berth for its corridor's ``sea.berth_hours`` (default: ``berth_hours`` here).
+    Without a ``port`` the berths are the corridors' ``sea.berths``, which must then agree.
+    """
+
+    berths: Whole = Field(ge=1, le=MAX_UNITS, description="Berths at the port [-].")
+    berth_hours: Real | None = Field(
+        None,
+        gt=0,
+        le=MAX_DELAY_H,
+        description="Hours a ship holds a berth to unload [h], for the sea corridors that "
+        "give no `sea.berth_hours` of their own.",
+    )
+
+
 class Place(_Model):
     """A named point on the map."""
 
@@ -360,6 +379,11 @@ class Place(_Model):
     lon: Real = Field(ge=-180, le=180, description="Longitude [degrees east].")
     name: str | None = Field(None, description="Display name (defaults to the key).")
     country: str | None = Field(None, description="ISO 3166 alpha-3 code, for display.")
+    port: Port | None = Field(
+        None,
+        description="The berths where ships unload here (the depot's, a destination's or a "
+        "terminal's place), shared by the `mode: sea` corridors that end here.",
+    )
 
 
 class Leg(_Model):
@@ -600,20 +624,34 @@ class SeaMode(_Model):
 
     A ship carries ``loads_per_ship`` loads of the corridor's ``tanker_capacity_l`` and
     sails when that many loads wait at the staging port (the tables count loads, as
-    tankers). At the destination it holds one of ``berths`` berths for ``berth_hours`` to
-    unload (the fuel then enters the stock as any arrival does); ships that arrive while
-    every berth is taken wait, first come first served. Waiting and berthed ships count as
-    waiting to unload; a ship's arrival (``ended_h``, ``arrived_l``) is when it leaves
-    its berth.
+    tankers). At the destination (the depot, a destination or a terminal) it holds one of
+    ``berths`` berths for ``berth_hours`` to unload (the load then enters the stock as any
+    arrival does); ships that arrive while every berth is taken wait, first come first
+    served. The berths are the destination port's: every sea corridor that ends at one
+    place queues for the same berths (give them once as ``places.<key>.port``, or the same
+    ``berths`` on each corridor). While the stock there is seized no ship unloads: ships
+    at sea wait at anchor (or at their berth, whose hours stop) until the release, and
+    ships that have not sailed wait at their origin (a ``seize`` closes the place, so the
+    lane into it). Waiting and berthed ships count as waiting to unload; a ship's arrival
+    (``ended_h``, ``arrived_l``) is when it leaves its berth.
     """
 
     loads_per_ship: Whole = Field(
         1, ge=1, le=MAX_TANKERS, description="Loads of `tanker_capacity_l` one ship carries."
     )
 
-    berths: Whole = Field(1, ge=1, le=MAX_UNITS, description="Berths at the destination port.")
+    berths: Whole = Field(
+        1,
+        ge=1,
+        le=MAX_UNITS,
+        description="Berths at the destination port, shared with the other sea corridors "
+        "that end there (with a `places.<key>.port` there: its `berths`).",
+    )
     berth_hours: Real = Field(
-        gt=0, le=MAX_DELAY_H, description="Hours a ship holds a berth to unload [h]."
+        gt=0,
+        le=MAX_DELAY_H,
+        description="Hours a ship holds a berth to unload [h] (with a `places.<key>.port` "
+        "there: its `berth_hours` unless given).",
     )
 
 
@@ -654,10 +692,12 @@ class InitialState(_Model):
 class Corridor(_Model):
     """A route from a loading origin through a staging point (the border) to a stock.
 
-    The corridor ends where its last leg ends: the depot's place or a destination's. An
-    origin at the place of the depot or of a destination is **secondary distribution**: a
-    batch loads only the whole tankers that stock holds (above ``upstream_keep_days`` of
-    its own demand) and takes them out of it; any other origin is a terminal with no limit.
+    The corridor ends where its last leg ends: the depot's place, a destination's or a
+    terminal's (what it unloads there adds to the terminal's stock, which the corridors
+    loading there draw on). An origin at the place of the depot or of a destination is
+    **secondary distribution**: a batch loads only the whole tankers that stock holds (above
+    ``upstream_keep_days`` of its own demand) and takes them out of it; any other origin is
+    a terminal with no limit.
     """
 
     name: str | None = Field(None, description="Display name.")
@@ -667,7 +707,8 @@ class Corridor(_Model):
     staging: str = Field(description="Place where convoys form (normally the border).")
     legs: list[Leg] = Field(
         min_length=1,
-        description="Ordered legs from origin to the depot's or a destination's place.",
+        description="Ordered legs from origin to the depot's, a destination's or a "
+        "terminal's place.",
     )
     border_delay_h: Delay = Field(
         default_factory=_zero_delay, description="Border/customs delay at staging [h]."
@@ -1310,8 +1351,10 @@ class Terminal(_Model):
     from a depot does, keeping nothing back) and at most ``loading_tankers_per_day``
     vehicles a day across them. It has no demand of its own. The main commodity's stock is
     given by the ``*_l`` fields (fuel in litres) or by ``commodities.<main>``; other
-    commodities by ``commodities``. A ``seize`` of its place traps the stock: nothing
-    loads and no imports land until the ``release``.
+    commodities by ``commodities``. Corridors may end at its place too (an import terminal
+    resupplied by ship, road or air): what they unload adds to its stock. A ``seize`` of
+    its place traps the stock: nothing loads, nothing unloads (ships wait at anchor) and
+    no imports land until the ``release``.
     """
 
     place: str = Field(description="Place key of the terminal (one stock per place).")
@@ -1995,6 +2038,11 @@ class Scenario(_Model):
     def _commodity_sugar(cls, data: Any) -> Any:
         return expand_commodity_sugar(data)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _port_sugar(cls, data: Any) -> Any:
+        return expand_port_sugar(data, MAX_UNITS, MAX_DELAY_H)
+
     @model_serializer(mode="wrap")
     def _drop_network_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
         # Fields of the network left at their defaults are not written, so a scenario
@@ -2006,6 +2054,7 @@ class Scenario(_Model):
             if not self.terminals:
                 out.pop("terminals", None)
             drop_commodity_defaults(self, out)
+            drop_port_defaults(self, out)
             for key, c in self.corridors.items():
                 row = out.get("corridors", {}).get(key)
                 if isinstance(row, dict) and c.upstream_keep_days == 0:
@@ -2074,6 +2123,8 @@ def _reference_problems(s: Scenario) -> list[Problem]:
         else:
             stocks[d.place] = f"destinations.{key}"
 
+    # A corridor may end at a terminal too: what it unloads there adds to that stock.
+    ends = [*stocks, *(t.place for t in s.terminals.values() if t.place not in stocks)]
     for cname, c in s.corridors.items():
         base = f"corridors.{cname}"
         chain = [c.legs[0].from_] + [leg.to for leg in c.legs]
@@ -2095,7 +2146,7 @@ def _reference_problems(s: Scenario) -> list[Problem]:
             out.append(
                 Problem(f"{base}.legs[0].from", f"the first leg must start at origin '{c.origin}'")
             )
-        if c.legs[-1].to not in stocks:
+        if c.legs[-1].to in places and c.legs[-1].to not in ends:  # unknown: said above
             out.append(
                 Problem(
                     f"{base}.legs[{len(c.legs) - 1}].to",
@@ -2103,6 +2154,11 @@ def _reference_problems(s: Scenario) -> list[Problem]:
                     + (
                         f" or at a destination ({', '.join(list(stocks)[1:])})"
                         if len(stocks) > 1
+                        else ""
+                    )
+                    + (
+                        f" or at a terminal ({', '.join(ends[len(stocks) :])})"
+                        if len(ends) > len(stocks)
                         else ""
                     )
                     + f" (it ends at '{c.legs[-1].to}', which holds no stock)",
@@ -2219,6 +2275,7 @@ def _reference_problems(s: Scenario) -> list[Problem]:
     out.extend(_seize_problems(s))
     out.extend(commodity_problems(s))
     out.extend(terminal_problems(s))
+    out.extend(port_problems(s))
     if not out:  # the estimates below assume the references hold
         out.extend(_size_problems(s))
     return out

@@ -3,7 +3,9 @@
 A ``terminals.<key>`` entry is an origin with a finite stock: corridors whose ``origin`` is
 its place load from that stock (secondary distribution that keeps nothing back) and at
 most ``loading_tankers_per_day`` vehicles a day across them; imports land into it at
-``resupply_l_per_day``. It has no demand. Its main commodity is given as the ``*_l``
+``resupply_l_per_day``, and so does what the corridors that end there unload (an import
+terminal resupplied by ship: ``mode: sea`` corridors ending there queue for the berths of
+its place's ``port``). It has no demand. Its main commodity is given as the ``*_l``
 fields (fuel in litres) or as ``commodities.<main>`` (``capacity``, ``initial``,
 ``resupply_per_day`` in the commodity's unit), as a depot's is; other commodities only as
 blocks.
@@ -64,8 +66,8 @@ def terminal_problems(s: Scenario) -> list[Problem]:
     An unknown place; a place that already holds a stock (the depot, a destination or
     another terminal: one stock per place); the main commodity given twice (flat fields
     and block) or not at all, or as litres when it is not in litres; half the flat fields;
-    an unknown commodity in a block; a corridor loading there a commodity it does not
-    stock.
+    an unknown commodity in a block; a corridor loading there, or ending there, a commodity
+    it does not stock; an ``order_up_to`` corridor ending there (no demand to order for).
     """
     out: list[Problem] = []
     if not s.terminals:
@@ -129,17 +131,28 @@ def terminal_problems(s: Scenario) -> list[Problem]:
         return out
     by_place = {t.place: t for t in s.terminals.values()}
     for ckey, c in s.corridors.items():
-        origin = by_place.get(c.origin)
-        if origin is None or c.origin == c.legs[-1].to:
-            continue
-        stocked = list(terminal_stocks(s, origin))
-        missing = [k for k in corridor_payload(s, c) if k in units and k not in stocked]
-        if missing:
+        end = c.legs[-1].to
+        # Its origin's stock (unless it ends there: an unlimited origin) and its end's.
+        ends = [(end, "destination")] if end in by_place else []
+        if ends and c.dispatch_policy == "order_up_to":
             out.append(
                 Problem(
-                    f"corridors.{ckey}.vehicle",
-                    f"carries {', '.join(missing)}, which its origin terminal '{c.origin}' "
-                    f"does not stock (it stocks: {', '.join(stocked)})",
+                    f"corridors.{ckey}.dispatch_policy",
+                    f"order_up_to loads up to days of its destination's demand, and terminal "
+                    f"'{end}' has none: it would never load (use fixed_rate or schedule)",
                 )
             )
+        if c.origin in by_place and c.origin != end:
+            ends.insert(0, (c.origin, "origin"))
+        for place, role in ends:
+            stocked = list(terminal_stocks(s, by_place[place]))
+            missing = [k for k in corridor_payload(s, c) if k in units and k not in stocked]
+            if missing:
+                out.append(
+                    Problem(
+                        f"corridors.{ckey}.vehicle",
+                        f"carries {', '.join(missing)}, which its {role} terminal '{place}' "
+                        f"does not stock (it stocks: {', '.join(stocked)})",
+                    )
+                )
     return out

@@ -73,7 +73,7 @@ from .disruptions import DatedLegs
 from .escorts import EscortPools, Grant
 from .fleet import Fleet, fleet_days
 from .formation import EscortPolicyRule, FormationRule, ShipRule, formation_rule
-from .modes import AirBridge, Port, no_warmup, place_initial
+from .modes import AirBridge, Port, no_warmup, place_initial, ports
 from .places import Stock
 from .plan import CorridorPlan, Plan, PolicyPlan
 from .rationing import RATIONING_RULES, RationingRule
@@ -279,10 +279,8 @@ class Simulation:
         for c in plan.corridors:
             if c.initial is not None and not c.initial.warmup:
                 self.dispatch[c.index].load = no_warmup(self.env, self.dispatch[c.index].load)
-        self._ports = [
-            Port(self.env, c.mode.berths, c.mode.berth_h) if c.mode.mode == "sea" else None
-            for c in plan.corridors
-        ]
+        # One port per place ships unload at, shared by the sea corridors ending there.
+        self._ports = ports(self.env, plan.corridors, self.stocks)
 
     # ------------------------------------------------------------------ running
 
@@ -850,8 +848,18 @@ class Simulation:
         self._finish(jr, outcome)
 
     def _berth(self, port: Port, jr: _Journey) -> Generator[simpy.Event, Any, None]:
-        yield from port.berth(self, jr.c.index, jr.n)  # sea: a berth at the destination port
+        c = jr.c  # sea: a berth at the destination's port
+        yield from port.berth(self, c.index, jr.n, c.mode.berth_h, partial(self._anchored, jr))
         self._finish(jr, "arrived")
+
+    def _anchored(self, jr: _Journey, end_h: float) -> None:
+        """Log a ship whose unloading a seizure of the stock holds until ``end_h`` [h]."""
+        c, now = jr.c, self.env.now
+        if now >= 0:
+            until = "the end" if end_h == math.inf else _timestamp(self.plan, end_h)
+            place = self._dest[c.index].place
+            detail = f"{place} seized; the ship unloads by {until}"
+            self.rec.log(now, "held", c.key, jr.row.convoy_id, jr.n, jr.n * c.capacity_l, detail)
 
     def _finish(self, jr: _Journey, outcome: str) -> None:
         self._ended(jr.c, jr.row, outcome, jr.n)

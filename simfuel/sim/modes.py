@@ -5,10 +5,13 @@
   load, without escort, and its aircraft is free again ``sortie_cycle_h`` after take-off
   (``24 / sorties_per_day``: the flight there and back and the turnaround). The flight
   itself is the engine's convoy journey, so a leg with ``risk`` can be attacked.
-* :class:`Port` holds the berths of a ``mode: sea`` corridor's destination: a ship that
-  arrives waits for a berth (first come, first served), holds it ``berth_h``, and only
-  then unloads into the stock as any arrival does. While it waits and unloads it counts
-  as waiting to unload (``tankers_waiting_unload``).
+* :class:`Port` holds the berths at a place where ships unload (the depot, a destination
+  or a terminal), one per place, shared by every ``mode: sea`` corridor that ends there
+  (:func:`ports`): a ship that arrives waits for a berth (one queue, first come, first
+  served), holds it its corridor's ``berth_h``, and only then unloads into the stock as
+  any arrival does. While the stock there is seized no ship unloads: the berth hours stop
+  (the ship stays at its berth, those behind it wait at anchor) and go on at the release.
+  While it waits and unloads it counts as waiting to unload (``tankers_waiting_unload``).
 * :func:`place_initial` puts a corridor's ``initial`` vehicles on it at ``t = 0``;
   :func:`no_warmup` keeps a corridor from loading before ``t = 0``.
 
@@ -20,18 +23,21 @@ the corridor's border stream, as a loaded batch does).
 
 from __future__ import annotations
 
+import bisect
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from .disruptions import Windows
 from .plan import CorridorPlan
 
 if TYPE_CHECKING:
     from .engine import Simulation
+    from .places import Stock
 
-__all__ = ["AirBridge", "Port", "no_warmup", "place_initial"]
+__all__ = ["AirBridge", "Port", "berth_end_h", "no_warmup", "place_initial", "ports"]
 
 
 class AirBridge:
@@ -85,7 +91,7 @@ class AirBridge:
 
 
 class Port:
-    """The berths at a sea corridor's destination port.
+    """The berths at one place where ships unload, shared by the sea corridors ending there.
 
     Parameters
     ----------
@@ -93,24 +99,103 @@ class Port:
         The simulation's environment.
     berths : int
         Berths [-].
-    berth_h : float
-        Hours a ship holds a berth to unload [h].
+    seized : Windows or None
+        When the stock there is seized (no ship unloads); None: never.
     """
 
-    def __init__(self, env: simpy.Environment, berths: int, berth_h: float) -> None:
+    def __init__(self, env: simpy.Environment, berths: int, seized: Windows | None = None) -> None:
         self.env = env
-        self.berth_h = berth_h
+        self.seized = seized
         self._berths = simpy.Resource(env, capacity=berths)
 
-    def berth(self, sim: Simulation, ci: int, n: int) -> Generator[simpy.Event, Any, None]:
-        """Wait for a berth and hold it ``berth_h``; the ship's ``n`` loads wait to unload."""
+    def berth(
+        self,
+        sim: Simulation,
+        ci: int,
+        n: int,
+        berth_h: float,
+        held: Callable[[float], None] | None = None,
+    ) -> Generator[simpy.Event, Any, None]:
+        """Wait for a berth and hold it ``berth_h`` of unseized time; ``n`` loads wait to unload.
+
+        ``held(end_h)`` is called when the ship has its berth and a seizure makes it leave
+        later than ``berth_h`` from now (at ``end_h`` [h], inf: never).
+        """
+        env = self.env
         sim.transit[ci] -= n
         sim.unload_wait[ci] += n
         with self._berths.request() as req:
             yield req
-            yield self.env.timeout(self.berth_h)
+            if self.seized is None:
+                yield env.timeout(berth_h)
+            else:
+                end_h = berth_end_h(self.seized, env.now, berth_h)
+                if held is not None and end_h > env.now + berth_h:
+                    held(end_h)
+                if end_h == math.inf:
+                    yield env.event()  # seized to the end: the ship never unloads
+                else:
+                    yield env.timeout(_delay_to(env.now, end_h))
         sim.unload_wait[ci] -= n
         sim.transit[ci] += n  # the engine's arrival takes them off the road
+
+
+def berth_end_h(seized: Windows, t_h: float, berth_h: float) -> float:
+    """When a ship that takes a berth at ``t_h`` is done, its hours counted outside ``seized``.
+
+    Parameters
+    ----------
+    seized : Windows
+        When the stock is seized.
+    t_h : float
+        When the ship has the berth [h].
+    berth_h : float
+        Hours it needs at the berth [h].
+
+    Returns
+    -------
+    float
+        The end [h]: ``t_h + berth_h`` plus every seized hour in between (a seizure that
+        starts exactly when the hours are up holds the ship too); inf if seized to the end.
+    """
+    t, left = seized.open_at(t_h), berth_h
+    while t < math.inf:
+        i = bisect.bisect_right(seized.starts_h, t)
+        next_h = seized.starts_h[i] if i < len(seized.starts_h) else math.inf
+        if t + left < next_h:
+            return t + left
+        left -= next_h - t
+        t = seized.open_at(next_h)
+    return math.inf
+
+
+def _delay_to(now: float, end_h: float) -> float:
+    """A delay that, added to ``now``, lands at or just after ``end_h`` (never before)."""
+    delay = max(0.0, end_h - now)
+    while now + delay < end_h:
+        delay = math.nextafter(delay, math.inf)
+    return delay
+
+
+def ports(
+    env: simpy.Environment, corridors: Sequence[CorridorPlan], stocks: Sequence[Stock]
+) -> list[Port | None]:
+    """The port of each sea corridor (None for the others): one per place ships unload at.
+
+    Sea corridors that end at the same stock share one :class:`Port` (the schema makes
+    their ``berths`` agree); it waits out the seizures of that stock.
+    """
+    at: dict[int, Port] = {}
+    out: list[Port | None] = []
+    for c in corridors:
+        if c.mode.mode != "sea":
+            out.append(None)
+            continue
+        port = at.get(c.dest)
+        if port is None:
+            port = at[c.dest] = Port(env, c.mode.berths, stocks[c.dest].seized)
+        out.append(port)
+    return out
 
 
 def place_initial(sim: Simulation, _event: simpy.Event | None = None) -> None:
