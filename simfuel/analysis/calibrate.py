@@ -53,7 +53,7 @@ import datetime as dt
 import math
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -374,6 +374,7 @@ class Calibration:
         executor: Any = None,
         workers: int | None = None,
         progress: bool = True,
+        places: Sequence[str] = (),
     ) -> EnsembleResult:
         """Second-order Monte Carlo: replications across posterior draws.
 
@@ -384,6 +385,11 @@ class Calibration:
         reps_per_draw``, and ``result.replication_inputs(i)`` gives that draw's scenario
         and the seed it ran on, to re-run it exactly.
 
+        ``places``: other places with stock whose figures the result holds too, e.g.
+        :attr:`places` (the towns the fitted signals name), so that
+        :func:`~simfuel.score_signals` reads a town's signal at its own stock; default
+        none, the main destination's only (other places raise when asked for).
+
         Raises :class:`~simfuel.ensemble.EnsembleError` (naming the draw and seed of each)
         if any replication raised, as :func:`simfuel.run_ensemble` does.
         """
@@ -392,7 +398,10 @@ class Calibration:
             {p: _cast(self.base, p, float(r[p])) for p in self.params} for _, r in rows.iterrows()
         ]
         where = {"executor": executor, "workers": workers, "progress": progress}
-        res = _run_draws(self.base, points, reps_per_draw, seed, "posterior", where, DAILY_FIELDS)
+        res = _run_draws(
+            self.base, points, reps_per_draw, seed, "posterior", where, DAILY_FIELDS,
+            places=tuple(places),
+        )  # fmt: skip
         res.raise_failures("posterior replication")
         n_points, reps = res.summary.shape[:2]
         summary = pd.DataFrame(
@@ -400,6 +409,14 @@ class Calibration:
         )
         summary.insert(0, "posterior_draw", np.repeat(np.arange(n_points), reps))
         daily = {f: res.daily[f].reshape(n_points * reps, -1) for f in DAILY_FIELDS}
+        place_daily = {
+            key: {f: np.ascontiguousarray(a.reshape(n_points * reps, -1)) for f, a in d.items()}
+            for key, d in res.place_daily.items()
+        }
+        place_summaries = {
+            key: pd.DataFrame(a.reshape(n_points * reps, -1), columns=list(SUMMARY_METRICS))
+            for key, a in res.place_summary.items()
+        }
         root = root_seed(seed)
         assert isinstance(root.entropy, int)
         # Each replication ran its own draw on its own seed: record both, so a report can
@@ -416,6 +433,8 @@ class Calibration:
             replication_spawn_keys=[
                 tuple(point_seed(root, p, r, _DRAW_CRN).spawn_key) for p, r in inputs
             ],
+            place_summaries=place_summaries,
+            place_daily=place_daily,
         )
 
     def to_yaml(self, path: str | os.PathLike[str]) -> Path:

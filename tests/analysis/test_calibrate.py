@@ -560,3 +560,33 @@ def test_points_keep_only_the_places_asked_for():
     )
     with pytest.raises(UnknownDestination, match="nowhere"):
         evaluate_points(two_towns(), points, workers=1, places=("nowhere",), **kw)
+
+
+def test_a_posterior_ensemble_holds_the_places_asked_for():
+    """posterior_ensemble(places=cal.places): a town's signal is scored at its stock."""
+    empty = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "corridor": []})
+    signal = shortage_signal("c", "1")
+    cal = calibrate(
+        two_towns(),
+        empty,
+        {"threat.hazard_per_100km": (0.0, 0.3)},
+        draws=2,
+        accept=1.0,
+        seed=2,
+        window=(dt.date(2025, 1, 1), dt.date(2025, 1, 10)),
+        signals=signal,
+        workers=1,
+        progress=False,
+    )
+    kw = {"seed": 3, "workers": 1, "progress": False}
+    plain = cal.posterior_ensemble(2, **kw)
+    assert plain.held_destinations == ["city"]
+    assert not simfuel.score_signals(signal, plain)["scored"].iloc[0]
+    ens = cal.posterior_ensemble(2, places=cal.places, **kw)
+    assert ens.held_destinations == ["city", "c"]
+    scored = simfuel.score_signals(signal, ens)
+    assert scored["scored"].iloc[0] and scored["share_inside"].iloc[0] == 1.0
+    np.testing.assert_array_equal(ens.daily("stock_l"), plain.daily("stock_l"))
+    run = simfuel.run(*ens.replication_inputs(3))  # draw 1, its second replication
+    np.testing.assert_array_equal(ens.daily("stock_l", "c")[3], run.at("c")["stock_l"])
+    assert ens.replications_at("c")["tankers_lost"].iloc[3] == run.summary("c")["tankers_lost"]
