@@ -161,3 +161,33 @@ def test_calibrate_bad_incidents_file_exits_2(files, tmp_path, capsys):
     )  # fmt: skip
     assert code == 2
     assert "bad.csv" in one_error_line(capsys)
+
+
+def test_hindcast_scores_a_towns_signal_at_the_towns_stock(tmp_path, capsys):
+    """From the command line too: c's shortage (its own stock) is read there, not at the
+    depot that never runs short (:func:`tests.analysis.test_calibrate.two_towns`)."""
+    from tests.analysis.test_calibrate import two_towns
+    from tests.analysis.test_hindcast import town_signals
+
+    scenario = tmp_path / "towns.yaml"
+    scenario.write_text(yaml.safe_dump(two_towns()))
+    signals = tmp_path / "signals.csv"
+    table = town_signals()
+    table["date"] = table["date"].dt.strftime("%Y-%m-%d")
+    table.to_csv(signals, index=False)
+    out = tmp_path / "hc"
+    code = main(
+        [
+            "hindcast", str(scenario), "--observations", str(signals),
+            "--as-of", "2025-01-05", "--param", "threat.hazard_per_100km=0:0.3",
+            "--method", "rejection", "--draws", "2", "--accept", "0.5",
+            "--forward-draws", "1", "--reps-per-draw", "2", "--workers", "1", "-q",
+            "--seed", "5", "--out", str(out),
+        ]
+    )  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    printed = capsys.readouterr().out
+    line = next(x for x in printed.splitlines() if "(c-short," in x)
+    assert line.strip().startswith("reproduced: shortage at c") and "100% of runs" in line
+    rows = pd.read_csv(out / "hindcast.csv").set_index("id")
+    assert rows.loc["c-short", "scored"] and rows.loc["c-short", "model_median"] == 1.0

@@ -37,7 +37,10 @@ signal dated in the window that :func:`~simfuel.observations.score_signals` scor
 gap (:func:`~simfuel.observations.signal_gaps`: a flag's share of replications wrong; a
 number's or an onset's distance from the reported range), scaled by its spread across the
 prior draws as the incident statistics are. So supply, rationing and escort parameters,
-which decide *when* stocks run low rather than how many tankers burn, are fitted too.
+which decide *when* stocks run low rather than how many tankers burn, are fitted too. A
+signal at a place with a stock of its own (a destination, e.g. mali-2025's Mopti) is
+scored at that stock: the fit's runs keep the daily figures of the places the signals
+name, and of no other (:attr:`Calibration.places`).
 
 Scripted attacks: by default they are dropped from the scenario while fitting
 (``scripted="drop"``), so the hazard has to explain every reported loss, and the
@@ -50,7 +53,7 @@ import datetime as dt
 import math
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -67,7 +70,7 @@ from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, apply_overrides, dump_yaml, load_scenario
 from ..scenario.paths import get_path, set_path
-from ..scenario.schema import ScriptedAttackEvent
+from ..scenario.schema import ScriptedAttackEvent, stock_places
 from ..seeds import Role, role_seed
 from ..sim import Recorder
 from ..sim.recorder import DAILY_FIELDS
@@ -81,6 +84,7 @@ __all__ = [
     "abc_distance",
     "calibrate",
     "reportable",
+    "signal_places",
 ]
 
 #: The calibration methods: plain rejection (the default) and sequential Monte Carlo ABC.
@@ -266,6 +270,10 @@ class Calibration:
         SHA-256 of the files fitted to, by role (``incidents``, ``signals``), where known.
     signals : pandas.DataFrame or None
         The signals table fitted to (those dated in the window), if one was given.
+    places : tuple of str
+        The places with stock other than the depot whose daily figures the fit's runs
+        kept, to score the signals at them: those the signals name, in the scenario's
+        order (empty: the depot's only).
     """
 
     base: Scenario
@@ -281,6 +289,7 @@ class Calibration:
     generations: pd.DataFrame = field(default_factory=pd.DataFrame)
     sources: dict[str, str] = field(default_factory=dict)
     signals: pd.DataFrame | None = None
+    places: tuple[str, ...] = ()
 
     @property
     def failed_draws(self) -> list[int]:
@@ -365,6 +374,7 @@ class Calibration:
         executor: Any = None,
         workers: int | None = None,
         progress: bool = True,
+        places: Sequence[str] = (),
     ) -> EnsembleResult:
         """Second-order Monte Carlo: replications across posterior draws.
 
@@ -375,6 +385,11 @@ class Calibration:
         reps_per_draw``, and ``result.replication_inputs(i)`` gives that draw's scenario
         and the seed it ran on, to re-run it exactly.
 
+        ``places``: other places with stock whose figures the result holds too, e.g.
+        :attr:`places` (the towns the fitted signals name), so that
+        :func:`~simfuel.score_signals` reads a town's signal at its own stock; default
+        none, the main destination's only (other places raise when asked for).
+
         Raises :class:`~simfuel.ensemble.EnsembleError` (naming the draw and seed of each)
         if any replication raised, as :func:`simfuel.run_ensemble` does.
         """
@@ -383,7 +398,10 @@ class Calibration:
             {p: _cast(self.base, p, float(r[p])) for p in self.params} for _, r in rows.iterrows()
         ]
         where = {"executor": executor, "workers": workers, "progress": progress}
-        res = _run_draws(self.base, points, reps_per_draw, seed, "posterior", where, DAILY_FIELDS)
+        res = _run_draws(
+            self.base, points, reps_per_draw, seed, "posterior", where, DAILY_FIELDS,
+            places=tuple(places),
+        )  # fmt: skip
         res.raise_failures("posterior replication")
         n_points, reps = res.summary.shape[:2]
         summary = pd.DataFrame(
@@ -391,6 +409,14 @@ class Calibration:
         )
         summary.insert(0, "posterior_draw", np.repeat(np.arange(n_points), reps))
         daily = {f: res.daily[f].reshape(n_points * reps, -1) for f in DAILY_FIELDS}
+        place_daily = {
+            key: {f: np.ascontiguousarray(a.reshape(n_points * reps, -1)) for f, a in d.items()}
+            for key, d in res.place_daily.items()
+        }
+        place_summaries = {
+            key: pd.DataFrame(a.reshape(n_points * reps, -1), columns=list(SUMMARY_METRICS))
+            for key, a in res.place_summary.items()
+        }
         root = root_seed(seed)
         assert isinstance(root.entropy, int)
         # Each replication ran its own draw on its own seed: record both, so a report can
@@ -407,6 +433,8 @@ class Calibration:
             replication_spawn_keys=[
                 tuple(point_seed(root, p, r, _DRAW_CRN).spawn_key) for p, r in inputs
             ],
+            place_summaries=place_summaries,
+            place_daily=place_daily,
         )
 
     def to_yaml(self, path: str | os.PathLike[str]) -> Path:
@@ -465,11 +493,15 @@ def _run_draws(
     where: Mapping[str, Any],
     fields: tuple[str, ...] = (),
     stat: IncidentStats | None = None,
+    places: tuple[str, ...] = (),
 ) -> PointResults:
-    """``reps`` replications of every draw; ``where``: executor, workers, progress."""
+    """``reps`` replications of every draw; ``where``: executor, workers, progress.
+
+    ``places``: the places with stock (not the depot) whose ``fields`` to keep too.
+    """
     return evaluate_points(
         base, points, reps=reps, seed=seed, fields=fields, stat=stat, desc=desc,
-        common_random_numbers=_DRAW_CRN, **where,
+        common_random_numbers=_DRAW_CRN, places=places, **where,
     )  # fmt: skip
 
 
@@ -683,7 +715,8 @@ def calibrate(
     lows = np.array([params[p][0] for p in names], dtype=float)
     highs = np.array([params[p][1] for p in names], dtype=float)
     where = {"executor": executor, "workers": workers, "progress": progress}
-    objective = _Objective(fit, names, reps, root, stats, observed, signal_rows, where)
+    places = signal_places(fit, signal_rows)
+    objective = _Objective(fit, names, reps, root, stats, observed, signal_rows, where, places)
     common: dict[str, Any] = {
         "base": sc,
         "params": {p: (float(params[p][0]), float(params[p][1])) for p in names},
@@ -692,6 +725,7 @@ def calibrate(
         "source_path": source_path,
         "sources": sources,
         "signals": signal_rows,
+        "places": places,
     }
     if method == "rejection":
         rng = np.random.default_rng(prior_seed(root))
@@ -770,17 +804,59 @@ def _signals_in(table: pd.DataFrame | None, start: dt.date, end: dt.date) -> pd.
     return out
 
 
+def signal_places(scenario: Scenario, signals: pd.DataFrame | None) -> tuple[str, ...]:
+    """The places with stock other than the depot at which ``signals`` are scored.
+
+    The places a signal names (its ``place``) that hold a stock of their own in
+    ``scenario``, for the signals the model scores (not prices), in the scenario's order:
+    what a fit's or a hindcast's runs must keep besides the depot's figures, and nothing
+    more (each place kept costs a daily array per draw and replication).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario run.
+    signals : pandas.DataFrame or None
+        A signals table (:func:`simfuel.signals`); None: no place.
+
+    Returns
+    -------
+    tuple of str
+        Place keys (empty when every signal is at the depot, or at no place).
+    """
+    if signals is None or not len(signals) or "place" not in signals:
+        return ()
+    named = {
+        str(place)
+        for place, signal in zip(signals["place"], signals["signal"], strict=True)
+        if isinstance(place, str) and place and SIGNALS[str(signal)].field is not None
+    }
+    return tuple(p for p in stock_places(scenario)[1:] if p in named)
+
+
 @dataclass
 class _DrawDaily:
-    """One draw's replications, as :func:`~simfuel.observations.score_signals` reads them."""
+    """One draw's replications, as :func:`~simfuel.observations.score_signals` reads them.
+
+    ``arrays``: the depot's daily fields, each ``(n, days)``; ``places``: the same for the
+    other places with stock that the runs kept, by place key.
+    """
 
     scenario: Scenario
     dates: pd.DatetimeIndex
-    arrays: dict[str, np.ndarray]
+    arrays: Mapping[str, np.ndarray]
     n: int
+    places: Mapping[str, Mapping[str, np.ndarray]] = field(default_factory=dict)
 
-    def daily(self, name: str) -> np.ndarray:
-        return self.arrays[name]
+    @property
+    def held_destinations(self) -> list[str]:
+        """The depot, then the places whose figures these runs kept."""
+        return [self.scenario.depot.place, *self.places]
+
+    def daily(self, name: str, destination: str | None = None) -> np.ndarray:
+        if destination is None or destination == self.scenario.depot.place:
+            return self.arrays[name]
+        return self.places[destination][name]
 
 
 @dataclass
@@ -801,6 +877,7 @@ class _Objective:
     observed: np.ndarray
     signals: pd.DataFrame | None
     where: Mapping[str, Any]
+    places: tuple[str, ...] = ()
     points: list[dict[str, Any]] = field(default_factory=list)
     distances: list[np.ndarray] = field(default_factory=list)
     sims: list[np.ndarray] = field(default_factory=list)
@@ -825,7 +902,10 @@ class _Objective:
         seed = self.root if generation == 0 else role_seed(self.root, Role.PRIOR, 1, generation)
         fields = _SIGNAL_FIELDS if self.signals is not None and len(self.signals) else ()
         desc = "ABC draws" if generation == 0 else f"SMC generation {generation}"
-        res = _run_draws(self.fit, points, self.reps, seed, desc, self.where, fields, self.stats)
+        places = self.places if fields else ()
+        res = _run_draws(
+            self.fit, points, self.reps, seed, desc, self.where, fields, self.stats, places
+        )
         offset = len(self.points)
         n = len(points)
         failures = [replace(f, point=offset + int(f.point or 0)) for f in res.failures]
@@ -854,7 +934,9 @@ class _Objective:
         rows = []
         for i in np.flatnonzero(ok):
             arrays = {f: res.daily[f][i] for f in res.daily}
-            scored = score_signals(self.signals, _DrawDaily(self.fit, dates, arrays, self.reps))
+            places = {p: {f: a[i] for f, a in d.items()} for p, d in res.place_daily.items()}
+            draw = _DrawDaily(self.fit, dates, arrays, self.reps, places)
+            scored = score_signals(self.signals, draw)
             rows.append(signal_gaps(scored))
         gaps = np.array(rows, dtype=float).reshape(int(ok.sum()), -1)
         for j in range(gaps.shape[1]):

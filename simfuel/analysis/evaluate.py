@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ensemble.destinations import resolve_destination
 from ..ensemble.points import EnsembleError, Execution, run_points
 from ..ensemble.seeds import point_seed, root_seed
 from ..ensemble.worker import PointSpec, ReplicationFailure, Statistic
@@ -45,6 +46,11 @@ class PointResults:
         The custom statistic, if one was given.
     failures : list of ReplicationFailure
         The replications that raised (their point, index, seed and traceback).
+    place_daily : dict of str to dict of str to numpy.ndarray, shape (points, reps, days)
+        The requested daily fields of each place asked for (``places=``), by place key:
+        the place's own stock, as ``RunResult.at(place)`` gives it. Empty by default.
+    place_summary : dict of str to numpy.ndarray, shape (points, reps, len(SUMMARY_METRICS))
+        Their summary metrics, as ``RunResult.summary(place)``.
     """
 
     points: list[dict[str, Any]]
@@ -52,6 +58,8 @@ class PointResults:
     daily: dict[str, np.ndarray]
     stats: np.ndarray | None
     failures: list[ReplicationFailure] = field(default_factory=list)
+    place_daily: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    place_summary: dict[str, np.ndarray] = field(default_factory=dict)
 
     def metric(self, name: str) -> np.ndarray:
         """One summary metric, shape (points, reps)."""
@@ -85,6 +93,7 @@ def evaluate_points(
     progress: bool = True,
     desc: str = "points",
     common_random_numbers: bool = True,
+    places: Sequence[str] = (),
 ) -> PointResults:
     """Run ``reps`` replications at every point; return their metrics as arrays.
 
@@ -114,10 +123,23 @@ def evaluate_points(
         True (default): replication ``r`` uses child ``r`` of the root at every point.
         False: point ``p`` replication ``r`` uses child ``(p, r)``, independent noise per
         point (what approximate Bayesian computation needs).
+    places : sequence of str
+        Places with stock (place keys) whose own daily ``fields`` and summary metrics
+        to keep as well (:attr:`PointResults.place_daily`); the depot's, always kept, is
+        ignored here. Default none: the depot's only. Each place costs ``points * reps *
+        days * len(fields)`` floats: ask only for those a caller reads (e.g. the places a
+        signals table names).
 
     Returns
     -------
     PointResults
+
+    Raises
+    ------
+    KeyError
+        If a field is unknown.
+    UnknownDestination
+        If a place is not a place with stock of the scenario.
     """
     base = load_scenario(scenario)
     pts = [dict(p) for p in points]
@@ -127,6 +149,9 @@ def evaluate_points(
     for f in fields:
         if f not in DAILY_FIELDS:
             raise KeyError(f"unknown daily field {f!r}; known: {', '.join(DAILY_FIELDS)}")
+    # The depot's figures are always kept: naming it adds nothing.
+    resolved = (resolve_destination(base, str(name)) for name in places)
+    kept = tuple(dict.fromkeys(key for key in resolved if key is not None))
     if reps < 1:
         raise ValueError(f"reps must be >= 1 (got {reps})")
     root = root_seed(seed, pinned=True)
@@ -139,8 +164,20 @@ def evaluate_points(
         common_random_numbers=common_random_numbers,
         fields=tuple(fields),
         stat=stat,
+        places=kept,
     )
     how = Execution(executor, workers, batch_size, progress, desc=desc)
     arrays = run_points(spec, len(pts), reps, how)
     daily = {f: arrays.daily[:, :, :, j] for j, f in enumerate(fields)}
-    return PointResults(pts, arrays.summary, daily, arrays.stats, arrays.failures)
+    place_daily: dict[str, dict[str, np.ndarray]] = {}
+    place_summary: dict[str, np.ndarray] = {}
+    if kept:
+        assert arrays.place_daily is not None and arrays.place_summary is not None
+        for k, place in enumerate(kept):
+            place_daily[place] = {
+                f: arrays.place_daily[:, :, k, :, j] for j, f in enumerate(fields)
+            }
+            place_summary[place] = arrays.place_summary[:, :, k, :]
+    return PointResults(
+        pts, arrays.summary, daily, arrays.stats, arrays.failures, place_daily, place_summary
+    )

@@ -9,7 +9,9 @@ means the whole horizon, with parameters that saw only the early data) and every
 observation is scored:
 
 * each **signal** (rationing, shortage, days of cover, onsets...) as
-  :func:`~simfuel.observations.score_signals` reads it;
+  :func:`~simfuel.observations.score_signals` reads it: at the depot, or at the stock of
+  the place it names when that place holds one (the runs keep those places' daily
+  figures, and no other's);
 * the **incident statistics** of the held-back window (tankers lost and reported attacks
   by month, tankers lost by corridor, the mean loss of an attack), as
   :class:`~simfuel.analysis.calibrate.IncidentStats` counts them for the fit.
@@ -28,7 +30,7 @@ import datetime as dt
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +49,11 @@ from .calibrate import (
     _cast,
     _DrawDaily,
     _run_draws,
+    _signals_in,
     _truncated,
     calibrate,
     observed_attacks,
+    signal_places,
 )
 
 __all__ = ["HINDCAST_COLUMNS", "Hindcast", "hindcast", "interval_score"]
@@ -116,7 +120,10 @@ class Hindcast:
     dates : pandas.DatetimeIndex
         Simulated days (the scenario's start to ``until``).
     daily : dict of str to numpy.ndarray, shape (replications, days)
-        Daily fields of the forward runs.
+        Daily fields of the forward runs (the depot's).
+    place_daily : dict of str to dict of str to numpy.ndarray, shape (replications, days)
+        The same at each other place with stock that a signal names (by place key; empty
+        when every signal is at the depot): what those signals are scored on.
     incidents_before, signals_before : pandas.DataFrame or None
         The observations the calibration saw.
     signals_after : pandas.DataFrame or None
@@ -136,6 +143,7 @@ class Hindcast:
     signals_before: pd.DataFrame | None
     signals_after: pd.DataFrame | None
     fitted: pd.DataFrame
+    place_daily: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
     @property
     def scored(self) -> pd.DataFrame:
@@ -330,6 +338,10 @@ def hindcast(
     points = [{p: _cast(cal.base, p, float(r[p])) for p in cal.params} for _, r in rows.iterrows()]
     stats = IncidentStats(as_of_d, until_d, tuple(cal.base.corridors), int(report_threshold))
     where = {"executor": executor, "workers": workers, "progress": progress}
+    scored_before = sig_before if sig_before is not None and len(sig_before) else None
+    scored_after = sig_after if sig_after is not None and len(sig_after) else None
+    # Keep the other places' daily figures only where a signal scored here names them.
+    places = signal_places(cal.base, _signals_in(signals, cal.base.start, until_d))
     res = _run_draws(
         cal.base,
         points,
@@ -339,24 +351,29 @@ def hindcast(
         where,
         DAILY_FIELDS,
         stats,
+        places,
     )
     res.raise_failures("hindcast replication")
     n = len(points) * reps_per_draw
     daily = {f: res.daily[f].reshape(n, -1) for f in DAILY_FIELDS}
+    place_daily = {
+        p: {f: a.reshape(n, -1) for f, a in arrays.items()} for p, arrays in res.place_daily.items()
+    }
     assert res.stats is not None
     sims = res.stats.reshape(n, -1)
     dates = pd.date_range(cal.base.start, periods=cal.base.horizon_days, freq="D")
     parts = []
     scored_signals = None
-    if sig_after is not None and len(sig_after):
-        scored_signals = score_signals(sig_after, _DrawDaily(cal.base, dates, daily, n))
-        parts.append(_signal_rows(scored_signals, daily, dates))
+    runs = _DrawDaily(cal.base, dates, daily, n, place_daily)
+    if scored_after is not None:
+        scored_signals = score_signals(scored_after, runs)
+        parts.append(_signal_rows(scored_signals, runs))
     if incidents is not None:
         parts.append(_incident_rows(incidents, stats, sims, inc_after, report_threshold))
     fitted = pd.DataFrame(columns=list(HINDCAST_COLUMNS))
-    if sig_before is not None and len(sig_before):
-        before = score_signals(sig_before, _DrawDaily(cal.base, dates, daily, n))
-        fitted = _signal_rows(before, daily, dates)[list(HINDCAST_COLUMNS)]
+    if scored_before is not None:
+        before = score_signals(scored_before, runs)
+        fitted = _signal_rows(before, runs)[list(HINDCAST_COLUMNS)]
         fitted["scored"] = fitted["scored"].astype(bool)
     table = (
         pd.concat(parts, ignore_index=True)
@@ -376,6 +393,7 @@ def hindcast(
         signals_before=sig_before,
         signals_after=scored_signals,
         fitted=fitted,
+        place_daily=place_daily,
     )
 
 
@@ -398,12 +416,17 @@ def _reported(row: pd.Series) -> float:
     return float(np.mean(bounds)) if bounds else math.nan
 
 
-def _signal_values(
-    spec_name: str, row: pd.Series, daily: dict[str, np.ndarray], dates: pd.DatetimeIndex
-) -> np.ndarray | None:
-    """Every replication's value of the quantity a signal reports (None: not on a day run)."""
+def _signal_values(spec_name: str, row: pd.Series, runs: _DrawDaily) -> np.ndarray | None:
+    """Every replication's value of the quantity a signal reports (None: not on a day run).
+
+    Read where :func:`~simfuel.observations.score_signals` read it: at the stock of the
+    signal's place if the runs kept it, else at the depot.
+    """
     spec = SIGNALS[spec_name]
     assert spec.field is not None
+    place = str(row["place"]) if isinstance(row["place"], str) else ""
+    daily = runs.places.get(place, runs.arrays)
+    dates = runs.dates
     values = daily[spec.field]
     day = pd.Timestamp(row["date"])
     if spec.kind == "onset":
@@ -424,9 +447,7 @@ def _signal_values(
     return np.asarray(x, dtype=float)
 
 
-def _signal_rows(
-    scored: pd.DataFrame, daily: dict[str, np.ndarray], dates: pd.DatetimeIndex
-) -> pd.DataFrame:
+def _signal_rows(scored: pd.DataFrame, runs: _DrawDaily) -> pd.DataFrame:
     rows = []
     for _, r in scored.iterrows():
         y = _reported(r)
@@ -440,7 +461,7 @@ def _signal_rows(
             "reported_low": float(r["low"]),
             "reported_high": float(r["high"]),
         }
-        x = _signal_values(str(r["signal"]), r, daily, dates) if bool(r["scored"]) else None
+        x = _signal_values(str(r["signal"]), r, runs) if bool(r["scored"]) else None
         if x is None or not bool(r["scored"]):
             rows.append({**base, **_unscored(str(r["reason"]) or "not simulated")})
             continue

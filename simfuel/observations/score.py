@@ -77,7 +77,8 @@ def score_signals(table: pd.DataFrame, result: Any) -> pd.DataFrame:
         place = str(row["place"])
         if place and place != depot and place in _stock_places(result):
             # A destination with its own stock: its signal is read at its own daily table,
-            # if the result holds one (a calibration's runs keep the depot's only).
+            # if the result holds one (a calibration or a hindcast keeps the places its
+            # signals name; runs that kept the depot's figures only cannot score it).
             if not _holds(result, place):
                 why = f"{place!r} has a stock of its own, which these runs do not record"
                 rows.append(_not_scored(why, reps))

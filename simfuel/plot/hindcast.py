@@ -33,12 +33,13 @@ def hindcast_figure(hindcast: Hindcast, fig: Figure | None = None) -> Figure:
     -------
     matplotlib.figure.Figure
         Top: the forward runs' days of cover (median line, 5 %-95 % band), the share of
-        runs short of full demand (thin line, right axis), the ``as_of`` date (dashed),
-        and the signals on days of cover as reported ranges (red bars) and shortage flags
-        (red triangles). Bottom: one row per scored observation, the model's 90 %
-        interval (bar) and median (tick) beside what was reported (a diamond: green
-        inside the interval, red outside), each on its own scale (the interval's ends
-        mapped to 0 and 1), labelled with the reported figure.
+        runs short of full demand (thin line, right axis; dashed, labelled: at each other
+        place with stock a signal names), the ``as_of`` date (dashed), and the signals on
+        the depot's days of cover as reported ranges (red bars) and shortage flags (red
+        triangles; a town's labelled with its place). Bottom: one row per scored
+        observation, the model's 90 % interval (bar) and median (tick) beside what was
+        reported (a diamond: green inside the interval, red outside), each on its own
+        scale (the interval's ends mapped to 0 and 1), labelled with the reported figure.
     """
     import matplotlib.pyplot as plt  # here: importing simfuel must not import pyplot
 
@@ -57,18 +58,33 @@ def hindcast_figure(hindcast: Hindcast, fig: Figure | None = None) -> Figure:
     short = top.twinx()
     share = (h.daily["shortfall_l"] > 0).mean(axis=0)
     short.plot(dates, share, color="#777777", lw=0.8, label="share of runs short")
+    # The other places a signal named: their own share short (dashed), labelled at the end.
+    for place, arrays in getattr(h, "place_daily", {}).items():
+        at = (arrays["shortfall_l"] > 0).mean(axis=0)
+        short.plot(dates, at, color="#777777", lw=0.8, ls="--")
+        short.annotate(
+            f"short at {place}", (dates[-1], at[-1]), xytext=(-4, 3), textcoords="offset points",
+            ha="right", fontsize=7, color="#555555",
+        )  # fmt: skip
     short.set_ylim(0, 1.05)
     short.set_ylabel("share of runs short of demand")
     signals = h.signals_after
     if signals is not None:
         for _, r in signals.iterrows():
             day = pd.Timestamp(r["date"])
-            if r["signal"] == "days_of_cover":
+            # Days of cover are drawn at the depot's band: a town's figure would mislead.
+            at_depot = str(r.get("place", "") or "") not in getattr(h, "place_daily", {})
+            if r["signal"] == "days_of_cover" and at_depot:
                 lo = r["low"] if not np.isnan(r["low"]) else r["value"]
                 hi = r["high"] if not np.isnan(r["high"]) else r["value"]
                 top.vlines(day, lo, hi, color=ATTACK_COLOR, lw=3, label="reported")
             elif r["signal"] in ("shortage", "stockout", "rationing") and r["value"] == 1:
                 short.plot([day], [1.0], marker="v", color=ATTACK_COLOR, ms=9, ls="")
+                if not at_depot:
+                    short.annotate(
+                        str(r["place"]), (day, 1.0), xytext=(0, -12), textcoords="offset points",
+                        ha="center", fontsize=7, color=ATTACK_COLOR,
+                    )  # fmt: skip
     top.set_xlim(dates[0], dates[-1])
     format_dates(top)
     handles, labels = top.get_legend_handles_labels()

@@ -39,6 +39,30 @@ def blockaded(**threat):
     return raw
 
 
+def two_towns() -> dict:
+    """TINY's depot ``city`` that never runs short, and a town ``c`` that surely does.
+
+    The depot holds 100 ML against 450,000 L a day; ``c`` (a destination with its own
+    stock, no corridor into it) holds 500,000 L against 100,000 L a day, so from 6 January
+    it serves less than its demand in every run. ``b`` has a stock too, which no signal
+    names.
+    """
+    raw = tiny_scenario()
+    raw["end"] = "2025-01-10"
+    raw["depot"].update(capacity_l=1e9, initial_stock_l=1e8)
+    raw["places"].update({"b": {"lat": 12.5, "lon": -7.0}, "c": {"lat": 13.0, "lon": -6.0}})
+    town = {"capacity_l": 1e6, "initial_stock_l": 5e5, "demand": {"demand_l_per_day": 1e5}}
+    raw["destinations"] = {"b": {"place": "b", **town}, "c": {"place": "c", **town}}
+    raw["corridors"]["city_b"] = {
+        "origin": "city",
+        "staging": "city",
+        "tankers_per_day": 4,
+        "tanker_capacity_l": 45_000,
+        "legs": [{"from": "city", "to": "b", "length_km": 60, "speed_kmh": 30}],
+    }
+    return raw
+
+
 def synthetic_incidents(seed=123, threshold=5):
     """What the news would have reported of one run at the true parameters."""
     run = simfuel.run(blockaded(hazard_per_100km=0.15, loss_fraction_mean=0.4), seed=seed)
@@ -478,3 +502,91 @@ def test_per_replication_inputs_must_match_the_replications(fitted):
             daily={f: ens.daily(f) for f in DAILY_FIELDS},
             replication_scenarios=[ens.scenario],
         )
+
+
+def shortage_signal(place: str, value: str, date: str = "2025-01-08") -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {"date": [date], "place": [place], "signal": ["shortage"], "value": [value]}
+    )
+    frame["source"] = "synthetic"
+    return simfuel.observations.validate_signals(frame, source="synthetic")
+
+
+def test_a_signal_at_a_destination_is_fitted_at_its_stock():
+    """On 8 January ``c`` is short in every run and the depot never (:func:`two_towns`).
+
+    "No shortage at c" is then wrong in every run: a gap of 1 in every draw (its scale, the
+    spread of equal gaps, is 1), so each squared distance grows by exactly 1. Read at the
+    depot (or not scored at all, as before the places were kept) it would add nothing.
+    """
+    empty = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "corridor": []})
+    kw = {
+        "draws": 4,
+        "accept": 0.5,
+        "seed": 2,
+        "window": (dt.date(2025, 1, 1), dt.date(2025, 1, 10)),
+        "workers": 1,
+        "progress": False,
+    }
+    prior = {"threat.hazard_per_100km": (0.0, 0.3)}
+    plain = calibrate(two_towns(), empty, prior, **kw)
+    at_c = calibrate(two_towns(), empty, prior, signals=shortage_signal("c", "0"), **kw)
+    at_depot = calibrate(two_towns(), empty, prior, signals=shortage_signal("city", "0"), **kw)
+    assert plain.places == () and at_depot.places == ()
+    assert at_c.places == ("c",)  # b has a stock too; no signal names it
+    d0, dc, dd = (c.samples["distance"].to_numpy() for c in (plain, at_c, at_depot))
+    np.testing.assert_allclose(dc**2 - d0**2, 1.0)
+    np.testing.assert_allclose(dd, d0)
+
+
+def test_points_keep_only_the_places_asked_for():
+    """evaluate_points keeps the depot's figures, plus exactly the places named."""
+    from simfuel.analysis.evaluate import evaluate_points
+    from simfuel.ensemble.destinations import UnknownDestination
+
+    kw = {"reps": 2, "seed": 3, "fields": ("stock_l", "shortfall_l"), "progress": False}
+    points = [{}, {"threat.hazard_per_100km": 0.2}]
+    default = evaluate_points(two_towns(), points, workers=1, **kw)
+    assert default.place_daily == {} and default.place_summary == {}
+    res = evaluate_points(two_towns(), points, workers=1, places=("c", "city", "c"), **kw)
+    assert list(res.place_daily) == ["c"] and list(res.place_summary) == ["c"]
+    assert set(res.place_daily["c"]) == {"stock_l", "shortfall_l"}
+    assert res.place_daily["c"]["stock_l"].shape == (2, 2, 10)
+    # The depot's arrays are those of a call without places (same runs, same seeds).
+    np.testing.assert_array_equal(res.daily["stock_l"], default.daily["stock_l"])
+    ens = simfuel.run_ensemble(two_towns(), 2, seed=3, workers=1, progress=False)
+    np.testing.assert_array_equal(
+        res.place_daily["c"]["stock_l"][0], ens.daily("stock_l", destination="c")
+    )
+    with pytest.raises(UnknownDestination, match="nowhere"):
+        evaluate_points(two_towns(), points, workers=1, places=("nowhere",), **kw)
+
+
+def test_a_posterior_ensemble_holds_the_places_asked_for():
+    """posterior_ensemble(places=cal.places): a town's signal is scored at its stock."""
+    empty = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "corridor": []})
+    signal = shortage_signal("c", "1")
+    cal = calibrate(
+        two_towns(),
+        empty,
+        {"threat.hazard_per_100km": (0.0, 0.3)},
+        draws=2,
+        accept=1.0,
+        seed=2,
+        window=(dt.date(2025, 1, 1), dt.date(2025, 1, 10)),
+        signals=signal,
+        workers=1,
+        progress=False,
+    )
+    kw = {"seed": 3, "workers": 1, "progress": False}
+    plain = cal.posterior_ensemble(2, **kw)
+    assert plain.held_destinations == ["city"]
+    assert not simfuel.score_signals(signal, plain)["scored"].iloc[0]
+    ens = cal.posterior_ensemble(2, places=cal.places, **kw)
+    assert ens.held_destinations == ["city", "c"]
+    scored = simfuel.score_signals(signal, ens)
+    assert scored["scored"].iloc[0] and scored["share_inside"].iloc[0] == 1.0
+    np.testing.assert_array_equal(ens.daily("stock_l"), plain.daily("stock_l"))
+    run = simfuel.run(*ens.replication_inputs(3))  # draw 1, its second replication
+    np.testing.assert_array_equal(ens.daily("stock_l", "c")[3], run.at("c")["stock_l"])
+    assert ens.replications_at("c")["tankers_lost"].iloc[3] == run.summary("c")["tankers_lost"]

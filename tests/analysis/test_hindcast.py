@@ -13,7 +13,7 @@ import simfuel
 from simfuel.analysis.calibrate import calibrate
 from simfuel.analysis.hindcast import HINDCAST_COLUMNS, hindcast, interval_score
 from simfuel.observations import signal_gaps, validate_signals
-from tests.analysis.test_calibrate import blockaded, synthetic_incidents
+from tests.analysis.test_calibrate import blockaded, synthetic_incidents, two_towns
 
 matplotlib.use("Agg")
 
@@ -198,3 +198,52 @@ def test_same_seed_same_hindcast_serial_or_pool():
     a = hindcast(blockaded(), PRIOR, workers=1, **kw)
     b = hindcast(blockaded(), PRIOR, workers=2, **kw)
     pd.testing.assert_frame_equal(a.table, b.table)
+
+
+def town_signals() -> pd.DataFrame:
+    rows = [
+        ("c-cover-early", "2025-01-03", "c", "days_of_cover", "", "0", "10"),
+        ("c-short", "2025-01-08", "c", "shortage", "1", "", ""),
+        ("city-served", "2025-01-08", "city", "shortage", "0", "", ""),
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "date", "place", "signal", "value", "low", "high"])
+    frame["source"] = "synthetic"
+    return validate_signals(frame, source="town-signals")
+
+
+def test_a_signal_at_a_destination_is_scored_at_that_destinations_stock():
+    """Mopti's "drastic drop" in mali-2025, in small: read at the town, not at the depot."""
+    h = hindcast(
+        two_towns(),
+        {"threat.hazard_per_100km": (0.0, 0.3)},
+        as_of="2025-01-05",
+        signals=town_signals(),
+        method="rejection",
+        draws=2,
+        accept=0.5,
+        forward_draws=1,
+        reps_per_draw=3,
+        seed=5,
+        workers=1,
+        progress=False,
+    )
+    assert list(h.place_daily) == ["c"]  # the place a signal names; not b
+    assert h.calibration.places == ("c",)
+    day = list(h.dates).index(pd.Timestamp("2025-01-08"))
+    # The depot served in full that day in every run: read there, the signal would miss.
+    assert (h.daily["shortfall_l"][:, day] == 0).all()
+    assert (h.place_daily["c"]["shortfall_l"][:, day] > 0).all()
+    rows = h.table.set_index("id")
+    town = rows.loc["c-short"]
+    assert town["scored"] and town["inside_90"]
+    assert town["model_median"] == 1.0 and town["share_in_range"] == 1.0
+    assert town["what"] == "shortage at c"
+    depot = rows.loc["city-served"]
+    assert depot["scored"] and depot["model_median"] == 0.0 and depot["share_in_range"] == 1.0
+    # The fitted signal before as-of is read at c's stock too.
+    fitted = h.fitted.set_index("id").loc["c-cover-early"]
+    cover_c = h.place_daily["c"]["days_of_cover"][:, 2]
+    assert fitted["model_median"] == pytest.approx(
+        float(np.quantile(cover_c, 0.5, method="inverted_cdf"))
+    )
+    assert fitted["model_median"] < 10 < float(np.min(h.daily["days_of_cover"][:, 2]))
