@@ -124,7 +124,7 @@ def corridor_map(
     depot = sc.depot.place
     home = (sc.places[depot].lon, sc.places[depot].lat)
 
-    names: list[tuple[float, float, str]] = []
+    names: list[tuple[list[tuple[float, float]], str]] = []
     for country in shapes.values():
         rings = [r for r in country["rings"] if _reaches(r, xlim, ylim)]
         if not rings:
@@ -146,7 +146,17 @@ def corridor_map(
             largest = np.asarray(max(country["rings"], key=_area))
             cx, cy = largest.mean(axis=0)
             if xlim[0] < cx < xlim[1] and ylim[0] < cy < ylim[1]:
-                names.append((cx, cy, plain(country["name"]).upper()))
+                # Where a road crosses its middle, the name may move a degree or two
+                # within the country (and the view).
+                inside = MplPath(largest)
+                spots = [
+                    (cx + dx, cy + dy)
+                    for dx, dy in _COUNTRY_MOVES
+                    if xlim[0] < cx + dx < xlim[1]
+                    and ylim[0] < cy + dy < ylim[1]
+                    and inside.contains_point((cx + dx, cy + dy))
+                ]
+                names.append((spots or [(cx, cy)], plain(country["name"]).upper()))
 
     colors = corridor_colors(sc)
     risks = [leg_risk(c, leg) for c in sc.corridors.values() for leg in c.legs]
@@ -246,6 +256,13 @@ def _destination_names(sc: Scenario) -> str:
         return f"{names[0]} and {len(names) - 1} other destinations"
     return ", ".join(names[:-1]) + " and " + names[-1]
 
+
+#: Where a country's name may go [degrees from the middle of its largest part], nearest
+#: first: its middle, then a degree or two around it.
+_COUNTRY_MOVES = sorted(
+    ((dx, dy) for dx in (0, -1, 1, -2, 2) for dy in (0, -1, 1, -2, 2)),
+    key=lambda d: d[0] ** 2 + d[1] ** 2,
+)
 
 #: Line styles of the legs of air and sea corridors (road legs: solid, or dashed before
 #: the staging point): each style means one thing on the map and in its legend.
@@ -391,7 +408,7 @@ _FAR = tuple(((3 * dx, 3 * dy), ha, va) for (dx, dy), ha, va in _OFFSETS)
 def _label_map(
     ax: Axes,
     sc: Scenario,
-    countries: list[tuple[float, float, str]],
+    countries: list[tuple[list[tuple[float, float]], str]],
     everything: bool,
     places: bool,
 ) -> None:
@@ -446,7 +463,7 @@ def _label_map(
             zorder=1,
             gid="country name",
         )
-        for cx, cy, name in countries
+        for (cx, cy), name in [(where[0], name) for where, name in countries]
     ]
     lonlat = np.array([(p.lon, p.lat) for p in sc.places.values()])
     own = [list(sc.places).index(key) for key in order]
@@ -485,13 +502,16 @@ def _label_map(
             if text.arrow_patch is not None:
                 text.arrow_patch.set_visible(i >= len(_OFFSETS))
             placed.append(box)
-        for country in background:
+        for country, (where, _) in zip(background, countries, strict=True):
             country.set_visible(True)
-            box = text_box(country, renderer)
-            if any(_clash(box, frame, placed, legs, seen)):
-                country.set_visible(False)
+            for xy in where:
+                country.set_position(xy)
+                box = text_box(country, renderer)
+                if not any(_clash(box, frame, placed, legs, seen)):
+                    placed.append(box)
+                    break
             else:
-                placed.append(box)
+                country.set_visible(False)
 
     at_draw_time(ax, "map labels", place)
 

@@ -89,3 +89,10 @@ def test_the_title_names_the_places_with_stock(mali: simfuel.Scenario) -> None:
     assert len(tutorial.destinations) == 4
     title = corridor_map(tutorial).get_title()
     assert title == "tutorial-network: corridors to Aldmere and 4 other destinations"
+
+
+def test_the_depots_country_is_named_though_roads_cross_its_middle(drawn: plt.Axes) -> None:
+    """The RN6 runs through the middle of Mali: its name moves within Mali, off the roads."""
+    countries = [t for t in drawn.texts if t.get_gid() == "country name" and t.get_visible()]
+    assert "MALI" in [t.get_text() for t in countries]
+    assert struck(drawn, countries) == []
