@@ -476,7 +476,8 @@ def _label_map(
         placed: list[Bbox] = [
             a.get_window_extent(renderer) for a in ax.artists if a.get_gid() == "scale bar"
         ]
-        under = set() if everything else _under(points, own, radii * ax.figure.dpi / 72)
+        kept = sum(t.arrow_patch is not None for t in names)  # ranked first
+        under = set() if everything else _under(points, own, radii * ax.figure.dpi / 72, kept)
         seen = np.delete(points, sorted(under), axis=0)
         for text, k in zip(names, own, strict=True):
             text.set_visible(k not in under)
@@ -524,15 +525,16 @@ def _marker_size(sc: Scenario, key: str) -> float:
     return 30.0 if any(d.place == key for d in sc.destinations.values()) else 14.0
 
 
-def _under(points: np.ndarray, order: list[int], radii_px: np.ndarray) -> set[int]:
+def _under(points: np.ndarray, order: list[int], radii_px: np.ndarray, kept: int = 0) -> set[int]:
     """The points of ``order`` (indices into ``points``, display) whose marker (of radius
     ``radii_px``) overlaps that of a point before them in ``order`` that is itself seen:
     the two read as one (Kati under Bamako's star). Such a point is not named, and no
-    name has to keep clear of it."""
+    name has to keep clear of it. The first ``kept`` of ``order`` (the depot and the
+    destinations, always named) are never under another."""
     out: set[int] = set()
     for j, k in enumerate(order):
         ahead = [m for m in order[:j] if m not in out]
-        if not ahead:
+        if j < kept or not ahead:
             continue
         apart = np.hypot(*(points[ahead] - points[k]).T)
         if (apart < radii_px[ahead] + radii_px[k]).any():

@@ -96,3 +96,17 @@ def test_the_depots_country_is_named_though_roads_cross_its_middle(drawn: plt.Ax
     countries = [t for t in drawn.texts if t.get_gid() == "country name" and t.get_visible()]
     assert "MALI" in [t.get_text() for t in countries]
     assert struck(drawn, countries) == []
+
+
+def test_a_destination_beside_the_depot_is_named_all_the_same(mali: simfuel.Scenario) -> None:
+    """Ségou moved onto Bamako's star: a plain place there would go unnamed (it reads as
+    the depot), a destination never does."""
+    bamako = mali.places["bamako"]
+    near = simfuel.apply_overrides(
+        mali, {"places.segou.lat": bamako.lat + 0.02, "places.segou.lon": bamako.lon + 0.02}
+    )
+    ax = corridor_map(near)
+    ax.figure.canvas.draw()
+    shown = [t.get_text() for t in names(ax) if t.get_visible()]
+    assert "Bamako" in shown and "Ségou" in shown
+    assert struck(ax, [t for t in names(ax) if t.get_visible()]) == []
