@@ -70,6 +70,7 @@ from ..model.transit import delay_sampler
 from ..seeds import Role, child_seed, stream
 from .dispatch import DISPATCH_POLICIES, DestinationView, DispatchPolicy, LossMemory
 from .disruptions import DatedLegs
+from .escort_kinds import EscortKind
 from .escorts import EscortPools, Grant
 from .fleet import Fleet, fleet_days
 from .formation import EscortPolicyRule, FormationRule, ShipRule, formation_rule
@@ -128,6 +129,10 @@ class _Journey:
     travelled_h: float = 0.0  # driven from the staging point, for the escorts' way back [h]
 
 
+def _due(clock: EscortKind) -> tuple[float, int, int]:
+    return clock.due
+
+
 def _call(then: Callable[[], None]) -> Callable[[simpy.Event], None]:
     """``then`` as an event's callback."""
     return lambda _e: then()
@@ -184,7 +189,9 @@ class Simulation:
             delay_sampler(*plan.attack_delay, attack_rng[c.index]) for c in plan.corridors
         ]
         self._done = False
-        self.escorts = EscortPools(self.env, plan.forces)
+        # Clocked: an escort kind's own clock (the hourly air bank) costs no event; run()
+        # steps it in the event order.
+        self.escorts = EscortPools(self.env, plan.forces, clocked=True)
 
         # Tanker counters per corridor; the balance is kept on these integers.
         self.loaded = [0] * n
@@ -305,6 +312,9 @@ class Simulation:
         # would otherwise change counters after the daily table closed.
         step, queue = env.step, env._queue
         steps = 0
+        clocks = self.escorts.clocks
+        if clocks:
+            steps = self._run_clocked(clocks)
         while not self._done:
             self._key = queue[0] if queue else self._key  # what step() processes: for _flush
             step()
@@ -315,6 +325,35 @@ class Simulation:
                 self.rec.log(sa.t_h, "scripted_unfired", c.key, detail=detail)
         self.rec.events_processed = steps
         return self.rec
+
+    def _run_clocked(self, clocks: list[EscortKind]) -> int:
+        """Run to the end, stepping the escort kinds' clocks too; the SimPy events processed.
+
+        A clock's next event (its key ``due``: time, priority, the eid it took) is processed
+        just before the first SimPy event that sorts after it, where SimPy would have
+        processed it, had it been scheduled.
+        """
+        step, queue = self.env.step, self.env._queue
+        steps = 0
+        due_h = min(k.due[0] for k in clocks)
+        while not self._done:
+            head = queue[0] if queue else None
+            if head is None or head[0] >= due_h:
+                first = min(clocks, key=_due)
+                if head is None or head > first.due:
+                    first.advance()
+                    due_h = min(k.due[0] for k in clocks)
+                    continue
+            self._key = head  # what step() processes: for _flush
+            step()
+            steps += 1
+        return steps
+
+    def _next_h(self) -> float:
+        """When the next event is due [h]: SimPy's or an escort kind's clock's."""
+        clocks = self.escorts.clocks
+        t = self.env.peek()
+        return min(t, *(k.due[0] for k in clocks)) if clocks else t
 
     # ------------------------------------------------------------------ wake-ups
 
@@ -560,7 +599,7 @@ class Simulation:
         env = self.env
         if not (
             self._wake[ci].callbacks
-            and env.peek() > env.now
+            and self._next_h() > env.now
             and self._nothing_arrives_now()
             and self._form_at_once(c)
         ):
