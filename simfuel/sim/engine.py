@@ -349,11 +349,36 @@ class Simulation:
             steps += 1
         return steps
 
-    def _next_h(self) -> float:
-        """When the next event is due [h]: SimPy's or an escort kind's clock's."""
-        clocks = self.escorts.clocks
-        t = self.env.peek()
-        return min(t, *(k.due[0] for k in clocks)) if clocks else t
+    def _alone_now(self, ci: int, forces: tuple[int, ...]) -> bool:
+        """Whether every event due now is another corridor's batch reaching its staging point
+        (or the clock of an escort force not in ``forces``).
+
+        Such a batch only counts itself in and wakes (or forms) its own corridor's convoys,
+        which the former of corridor ``ci``, woken now, would form after; a force's clock
+        changes only what that force has to give. Anything else due now may read or change
+        what that former does.
+        """
+        env = self.env
+        now, queue = env.now, env._queue
+        if any(k.due[0] <= now and k.index in forces for k in self.escorts.clocks):
+            return False
+        if not queue or queue[0][0] > now:
+            return True
+        reached, size = self._reached_staging, len(queue)
+        heads = [0]  # the heap's entries due now: the root's subtree down to later ones
+        while heads:
+            i = heads.pop()
+            entry = queue[i]
+            if entry[0] > now:
+                continue
+            callbacks = entry[3].callbacks
+            if not callbacks or len(callbacks) != 1:
+                return False
+            cb = callbacks[0]
+            if not (isinstance(cb, partial) and cb.func == reached and cb.args[0].index != ci):
+                return False
+            heads.extend(j for j in (2 * i + 1, 2 * i + 2) if j < size)
+        return True
 
     # ------------------------------------------------------------------ wake-ups
 
@@ -589,30 +614,32 @@ class Simulation:
         if c.mode.mode == "air":
             self._poke(ci)
             return
-        if not self.formation[ci].may_leave(c.policy.at(self.env.now), self.staged[ci]):
+        pol = c.policy.at(self.env.now)
+        if not self.formation[ci].may_leave(pol, self.staged[ci]):
             if self._lazy[ci]:
                 self._arm(c)  # the count grew: a later batch may now let a convoy form
             return
-        # The former asleep on its wake-up, and nothing else due now (its wake-up would be
-        # the next event, so the order of everything stays as it was): form here what
+        # The former asleep on its wake-up, and nothing else due now but other corridors'
+        # batches (its wake-up would be processed after them, and they do not read what
+        # forming here changes: the order of everything stays as it was): form here what
         # needs no waiting. Both ways arm the next batch (_send, _poke).
-        env = self.env
         if not (
             self._wake[ci].callbacks
-            and self._next_h() > env.now
-            and self._nothing_arrives_now()
+            and self._alone_now(ci, pol.forces)
+            and self._nothing_arrives_now(ci)
             and self._form_at_once(c)
         ):
             self._poke(ci)
 
-    def _nothing_arrives_now(self) -> bool:
-        """No batch without an event reaches a staging point now (it counts as an event)."""
-        now = self.env.now
-        for ci, p in enumerate(self._approach):
-            if p and p[0][0] <= now:
-                self._flush(ci)  # those processed before this event do not count
-                if p and p[0][0] <= now:
-                    return False
+    def _nothing_arrives_now(self, ci: int) -> bool:
+        """No batch of corridor ``ci`` reaches its staging point later now (its former,
+        woken now, would count it in); another corridor's does not matter (as in
+        :meth:`_alone_now`)."""
+        p = self._approach[ci]
+        if p and p[0][0] <= self.env.now:
+            self._flush(ci)  # those processed before this event do not count
+            if p and p[0][0] <= self.env.now:
+                return False
         return True
 
     # ------------------------------------------------------------------ convoy formation
