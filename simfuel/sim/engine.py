@@ -331,20 +331,30 @@ class Simulation:
 
         A clock's next event (its key ``due``: time, priority, the eid it took) is processed
         just before the first SimPy event that sorts after it, where SimPy would have
-        processed it, had it been scheduled.
+        processed it, had it been scheduled; two clocks' events in their order too.
         """
         step, queue = self.env.step, self.env._queue
         steps = 0
-        due_h = min(k.due[0] for k in clocks)
-        while not self._done:
-            head = queue[0] if queue else None
-            if head is None or head[0] >= due_h:
-                first = min(clocks, key=_due)
-                if head is None or head > first.due:
-                    first.advance()
-                    due_h = min(k.due[0] for k in clocks)
+        if len(clocks) == 1:
+            clock = clocks[0]
+            run_until = clock.run_until
+            while not self._done:
+                head = queue[0]  # never empty: the daily clock runs to the end
+                if head[0] >= clock.due[0] and head > clock.due:
+                    run_until(head)
                     continue
-            self._key = head  # what step() processes: for _flush
+                self._key = head  # what step() processes: for _flush
+                step()
+                steps += 1
+            return steps
+        while not self._done:
+            head = queue[0]
+            first = min(clocks, key=_due)
+            if head > first.due:
+                others = [k.due for k in clocks if k is not first]
+                first.run_until(min(head, *others))
+                continue
+            self._key = head
             step()
             steps += 1
         return steps

@@ -44,6 +44,7 @@ from .plan import CorridorPlan, ForcePlan
 from .registry import Registry
 
 _URGENT, _NORMAL = int(simpy.core.URGENT), int(simpy.core.NORMAL)
+_START, _TICK, _PUT = 0, 1, 2  # the clocked bank's next event: its start, an hour, a put
 
 __all__ = [
     "ESCORT_KINDS",
@@ -122,8 +123,8 @@ class EscortKind:
     daily: ClassVar[bool] = False
     #: Whether the kind, made with ``clocked=True``, keeps a clock of its own instead of
     #: SimPy events: the key its next event would have in the event queue (:attr:`due`,
-    #: ``(time, priority, eid)``), which the engine's run loop processes with
-    #: :meth:`advance` just before the first real event that sorts after it.
+    #: ``(time, priority, eid)``), which the engine's run loop processes
+    #: (:meth:`run_until`) just before the first real event that sorts after it.
     clocked: ClassVar[bool] = False
 
     def __init__(self, env: simpy.Environment, index: int, force: ForcePlan) -> None:
@@ -176,8 +177,13 @@ class EscortKind:
     #: With ``clocked``: the key of the clock's next event, ``(time, priority, eid)``.
     due: tuple[float, int, int] = (math.inf, 0, 0)
 
-    def advance(self) -> None:
-        """Hook (with ``clocked``): process the clock's event :attr:`due`, now."""
+    def run_until(self, key: tuple[Any, ...]) -> None:
+        """Hook (with ``clocked``): process the clock's events that sort before ``key``.
+
+        ``key`` is the next SimPy event's queue entry (or another clock's :attr:`due`):
+        nothing else happens before it. The clock may stop earlier (its events schedule
+        one that is due before its next); the engine calls it again.
+        """
         raise NotImplementedError
 
     @classmethod
@@ -299,7 +305,7 @@ class HourlyAirCover(AirCover):
         # The clock is the process _accrue, its events not scheduled: each takes the eid
         # its event took (so every other event's eid is what it was), the start first.
         self.due = (env.now, _URGENT, next(env._eid))
-        self._step = self._start
+        self._stage = _START
         self._hour: tuple[float, int, int] = self.due
 
     def _accrue(self) -> Generator[simpy.Event, Any, None]:
@@ -315,35 +321,38 @@ class HourlyAirCover(AirCover):
     # is room, as ``put`` did (a put always fits: it is at most the room), then schedules the
     # put's event (which serves the waiting requests when processed) and the next timeout.
 
-    def advance(self) -> None:
-        """Process the accrual's event :attr:`due` (its start, an hour or a put)."""
-        t = self.due[0]
-        self.env._now = t  # as env.step() sets it
-        self._step(t)
+    def run_until(self, key: tuple[Any, ...]) -> None:
+        """Process the accrual's events that sort before ``key`` (an event-queue entry).
 
-    def _start(self, t: float) -> None:
-        self.due = (t + 1.0, _NORMAL, next(self.env._eid))
-        self._step = self._tick
-
-    def _tick(self, t: float) -> None:
-        box = self.hours
-        room = box._capacity - box._level
-        eid = self.env._eid
-        if room > 0:
-            per_hour = self._per_hour
-            box._level += per_hour if per_hour < room else room
-            self.due = (t, _NORMAL, next(eid))  # the put's event
-            self._hour = (t + 1.0, _NORMAL, next(eid))
-            self._step = self._put
-        else:
-            self.due = (t + 1.0, _NORMAL, next(eid))
-
-    def _put(self, t: float) -> None:
-        box = self.hours
-        if box.get_queue:
-            box._trigger_get(None)  # the put event's callback
-        self.due = self._hour
-        self._step = self._tick
+        Stops early after a put that served a waiting request: the request's event, due
+        now, comes before the next hour.
+        """
+        due, stage = self.due, self._stage
+        if not due < key:
+            return
+        env, box = self.env, self.hours
+        eid, per_hour = env._eid, self._per_hour
+        while due < key:
+            t = due[0]
+            if stage == _TICK:
+                room = box._capacity - box._level
+                if room > 0:
+                    box._level += per_hour if per_hour < room else room
+                    due = (t, _NORMAL, next(eid))  # the put's event
+                    self._hour = (t + 1.0, _NORMAL, next(eid))
+                    stage = _PUT
+                else:
+                    due = (t + 1.0, _NORMAL, next(eid))
+            elif stage == _PUT:
+                due, stage = self._hour, _TICK
+                if box.get_queue:
+                    self.due, self._stage = due, stage
+                    env._now = t  # as env.step() sets it: the request's event is due now
+                    box._trigger_get(None)  # the put event's callback
+                    return
+            else:  # the start
+                due, stage = (t + 1.0, _NORMAL, next(eid)), _TICK
+        self.due, self._stage = due, stage
 
     def threatened_h(self, corridor: CorridorPlan) -> float:
         """Hours a convoy of ``corridor`` drives on threatened legs under this force [h]."""

@@ -33,7 +33,7 @@ class EscortPools:
         self._pools: dict[int, EscortKind] = {}
         #: The forces whose kind keeps a clock of its own (made with ``clocked``): the
         #: caller steps each in the event order (:attr:`EscortKind.due`,
-        #: :meth:`EscortKind.advance`); without ``clocked`` they schedule their events.
+        #: :meth:`EscortKind.run_until`); without ``clocked`` they schedule their events.
         self.clocks: list[EscortKind] = []
         for i, f in enumerate(forces):
             if f.units > 0:

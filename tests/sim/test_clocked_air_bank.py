@@ -55,7 +55,20 @@ def _cases() -> dict[str, dict[str, Any]]:
     # Optional cover: a convoy takes the hours if the bank has them now, or leaves without.
     optional = _hourly(convoy_hours_per_day=12)
     optional["corridors"]["main"]["escort_policy"]["required"] = False
-    return {"short": short, "window": window, "both": both, "shared": shared, "optional": optional}
+    # Two banks (two clocks, stepped in their events' order): main needs both, east one.
+    two = copy.deepcopy(shared)
+    two["escorts"]["air2"] = {**two["escorts"]["air"], "convoy_hours_per_day": 10}
+    two["escorts"]["air2"]["daylight_h"] = [6, 18]
+    two["corridors"]["main"]["escort_policy"]["forces"] = ["air", "air2"]
+    two["corridors"]["east"]["escort_policy"]["forces"] = ["air2"]
+    return {
+        "short": short,
+        "window": window,
+        "both": both,
+        "shared": shared,
+        "optional": optional,
+        "two": two,
+    }
 
 
 def _run(s: dict[str, Any] | simfuel.Scenario, seed: int, clocked: bool, monkeypatch: Any):
@@ -82,7 +95,7 @@ def _assert_same(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> 
         pd.testing.assert_frame_equal(table, new[key], check_exact=True)
 
 
-@pytest.mark.parametrize("case", ["short", "window", "both", "shared", "optional"])
+@pytest.mark.parametrize("case", ["short", "window", "both", "shared", "optional", "two"])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_the_clocked_bank_grants_as_its_event_process(case, seed, monkeypatch):
     s = _cases()[case]
