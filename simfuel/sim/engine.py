@@ -70,6 +70,7 @@ from ..model.transit import delay_sampler
 from ..seeds import Role, child_seed, stream
 from .dispatch import DISPATCH_POLICIES, DestinationView, DispatchPolicy, LossMemory
 from .disruptions import DatedLegs
+from .escort_kinds import EscortKind
 from .escorts import EscortPools, Grant
 from .fleet import Fleet, fleet_days
 from .formation import EscortPolicyRule, FormationRule, ShipRule, formation_rule
@@ -128,6 +129,10 @@ class _Journey:
     travelled_h: float = 0.0  # driven from the staging point, for the escorts' way back [h]
 
 
+def _due(clock: EscortKind) -> tuple[float, int, int]:
+    return clock.due
+
+
 def _call(then: Callable[[], None]) -> Callable[[simpy.Event], None]:
     """``then`` as an event's callback."""
     return lambda _e: then()
@@ -184,7 +189,9 @@ class Simulation:
             delay_sampler(*plan.attack_delay, attack_rng[c.index]) for c in plan.corridors
         ]
         self._done = False
-        self.escorts = EscortPools(self.env, plan.forces)
+        # Clocked: an escort kind's own clock (the hourly air bank) costs no event; run()
+        # steps it in the event order.
+        self.escorts = EscortPools(self.env, plan.forces, clocked=True)
 
         # Tanker counters per corridor; the balance is kept on these integers.
         self.loaded = [0] * n
@@ -303,6 +310,9 @@ class Simulation:
         # would otherwise change counters after the daily table closed.
         step, queue = env.step, env._queue
         steps = 0
+        clocks = self.escorts.clocks
+        if clocks:
+            steps = self._run_clocked(clocks)
         while not self._done:
             self._key = queue[0] if queue else self._key  # what step() processes: for _flush
             step()
@@ -313,6 +323,70 @@ class Simulation:
                 self.rec.log(sa.t_h, "scripted_unfired", c.key, detail=detail)
         self.rec.events_processed = steps
         return self.rec
+
+    def _run_clocked(self, clocks: list[EscortKind]) -> int:
+        """Run to the end, stepping the escort kinds' clocks too; the SimPy events processed.
+
+        A clock's next event (its key ``due``: time, priority, the eid it took) is processed
+        just before the first SimPy event that sorts after it, where SimPy would have
+        processed it, had it been scheduled; two clocks' events in their order too.
+        """
+        step, queue = self.env.step, self.env._queue
+        steps = 0
+        if len(clocks) == 1:
+            clock = clocks[0]
+            run_until = clock.run_until
+            while not self._done:
+                head = queue[0]  # never empty: the daily clock runs to the end
+                if head[0] >= clock.due[0] and head > clock.due:
+                    run_until(head)
+                    continue
+                self._key = head  # what step() processes: for _flush
+                step()
+                steps += 1
+            return steps
+        while not self._done:
+            head = queue[0]
+            first = min(clocks, key=_due)
+            if head > first.due:
+                others = [k.due for k in clocks if k is not first]
+                first.run_until(min(head, *others))
+                continue
+            self._key = head
+            step()
+            steps += 1
+        return steps
+
+    def _alone_now(self, ci: int, forces: tuple[int, ...]) -> bool:
+        """Whether every event due now is another corridor's batch reaching its staging point
+        (or the clock of an escort force not in ``forces``).
+
+        Such a batch only counts itself in and wakes (or forms) its own corridor's convoys,
+        which the former of corridor ``ci``, woken now, would form after; a force's clock
+        changes only what that force has to give. Anything else due now may read or change
+        what that former does.
+        """
+        env = self.env
+        now, queue = env.now, env._queue
+        if any(k.due[0] <= now and k.index in forces for k in self.escorts.clocks):
+            return False
+        if not queue or queue[0][0] > now:
+            return True
+        reached, size = self._reached_staging, len(queue)
+        heads = [0]  # the heap's entries due now: the root's subtree down to later ones
+        while heads:
+            i = heads.pop()
+            entry = queue[i]
+            if entry[0] > now:
+                continue
+            callbacks = entry[3].callbacks
+            if not callbacks or len(callbacks) != 1:
+                return False
+            cb = callbacks[0]
+            if not (isinstance(cb, partial) and cb.func == reached and cb.args[0].index != ci):
+                return False
+            heads.extend(j for j in (2 * i + 1, 2 * i + 2) if j < size)
+        return True
 
     # ------------------------------------------------------------------ wake-ups
 
@@ -548,30 +622,32 @@ class Simulation:
         if c.mode.mode == "air":
             self._poke(ci)
             return
-        if not self.formation[ci].may_leave(c.policy.at(self.env.now), self.staged[ci]):
+        pol = c.policy.at(self.env.now)
+        if not self.formation[ci].may_leave(pol, self.staged[ci]):
             if self._lazy[ci]:
                 self._arm(c)  # the count grew: a later batch may now let a convoy form
             return
-        # The former asleep on its wake-up, and nothing else due now (its wake-up would be
-        # the next event, so the order of everything stays as it was): form here what
+        # The former asleep on its wake-up, and nothing else due now but other corridors'
+        # batches (its wake-up would be processed after them, and they do not read what
+        # forming here changes: the order of everything stays as it was): form here what
         # needs no waiting. Both ways arm the next batch (_send, _poke).
-        env = self.env
         if not (
             self._wake[ci].callbacks
-            and env.peek() > env.now
-            and self._nothing_arrives_now()
+            and self._alone_now(ci, pol.forces)
+            and self._nothing_arrives_now(ci)
             and self._form_at_once(c)
         ):
             self._poke(ci)
 
-    def _nothing_arrives_now(self) -> bool:
-        """No batch without an event reaches a staging point now (it counts as an event)."""
-        now = self.env.now
-        for ci, p in enumerate(self._approach):
-            if p and p[0][0] <= now:
-                self._flush(ci)  # those processed before this event do not count
-                if p and p[0][0] <= now:
-                    return False
+    def _nothing_arrives_now(self, ci: int) -> bool:
+        """No batch of corridor ``ci`` reaches its staging point later now (its former,
+        woken now, would count it in); another corridor's does not matter (as in
+        :meth:`_alone_now`)."""
+        p = self._approach[ci]
+        if p and p[0][0] <= self.env.now:
+            self._flush(ci)  # those processed before this event do not count
+            if p and p[0][0] <= self.env.now:
+                return False
         return True
 
     # ------------------------------------------------------------------ convoy formation

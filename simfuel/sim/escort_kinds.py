@@ -15,7 +15,9 @@ one instance per force with at least one unit (:class:`~simfuel.sim.escorts.Esco
   legs (risk > 0, at the force's own speed limit if it has one), at most the bank, when it
   departs; they are spent, not returned. No midnight refill, so no rush at 00:00. With
   the force's ``daylight_h`` window, only the threatened hours that fall inside it (leg
-  entry times reckoned from the time the convoy asks, at the legs' hours).
+  entry times reckoned from the time the convoy asks, at the legs' hours). In a
+  simulation the bank's hourly accrual costs no SimPy event: the engine steps it between
+  events (:attr:`EscortKind.clocked`), in the place its timeouts had.
 
 An air force's ``daylight_h`` also limits its deterrence and protection to the legs a
 convoy enters inside the window (:meth:`simfuel.sim.threats.Escort.at`); ``air`` still
@@ -40,6 +42,9 @@ import simpy
 
 from .plan import CorridorPlan, ForcePlan
 from .registry import Registry
+
+_URGENT, _NORMAL = int(simpy.core.URGENT), int(simpy.core.NORMAL)
+_START, _TICK, _PUT = 0, 1, 2  # the clocked bank's next event: its start, an hour, a put
 
 __all__ = [
     "ESCORT_KINDS",
@@ -116,6 +121,11 @@ class EscortKind:
     name: ClassVar[str] = ""
     #: Whether :meth:`new_day` must run at every midnight.
     daily: ClassVar[bool] = False
+    #: Whether the kind, made with ``clocked=True``, keeps a clock of its own instead of
+    #: SimPy events: the key its next event would have in the event queue (:attr:`due`,
+    #: ``(time, priority, eid)``), which the engine's run loop processes
+    #: (:meth:`run_until`) just before the first real event that sorts after it.
+    clocked: ClassVar[bool] = False
 
     def __init__(self, env: simpy.Environment, index: int, force: ForcePlan) -> None:
         self.env = env
@@ -163,6 +173,18 @@ class EscortKind:
 
     def new_day(self) -> None:
         """Hook (with ``daily = True``): called at every midnight, before anything else then."""
+
+    #: With ``clocked``: the key of the clock's next event, ``(time, priority, eid)``.
+    due: tuple[float, int, int] = (math.inf, 0, 0)
+
+    def run_until(self, key: tuple[Any, ...]) -> None:
+        """Hook (with ``clocked``): process the clock's events that sort before ``key``.
+
+        ``key`` is the next SimPy event's queue entry (or another clock's :attr:`due`):
+        nothing else happens before it. The clock may stop earlier (its events schedule
+        one that is due before its next); the engine calls it again.
+        """
+        raise NotImplementedError
 
     @classmethod
     def describe(cls, force: Any) -> str:
@@ -265,8 +287,11 @@ class HourlyAirCover(AirCover):
 
     name = "air_hourly"
     daily = False
+    clocked = True
 
-    def __init__(self, env: simpy.Environment, index: int, force: ForcePlan) -> None:
+    def __init__(
+        self, env: simpy.Environment, index: int, force: ForcePlan, clocked: bool = False
+    ) -> None:
         EscortKind.__init__(self, env, index, force)
         self._per_hour = force.units * force.convoy_hours_per_day / 24.0
         cap = force.units * force.convoy_hours_per_day * force.max_banked_days
@@ -274,7 +299,14 @@ class HourlyAirCover(AirCover):
         self._threatened: dict[int, float] = {}  # by corridor index [h]
         # With a window: the threatened legs' (start after departure, hours) by corridor.
         self._spans: dict[int, list[tuple[float, float]]] = {}
-        env.process(self._accrue())
+        if not clocked:
+            env.process(self._accrue())  # on its own (no engine to step the clock)
+            return
+        # The clock is the process _accrue, its events not scheduled: each takes the eid
+        # its event took (so every other event's eid is what it was), the start first.
+        self.due = (env.now, _URGENT, next(env._eid))
+        self._stage = _START
+        self._hour: tuple[float, int, int] = self.due
 
     def _accrue(self) -> Generator[simpy.Event, Any, None]:
         box, per_hour = self.hours, self._per_hour
@@ -283,6 +315,44 @@ class HourlyAirCover(AirCover):
             room = box.capacity - box.level
             if room > 0:
                 box.put(min(room, per_hour))
+
+    # The clocked bank: _accrue's events, done as SimPy did them. Its start (Initialize)
+    # schedules the first timeout; each timeout (an hour) adds min(room, per hour) if there
+    # is room, as ``put`` did (a put always fits: it is at most the room), then schedules the
+    # put's event (which serves the waiting requests when processed) and the next timeout.
+
+    def run_until(self, key: tuple[Any, ...]) -> None:
+        """Process the accrual's events that sort before ``key`` (an event-queue entry).
+
+        Stops early after a put that served a waiting request: the request's event, due
+        now, comes before the next hour.
+        """
+        due, stage = self.due, self._stage
+        if not due < key:
+            return
+        env, box = self.env, self.hours
+        eid, per_hour = env._eid, self._per_hour
+        while due < key:
+            t = due[0]
+            if stage == _TICK:
+                room = box._capacity - box._level
+                if room > 0:
+                    box._level += per_hour if per_hour < room else room
+                    due = (t, _NORMAL, next(eid))  # the put's event
+                    self._hour = (t + 1.0, _NORMAL, next(eid))
+                    stage = _PUT
+                else:
+                    due = (t + 1.0, _NORMAL, next(eid))
+            elif stage == _PUT:
+                due, stage = self._hour, _TICK
+                if box.get_queue:
+                    self.due, self._stage = due, stage
+                    env._now = t  # as env.step() sets it: the request's event is due now
+                    box._trigger_get(None)  # the put event's callback
+                    return
+            else:  # the start
+                due, stage = (t + 1.0, _NORMAL, next(eid)), _TICK
+        self.due, self._stage = due, stage
 
     def threatened_h(self, corridor: CorridorPlan) -> float:
         """Hours a convoy of ``corridor`` drives on threatened legs under this force [h]."""

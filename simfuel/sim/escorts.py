@@ -25,12 +25,25 @@ __all__ = ["EscortPools", "Grant"]
 class EscortPools:
     """The escort forces of one simulation."""
 
-    def __init__(self, env: simpy.Environment, forces: list[ForcePlan]) -> None:
+    def __init__(
+        self, env: simpy.Environment, forces: list[ForcePlan], clocked: bool = False
+    ) -> None:
         self.env = env
         self.forces = forces
-        self._pools: dict[int, EscortKind] = {
-            i: ESCORT_KINDS.get(f.kind)(env, i, f) for i, f in enumerate(forces) if f.units > 0
-        }
+        self._pools: dict[int, EscortKind] = {}
+        #: The forces whose kind keeps a clock of its own (made with ``clocked``): the
+        #: caller steps each in the event order (:attr:`EscortKind.due`,
+        #: :meth:`EscortKind.run_until`); without ``clocked`` they schedule their events.
+        self.clocks: list[EscortKind] = []
+        for i, f in enumerate(forces):
+            if f.units > 0:
+                kind = ESCORT_KINDS.get(f.kind)
+                if clocked and kind.clocked:
+                    pool = kind(env, i, f, clocked=True)  # type: ignore[call-arg]
+                    self.clocks.append(pool)
+                else:
+                    pool = kind(env, i, f)
+                self._pools[i] = pool
         daily = [pool for pool in self._pools.values() if pool.daily]
         if daily:
             # One process for every daily budget, renewed in the order of the forces.
