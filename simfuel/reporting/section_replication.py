@@ -68,7 +68,8 @@ def section_replication(ctx: Context) -> Html:
             "point on (the threatened part), thicker where the leg's risk weight is higher; "
             "dashed before it. Red circles: the replication's attacks, placed at the middle "
             f"of their leg (the model knows the leg, not the point), sized by {v.vehicles} "
-            "lost. "
+            "lost. Air corridors dash-dotted and sea routes dotted (straight lines, not "
+            "roads); the depot a star, the other destinations squares. "
             "Country outlines: Natural Earth.",
             "fig-map",
         ),
