@@ -15,7 +15,7 @@ the kill rate on a fixed-seed random sample instead:
 `--report` prints step 4 from the results already in mutants/ without running anything
 (e.g. after re-running survivors with `mutmut run NAME...`). The sample depends only on the
 seed, N and the set of mutant names, so the same command draws the same mutants until the
-engine's source changes.
+engine's source changes; `--resume` runs only the sampled mutants that have no result yet.
 
 Uses mutmut's (3.8) own functions to generate the mutants, so that the names are exactly
 those `mutmut run` tests. Run from the repository root, with PYTHONPATH unset.
@@ -187,6 +187,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report", action="store_true", help="report results in mutants/, run nothing"
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="run only the sampled mutants without a result in mutants/ (an interrupted run, "
+        "with the same tests)",
+    )
     args = parser.parse_args(argv)
 
     generate_mutants()
@@ -203,9 +209,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         print("\n".join(sample))
         return 0
-    if not args.report:
+    to_run = sample
+    if args.resume:
+        checked = {n for codes in results.values() for n, code in codes.items() if code is not None}
+        to_run = [n for n in sample if n not in checked]
+        print(f"--resume: {len(sample) - len(to_run)} already checked, {len(to_run)} to run")
+    if not args.report and to_run:
         mutmut = shutil.which("mutmut", path=str(Path(sys.executable).parent)) or "mutmut"
-        command = [mutmut, "run", "--max-children", str(args.max_children), *sample]
+        command = [mutmut, "run", "--max-children", str(args.max_children), *to_run]
         env = dict(os.environ)
         env.pop("PYTHONPATH", None)  # the tests must import the mutated copy in mutants/
         env["PYTEST_ADDOPTS"] = (env.get("PYTEST_ADDOPTS", "") + " " + HANG_GUARD).strip()
