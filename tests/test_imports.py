@@ -184,3 +184,53 @@ def test_submodules_are_reachable_as_attributes_after_import_simfuel() -> None:
         """
     )
     assert out == {"plot": "stock_fan", "io": "atomic_path", "sim": "simfuel.sim.recorder"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs a lazy simfuel/ensemble/__init__.py and a lazy RunResult import in "
+    "simfuel/run.py (files of other owners; see the perf-worker report): remove this mark then",
+)
+def test_the_ensemble_worker_runs_a_replication_without_pandas_or_matplotlib() -> None:
+    # What a spawned pool worker or a Dask worker does: import the worker module (pickle
+    # imports it by name to unpickle run_tasks and PointSpec), then run a batch. It builds
+    # no DataFrame, so it must not need pandas, nor matplotlib.
+    out = python(
+        f"""
+        import json, sys
+        from simfuel.ensemble.worker import PointSpec, run_tasks
+        from simfuel.scenario import load_scenario
+        from simfuel.summary import SUMMARY_METRICS
+
+        sc = load_scenario({str(ROOT / "scenarios" / "mali-2025.yaml")!r})
+        batch = run_tasks(PointSpec(sc, 1, ()), [(0, 0)])
+        convoys = batch.summary[0, SUMMARY_METRICS.index("convoys")].item()
+        heavy = sorted({{m.split(".")[0] for m in sys.modules}} & {{"pandas", "matplotlib"}})
+        print(json.dumps({{"runs": batch.runs, "failed": len(batch.failures),
+                          "convoys": convoys, "heavy": heavy}}))
+        """
+    )
+    assert out["runs"] == 1 and out["failed"] == 0
+    assert out["convoys"] > 0  # the replication really ran
+    assert out["heavy"] == []
+
+
+def test_the_summary_maths_needs_no_pandas() -> None:
+    # simfuel.summary is what workers compute a run's summary with; RunResult.summary()
+    # uses the same functions (tests/test_summary_agreement.py checks they agree).
+    out = python(
+        f"""
+        import json, sys
+        import numpy as np
+        from simfuel.scenario import load_scenario
+        from simfuel.sim import Simulation, compile_plan
+        from simfuel.summary import SUMMARY_METRICS, summary_from_records
+
+        sc = load_scenario({str(ROOT / "scenarios" / "mali-2025.yaml")!r})
+        rec = Simulation(compile_plan(sc), np.random.SeedSequence(1)).run()
+        vector = summary_from_records(rec)
+        print(json.dumps({{"n": len(vector), "metrics": len(SUMMARY_METRICS),
+                          "pandas": "pandas" in sys.modules}}))
+        """
+    )
+    assert out == {"n": out["metrics"], "metrics": out["metrics"], "pandas": False}

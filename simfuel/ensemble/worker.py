@@ -7,6 +7,9 @@ one ``(k, places, metrics)`` and one ``(k, places, days, fields)`` array, and, w
 statistic is asked for, one ``(k, stats)`` array. A run that raises comes back as a
 :class:`ReplicationFailure` (its point, replication, seed and traceback), not raised, so
 one bad draw does not lose the rest of the batch, nor of the run.
+
+The summary maths comes from the pandas-free :mod:`simfuel.summary`: a worker builds no
+DataFrame and need not import pandas or matplotlib.
 """
 
 from __future__ import annotations
@@ -18,16 +21,16 @@ from typing import Any
 
 import numpy as np
 
-from ..results import (
+from ..scenario import Scenario, apply_overrides
+from ..scenario.schema import corridor_payload
+from ..sim import Plan, Recorder, Simulation, compile_plan
+from ..sim.recorder import DAILY_FIELDS
+from ..summary import (
     SUMMARY_METRICS,
     convoy_summary_array,
     summary_from_records,
     summary_vector,
 )
-from ..scenario import Scenario, apply_overrides
-from ..scenario.schema import corridor_payload
-from ..sim import Plan, Recorder, Simulation, compile_plan
-from ..sim.recorder import DAILY_FIELDS
 from .seeds import point_seed
 
 __all__ = [
