@@ -25,14 +25,11 @@ import numpy as np
 import pandas as pd
 
 from ..ensemble.destinations import resolve_destination
-from ..ensemble.points import EnsembleError, Execution, run_points
 from ..ensemble.seeds import bootstrap_seed, root_seed
-from ..ensemble.worker import PointSpec
 from ..model.binomial import wilson_interval
 from ..run import SeedLike
-from ..scenario import Problem, Scenario, ScenarioError, apply_overrides, load_scenario
+from ..scenario import Problem, Scenario, ScenarioError, load_scenario
 from ..scenario.schema import EscortPolicyEvent
-from ..sim.plan import warn_unstaffed
 from .evaluate import evaluate_points
 
 if TYPE_CHECKING:
@@ -294,18 +291,15 @@ def size_fleet(
     root = root_seed(seed, pinned=True)
     assert isinstance(root.entropy, int)
     points = [{f"escorts.{force}.units": u} for u in cands]
-    how = Execution(executor, workers, batch_size, progress, desc=f"{force} units")
-    if place is None:
-        results = evaluate_points(
-            base, points, reps=reps, seed=root, fields=("days_of_cover",),
-            executor=executor, workers=workers, batch_size=batch_size, progress=progress,
-            desc=how.desc,
-        )  # fmt: skip
-        # A candidate with a failed replication has no success share: an error, named.
-        results.raise_failures(f"{force} units run")
-        daily_cover = results.daily["days_of_cover"]
-    else:
-        daily_cover = _cover_at(base, points, place, reps, root, how, f"{force} units run")
+    results = evaluate_points(
+        base, points, reps=reps, seed=root, fields=("days_of_cover",),
+        executor=executor, workers=workers, batch_size=batch_size, progress=progress,
+        desc=f"{force} units", places=() if place is None else (place,),
+    )  # fmt: skip
+    # A candidate with a failed replication has no success share: an error, named.
+    results.raise_failures(f"{force} units run")
+    daily = results.daily if place is None else results.place_daily[place]
+    daily_cover = daily["days_of_cover"]
     cover = daily_cover[:, :, lo_day : hi_day + 1]
     shares = (cover >= min_cover_days).mean(axis=2)  # (candidates, reps)
     met = shares >= day_share - 1e-12
@@ -372,35 +366,3 @@ def size_fleet(
         spawn_key=tuple(root.spawn_key),
         destination=place,
     )
-
-
-def _cover_at(
-    base: Scenario,
-    points: list[dict[str, Any]],
-    place: str,
-    reps: int,
-    root: np.random.SeedSequence,
-    how: Execution,
-    what: str,
-) -> np.ndarray:
-    """Days of cover at ``place`` of every candidate and replication, (points, reps, days).
-
-    The runs of :func:`evaluate_points` (the same seeds, common random numbers), with
-    the place's arrays asked of the workers.
-    """
-    for p in points:
-        warn_unstaffed(apply_overrides(base, p))
-    assert isinstance(root.entropy, int)
-    spec = PointSpec(
-        base,
-        root.entropy,
-        tuple(root.spawn_key),
-        overrides=tuple(points),
-        fields=("days_of_cover",),
-        places=(place,),
-    )
-    arrays = run_points(spec, len(points), reps, how)
-    if arrays.failures:
-        raise EnsembleError(arrays.failures, what)
-    assert arrays.place_daily is not None
-    return arrays.place_daily[:, :, 0, :, 0]

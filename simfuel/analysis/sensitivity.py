@@ -33,15 +33,11 @@ import numpy as np
 import pandas as pd
 
 from ..ensemble.destinations import resolve_destination
-from ..ensemble.points import Execution, run_points
 from ..ensemble.seeds import root_seed, salib_seed
-from ..ensemble.worker import PointSpec
 from ..results import SUMMARY_METRICS
 from ..run import SeedLike
 from ..scenario import Scenario, apply_overrides, load_scenario
 from ..scenario.paths import PathError, walk
-from ..sim.plan import warn_unstaffed
-from ..sim.recorder import DAILY_FIELDS
 from .evaluate import PointResults, evaluate_points
 
 if TYPE_CHECKING:
@@ -427,23 +423,27 @@ def sensitivity(
     samples = np.asarray(samples, dtype=float)
     points = _to_points(samples, names, ints, ranges)
 
-    desc = f"{method} points"
-    if place is None:
-        results = evaluate_points(
-            base,
-            points,
-            reps=reps,
-            seed=root,
-            fields=fields,
-            executor=executor,
-            workers=workers,
-            batch_size=batch_size,
-            progress=progress,
-            desc=desc,
+    results = evaluate_points(
+        base,
+        points,
+        reps=reps,
+        seed=root,
+        fields=fields,
+        executor=executor,
+        workers=workers,
+        batch_size=batch_size,
+        progress=progress,
+        desc=f"{method} points",
+        places=() if place is None else (place,),
+    )
+    if place is not None:  # the place's figures where the main destination's would be
+        results = PointResults(
+            results.points,
+            results.place_summary[place],
+            results.place_daily[place],
+            None,
+            results.failures,
         )
-    else:
-        how = Execution(executor, workers, batch_size, progress, desc=desc)
-        results = _evaluate_at(base, points, place, reps, root, tuple(fields), how)
     # SALib's estimators need every point: a failed run is an error, named with its seed.
     results.raise_failures("sensitivity run")
     metric_name, per_rep = _metric_values(results, metric, base.horizon_days)
@@ -512,41 +512,4 @@ def sensitivity(
         notes=notes,
         destination=place,
         destination_name=None if place is None else (base.places[place].name or place),
-    )
-
-
-def _evaluate_at(
-    base: Scenario,
-    points: list[dict[str, Any]],
-    place: str,
-    reps: int,
-    root: np.random.SeedSequence,
-    fields: tuple[str, ...],
-    how: Execution,
-) -> PointResults:
-    """:func:`evaluate_points` read at another place with stock than the main destination.
-
-    The same runs on the same seeds (replication ``r`` on child ``r`` of the root at every
-    point), with the place's arrays asked of the workers; the :class:`PointResults` holds
-    the place's summary metrics and daily ``fields`` where the main destination's would be.
-    """
-    for p in points:
-        warn_unstaffed(apply_overrides(base, p) if p else base)
-    for f in fields:
-        if f not in DAILY_FIELDS:
-            raise KeyError(f"unknown daily field {f!r}; known: {', '.join(DAILY_FIELDS)}")
-    assert isinstance(root.entropy, int)
-    spec = PointSpec(
-        base,
-        root.entropy,
-        tuple(root.spawn_key),
-        overrides=tuple(points),
-        fields=fields,
-        places=(place,),
-    )
-    arrays = run_points(spec, len(points), reps, how)
-    assert arrays.place_summary is not None and arrays.place_daily is not None
-    daily = {f: arrays.place_daily[:, :, 0, :, j] for j, f in enumerate(fields)}
-    return PointResults(
-        [dict(p) for p in points], arrays.place_summary[:, :, 0, :], daily, None, arrays.failures
     )
