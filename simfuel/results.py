@@ -24,9 +24,9 @@ from .scenario.schema import Scenario, corridor_payload, leg_risk
 from .scenario.terminals import terminal_stocks
 from .sim.recorder import DAILY_FIELDS, PlaceRecord, Recorder
 from .summary import (
-    _CONVOY_SOURCE,
     _DATE_METRICS,
     _INT_METRICS,
+    CONVOY_SOURCE_FIELDS,
     CONVOY_SUMMARY_FIELDS,
     COUNT_METRICS,
     SUMMARY_METRICS,
@@ -527,7 +527,7 @@ class RunResult:
             where, what = self.stock_keys[i]
             if key not in self._place_cache:
                 frame = self._place_convoys(where, what)
-                convoys = convoy_summary_array({k: frame[k] for k in _CONVOY_SOURCE})
+                convoys = convoy_summary_array({k: frame[k] for k in CONVOY_SOURCE_FIELDS})
                 daily = self.at(where, what)[list(DAILY_FIELDS)].to_numpy(float)
                 self._place_cache[key] = summary_to_dict(
                     summary_vector(daily, convoys), self.scenario.start
@@ -536,7 +536,7 @@ class RunResult:
         if self._summary:
             return dict(self._summary)
         frame = self._place_convoys(self.scenario.depot.place)
-        convoys = convoy_summary_array({k: frame[k] for k in _CONVOY_SOURCE})
+        convoys = convoy_summary_array({k: frame[k] for k in CONVOY_SOURCE_FIELDS})
         daily = self.daily[list(DAILY_FIELDS)].to_numpy(float)
         out = summary_to_dict(summary_vector(daily, convoys), self.scenario.start)
         self._summary.update(out)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .sim.recorder import Recorder
 
 __all__ = [
+    "CONVOY_SOURCE_FIELDS",
     "CONVOY_SUMMARY_FIELDS",
     "COUNT_METRICS",
     "SUMMARY_METRICS",
@@ -56,7 +57,7 @@ SUMMARY_METRICS = (
 
 
 #: Convoy-record fields that :func:`convoy_summary_array` reads.
-_CONVOY_SOURCE = (
+CONVOY_SOURCE_FIELDS = (
     "departed_h",
     "destroyed",
     "captured",
@@ -98,7 +99,7 @@ def convoy_summary_array(columns: Mapping[str, Any]) -> np.ndarray:
     numpy.ndarray, shape (convoys, len(CONVOY_SUMMARY_FIELDS))
     """
     forces = np.asarray(columns["escort_forces"], dtype=object)
-    numeric = [np.asarray(columns[k], dtype=float) for k in _CONVOY_SOURCE[:-1]]
+    numeric = [np.asarray(columns[k], dtype=float) for k in CONVOY_SOURCE_FIELDS[:-1]]
     return np.column_stack([*numeric, (forces != "").astype(float)]).reshape(
         len(forces), len(CONVOY_SUMMARY_FIELDS)
     )
@@ -113,7 +114,7 @@ def summary_from_records(rec: Recorder) -> np.ndarray:
     """
     return summary_vector(
         rec.daily_array(),
-        convoy_summary_array(rec.convoy_columns(_CONVOY_SOURCE, depot_only=True)),
+        convoy_summary_array(rec.convoy_columns(CONVOY_SOURCE_FIELDS, depot_only=True)),
     )
 
 

@@ -26,6 +26,7 @@ from ..scenario.schema import corridor_payload
 from ..sim import Plan, Recorder, Simulation, compile_plan
 from ..sim.recorder import DAILY_FIELDS
 from ..summary import (
+    CONVOY_SOURCE_FIELDS,
     SUMMARY_METRICS,
     convoy_summary_array,
     summary_from_records,
@@ -122,16 +123,9 @@ def arrays_from_records(rec: Recorder) -> tuple[np.ndarray, np.ndarray]:
     return rec.daily_array(), summary_from_records(rec)
 
 
-#: Convoy-record fields that a place's summary reads (those of convoy_summary_array).
-_CONVOY_COLUMNS = (
-    "corridor",
-    "departed_h",
-    "destroyed",
-    "captured",
-    "attacks",
-    "escort_wait_h",
-    "escort_forces",
-)
+#: Convoy-record fields that a place's summary reads: its corridor, then those of
+#: convoy_summary_array.
+_CONVOY_COLUMNS = ("corridor", *CONVOY_SOURCE_FIELDS)
 
 
 def place_arrays(
