@@ -447,7 +447,8 @@ def _forces(ev: Any, scenario: Any) -> list[str]:
 def _contract_quantity(ev: Any, scenario: Any, short: bool) -> str:
     key = getattr(ev, "commodity", None)  # None: the main commodity
     units = getattr(scenario, "commodity_units", {}) if scenario is not None else {}
-    unit = units.get(key if key is not None else next(iter(units), ""), "L")
+    main = getattr(scenario, "main_commodity", None)
+    unit = units.get(key if key is not None else main, "L")
     of = "" if key is None or short else f" of {_name(scenario, 'commodities', key)}"
     amount = getattr(ev, "quantity", None)
     if amount is None and unit == "t":
