@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .schema import ContractEvent, Corridor, Scenario
 
 __all__ = [
+    "CONTRACTLESS_POLICIES",
     "DEFAULT_COMMODITY",
     "commodity_problems",
     "contract_amount",
@@ -358,8 +359,9 @@ def commodity_problems(s: Scenario) -> list[Problem]:
     commodity its vehicle does not carry (or, without ``dispatch.commodity``, a vehicle
     carrying several commodities but not the main one); a contract of an unknown
     commodity, with a quantity in a unit its commodity is not in, or split to a corridor
-    whose vehicle does not carry its commodity; the litre fields (``*_l``,
-    ``tanker_capacity_l``) for a main commodity that is not in litres.
+    whose vehicle does not carry its commodity or that dispatches by ``schedule`` or
+    ``order_up_to`` (:data:`CONTRACTLESS_POLICIES`: they would ignore it); the litre
+    fields (``*_l``, ``tanker_capacity_l``) for a main commodity that is not in litres.
     """
     out: list[Problem] = []
     units = s.commodity_units
@@ -468,6 +470,12 @@ def _carrier(c: Corridor, key: str) -> str:
     return f"corridor '{key}''s vehicle '{c.vehicle}'"
 
 
+#: The shipped dispatch policies that load on a rule of their own and never add a
+#: contract's vehicles (only ``fixed_rate`` does; a policy registered in Python reads
+#: ``CorridorPlan.contracts`` if it wants them).
+CONTRACTLESS_POLICIES = frozenset({"schedule", "order_up_to"})
+
+
 def _contract_problems(s: Scenario, base: str, ev: ContractEvent) -> list[Problem]:
     """A contract's commodity, the unit of its quantity and the corridors that carry it."""
     units = s.commodity_units
@@ -503,6 +511,16 @@ def _contract_problems(s: Scenario, base: str, ev: ContractEvent) -> list[Proble
         corridor = s.corridors.get(ckey)
         if corridor is None:
             continue  # reported as an unknown corridor
+        if corridor.dispatch_policy in CONTRACTLESS_POLICIES:
+            out.append(
+                Problem(
+                    f"{base}.split.{ckey}",
+                    f"corridor '{ckey}' dispatches by {corridor.dispatch_policy}, which "
+                    "loads on its own rule and adds no contract loadings: split the "
+                    "contract to fixed_rate corridors",
+                )
+            )
+            continue
         payload = corridor_payload(s, corridor)
         if key in payload:
             continue

@@ -1485,8 +1485,10 @@ class ContractEvent(_Event):
     a commodity in litres, ``quantity_l`` or ``quantity_t`` with a ``product`` (converted
     with its ``litres_per_tonne``); for one in tonnes ``quantity_t`` is its tonnes.
     ``split`` shares the quantity over corridors (shares must sum to 1), whose vehicles
-    must carry the commodity; the contract adds the vehicles that carry it, whole (so a
-    vehicle that also carries other commodities brings them too).
+    must carry the commodity and which must dispatch at a ``fixed_rate`` (a ``schedule``
+    or ``order_up_to`` corridor loads on its own rule and would ignore the contract); the
+    contract adds the vehicles that carry it, whole (so a vehicle that also carries other
+    commodities brings them too), on top of the corridor's ``tankers_per_day``.
     """
 
     type: Literal["contract"] = Field(description="Event type.")
@@ -1513,7 +1515,9 @@ class ContractEvent(_Event):
     period_days: Real = Field(
         ge=MIN_PERIOD_DAYS, le=MAX_DAYS, description="Delivery period [days]."
     )
-    split: dict[str, Real] = Field(description="Share of the quantity per corridor [-].")
+    split: dict[str, Real] = Field(
+        description="Share of the quantity per corridor [-]; `fixed_rate` corridors only."
+    )
 
     @model_validator(mode="after")
     def _one_quantity(self) -> ContractEvent:
