@@ -33,22 +33,8 @@ DOC = ROOT / "docs" / "tutorial-network.md"
 #: Fields the tutorial leaves unwritten on purpose, by model, with the reason.
 NOT_WRITTEN: dict[str, dict[str, str]] = {
     "*": {"source": "a synthetic case has no sources (the observation event shows one)"},
-    "Place": {
-        "country": "an invented country has no ISO 3166 code",
-        "port": "written into the tutorial by the lead",
-    },
-    "Port": {
-        "berths": "written into the tutorial by the lead",
-        "berth_hours": "written into the tutorial by the lead",
-    },
-    "Dispatch": {
-        "dates": "a schedule takes `dates` or `every_days`; this one uses every_days",
-        "commodity": "written into the tutorial by the lead",
-    },
-    "ContractEvent": {
-        "commodity": "written into the tutorial by the lead",
-        "quantity": "written into the tutorial by the lead",
-    },
+    "Place": {"country": "an invented country has no ISO 3166 code"},
+    "Dispatch": {"dates": "a schedule takes `dates` or `every_days`; this one uses every_days"},
     "AirMode": {"turnaround_h": "an air bridge takes sorties_per_day or turnaround_h"},
     "EscortForce": {
         "daylight_h": "by-day cover is tested in tests/sim/test_daylight_cover.py; here it "
@@ -147,6 +133,15 @@ CAPABILITIES: dict[str, Callable[[Scenario], bool]] = {
     ),
     "a dated event of another commodity": lambda sc: any(
         getattr(ev, "commodity", None) for ev in sc.events
+    ),
+    "a contract of another commodity, in its own unit": lambda sc: any(
+        ev.type == "contract"
+        and ev.commodity not in (None, sc.main_commodity)
+        and ev.quantity is not None
+        for ev in sc.events
+    ),
+    "a port's berths shared by its sea lanes": lambda sc: any(
+        p.port is not None and p.port.berth_hours is not None for p in sc.places.values()
     ),
 }
 
