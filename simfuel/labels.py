@@ -19,6 +19,7 @@ from typing import Any
 __all__ = [
     "COVER_DEFINITION",
     "DAILY_LABELS",
+    "ESCORT_KIND_LABELS",
     "FUEL",
     "MEDIAN_DATE_RULE",
     "SUMMARY_LABELS",
@@ -26,6 +27,7 @@ __all__ = [
     "Vocabulary",
     "daily_label",
     "describe_event",
+    "escort_kind_label",
     "event_corridors",
     "event_log_detail",
     "format_count",
@@ -85,6 +87,21 @@ class Label:
     def axis(self) -> str:
         """Axis label, unit in brackets: ``depot stock [ML]`` (a date axis: ``[date]``)."""
         return f"{self.label} [{self.unit}]" if self.unit else self.label
+
+    def at(self, place: str | None) -> Label:
+        """The label of the stock at ``place`` (a display name) instead of the depot's.
+
+        ``depot stock`` reads ``Mopti stock``, ``arrived at the depot`` ``arrived at
+        Mopti``; a label that speaks of no depot is returned as is, and so is every label
+        for ``place=None`` (the main destination, which outputs call the depot).
+        """
+        if not place:
+            return self
+        words = self.label.replace("depot stock", f"{place} stock")
+        words = words.replace("the depot", place)
+        if words == self.label:
+            return self
+        return Label(self.name, words, self.unit, self.scale, self.digits, self.note)
 
     @property
     def is_date(self) -> bool:
@@ -249,22 +266,47 @@ DAILY_LABELS: Mapping[str, Label] = {
 }
 
 
-def summary_label(name: str, vocab: Vocabulary = FUEL) -> Label:
+#: What a convoy's ``escort_kind`` is called, for each shipped escort kind (and ``none``).
+#: A convoy escorted by forces of several kinds has their names joined by ``+``, in the
+#: engine's (alphabetical) order: ``air_hourly+ground``.
+ESCORT_KIND_LABELS: Mapping[str, str] = {
+    "none": "no escort",
+    "ground": "ground escort",
+    "air": "air cover (daily hours)",
+    "air_hourly": "air cover (hourly bank)",
+}
+
+
+def escort_kind_label(kind: str) -> str:
+    """A convoy's ``escort_kind`` in words: ``air cover (hourly bank) + ground escort``.
+
+    Each ``+``-joined part is named by :data:`ESCORT_KIND_LABELS`; a kind registered in
+    Python (not listed there) is named by its key.
+    """
+    parts = [p for p in kind.split("+") if p] or ["none"]
+    if len(parts) > 1:
+        parts = [p for p in parts if p != "none"]
+    return " + ".join(ESCORT_KIND_LABELS.get(p, p) for p in parts)
+
+
+def summary_label(name: str, vocab: Vocabulary = FUEL, place: str | None = None) -> Label:
     """The label of a summary metric; a name it does not know gets one from its suffix.
 
     ``*_l`` reads as litres (shown in ML), ``*_h`` as hours; anything else has no unit
     (a callable metric of :func:`simfuel.sensitivity` is named by its ``__name__``).
-    ``vocab`` puts it in a scenario's words (``food delivered to the depot [t]``).
+    ``vocab`` puts it in a scenario's words (``food delivered to the depot [t]``), and
+    ``place``, the display name of a place with stock other than the main destination, at
+    that place (``fuel delivered to Mopti``; see :meth:`Label.at`).
     """
-    return vocab.relabel(SUMMARY_LABELS.get(name) or _guess(name))
+    return vocab.relabel(SUMMARY_LABELS.get(name) or _guess(name)).at(place)
 
 
-def daily_label(name: str, vocab: Vocabulary = FUEL) -> Label:
+def daily_label(name: str, vocab: Vocabulary = FUEL, place: str | None = None) -> Label:
     """The label of a daily field; a name it does not know gets one from its suffix.
 
-    ``vocab`` puts it in a scenario's words, as for :func:`summary_label`.
+    ``vocab`` and ``place`` as for :func:`summary_label` (``Mopti stock [ML]``).
     """
-    return vocab.relabel(DAILY_LABELS.get(name) or _guess(name))
+    return vocab.relabel(DAILY_LABELS.get(name) or _guess(name)).at(place)
 
 
 def _guess(name: str) -> Label:

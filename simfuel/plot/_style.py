@@ -29,14 +29,23 @@ CORRIDOR_PALETTE = (
     "#a6761d",
     "#666666",
 )
+#: The bar colour of each ``escort_kind`` a convoy of the shipped kinds can have (its
+#: forces' kinds, ``+``-joined in alphabetical order): browns for ground, blues for air,
+#: purples for both; none of them a corridor's colour. Named by
+#: :func:`simfuel.labels.escort_kind_label`.
 ESCORT_COLORS = {
     "none": "#9e9e9e",
     "ground": "#8c510a",
     "air": "#2166ac",
+    "air_hourly": "#67a9cf",
+    "air+air_hourly": "#053061",
     "air+ground": "#762a83",
+    "air_hourly+ground": "#c2a5cf",
+    "air+air_hourly+ground": "#40004b",
 }
-#: Convoys of an escort kind not in ESCORT_COLORS (a kind a user registered, or a mix).
-OTHER_ESCORT_COLOR = "#1b9e77"
+#: Convoys of an escort kind not in ESCORT_COLORS (a kind a user registered, or a mix
+#: with one): a colour of no corridor and no shipped kind.
+OTHER_ESCORT_COLOR = "#35978f"
 ATTACK_COLOR = "#d7301f"
 BAND_COLOR = "#3b6ea8"
 
@@ -52,20 +61,39 @@ def plain(text: object) -> str:
     return str(text).replace("$", r"\$")
 
 
-def metric_label(metric: str, *, daily: bool = False, vocab: Vocabulary = FUEL) -> Label:
+def metric_label(
+    metric: str, *, daily: bool = False, vocab: Vocabulary = FUEL, place: str | None = None
+) -> Label:
     """The :class:`simfuel.labels.Label` of a summary metric (or, ``daily``, a daily field).
 
     Its ``label`` is safe to draw (see :func:`plain`): a metric not known to
     :mod:`simfuel.labels` is named after itself, and that name may hold a ``$``. ``vocab``
-    (a scenario's :attr:`~simfuel.Scenario.vocabulary`) puts it in the scenario's words.
+    (a scenario's :attr:`~simfuel.Scenario.vocabulary`) puts it in the scenario's words;
+    ``place``, the display name of a place with stock other than the main destination
+    (:func:`place_name`), at that place (``Mopti stock``).
     """
-    lab = daily_label(metric, vocab) if daily else summary_label(metric, vocab)
+    lab = (daily_label if daily else summary_label)(metric, vocab, place)
     return replace(lab, label=plain(lab.label))
 
 
-def axis_label(metric: str, *, daily: bool = False, vocab: Vocabulary = FUEL) -> str:
-    """Axis label with the unit in brackets, e.g. ``depot stock [ML]``."""
-    return metric_label(metric, daily=daily, vocab=vocab).axis
+def axis_label(
+    metric: str, *, daily: bool = False, vocab: Vocabulary = FUEL, place: str | None = None
+) -> str:
+    """Axis label with the unit in brackets, e.g. ``depot stock [ML]``, ``Mopti stock [ML]``."""
+    return metric_label(metric, daily=daily, vocab=vocab, place=place).axis
+
+
+def stock_place_name(scenario: Scenario, key: str | None) -> str | None:
+    """The display name of a place with stock for :func:`metric_label`'s ``place``.
+
+    None for the main destination (``key`` None, as
+    :func:`simfuel.ensemble.destinations.resolve_destination` gives it): its labels speak
+    of the depot.
+    """
+    if key is None:
+        return None
+    place = scenario.places.get(key)
+    return (place.name or key) if place is not None else key
 
 
 def place_name(scenario: Scenario, key: str) -> str:

@@ -28,6 +28,7 @@ from ._style import (
     metric_label,
     place_name,
     plain,
+    stock_place_name,
 )
 from .fan import _threshold
 from .incidents import incidents_vs_model, model_cumulative_tankers
@@ -60,11 +61,20 @@ def _destination(results: Mapping[str, EnsembleResult], destination: str | None)
     return resolve_destination(next(iter(results.values())).scenario, destination)
 
 
-def _where(results: Mapping[str, EnsembleResult], place: str | None) -> str:
-    """`` at Mopti`` for a destination other than the main one, else ``""``."""
+def _where(results: Mapping[str, EnsembleResult], place: str | None, label: str = "") -> str:
+    """`` at Mopti`` for a destination other than the main one, else ``""``.
+
+    Also ``""`` when ``label`` names the place already (``Mopti stock``).
+    """
     if place is None:
         return ""
-    return f" at {place_name(next(iter(results.values())).scenario, place)}"
+    name = place_name(next(iter(results.values())).scenario, place)
+    return "" if name in label else f" at {name}"
+
+
+def _here(results: Mapping[str, EnsembleResult], place: str | None) -> str | None:
+    """The display name :func:`metric_label` puts labels at (None: the main destination)."""
+    return stock_place_name(next(iter(results.values())).scenario, place)
 
 
 def option_departures(
@@ -206,12 +216,14 @@ def compare_fans(
     _mark_departures(ax, results)
     _limits(ax, results)
     ax.set_ylim(bottom=0)
-    ax.set_ylabel(axis_label(metric, daily=True, vocab=vocab))
+    here = _here(results, place)
+    ax.set_ylabel(axis_label(metric, daily=True, vocab=vocab, place=here))
     ax.set_xlabel("date")
     n = ", ".join(sorted({str(r.n) for r in results.values()}))
+    what = metric_label(metric, daily=True, vocab=vocab, place=here).label
     ax.set_title(
         title
-        or f"{metric_label(metric, daily=True, vocab=vocab).label}{_where(results, place)}: "
+        or f"{what}{_where(results, place, what)}: "
         f"median and {width} % band, {n} replications per option"
     )
     ax.grid(alpha=0.3)

@@ -22,6 +22,7 @@ from ._style import (
     metric_label,
     place_name,
     plain,
+    stock_place_name,
 )
 from .fan import stock_fan
 
@@ -66,11 +67,13 @@ def distribution(
         raise KeyError(f"{metric!r} is not a metric of the ensemble's replications")
     column = ensemble.replications_at(destination)[metric]
     place = resolve_destination(ensemble.scenario, destination)
-    where = "" if place is None else f" at {place_name(ensemble.scenario, place)}"
+    here = stock_place_name(ensemble.scenario, place)  # None at the main destination
     is_date = pd.api.types.is_datetime64_any_dtype(column)
     ax = get_ax(ax, figsize=(7, 4))
     vocab = ensemble.scenario.vocabulary
-    lab = metric_label(metric, vocab=vocab)
+    lab = metric_label(metric, vocab=vocab, place=here)
+    name_here = "" if place is None else place_name(ensemble.scenario, place)
+    where = "" if place is None or name_here in lab.label else f" at {name_here}"
     scale = lab.scale
     if is_date:  # dates as matplotlib day numbers, on a date axis
         values = mdates.date2num(column.dropna())
@@ -106,7 +109,7 @@ def distribution(
         format_dates(ax)
         ax.set_xlabel(f"{lab.label} [date]" + (f" ({never} never)" if never else ""))
     else:
-        ax.set_xlabel(axis_label(metric, vocab=vocab))
+        ax.set_xlabel(lab.axis)
     if show(lo) == show(hi):
         # One bar says little and looks like a bug: say what it means.
         who = f"all {values.size}" if np.ptp(values) == 0 else "90 % of the"

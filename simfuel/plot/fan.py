@@ -46,6 +46,7 @@ from ._style import (
     metric_label,
     place_name,
     plain,
+    stock_place_name,
 )
 
 __all__ = ["stock_fan", "timeline_marks"]
@@ -205,11 +206,13 @@ def stock_fan(
 
     ax.set_ylim(bottom=0)
     ax.set_xlim(dates[0], dates[-1])
-    ax.set_ylabel(axis_label(metric, daily=True, vocab=vocab))
+    here = stock_place_name(scenario, place)  # None at the main destination: "depot"
+    ax.set_ylabel(axis_label(metric, daily=True, vocab=vocab, place=here))
     ax.set_xlabel("date")
     # The numbered marks sit in a strip of their own above the axes: the title goes above it.
-    where = "" if place is None else f" at {place_name(scenario, place)}"
-    what = metric_label(metric, daily=True, vocab=vocab).label
+    what = metric_label(metric, daily=True, vocab=vocab, place=here).label
+    name_here = "" if place is None else place_name(scenario, place)
+    where = "" if place is None or name_here in what else f" at {name_here}"
     ax.set_title(title or f"{plain(scenario.name)}: {what}{where}{n_text}", wrap=True)
     ax.grid(alpha=0.3)
     format_dates(ax)

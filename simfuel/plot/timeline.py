@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ..labels import escort_kind_label
 from ..results import RunResult
 from ._layout import FONT_MIN, at_draw_time, fit_figure, text_box
 from ._style import (
@@ -35,8 +36,10 @@ def convoy_timeline(
 ) -> Axes:
     """Every convoy as a bar from departure to arrival (or loss), one lane per corridor.
 
-    Bars are coloured by escort kind (none, ground, air, air+ground); convoys share a lane
-    in thin rows so overlapping trips stay visible. Attacks are red crosses at the time
+    Bars are coloured by escort kind (:data:`~simfuel.plot.ESCORT_COLORS`: none, ground,
+    air, air_hourly and their mixes), and the legend names the kinds drawn in words
+    (:func:`simfuel.labels.escort_kind_label`); convoys share a lane in thin rows so
+    overlapping trips stay visible. Attacks are red crosses at the time
     of the attack, labelled with the tankers lost when at least ``label_losses_from``
     (a label that finds no free place beside its cross is hidden).
 
@@ -118,8 +121,11 @@ def convoy_timeline(
     ax.set_xlabel("date (bar: departure from staging to arrival or loss)")
     ax.grid(axis="x", alpha=0.3)
     format_dates(ax)
-    handles: list[Artist] = [Patch(color=c, label=f"escort: {k}") for k, c in ESCORT_COLORS.items()]
-    others = sorted(set(conv["escort_kind"]) - set(ESCORT_COLORS))
+    present = set(conv["escort_kind"])
+    handles: list[Artist] = [
+        Patch(color=c, label=escort_kind_label(k)) for k, c in ESCORT_COLORS.items() if k in present
+    ]
+    others = sorted(present - set(ESCORT_COLORS))
     if others:  # kinds registered by the user share one colour, named in the legend
         label = f"escort: {', '.join(plain(k) for k in others)}"
         handles.append(Patch(color=OTHER_ESCORT_COLOR, label=label))

@@ -138,11 +138,10 @@ def test_attack_labels_show_large_losses(run_result: simfuel.RunResult, label_fr
 
 
 def test_legend_and_title(timeline: plt.Axes, run_result: simfuel.RunResult) -> None:
-    assert legend_texts(timeline) == [
-        "escort: none",
-        "escort: ground",
-        "escort: air",
-        "escort: air+ground",
+    assert legend_texts(timeline) == [  # the kinds drawn, in words
+        "no escort",
+        "ground escort",
+        "air cover (daily hours) + ground escort",
         "attack (tankers lost)",
     ]
     assert timeline.get_title() == f"plotted: convoys by corridor (seed {run_result.seed})"
