@@ -757,7 +757,13 @@ class RunResult:
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
         """Write one workbook: sheets ``summary``, ``daily``, ``convoys``, ``events``, legend.
 
-        The legend sheet, ``definitions``, gives each daily column's unit and meaning.
+        A scenario with several places with stock also gets a ``places`` sheet: the long
+        table of ``places.csv`` (:attr:`places`: ``date``, ``place``, ``commodity``,
+        ``unit``, then the stock's fields), one row per place, commodity and day, after
+        ``events``. Its quantity columns are headed with their unit (``stock_l [L]``)
+        when every stock is in litres, else ``[unit]`` (the row's ``unit`` column: ``t``
+        for food). The legend sheet, ``definitions``, gives each daily column's unit and
+        meaning (and the places sheet's own columns).
 
         Values are rounded as in :meth:`to_csv` (litres to 0.1 L, hours and days to
         0.001); times are date cells shown as ISO ``YYYY-MM-DD HH:MM:SS`` (days as
@@ -822,8 +828,15 @@ class RunResult:
                 name: (frame.rename(columns=_with_unit), name == "daily")
                 for name, frame in {**tables, "daily": daily, "events": events}.items()
             },
-            "definitions": (_daily_definitions(list(daily.columns)), False),
         }
+        defined = list(daily.columns)
+        if len(self.place_keys) > 1:  # every place with stock, long: as places.csv
+            places = table_for_file(self.places, text_times=False, dates=("date",))
+            places["date"] = pd.DatetimeIndex(places["date"]).date
+            units = set(places["unit"])
+            sheets["places"] = (places.rename(columns=lambda c: _place_header(c, units)), False)
+            defined += [c for c in places.columns if c not in defined and c != "date"]
+        sheets["definitions"] = (_daily_definitions(defined), False)
         return write_excel(path, sheets, what="RunResult.to_excel")
 
     def to_geojson(self, path: str | os.PathLike[str]) -> Path:
@@ -1162,6 +1175,22 @@ def _attacks(result: RunResult) -> list[dict[str, Any]]:
     return out
 
 
+#: The columns of the workbook's ``places`` sheet that are not daily fields: their meaning.
+_PLACE_COLUMNS = {
+    "place": "the place's key (places sheet: one row per place, commodity and day)",
+    "commodity": "the commodity's key (places sheet)",
+    "unit": "the unit of every quantity on the row (places sheet): L, t, ...",
+    "loaded_out_l": "loaded out of the stock into secondary corridors (places sheet)",
+}
+
+
+def _place_header(name: Any, units: set[str]) -> Any:
+    """A ``places`` sheet header: its unit, or ``[unit]`` for quantities of mixed units."""
+    if column_unit(str(name)) == "L" and units != {"L"}:
+        return f"{name} [unit]"
+    return _with_unit(name)
+
+
 def _daily_definitions(columns: list[str]) -> pd.DataFrame:
     """One row per daily column: its name, unit and meaning (the workbook's legend).
 
@@ -1172,5 +1201,6 @@ def _daily_definitions(columns: list[str]) -> pd.DataFrame:
     for name in columns:
         lab = daily_label(name)
         meaning = COVER_DEFINITION if name == "days_of_cover" else lab.long
+        meaning = _PLACE_COLUMNS.get(name, meaning)
         rows.append({"column": name, "unit": column_unit(name), "meaning": meaning})
     return pd.DataFrame(rows)
