@@ -15,7 +15,10 @@ path (``simulate_arrays``, serially) for the cost of a bare replication.
 
 Printed: the wall time of the calibration, draws per second, the time per draw over a bare
 replication's time per worker (what calibrating adds: the prior draws' scenarios, their
-plans, the statistics and the pool), and, when ``--draws`` is below 20,000, the time of
+plans, the statistics and the pool; on a shared machine, also the other processes' load),
+the CPU time of the workers (``RUSAGE_CHILDREN``, read after the pool shut down) and of
+this process per draw, against a bare replication's CPU time, and from it what 20,000
+draws would take on idle cores; and, when ``--draws`` is below 20,000, the time of
 20,000 draws **extrapolated** linearly from the measured rate: the simulations dominate
 and their cost does not depend on the draw's index, so the rate is stable in N, but the
 pool start-up is counted once per measured run and so 20,000 / N times in the
@@ -31,6 +34,7 @@ import gc
 import json
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -79,14 +83,18 @@ def main(argv: list[str] | None = None) -> int:
     plan = compile_plan(scenario)
     simulate_arrays(plan, np.random.SeedSequence(10_001))  # warm-up
     bare: list[float] = []
+    bare_cpu: list[float] = []
     for i in range(args.probe):
         gc.collect()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         simulate_arrays(plan, np.random.SeedSequence(i))
         bare.append(time.perf_counter() - t0)
-    bare_s = statistics.median(bare)
+        bare_cpu.append(time.process_time() - c0)
+    bare_s, bare_cpu_s = statistics.median(bare), statistics.median(bare_cpu)
 
     load0 = os.getloadavg()[0]
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    parent0 = time.process_time()
     t0 = time.perf_counter()
     cal = simfuel.calibrate(
         scenario,
@@ -99,7 +107,17 @@ def main(argv: list[str] | None = None) -> int:
         progress=False,
     )
     wall_s = time.perf_counter() - t0
+    parent_cpu_s = time.process_time() - parent0
+    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # The pool's workers, waited for when it shut down: their CPU time, which other
+    # processes on a shared machine inflate far less than the wall time.
+    workers_cpu_s = (children1.ru_utime + children1.ru_stime) - (
+        children0.ru_utime + children0.ru_stime
+    )
     load1 = os.getloadavg()[0]
+    cpu_per_draw_s = (workers_cpu_s + parent_cpu_s) / args.draws
+    # On 2 idle cores: the CPU time of the draws spread over the workers.
+    quiet_full_s = cpu_per_draw_s * FULL_DRAWS / args.workers
     per_draw_s = wall_s / args.draws
     overhead = per_draw_s / (bare_s / args.workers)
     full_s = per_draw_s * FULL_DRAWS
@@ -120,8 +138,17 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(cal.posterior)} accepted"
     )
     print(f"time per draw / (bare replication / workers): {overhead:.2f}")
+    print(
+        f"CPU: workers {workers_cpu_s:.1f} s + parent {parent_cpu_s:.1f} s = "
+        f"{cpu_per_draw_s * 1e3:.1f} ms a draw, {cpu_per_draw_s / bare_cpu_s:.2f}x a bare "
+        f"replication's CPU ({bare_cpu_s * 1e3:.1f} ms)"
+    )
     word = "measured" if args.draws >= FULL_DRAWS else "extrapolated linearly from the above"
     print(f"{FULL_DRAWS:,} draws: {full_s / 60:.1f} min ({word})")
+    print(
+        f"{FULL_DRAWS:,} draws on {args.workers} idle cores, from the CPU time: "
+        f"{quiet_full_s / 60:.1f} min (if nothing else ran: the load above slows the wall time)"
+    )
     ok = "met" if full_s <= TARGET_S else "NOT met"
     print(f"target {FULL_DRAWS:,} draws <= {TARGET_S / 60:.0f} min on 2 workers: {ok}")
     if args.json:
@@ -131,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
             "seed": args.seed,
             "priors": PRIORS,
             "bare_replication_s": bare,
+            "bare_replication_cpu_s": bare_cpu,
+            "workers_cpu_s": workers_cpu_s,
+            "parent_cpu_s": parent_cpu_s,
+            "full_draws_idle_cores_s": quiet_full_s,
             "calibration_wall_s": wall_s,
             "accepted": len(cal.posterior),
             "per_draw_over_bare_per_worker": overhead,
