@@ -73,6 +73,9 @@ def check_reference(plan: Plan) -> list[str]:
     keys = [c.key for c in plan.corridors]
     if keys != list(ref.CORRIDORS):
         return [f"corridors: reference {list(ref.CORRIDORS)}, scenario {keys}"]
+    places = [sp.place for sp in plan.stocks]
+    if places != list(ref.PLACES):
+        return [f"places with stock: reference {list(ref.PLACES)}, scenario {places}"]
     same("warmup_h", ref.WARMUP_H, plan.warmup_h)
     same("horizon_days", ref.HORIZON_DAYS, plan.horizon_days)
     same(
@@ -86,12 +89,28 @@ def check_reference(plan: Plan) -> list[str]:
             plan.turn_back_probability,
         ),
     )
-    same("attack_delay_h", ref.ATTACK_DELAY_H, plan.attack_delay[1])
     same(
-        "demand, cv, initial stock",
-        (ref.DEMAND_L, ref.DEMAND_CV, ref.INITIAL_STOCK_L),
-        (plan.demand.initial, plan.demand_cv, plan.initial_stock_l),
+        "size_exponent, size_reference_tankers, max_tankers_per_attack",
+        (ref.SIZE_EXPONENT, ref.SIZE_REFERENCE, ref.MAX_PER_ATTACK),
+        (plan.size_exponent, plan.size_reference_tankers, plan.max_tankers_per_attack or 0),
     )
+    same("outcomes (burn, seize, both)", (ref.BURN, ref.SEIZE, 0.0), plan.outcomes or (1, 0, 0))
+    same("attack_delay_h", ref.ATTACK_DELAY_H, plan.attack_delay[1])
+    for sp in plan.stocks:
+        r = sp.rationing.initial
+        same(
+            f"{sp.place}: initial stock, demand, cv",
+            (*ref.PLACES[sp.place], ref.DEMAND_CV),
+            (sp.initial_stock_l, sp.demand.initial, sp.demand_cv),
+        )
+        same(f"{sp.place}.demand changes", [], sp.demand.times_h)
+        same(
+            f"{sp.place}.rationing (start d, stop d, served, min days)",
+            (ref.RATION_START_D, ref.RATION_STOP_D, ref.RATION_SERVED, ref.RATION_MIN_DAYS),
+            (r.threshold_days, r.stop_threshold_days, r.served_fraction, r.min_days),
+        )
+        if sp.rationing_rule != "hysteresis" or sp.rationing.times_h:
+            out.append(f"{sp.place}.rationing: reference hysteresis, scenario {sp.rationing_rule}")
     forces = {f.key: f for f in plan.forces}
     for name, (units, det, prot, turn_h) in ref.GROUND.items():
         f = forces[FORCE_KEYS[name]]
@@ -101,19 +120,32 @@ def check_reference(plan: Plan) -> list[str]:
             (f.units, f.deterrence, f.protection, f.turnaround_h),
         )
     air = forces[FORCE_KEYS["air"]]
+    if air.kind != "air_hourly" or air.daylight_h is not None or air.speed_kmh is not None:
+        out.append(f"{air.key}: reference air_hourly without window or speed, scenario {air}")
     same(
         f"{air.key}",
-        (ref.AIR_HOURS, ref.AIR_DET, ref.AIR_PROT),
-        (air.units * air.convoy_hours_per_day, air.deterrence, air.protection),
+        (ref.AIR_BANK_H, ref.AIR_PER_HOUR, ref.AIR_DET, ref.AIR_PROT),
+        (
+            air.units * air.convoy_hours_per_day * air.max_banked_days,
+            air.units * air.convoy_hours_per_day / 24,
+            air.deterrence,
+            air.protection,
+        ),
     )
     for c in plan.corridors:
-        approach_km, border, rates, share, intensity, escorted, legs = ref.CORRIDORS[c.key]
-        same(f"{c.key}.approach_h", approach_km / ref.KMH, c.approach_h)
-        same(f"{c.key}.border_delay_h", border, c.border_delay[1])
+        approach_km, border, rates, share, intensity, escorted, legs, source, dest, keep = (
+            ref.CORRIDORS[c.key]
+        )
+        same(f"{c.key}.approach_h", approach_km / ref.APPROACH_KMH, c.approach_h)
+        if border is None:
+            if c.border_delay != ("fixed", (0.0,)):
+                out.append(f"{c.key}.border_delay: reference none, scenario {c.border_delay}")
+        else:
+            same(f"{c.key}.border_delay_h", border, c.border_delay[1])
         same(
             f"{c.key}.legs",
-            [(km, r, km / ref.KMH) for km, r in legs],
-            [(leg[0], leg[2], leg[3]) for leg in c.legs],
+            [(km, kmh, r, km / kmh) for km, kmh, r in legs],
+            [leg[:4] for leg in c.legs],
         )
         same(f"{c.key}.capacity_l", ref.TANKER_L, c.capacity_l)
         same(f"{c.key}.dispatches_per_day", ref.BATCHES_PER_DAY, c.dispatches_per_day)
@@ -125,6 +157,11 @@ def check_reference(plan: Plan) -> list[str]:
             f"{c.key}.intensity",
             (ref.EMBARGO_H, intensity),
             (*c.intensity.times_h, *c.intensity.values),
+        )
+        same(
+            f"{c.key}.source, destination, keep_days",
+            (-1 if source is None else source, dest, keep),
+            (c.source, c.dest, c.keep_days),
         )
         times = (-1e9, *c.policy.times_h)
         policies = (c.policy.initial, *c.policy.values)
@@ -138,6 +175,8 @@ def check_reference(plan: Plan) -> list[str]:
         ]
         if got != want:
             out.append(f"{c.key}.policies: reference {want}, scenario {got}")
+        if c.formation_rule != "default" or c.dispatch_policy != "fixed_rate" or c.fleet:
+            out.append(f"{c.key}: reference default formation, fixed_rate dispatch, no fleet")
     return out
 
 

@@ -6,8 +6,9 @@ Usage (from the repository root)::
 
 Configurations, each built from ``scenarios/mali-2025.yaml``:
 
-* traffic x1, x2, x4: every corridor copied k times (the copies ``<key>_2``, ...), with
-  the depot (demand, capacity, stocks, reserve) and every escort force's units scaled by k,
+* traffic x1 to x4: every corridor copied k times (the copies ``<key>_2``, ...), with
+  the depot and the destinations (demand, capacity, stocks, reserve) and every escort
+  force's units scaled by k,
   and the copies added to every event that lists corridors, so each copy sees what its
   original sees (scripted attacks stay on the originals); 122-day horizon;
 * horizon 365 days: traffic x1, the end date moved to one year after the start.
@@ -61,6 +62,11 @@ def scaled(data: dict[str, Any], k: int) -> dict[str, Any]:
         if out["depot"].get(f) is not None:
             out["depot"][f] *= k
     out["demand"]["demand_l_per_day"] *= k
+    for dest in out.get("destinations", {}).values():  # the secondary corridors' towns
+        for f in DEPOT_FIELDS:
+            if dest.get(f) is not None:
+                dest[f] *= k
+        dest["demand"]["demand_l_per_day"] *= k
     for force in out["escorts"].values():
         force["units"] *= k
     for ev in out["events"]:
@@ -92,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     configs: dict[str, dict[str, Any]] = {
         "traffic x1, 122 days": scaled(data, 1),
         "traffic x2, 122 days": scaled(data, 2),
+        "traffic x3, 122 days": scaled(data, 3),
         "traffic x4, 122 days": scaled(data, 4),
         "traffic x1, 365 days": horizon(data, 365),
     }

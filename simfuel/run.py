@@ -7,33 +7,14 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
-
 from .results import RunResult
 from .scenario import Scenario, load_scenario
 from .scenario.provenance import provenance_of
+from .seeds import SeedLike, as_seed_sequence  # re-exported: their home before the seeds floor
 from .sim import Simulation, compile_plan
 from .sim.plan import warn_unstaffed
 
 __all__ = ["SeedLike", "as_seed_sequence", "run"]
-
-SeedLike = int | np.random.SeedSequence | None
-
-
-def as_seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
-    """Turn an integer (or None, for fresh OS entropy) into a :class:`~numpy.random.SeedSequence`.
-
-    A SeedSequence passed in is returned as is; simfuel never calls ``spawn`` on it (child
-    streams are built from its entropy and spawn key), so the caller's object is not
-    changed and the same object always gives the same run.
-    """
-    if isinstance(seed, np.random.SeedSequence):
-        return seed
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
-        raise TypeError(f"seed must be an int, a numpy SeedSequence or None (got {seed!r})")
-    if seed is not None and seed < 0:
-        raise ValueError(f"seed must be >= 0 (got {seed})")
-    return np.random.SeedSequence(None if seed is None else int(seed))
 
 
 def run(

@@ -41,7 +41,19 @@ import enum
 
 import numpy as np
 
-__all__ = ["KEY_WIDTH", "Role", "child_seed", "role_seed", "stream"]
+__all__ = [
+    "KEY_WIDTH",
+    "Role",
+    "SeedLike",
+    "as_seed_sequence",
+    "child_seed",
+    "role_seed",
+    "stream",
+]
+
+#: What every public entry point accepts as a seed: an int, a SeedSequence, or None (OS
+#: entropy, recorded in the result).
+SeedLike = int | np.random.SeedSequence | None
 
 #: Words every child adds to its parent's spawn key: the role and three indices.
 KEY_WIDTH = 4
@@ -67,6 +79,22 @@ class Role(enum.IntEnum):
     LEG_LOSS = 21
     ATTACK_MODE = 22
     RETURN_LEG = 23
+
+
+def as_seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
+    """Turn an integer (or None, for fresh OS entropy) into a :class:`~numpy.random.SeedSequence`.
+
+    A SeedSequence passed in is returned as is; simfuel never calls ``spawn`` on it (child
+    streams are built from its entropy and spawn key), so the caller's object is not
+    changed and the same object always gives the same run.
+    """
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
+        raise TypeError(f"seed must be an int, a numpy SeedSequence or None (got {seed!r})")
+    if seed is not None and seed < 0:
+        raise ValueError(f"seed must be >= 0 (got {seed})")
+    return np.random.SeedSequence(None if seed is None else int(seed))
 
 
 def role_seed(parent: np.random.SeedSequence, role: Role, *index: int) -> np.random.SeedSequence:

@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..run import SeedLike, as_seed_sequence
-from ..seeds import Role, role_seed
+from ..seeds import Role, SeedLike, as_seed_sequence, role_seed
 
 __all__ = [
     "PRIOR_STREAM",

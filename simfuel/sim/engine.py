@@ -115,6 +115,39 @@ class _Tick(simpy.events.Event):
 _PURE_RULES: tuple[type[FormationRule], ...] = (EscortPolicyRule, ShipRule)
 
 
+class _Uniforms:
+    """A Generator's uniforms in [0, 1), drawn in blocks and handed out ``k`` at a time.
+
+    ``take(k)`` returns what ``rng.random(k).tolist()`` would: ``Generator.random`` fills
+    an array with consecutive draws of the bit generator and keeps no state between calls,
+    so one call of ``n`` gives the same numbers as calls of sizes summing to ``n`` (and a
+    ``(3, k)`` array is the next ``3 k`` of them, row by row). One numpy call per block
+    instead of one per convoy; the numbers drawn ahead and never used change nothing, as
+    nothing else draws from ``rng``.
+    """
+
+    __slots__ = ("_buffer", "_next", "_rng")
+
+    #: Uniforms drawn per numpy call (a few convoys' legs of a busy corridor; a run with
+    #: fewer draws pays for one block, a few microseconds).
+    BLOCK = 512
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self._rng = rng
+        self._buffer: list[float] = []
+        self._next = 0
+
+    def take(self, k: int) -> list[float]:
+        """The next ``k`` uniforms of the stream."""
+        i = self._next
+        j = i + k
+        if j > len(self._buffer):
+            self._buffer = self._buffer[i:] + self._rng.random(max(self.BLOCK, k)).tolist()
+            i, j = 0, k
+        self._next = j
+        return self._buffer[i:j]
+
+
 @dataclass(slots=True)
 class _Journey:
     """A convoy on the road: where its walk stands (``Simulation._drive``)."""
@@ -181,6 +214,11 @@ class Simulation:
         # Attack modes only with threat.outcomes: a stream of their own, so every other
         # draw is the same with or without them.
         self._mode_rng = streams(Role.ATTACK_MODE) if plan.outcomes is not None else None
+        # The convoys' per-leg uniforms, in blocks (_Uniforms: the same numbers as drawing
+        # each convoy's at its departure).
+        self._threat_u = [_Uniforms(g) for g in self._threat_rng]
+        self._loss_u = [_Uniforms(g) for g in self._loss_rng]
+        self._mode_u = None if self._mode_rng is None else [_Uniforms(g) for g in self._mode_rng]
         # Border and attack delays have separate streams, so a different hazard (more or
         # fewer attacks) does not shift the border delays of later batches.
         border_rng, attack_rng = streams(Role.DELAYS), streams(Role.ATTACK_DELAYS)
@@ -288,6 +326,15 @@ class Simulation:
                 self.dispatch[c.index].load = no_warmup(self.env, self.dispatch[c.index].load)
         # One port per place ships unload at, shared by the sea corridors ending there.
         self._ports = ports(self.env, plan.corridors, self.stocks)
+        # Corridors whose loading is only counting and sending (no closure, upstream stock,
+        # fleet or dated approach): _load takes its short way for them.
+        self._plain_load = [
+            c.disruptions.load_closed is None
+            and c.disruptions.approach is None
+            and self._source[c.index] is None
+            and self.fleets[c.index] is None
+            for c in plan.corridors
+        ]
 
     # ------------------------------------------------------------------ running
 
@@ -427,6 +474,16 @@ class Simulation:
 
     def _load(self, c: CorridorPlan, n: int) -> None:
         ci, dis = c.index, c.disruptions
+        if self._plain_load[ci]:
+            # What the general way below does for such a corridor, in the same order.
+            self.loaded[ci] += n
+            self.transit[ci] += n
+            delay = c.approach_h + self._border_delay[ci]()
+            now = self.env.now
+            if now >= 0:
+                self.rec.events.append(EventRecord(now, "loaded", c.key, -1, n, n * c.capacity_l))
+            self._to_staging(c, n, delay)
+            return
         if dis.load_closed is not None and dis.load_closed.closed_at(self.env.now):
             return  # the origin is closed: nothing loads (fixed_rate does not even ask)
         up = self._source[ci]
@@ -723,6 +780,8 @@ class Simulation:
 
     def _free_escorts(self, c: CorridorPlan, pol: PolicyPlan, route_h: float) -> list[Grant]:
         """Units of the policy's forces free now, for a policy that does not require them."""
+        if not pol.forces:
+            return []  # no force asked for (most unescorted convoys)
         escorts = self.escorts
         return [
             escorts.request(f, route_h, c)
@@ -769,25 +828,25 @@ class Simulation:
     ) -> None:
         """Start the journey of convoy ``cid``: its draws and row now, then :meth:`_drive`."""
         ci = c.index
-        key = tuple(g.force for g in grants)
+        key = tuple([g.force for g in grants]) if grants else ()
         escort, names, kind_names = self._escort_info.get(key) or self._escort(key)
         k = len(c.legs)
         # Draw every leg's numbers up front, attacked or not, so the streams stay aligned
         # whatever happens on the road (common random numbers across scenarios).
-        u_attack = self._threat_rng[ci].random(k).tolist()
-        lrng = self._loss_rng[ci]
+        u_attack = self._threat_u[ci].take(k)
         # Beta sampling is by rejection: its raw draws depend on (a, b). Each leg's loss
         # fraction comes from its own generator, keyed by (corridor, convoy number on the
         # corridor, leg), so a change in a loss parameter does not shift any later draw.
         convoy_on, self._convoys_on[ci] = self._convoys_on[ci], self._convoys_on[ci] + 1
-        u_loss, u_capture, u_turn = lrng.random((3, k)).tolist()
+        losses = self._loss_u[ci].take(3 * k)  # the rows of a (3, k) draw
+        u_loss, u_capture, u_turn = losses[:k], losses[k : 2 * k], losses[2 * k :]
         seed = self._seed
 
         def loss_rng(leg: int) -> np.random.Generator:
             return stream(seed, Role.LEG_LOSS, ci, convoy_on, leg)
 
-        mode_rng = self._mode_rng
-        u_mode = None if mode_rng is None else mode_rng[ci].random(k).tolist()
+        mode_u = self._mode_u
+        u_mode = None if mode_u is None else mode_u[ci].take(k)
         draws = LegDraws(u_attack, loss_rng, u_loss, u_capture, u_turn, u_mode)
         row = self._departed(c, cid, n, names, kind_names, formed_h, wait_h)
         self._drive(_Journey(c, row, n, grants, escort, draws, first_leg))
@@ -831,7 +890,7 @@ class Simulation:
                 # The escort's own speed: the column drives no faster than its slowest force.
                 hours = max(hours, leg[0] / limit_kmh)
             if t > now and (
-                not ahead or any(t0 <= t and (lg is None or lg == j) for t0, lg in live)
+                not ahead or (live and any(t0 <= t and (lg is None or lg == j) for t0, lg in live))
             ):
                 # The attack on this leg depends on what happens before t: ask then.
                 self._stop(jr, t, step, j, travelled_h, partial(self._drive, jr))
