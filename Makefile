@@ -46,8 +46,11 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
+# pytest-xdist: one test process per core (PYTEST_WORKERS=0 runs them in this process),
+# tests handed out one at a time; tests/conftest.py puts the notebooks first.
+PYTEST_WORKERS ?= auto
 pytest: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --maxschedchunk 1
 
 test: lint typecheck pytest
 

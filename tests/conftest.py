@@ -9,6 +9,37 @@ import pytest
 
 from tests.helpers import tiny_scenario
 
+# `make test` runs the suite on every core with pytest-xdist. Its `load` scheduler hands each
+# worker a first pair of tests, then one test at a time (`--maxschedchunk 1`: with bigger
+# chunks a worker's queue sat behind a notebook while the other worker idled). The notebooks
+# take minutes each (04, the calibration, about three on two cores; the rest of the suite
+# about five on one), so they go first, paired so that 04 shares a worker with the shortest:
+# worker one gets 04 and 01, worker two 03 and 02, and every other test fills in after.
+# Order only: each test runs the same.
+_LONGEST_FIRST = (
+    "tests/test_notebooks.py::test_notebook_runs[04-calibration]",
+    "tests/test_notebooks.py::test_notebook_runs[01-quickstart]",
+    "tests/test_notebooks.py::test_notebook_runs[03-escort-policy]",
+    "tests/test_notebooks.py::test_notebook_runs[02-mali-2025]",
+    "tests/test_docs.py::test_readme_python_blocks_run",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Move the known long tests to the front, in ``_LONGEST_FIRST``'s order; others keep theirs.
+
+    A notebook not in the list (a new one) goes just after the listed ones.
+    """
+
+    def rank(item: pytest.Item) -> int:
+        if item.nodeid in _LONGEST_FIRST:
+            return _LONGEST_FIRST.index(item.nodeid)
+        if item.get_closest_marker("notebooks") and "test_notebook_runs" in item.nodeid:
+            return len(_LONGEST_FIRST)
+        return len(_LONGEST_FIRST) + 1
+
+    items.sort(key=rank)  # stable: the rest stay in collection order
+
 
 @pytest.fixture
 def tiny() -> dict[str, Any]:

@@ -128,8 +128,11 @@ def test_missing_optional_dependency_names_the_extra(
 # ---------------------------------------------------------------- --out
 
 
-def test_out_that_is_a_file_fails_before_the_run(tiny_file, tmp_path, capsys):
-    afile = tmp_path / "afile"
+def test_out_that_is_a_file_fails_before_the_run(tiny_file, tmp_path, capsys, monkeypatch):
+    # Relative paths: the error line shortens a long path with "...", and pytest-xdist's
+    # temporary folders (.../popen-gw1/...) were long enough to be shortened.
+    monkeypatch.chdir(tmp_path)
+    afile = Path("afile")
     afile.write_text("")
     for out in (afile, afile / "sub"):
         assert main(["run", str(tiny_file), "--out", str(out)]) == 2
