@@ -16,11 +16,9 @@ never load the plotting and reporting floors.
 
 from __future__ import annotations
 
-import importlib
-import sys
-import types
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ._lazy import make_lazy
 from ._version import __version__
 
 #: public name -> (module, attribute): where each name of ``__all__`` lives.
@@ -135,43 +133,4 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
     )
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name on first use and keep it (later lookups are plain attributes).
-
-    A subpackage or module (``simfuel.plot``, ``simfuel.io``) is imported on first use too,
-    as the eager imports used to make them all reachable after ``import simfuel``.
-    """
-    if name in _EXPORTS:
-        module, attribute = _EXPORTS[name]
-        value = getattr(importlib.import_module(module), attribute)
-        globals()[name] = value
-        return value
-    if not name.startswith("__"):
-        try:
-            return importlib.import_module(f"{__name__}.{name}")  # binds it as an attribute
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise  # a submodule that exists but fails to import: say why
-    raise AttributeError(f"module 'simfuel' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
-
-
-class _Face(types.ModuleType):
-    """The package module, keeping ``simfuel.run`` and ``simfuel.incidents`` the functions.
-
-    Importing a submodule binds it on its package (``simfuel.run = <module simfuel.run>``).
-    With eager imports ``from .run import run`` overwrote that binding at once; with lazy
-    ones the submodule may be imported first (``simfuel.ensemble`` needs ``simfuel.run``),
-    so a submodule must not replace a public name of the same spelling.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _EXPORTS and isinstance(value, types.ModuleType):
-            return  # still reachable as sys.modules["simfuel." + name]
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Face
+__getattr__, __dir__ = make_lazy(__name__, _EXPORTS, __all__)

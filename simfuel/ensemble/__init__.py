@@ -11,10 +11,9 @@ sweep, which the worker never uses.
 
 from __future__ import annotations
 
-import importlib
-import sys
-import types
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import make_lazy
 
 #: public name -> submodule (of this package) that defines it.
 _EXPORTS: dict[str, str] = {
@@ -67,43 +66,6 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing of it runs
     from .worker import ReplicationFailure
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name on first use and keep it (later lookups are plain attributes).
-
-    Any other name is tried as a submodule (``simfuel.ensemble.points``), as the eager
-    imports used to bind them all.
-    """
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-        globals()[name] = value
-        return value
-    if not name.startswith("__"):
-        try:
-            return importlib.import_module(f"{__name__}.{name}")  # binds it as an attribute
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise  # a submodule that exists but fails to import: say why
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
-
-
-class _Package(types.ModuleType):
-    """This package's module, keeping ``simfuel.ensemble.sweep`` the function.
-
-    Importing a submodule binds it on its package (``ensemble.sweep = <module ...sweep>``).
-    With eager imports ``from .sweep import sweep`` overwrote that binding at once; with
-    lazy ones ``simfuel/ensemble/sweep.py`` may be imported first (by the command line, or
-    ``from simfuel.ensemble.sweep import ...``), so a submodule must not replace a public
-    name of the same spelling. The module stays ``sys.modules["simfuel.ensemble.sweep"]``.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _EXPORTS and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+__getattr__, __dir__ = make_lazy(
+    __name__, {name: (f"{__name__}.{module}", name) for name, module in _EXPORTS.items()}, __all__
+)
