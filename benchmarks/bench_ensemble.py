@@ -59,6 +59,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from _report import write_json
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -771,9 +772,7 @@ def main(argv: list[str] | None = None) -> int:
     report["verdicts"] = verdicts
 
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"wrote {args.json}")
+        write_json(args.json, report)
     return 0
 
 

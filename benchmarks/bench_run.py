@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import platform
 import statistics
@@ -39,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import simpy
+from _report import write_json
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -430,9 +430,7 @@ def main(argv: list[str] | None = None) -> int:
                 "ensemble_ratio": ENSEMBLE_RATIO_TARGET,
             },
         }
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"wrote {args.json}")
+        write_json(args.json, report)
     return 0
 
 
