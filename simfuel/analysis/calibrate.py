@@ -40,7 +40,11 @@ prior draws as the incident statistics are. So supply, rationing and escort para
 which decide *when* stocks run low rather than how many tankers burn, are fitted too. A
 signal at a place with a stock of its own (a destination, e.g. mali-2025's Mopti) is
 scored at that stock: the fit's runs keep the daily figures of the places the signals
-name, and of no other (:attr:`Calibration.places`).
+name, and of no other (:attr:`Calibration.places`). A signal that no prior draw reaches
+(not one replication of generation 0 inside its reported range) is left out of the
+distance with a warning naming it (:attr:`Calibration.unreachable_signals`): it cannot
+tell draws apart on what it says, only on how far each falls short, which drags the fit
+towards whatever edge of the prior comes least short.
 
 Scripted attacks: by default they are dropped from the scenario while fitting
 (``scripted="drop"``), so the hazard has to explain every reported loss, and the
@@ -274,6 +278,13 @@ class Calibration:
         The places with stock other than the depot whose daily figures the fit's runs
         kept, to score the signals at them: those the signals name, in the scenario's
         order (empty: the depot's only).
+    unreachable_signals : tuple of str
+        The ids of the signals that no prior draw (generation 0) reached: not one
+        replication inside the reported range. They are left out of the distance (each
+        with a ``UserWarning`` naming it), since steering towards what the model cannot
+        produce only drags the fit to the prior's edge; :meth:`summary` lists them in
+        ``attrs["unreachable_signals"]``. E.g. mali-2025's "stocks last about two weeks"
+        (10-18 days of cover) against a depot that holds at most 6.4 days.
     """
 
     base: Scenario
@@ -290,6 +301,7 @@ class Calibration:
     sources: dict[str, str] = field(default_factory=dict)
     signals: pd.DataFrame | None = None
     places: tuple[str, ...] = ()
+    unreachable_signals: tuple[str, ...] = ()
 
     @property
     def failed_draws(self) -> list[int]:
@@ -313,7 +325,10 @@ class Calibration:
               (a strong one: the data fix a combination of the two, not each; blank and
               NaN with a single parameter).
 
-            ``attrs["sources"]`` holds the SHA-256 of the files fitted to.
+            ``attrs["sources"]`` holds the SHA-256 of the files fitted to, and
+            ``attrs["unreachable_signals"]`` the ids of the signals no prior draw reached,
+            left out of the fit (:attr:`unreachable_signals`): the data the parameters
+            were *not* fitted to.
         """
         corr = self.correlations()
         rows = {}
@@ -334,6 +349,7 @@ class Calibration:
             }
         out = pd.DataFrame.from_dict(rows, orient="index")
         out.attrs["sources"] = dict(self.sources)
+        out.attrs["unreachable_signals"] = tuple(self.unreachable_signals)
         return out
 
     def correlations(self) -> pd.DataFrame:
@@ -365,6 +381,41 @@ class Calibration:
             for _, r in rows.iterrows()
         ]
 
+    def posterior_draws(self, draws: int | None = None, *, seed: SeedLike) -> pd.DataFrame:
+        """Exactly ``draws`` rows of :attr:`posterior` (all of them if None), in order.
+
+        Up to the posterior's size, its first ``draws`` rows (as before). Asked for more
+        (an SMC population can keep fewer than ``accept * draws``: ties and a tolerance
+        that may not grow), every row once and then the rest drawn uniformly **with
+        replacement** (the rows are equally weighted: a rejection posterior's accepted
+        draws, or an SMC population already resampled by weight), from the child
+        ``(PRIOR, 0, 4, 0)`` of ``seed``; a ``UserWarning`` says so, since repeated draws
+        carry no new parameter information (their replications still run on seeds of
+        their own). Choosing this over running fewer silently: a caller that asked for
+        30 draws gets 30, and the result's size is what was asked.
+
+        Raises
+        ------
+        ValueError
+            If ``draws`` is below 1.
+        """
+        n = len(self.posterior)
+        if draws is None or draws == n:
+            return self.posterior
+        if draws < 1:
+            raise ValueError(f"draws must be >= 1 (got {draws})")
+        if draws < n:
+            return self.posterior.head(draws)
+        rng = np.random.default_rng(role_seed(root_seed(seed), Role.PRIOR, 4, 0))
+        extra = rng.integers(0, n, size=draws - n)
+        warnings.warn(
+            f"posterior: {draws} draws asked, the posterior holds {n}; the other "
+            f"{draws - n} drawn again from it with replacement (repeated parameter values)",
+            UserWarning,
+            stacklevel=3,
+        )
+        return self.posterior.iloc[np.concatenate([np.arange(n), extra])].reset_index(drop=True)
+
     def posterior_ensemble(
         self,
         reps_per_draw: int = 1,
@@ -385,6 +436,11 @@ class Calibration:
         reps_per_draw``, and ``result.replication_inputs(i)`` gives that draw's scenario
         and the seed it ran on, to re-run it exactly.
 
+        ``draws``: how many posterior draws to run (default: all of :attr:`posterior`),
+        exactly that many: more than the posterior holds (an SMC population can keep fewer
+        than ``accept * draws``) are made up by drawing again, with replacement, as
+        :meth:`posterior_draws` says (with a ``UserWarning``).
+
         ``places``: other places with stock whose figures the result holds too, e.g.
         :attr:`places` (the towns the fitted signals name), so that
         :func:`~simfuel.score_signals` reads a town's signal at its own stock; default
@@ -393,7 +449,7 @@ class Calibration:
         Raises :class:`~simfuel.ensemble.EnsembleError` (naming the draw and seed of each)
         if any replication raised, as :func:`simfuel.run_ensemble` does.
         """
-        rows = self.posterior.head(draws) if draws is not None else self.posterior
+        rows = self.posterior_draws(draws, seed=seed)
         points = [
             {p: _cast(self.base, p, float(r[p])) for p in self.params} for _, r in rows.iterrows()
         ]
@@ -741,6 +797,7 @@ def calibrate(
             posterior=posterior,
             simulated=pd.DataFrame(objective.simulated[order], columns=stats.names),
             failures=objective.failures,
+            unreachable_signals=objective.unreachable,
             method="rejection",
             generations=pd.DataFrame(
                 {
@@ -777,6 +834,7 @@ def calibrate(
         posterior=posterior,
         simulated=pd.DataFrame(objective.simulated[rows], columns=stats.names),
         failures=objective.failures,
+        unreachable_signals=objective.unreachable,
         method="smc",
         generations=pd.DataFrame(
             {
@@ -884,6 +942,9 @@ class _Objective:
     failures: list[ReplicationFailure] = field(default_factory=list)
     scale: np.ndarray | None = None
     gap_scale: np.ndarray | None = None
+    reachable: np.ndarray | None = None
+    signal_ids: tuple[str, ...] = ()
+    signal_labels: tuple[str, ...] = ()
 
     @property
     def simulated(self) -> np.ndarray:
@@ -917,33 +978,85 @@ class _Objective:
         distance = np.full(n, np.nan)  # a failed draw has no distance: never accepted
         distance[ok] = abc_distance(sim[ok], self.observed, self.scale)
         if fields:
-            gaps = self._gaps(res, ok)
+            gaps, reached = self._gaps(res, ok)
             if self.gap_scale is None:
                 self.gap_scale = np.array([_spread(gaps[:, j]) for j in range(gaps.shape[1])])
-            distance[ok] = np.sqrt(distance[ok] ** 2 + ((gaps / self.gap_scale) ** 2).sum(axis=1))
+                self.reachable = np.asarray(reached.any(axis=0), dtype=bool)
+                self._warn_unreachable(gaps)
+            assert self.reachable is not None
+            used = (gaps[:, self.reachable] / self.gap_scale[self.reachable]) ** 2
+            distance[ok] = np.sqrt(distance[ok] ** 2 + used.sum(axis=1))
         self.points.extend(points)
         self.distances.append(distance)
         self.sims.append(sim)
         self.failures.extend(failures)
         return distance
 
-    def _gaps(self, res: PointResults, ok: np.ndarray) -> np.ndarray:
-        """Each kept draw's gap to each scored signal; an onset that never came: the worst."""
+    def _gaps(self, res: PointResults, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each kept draw's gap to each scored signal (an onset that never came: the worst),
+        and whether any of the draw's replications lies inside the signal's reported range."""
         assert self.signals is not None
         dates = pd.date_range(self.fit.start, periods=self.fit.horizon_days, freq="D")
-        rows = []
+        rows, inside = [], []
         for i in np.flatnonzero(ok):
             arrays = {f: res.daily[f][i] for f in res.daily}
             places = {p: {f: a[i] for f, a in d.items()} for p, d in res.place_daily.items()}
             draw = _DrawDaily(self.fit, dates, arrays, self.reps, places)
             scored = score_signals(self.signals, draw)
             rows.append(signal_gaps(scored))
+            used = scored[scored["scored"].astype(bool)]
+            inside.append(used["share_inside"].to_numpy(float) > 0)
+            if not self.signal_ids:
+                self.signal_ids = tuple(_signal_key(r) for _, r in used.iterrows())
+                self.signal_labels = tuple(_signal_label(r) for _, r in used.iterrows())
         gaps = np.array(rows, dtype=float).reshape(int(ok.sum()), -1)
+        reached = np.array(inside, dtype=bool).reshape(gaps.shape)
         for j in range(gaps.shape[1]):
             finite = np.isfinite(gaps[:, j])
             worst = float(gaps[finite, j].max()) if finite.any() else 1.0
             gaps[~finite, j] = worst
-        return gaps
+        return gaps, reached
+
+    def _warn_unreachable(self, gaps: np.ndarray) -> None:
+        """Warn, one line per signal, of the signals no prior draw reaches (left out)."""
+        assert self.reachable is not None
+        for j in np.flatnonzero(~self.reachable):
+            label = self.signal_labels[j] if j < len(self.signal_labels) else f"signal {j}"
+            closest = float(gaps[:, j].min()) if gaps.size else math.nan
+            warnings.warn(
+                f"calibrate: signal {label} is reached by no prior draw (no replication "
+                f"inside its reported range; closest gap {closest:.3g}): left out of the "
+                "ABC distance (Calibration.unreachable_signals)",
+                UserWarning,
+                stacklevel=4,
+            )
+
+    @property
+    def unreachable(self) -> tuple[str, ...]:
+        """The signals no prior draw reached, left out of the distance."""
+        if self.reachable is None:
+            return ()
+        return tuple(self.signal_ids[j] for j in np.flatnonzero(~self.reachable))
+
+
+def _signal_key(row: pd.Series) -> str:
+    """A signal's id, or ``signal-date`` when it has none (as the hindcast table names it)."""
+    return str(row["id"]) or f"{row['signal']}-{pd.Timestamp(row['date']).date()}"
+
+
+def _signal_label(row: pd.Series) -> str:
+    """A signal as a warning names it: its id, what, where, when and the reported range."""
+    where = row["location"] or row["place"] or "the depot"
+    day = pd.Timestamp(row["date"]).date()
+    return (
+        f"{_signal_key(row)!r} ({row['signal']} at {where} on {day}, reported "
+        f"{_bound(row['low'])} to {_bound(row['high'])} {row['unit']})"
+    )
+
+
+def _bound(x: Any) -> str:
+    x = float(x)
+    return "open" if math.isnan(x) else f"{x:g}"
 
 
 def _drop_failed_draws(

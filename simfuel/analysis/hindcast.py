@@ -22,6 +22,17 @@ the *reported range* (for the incident table, the range of its low and high figu
 and the interval score of Gneiting and Raftery (2007, *JASA* 102: 359-378, eq. 43) at
 alpha = 0.1: the interval's width plus 20 times any distance of the observation outside
 it (lower is better; in the observation's unit, so only rows of one unit add up).
+
+For an **event or flag** signal (rationing in force, a shortage; rationing began within
+days) the 90 % interval says almost nothing: across replications a 0/1 flag's 5 %-95 % is
+[0, 1] whenever between 5 % and 95 % of runs have it, so "inside" is nearly always true.
+Those rows get a **Brier score** (Brier 1950, *Monthly Weather Review* 78: 1-3) too:
+``(p - y) ** 2``, where ``p`` is the share of replications in which the event happens
+and ``y`` 1 if it was reported to happen, 0 if reported not to. For a flag the event is
+the flag on the day (``y`` the reported value); for an onset, the onset within the
+reported window (``y`` = 1: it was reported). 0 is a sure and right forecast, 0.25 a
+coin toss, 1 a sure and wrong one; NaN for numbers and incident statistics, which the
+interval score serves.
 """
 
 from __future__ import annotations
@@ -56,7 +67,7 @@ from .calibrate import (
     signal_places,
 )
 
-__all__ = ["HINDCAST_COLUMNS", "Hindcast", "hindcast", "interval_score"]
+__all__ = ["HINDCAST_COLUMNS", "Hindcast", "brier_score", "hindcast", "interval_score"]
 
 #: The 90 % interval's miss rate: the alpha of the interval score.
 ALPHA = 0.1
@@ -77,9 +88,16 @@ HINDCAST_COLUMNS: tuple[str, ...] = (
     "inside_90",
     "share_in_range",
     "interval_score",
+    "brier",
     "scored",
     "reason",
 )
+
+
+def brier_score(p: float | np.ndarray, y: float | np.ndarray) -> Any:
+    """The Brier score ``(p - y) ** 2`` of a forecast probability ``p`` of an event, for
+    the outcome ``y`` (1: it happened, 0: it did not); lower is better, from 0 to 1."""
+    return (np.asarray(p, dtype=float) - np.asarray(y, dtype=float)) ** 2
 
 
 def interval_score(
@@ -112,7 +130,9 @@ class Hindcast:
         table's central figures), ``reported_low``/``reported_high``, the model's
         ``model_median``, ``model_p5``, ``model_p95``, ``inside_90`` (observed within the
         model's 5 %-95 %), ``share_in_range`` (replications inside the reported range),
-        ``interval_score``, ``scored`` and ``reason`` (why not).
+        ``interval_score``, ``brier`` (for an event or flag signal: the Brier score of
+        the share of replications with the event, against the report, see the module
+        docstring; NaN otherwise), ``scored`` and ``reason`` (why not).
     calibration : Calibration
         The fit on the observations before ``as_of``.
     as_of, until : datetime.date
@@ -156,13 +176,16 @@ class Hindcast:
         return s[~s["inside_90"].astype(bool)]
 
     def score(self) -> dict[str, float]:
-        """The headline: observations scored, the share inside the 90 % interval, and the
-        mean share of replications inside the reported ranges."""
+        """The headline: observations scored, the share inside the 90 % interval, the
+        mean share of replications inside the reported ranges, and the mean Brier score
+        of the event and flag signals (NaN if there is none)."""
         s = self.scored
+        brier = s["brier"].astype(float).dropna()
         return {
             "scored": float(len(s)),
             "inside_90": float(s["inside_90"].astype(bool).mean()) if len(s) else math.nan,
             "share_in_range": float(s["share_in_range"].mean()) if len(s) else math.nan,
+            "brier": float(brier.mean()) if len(brier) else math.nan,
         }
 
     def describe(self) -> str:
@@ -172,7 +195,17 @@ class Hindcast:
             f"hindcast as of {self.as_of} (calibrated on what came before; scored "
             f"{self.as_of} to {self.until}): {int(sc['scored'])} observations scored, "
             f"{sc['inside_90']:.0%} inside the model's 90 % interval"
+            + (
+                f"; mean Brier score of the event and flag signals {sc['brier']:.3f}"
+                if not math.isnan(sc["brier"])
+                else ""
+            )
         ]
+        unreachable = self.calibration.unreachable_signals
+        if unreachable:
+            lines.append(
+                "  left out of the fit (no prior draw reaches them): " + ", ".join(unreachable)
+            )
         lines += _verdicts(self.scored)
         for _, r in self.table[~self.table["scored"]].iterrows():
             lines.append(f"  not scored: {r['id']}: {r['reason']}")
@@ -205,6 +238,7 @@ def _verdicts(rows: pd.DataFrame) -> list[str]:
             f"reported {_fmt(r['observed'])} {r['unit']}; model {_fmt(r['model_median'])} "
             f"[{_fmt(r['model_p5'])}, {_fmt(r['model_p95'])}], "
             f"{r['share_in_range']:.0%} of runs in the reported range"
+            + (f"; Brier {float(r['brier']):.3f}" if not math.isnan(float(r["brier"])) else "")
         )
     return out
 
@@ -275,7 +309,9 @@ def hindcast(
     method, draws, accept, generations, reps, report_threshold
         As for :func:`simfuel.calibrate` (default: SMC-ABC, 3 generations of 200).
     forward_draws : int, optional
-        Posterior draws run forward (default: all).
+        Posterior draws run forward (default: all); exactly that many, more than the
+        posterior holds being drawn again with replacement
+        (:meth:`~simfuel.analysis.calibrate.Calibration.posterior_draws`, with a warning).
     reps_per_draw : int
         Replications of each.
     executor, workers, progress
@@ -334,7 +370,7 @@ def hindcast(
         if table is not None and table.attrs.get("source_sha256"):
             cal.sources.setdefault(role, str(table.attrs["source_sha256"]))
     # The forward runs: their own child of the root, apart from every calibration stream.
-    rows = cal.posterior.head(forward_draws) if forward_draws is not None else cal.posterior
+    rows = cal.posterior_draws(forward_draws, seed=role_seed(root, Role.PRIOR, 3, 1))
     points = [{p: _cast(cal.base, p, float(r[p])) for p in cal.params} for _, r in rows.iterrows()]
     stats = IncidentStats(as_of_d, until_d, tuple(cal.base.corridors), int(report_threshold))
     where = {"executor": executor, "workers": workers, "progress": progress}
@@ -475,11 +511,27 @@ def _signal_rows(scored: pd.DataFrame, runs: _DrawDaily) -> pd.DataFrame:
                 "inside_90": bool(p5 <= y <= p95),
                 "share_in_range": float(r["share_inside"]),
                 "interval_score": float(interval_score(p5, p95, y)),
+                "brier": _brier(str(r["signal"]), x, y, float(r["share_inside"])),
                 "scored": True,
                 "reason": "",
             }
         )
     return pd.DataFrame(rows)
+
+
+def _brier(signal: str, x: np.ndarray, y: float, share_inside: float) -> float:
+    """The Brier score of an event or flag signal's replications ``x``; NaN for others.
+
+    A flag: ``x`` is each replication's 0/1 on the day, ``p`` their mean, ``y`` the
+    reported value. An onset: the event is "began within the reported window"; it was
+    reported, so ``y`` = 1 and ``p`` is the share of replications whose onset lies in it.
+    """
+    spec = SIGNALS[signal]
+    if spec.kind == "flag":
+        return float(brier_score(float(np.mean(x)), y))
+    if spec.kind == "onset":
+        return float(brier_score(share_inside, 1.0))
+    return math.nan
 
 
 def _unscored(reason: str) -> dict[str, Any]:
@@ -490,6 +542,7 @@ def _unscored(reason: str) -> dict[str, Any]:
         "inside_90": False,
         "share_in_range": math.nan,
         "interval_score": math.nan,
+        "brier": math.nan,
         "scored": False,
         "reason": reason,
     }
@@ -545,6 +598,7 @@ def _incident_rows(
                 "inside_90": bool(p5 <= y <= p95),
                 "share_in_range": float(np.mean((sims[:, j] >= lo_r) & (sims[:, j] <= hi_r))),
                 "interval_score": float(interval_score(p5, p95, y)),
+                "brier": math.nan,
                 "scored": True,
                 "reason": "",
             }

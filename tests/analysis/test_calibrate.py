@@ -515,9 +515,10 @@ def shortage_signal(place: str, value: str, date: str = "2025-01-08") -> pd.Data
 def test_a_signal_at_a_destination_is_fitted_at_its_stock():
     """On 8 January ``c`` is short in every run and the depot never (:func:`two_towns`).
 
-    "No shortage at c" is then wrong in every run: a gap of 1 in every draw (its scale, the
-    spread of equal gaps, is 1), so each squared distance grows by exactly 1. Read at the
-    depot (or not scored at all, as before the places were kept) it would add nothing.
+    "No shortage at c" is then wrong in every run: no prior draw reaches it, so it is named
+    as unreachable and left out of the distance. Read at the depot it is right in every
+    run, reached, and adds a gap of 0; "a shortage at c" is right at c and unreachable at
+    the depot.
     """
     empty = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "corridor": []})
     kw = {
@@ -530,12 +531,21 @@ def test_a_signal_at_a_destination_is_fitted_at_its_stock():
     }
     prior = {"threat.hazard_per_100km": (0.0, 0.3)}
     plain = calibrate(two_towns(), empty, prior, **kw)
-    at_c = calibrate(two_towns(), empty, prior, signals=shortage_signal("c", "0"), **kw)
+    with pytest.warns(UserWarning, match="'shortage-2025-01-08' .* at c on 2025-01-08"):
+        at_c = calibrate(two_towns(), empty, prior, signals=shortage_signal("c", "0"), **kw)
     at_depot = calibrate(two_towns(), empty, prior, signals=shortage_signal("city", "0"), **kw)
+    short_c = calibrate(two_towns(), empty, prior, signals=shortage_signal("c", "1"), **kw)
+    with pytest.warns(UserWarning, match="reached by no prior draw"):
+        short_depot = calibrate(
+            two_towns(), empty, prior, signals=shortage_signal("city", "1"), **kw
+        )
     assert plain.places == () and at_depot.places == ()
     assert at_c.places == ("c",)  # b has a stock too; no signal names it
+    assert at_c.unreachable_signals == ("shortage-2025-01-08",)
+    assert short_depot.unreachable_signals == ("shortage-2025-01-08",)
+    assert at_depot.unreachable_signals == () and short_c.unreachable_signals == ()
     d0, dc, dd = (c.samples["distance"].to_numpy() for c in (plain, at_c, at_depot))
-    np.testing.assert_allclose(dc**2 - d0**2, 1.0)
+    np.testing.assert_allclose(dc, d0)
     np.testing.assert_allclose(dd, d0)
 
 
