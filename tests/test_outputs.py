@@ -135,7 +135,14 @@ def workbook(mali, tmp_path_factory):
 
 def test_excel_has_a_sheet_per_table_with_units_in_headers(workbook, mali):
     path, wb = workbook
-    assert wb.sheetnames == ["summary", "daily", "convoys", "events", "definitions"]
+    assert wb.sheetnames == [
+        "summary",
+        "daily",
+        "convoys",
+        "events",
+        "places",
+        "definitions",
+    ]  # mali: three stocks
     assert [p.name for p in path.parent.iterdir()] == ["run.xlsx"]  # no temporary file left
     headers = {ws.title: [c.value for c in ws[1]] for ws in wb}
     assert headers["summary"] == ["metric", "value", "unit"]
