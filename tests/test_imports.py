@@ -76,6 +76,35 @@ def test_loading_a_scenario_needs_no_pandas_or_matplotlib() -> None:
     assert out["loaded"] == []
 
 
+def test_simfuel_validate_imports_no_numpy() -> None:
+    """`simfuel validate` reads and checks a scenario only: numpy's import (~0.1 s) is not
+    needed for it (the schema recognises a numpy bool only once numpy is loaded)."""
+    out = python(
+        "import contextlib, io\nfrom simfuel.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['validate', {str(ROOT / 'scenarios' / 'mali-2025.yaml')!r}]) == 0\n"
+        + loaded(("numpy", "pandas", "matplotlib"))
+    )
+    assert out["loaded"] == []
+
+
+def test_a_numpy_bool_is_still_not_a_number() -> None:
+    import numpy as np
+    import pydantic
+
+    from simfuel.scenario.schema import Scenario
+    from tests.helpers import tiny_scenario
+
+    data = tiny_scenario()
+    data["demand"]["demand_l_per_day"] = np.bool_(True)
+    try:
+        Scenario.model_validate(data)
+    except pydantic.ValidationError as exc:
+        assert "demand_l_per_day" in str(exc)
+    else:
+        raise AssertionError("a numpy bool was taken as a number")
+
+
 def test_the_analysis_floor_does_not_load_matplotlib() -> None:
     out = python("import simfuel.analysis, simfuel.ensemble\n" + loaded(("matplotlib",)))
     assert out["loaded"] == []

@@ -22,9 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 from typing import Annotated, Any, Literal
 
-import numpy as np
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -166,7 +166,12 @@ def _got(value: Any) -> str:
 
 
 def _is_bool(value: Any) -> bool:
-    return isinstance(value, bool | np.bool_)
+    """A Python or numpy bool (numpy is not imported for it: `simfuel validate` needs none;
+    a numpy bool can only exist once something else has imported numpy)."""
+    if isinstance(value, bool):
+        return True
+    numpy = sys.modules.get("numpy")
+    return numpy is not None and isinstance(value, numpy.bool_)
 
 
 def _from_text(value: str, want: str) -> float | int:
