@@ -1824,7 +1824,7 @@ def format_ensemble_summary(
         cells = [lab.format(row[c]) for c in ("median", "low", "high")]
         missing = cells[0] in _NO_VALUE
         text = cells[0] if missing else f"{cells[0]} [{cells[1]}, {cells[2]}]"
-        unit = _unit(lab, cells[0] if missing or cells[0] == cells[2] else "")
+        unit = _unit(lab, cells[0] if missing or cells[0] == cells[2] else "", vocab)
         never = row.get("share_never")
         if isinstance(never, float) and not math.isnan(never) and never > 0:
             text += f"  (never in {never:.0%})"
@@ -1849,14 +1849,17 @@ def _proportion(row: Any, n: int) -> str:
 _NO_VALUE = ("n/a", "never", "none", "")
 
 
-def _unit(lab: Any, text: str) -> str:
+def _unit(lab: Any, text: str, vocab: Any = FUEL) -> str:
     """The unit to print after ``text``: none for a date or a missing value, singular for 1.
 
-    ``text`` is the value as shown (empty for a range, whose unit stays plural).
+    ``text`` is the value as shown (empty for a range, whose unit stays plural); ``vocab``
+    gives the vehicle word's singular (``1 bus``, not ``1 buse``).
     """
     if lab.is_date or (text in _NO_VALUE and text):
         return ""
     unit = str(lab.unit)
+    if text == "1" and unit == vocab.vehicles:
+        return str(vocab.vehicle)
     # Counted units are plural words ("tankers", "attacks", "days"); "1 tankers" is not.
     if text == "1" and unit.endswith("s") and unit.isalpha():
         return unit[:-1]
@@ -1875,7 +1878,7 @@ def format_summary(summary: dict[str, Any], vocab: Any = None, place: str | None
     for key, value in summary.items():
         lab = _label(key, vocab, place)
         text = lab.format(value)
-        rows.append((lab.label, text, _unit(lab, text)))
+        rows.append((lab.label, text, _unit(lab, text, vocab)))
     width = max(len(r[0]) for r in rows)
     vwidth = max(len(r[1]) for r in rows)
     lines = [f"  {lab:<{width}}  {txt:>{vwidth}} {unit}".rstrip() for lab, txt, unit in rows]

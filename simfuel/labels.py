@@ -142,9 +142,10 @@ class Vocabulary:
     commodity : str
         The main commodity's name in outputs (``fuel``, ``food``).
     unit : str
-        The stored unit of quantities (``L``, ``t``, ``kg``, ``m3``).
+        The stored unit of quantities (``L``, ``t``, ``kg``, ``m3``, ``people``).
     shown_unit : str
-        The unit quantities are shown in (``ML`` for litres, ``t`` for tonnes).
+        The unit quantities are shown in (``ML`` for litres, ``t`` for tonnes, ``people``
+        for people, whole).
     scale : float
         Stored value / shown value (1e6 for litres shown in ML).
     vehicle, vehicles : str
@@ -165,13 +166,15 @@ class Vocabulary:
         words = label.label.replace("fuel", self.commodity)
         words = words.replace("tankers", self.vehicles).replace("tanker", self.vehicle)
         note = label.note.replace("tankers", self.vehicles)
-        unit, scale = label.unit, label.scale
+        unit, scale, digits = label.unit, label.scale, label.digits
         if unit in ("ML", "ML/day"):
             unit = unit.replace("ML", self.shown_unit)
             scale = self.scale
+            if self.unit in _COUNT_UNITS:
+                digits = 0  # whole people, not 1,000.0
         elif unit == "tankers":
             unit = self.vehicles
-        return Label(label.name, words, unit, scale, label.digits, note)
+        return Label(label.name, words, unit, scale, digits, note)
 
 
 #: The vocabulary of every fuel scenario: litres shown in ML, tankers.
@@ -183,7 +186,11 @@ _SHOWN_UNITS: Mapping[str, tuple[str, float]] = {
     "t": ("t", 1.0),
     "kg": ("t", 1e3),
     "m3": ("m3", 1.0),
+    "people": ("people", 1.0),
 }
+
+#: Stored units that count whole things: their quantities are shown without decimals.
+_COUNT_UNITS = frozenset({"people"})
 
 
 def vocabulary_for(
@@ -196,8 +203,9 @@ def vocabulary_for(
     commodity : str
         Name shown in labels.
     unit : str
-        Stored unit: ``L`` (shown in ML), ``t``, ``kg`` (shown in t) or ``m3``; another
-        unit is shown as stored.
+        Stored unit: ``L`` (shown in ML), ``t``, ``kg`` (shown in t), ``m3`` or
+        ``people`` (a count, for an evacuation: shown as whole people); another unit is
+        shown as stored.
     vehicle, vehicles : str
         Vehicle word and its plural (default: ``vehicle`` + ``s``).
     """

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONTRACTLESS_POLICIES",
+    "COUNT_UNITS",
     "DEFAULT_COMMODITY",
     "commodity_problems",
     "contract_amount",
@@ -47,6 +48,10 @@ __all__ = [
 
 #: The one commodity of a scenario that declares no ``commodities``: fuel in litres.
 DEFAULT_COMMODITY = "fuel"
+
+#: Units that count whole things (an evacuation's ``people``): a stock's capacity, initial
+#: level and reserve are whole numbers in them (payloads are whole in every unit).
+COUNT_UNITS = frozenset({"people"})
 
 # A place's flat fields of the main commodity, and the block fields they come from.
 _FLAT = (
@@ -361,7 +366,9 @@ def commodity_problems(s: Scenario) -> list[Problem]:
     commodity, with a quantity in a unit its commodity is not in, or split to a corridor
     whose vehicle does not carry its commodity or that dispatches by ``schedule`` or
     ``order_up_to`` (:data:`CONTRACTLESS_POLICIES`: they would ignore it); the litre
-    fields (``*_l``, ``tanker_capacity_l``) for a main commodity that is not in litres.
+    fields (``*_l``, ``tanker_capacity_l``) for a main commodity that is not in litres; a
+    fractional capacity, initial stock or reserve of a commodity in a count unit
+    (:data:`COUNT_UNITS`: half a person).
     """
     out: list[Problem] = []
     units = s.commodity_units
@@ -379,13 +386,15 @@ def commodity_problems(s: Scenario) -> list[Problem]:
                 )
     places = [("depot", s.depot), *((f"destinations.{k}", d) for k, d in s.destinations.items())]
     for where, d in places:
-        for ckey in d.commodities:
+        for ckey, block in d.commodities.items():
             if ckey not in units:
                 out.append(
                     Problem(
                         f"{where}.commodities.{ckey}", unknown_reference("commodity", ckey, known)
                     )
                 )
+            elif units[ckey] in COUNT_UNITS:
+                out.extend(_count_problems(f"{where}.commodities.{ckey}", block, units[ckey]))
         if units[main] != "L" and main not in d.commodities:
             out.append(
                 Problem(
@@ -461,6 +470,15 @@ def commodity_problems(s: Scenario) -> list[Problem]:
                     )
                 )
     return out
+
+
+def _count_problems(where: str, block: Any, unit: str) -> list[Problem]:
+    """A stock block's capacity, initial level and reserve: whole numbers of ``unit``."""
+    return [
+        Problem(f"{where}.{field}", f"{value:g} {unit}: must be a whole number of {unit}")
+        for field in ("capacity", "initial", "reserve")
+        if not float(value := getattr(block, field)).is_integer()
+    ]
 
 
 def _carrier(c: Corridor, key: str) -> str:

@@ -1053,9 +1053,10 @@ class Threat(_Model):
 class Commodity(_Model):
     """A good the scenario moves, and the unit of its stocks, demand and payloads."""
 
-    unit: Literal["L", "t", "kg", "m3"] = Field(
-        description="Unit of every quantity of this commodity: litres, tonnes, kilograms "
-        "or cubic metres."
+    unit: Literal["L", "t", "kg", "m3", "people"] = Field(
+        description="Unit of every quantity of this commodity: litres, tonnes, kilograms, "
+        "cubic metres, or `people` (a count, for an evacuation: stocks and payloads in whole "
+        "persons)."
     )
     name: str | None = Field(None, description="Name in outputs (default: its key).")
     source: str | None = Field(None, description="Where the figures come from.")
