@@ -1,0 +1,30 @@
+"""Known answers for model behaviour that a sampled mutation run found untested.
+
+The mutant each test was written against is named in the comment above it (``mutmut``
+names, see ``make mutation``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simfuel.model.stocks import station_resupply
+
+# model.stocks.station_resupply__mutmut_18: argsort without kind="stable" (ties in any order).
+
+
+def test_station_resupply_breaks_ties_by_the_lower_index_among_many_stations() -> None:
+    # 16 stations, every other one at 100 L (the same cover): the trucks go to the lowest
+    # indices of those, in index order, and the last truck takes what is left.
+    stocks_l = np.tile([900.0, 100.0], 8)
+    out = station_resupply(stocks_l, 1_000.0, 4, 500.0, 1_700.0)
+    expected = np.zeros(16)
+    expected[[1, 3, 5]] = 500.0
+    expected[7] = 200.0
+    np.testing.assert_array_equal(out, expected)
+    # Three trucks: stations 1, 3 and 5, whatever is left over.
+    three = station_resupply(stocks_l, 1_000.0, 3, 500.0, 1e9)
+    assert np.flatnonzero(three).tolist() == [1, 3, 5]
+    # The same with equal weights (cover in days, not litres).
+    weighted = station_resupply(stocks_l, 1_000.0, 4, 500.0, 1_700.0, np.full(16, 1 / 16))
+    np.testing.assert_array_equal(weighted, expected)

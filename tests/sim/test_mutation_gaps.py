@@ -1,0 +1,238 @@
+"""Known answers for engine behaviour that a sampled mutation run found untested.
+
+Each test names the behaviour it pins; the mutant it was written against is in the comment
+above it (``mutmut`` names, see ``make mutation``). Small scenarios on TINY
+(``tests.sim.builders``) unless said.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simfuel
+from simfuel.scenario import load_scenario
+from simfuel.scenario.schema import stock_places
+from simfuel.scenario.terminals import terminal_places
+from simfuel.sim.escort_kinds import ESCORT_KINDS
+from simfuel.sim.plan import compile_plan
+from tests.helpers import tiny_scenario
+from tests.sim.builders import CAPACITY_L, date
+from tests.sim.test_commodities import MIXED_L, MIXED_T, mixed
+from tests.sim.test_daylight_cover import DAY, _pool_at
+from tests.sim.test_rationing_rules import _records, _station_days, _stations
+from tests.sim.test_sea_terminal import LOADS, import_terminal
+
+
+def _kind(r: simfuel.RunResult, kind: str) -> pd.DataFrame:
+    ev = r.events
+    return ev[ev["kind"] == kind]
+
+
+# ---------------------------------------------------------------- held on the approach
+# sim.engine.Simulation._held_batch__mutmut_20: the event's corridor dropped (None).
+
+
+def test_a_batch_held_before_the_staging_point_names_its_corridor() -> None:
+    s = tiny_scenario()
+    s["events"] = [
+        {"type": "close", "date": date(5), "corridor": "main", "leg_from": "port"},
+        {"type": "reopen", "date": date(7), "corridor": "main", "leg_from": "port"},
+    ]
+    held = _kind(simfuel.run(s, seed=1), "held")
+    assert len(held) > 3 and (held["convoy_id"] == -1).all()
+    assert held["corridor"].tolist() == ["main"] * len(held)
+    assert (held["litres"] == held["tankers"] * CAPACITY_L).all()
+
+
+# ---------------------------------------------------------------- vehicles of several commodities
+# sim.engine.Simulation._load_parts__mutmut_6: keep_days / demand instead of keep_days * demand.
+
+
+def _mixed_out_of_the_depot(keep_days: float) -> dict[str, Any]:
+    """``mixed`` without inflow; ``city_b`` loads 6 mixed vehicles at 00:00 out of ``city``.
+
+    The depot holds 2,000,000 L of diesel (450,000 L a day) and 100 t of food (50 t a day,
+    no variation); a vehicle carries 30,000 L and 10 t.
+    """
+    s = mixed()
+    s["corridors"]["main"]["tankers_per_day"] = 0
+    s["depot"]["commodities"]["food"]["demand"]["cv"] = 0.0
+    s["places"]["b"] = {"lat": 12.5, "lon": -7.0}
+    s["destinations"] = {
+        "b": {
+            "place": "b",
+            "capacity_l": 5_000_000,
+            "initial_stock_l": 100_000,
+            "demand": {"demand_l_per_day": 1_000},
+            "commodities": {"food": {"capacity": 3_000, "initial": 20, "demand": {"per_day": 1}}},
+        }
+    }
+    s["corridors"]["city_b"] = {
+        "origin": "city",
+        "staging": "city",
+        "tankers_per_day": 6,
+        "dispatches_per_day": 1,
+        "vehicle": "mixed",
+        "upstream_keep_days": keep_days,
+        "legs": [{"from": "city", "to": "b", "length_km": 90, "speed_kmh": 30}],
+    }
+    return s
+
+
+def test_mixed_vehicles_keep_days_of_each_commoditys_own_demand() -> None:
+    # Keeping 1 day: 50 t of the 100 t of food may go, 5 vehicles' worth (the diesel,
+    # 2,000,000 - 450,000 L, would fill 51): 5 of the 6 load, the sixth is short of food.
+    r = simfuel.run(_mixed_out_of_the_depot(1.0), seed=1)
+    r.check_balance()
+    loaded = _kind(r, "loaded")
+    first = loaded[(loaded["corridor"] == "city_b") & (loaded["t_h"] == 0.0)]
+    assert first["tankers"].tolist() == [5]
+    short = _kind(r, "load_short")
+    day0 = short[short["t_h"] == 0.0]
+    assert day0[["tankers", "litres", "detail"]].values.tolist() == [
+        [1, MIXED_L, "city holds food 100 t"]
+    ]
+    food = r.at("city", "food")
+    assert food["loaded_out_l"].iloc[0] == 5 * MIXED_T
+    # Keeping nothing, all 6 load.
+    free = simfuel.run(_mixed_out_of_the_depot(0.0), seed=1)
+    loaded = _kind(free, "loaded")
+    assert loaded[(loaded["corridor"] == "city_b") & (loaded["t_h"] == 0.0)]["tankers"].sum() == 6
+
+
+# ---------------------------------------------------------------- a terminal seized to the end
+# sim.engine.Simulation._anchored__mutmut_5: "the end" never said (a date of infinity fails).
+
+
+def test_a_ship_at_a_terminal_seized_to_the_end_waits_until_the_end() -> None:
+    # A 48 h voyage; the port seized from day 1 (24 h) and never released: the ship
+    # reaches it at 48 h, says it waits to the end, and never unloads.
+    s = import_terminal(ships=1)
+    s["corridors"]["ship_in"]["legs"][0]["length_km"] = 48 * 20
+    s["events"] = [{"date": date(1), "type": "seize", "place": "port"}]
+    r = simfuel.run(s, seed=0)
+    r.check_balance()
+    held = r.events[(r.events["kind"] == "held") & (r.events["corridor"] == "ship_in")]
+    assert held["t_h"].tolist() == [48.0]
+    assert held["detail"].tolist() == ["port seized; the ship unloads by the end"]
+    assert held["tankers"].tolist() == [LOADS]
+    assert r.at("port")["delivered_l"].sum() == 0
+
+
+# ---------------------------------------------------------------- filling stations
+# sim.engine.Simulation._days__mutmut_98: the shortfall from what the stock sent, not sold.
+
+
+def test_with_stations_the_shortfall_is_demand_less_what_the_stations_sold() -> None:
+    # One truck a day (tests.sim.test_rationing_rules): day 0 sends 150,000 L, day 1
+    # 300,000 L, day 2 300,000 L; the stations sell 450,000, 450,000 and 300,000 L of the
+    # 450,000 L asked (they hold stock of their own): short 0, 0 and 150,000 L.
+    rec = _records(_stations(trucks_per_day=1))
+    st = _station_days(rec)
+    d = pd.DataFrame(rec.daily_columns())
+    np.testing.assert_allclose(st["sent_l"].iloc[:3], [150_000, 300_000, 300_000])
+    np.testing.assert_allclose(d["served_l"].iloc[:3], [150_000, 300_000, 300_000])
+    np.testing.assert_allclose(d["shortfall_l"].iloc[:3], [0, 0, 150_000], atol=1e-6)
+
+
+# ---------------------------------------------------------------- hourly air cover
+# sim.escort_kinds.HourlyAirCover.covered_h__mutmut_17: the force's speed limit dropped
+# (max(h, ) fails) when the force has a window.
+
+
+def test_air_hourly_with_a_window_takes_the_hours_at_the_forces_speed() -> None:
+    # At 20 km/h border-town (100 km) takes 5 h, not 4; town-city (150 km) 7.5 h, not 5.
+    # Leaving at 03:00: 03-08 (2 h by day), then 08-15:30 (7.5 h, all by day).
+    _env, pool, corridor = _pool_at(3.0, daylight_h=list(DAY), speed_kmh=20)
+    assert pool.covered_h(corridor, 3.0) == pytest.approx(2.0 + 7.5)
+    # Leaving at 09:00: 09-14 and 14-21:30 (4 h of it by day).
+    assert pool.covered_h(corridor, 9.0) == pytest.approx(5.0 + 4.0)
+    # A force faster than the legs drives at their speeds.
+    _env, fast, corridor = _pool_at(3.0, daylight_h=list(DAY), speed_kmh=200)
+    assert fast.covered_h(corridor, 3.0) == pytest.approx(1.0 + 5.0)
+    # Without a window: every threatened hour at the force's speed.
+    _env, plain, corridor = _pool_at(3.0, speed_kmh=20)
+    assert plain.covered_h(corridor, 3.0) == pytest.approx(12.5)
+    assert plain.threatened_h(corridor) == pytest.approx(12.5)
+
+
+# sim.escort_kinds.HourlyAirCover.describe__mutmut_2: the window left out of the words.
+
+
+def test_air_hourly_describes_its_bank_and_its_window() -> None:
+    s = tiny_scenario()
+    s["escorts"]["air"].update(
+        kind="air_hourly", convoy_hours_per_day=6, max_banked_days=2.5, daylight_h=[6, 18.5]
+    )
+    force = load_scenario(s).escorts["air"]
+    kind = ESCORT_KINDS.get("air_hourly")
+    assert kind.describe(force) == (
+        "6 convoy-hours a day per unit, accrued hourly, banked up to 2.5 days; "
+        "threatened legs only, flying 6-18.5 h of the day only"
+    )
+    s["escorts"]["air"].pop("daylight_h")
+    assert kind.describe(load_scenario(s).escorts["air"]) == (
+        "6 convoy-hours a day per unit, accrued hourly, banked up to 2.5 days; threatened legs only"
+    )
+
+
+# ---------------------------------------------------------------- a fleet's way back
+# sim.fleet.Fleet._struck__mutmut_60: the capture on the way back logged under another kind.
+
+
+def test_every_vehicle_lost_on_the_way_back_is_logged_destroyed_or_captured() -> None:
+    s = tiny_scenario()
+    s["corridors"]["main"]["fleet"] = {"vehicles": 40}
+    s["threat"].update(hazard_per_100km=0.5, loss_fraction_mean=0.3, capture_fraction=0.5)
+    s["events"].append({"date": date(0), "type": "blockade", "corridors": "all", "intensity": 1.0})
+    r = simfuel.run(s, seed=4)
+    ev = r.events
+    back = ev[ev["kind"].str.startswith("return_")]
+    assert set(back["kind"]) == {"return_attacked", "return_destroyed", "return_captured"}
+    keys = ["t_h", "detail"]
+    attacked = back[back["kind"] == "return_attacked"].set_index(keys)["tankers"]
+    attacked = attacked[attacked > 0]  # an attack may take none
+    split = back[back["kind"] != "return_attacked"].groupby(keys)["tankers"].sum()
+    pd.testing.assert_series_equal(split.sort_index(), attacked.sort_index(), check_names=False)
+    captured = back[back["kind"] == "return_captured"]["tankers"].sum()
+    assert 0 < captured < attacked.sum()
+    assert len(attacked) > 10
+
+
+# ---------------------------------------------------------------- the plan's stocks
+# sim.plan._commodity_stocks__mutmut_100: a terminal's other commodities at place 0.
+
+
+def test_each_stock_knows_its_place_so_no_two_share_a_demand_stream() -> None:
+    s = tiny_scenario()
+    s["commodities"] = {"diesel": {"unit": "L"}, "food": {"unit": "t"}}
+    s["vehicles"] = {"truck": {"payload": {"diesel": 30_000, "food": 5}}}
+    s["corridors"]["main"].pop("tanker_capacity_l")
+    s["corridors"]["main"]["vehicle"] = "truck"
+    s["depot"]["commodities"] = {
+        "food": {"capacity": 5_000, "initial": 100, "demand": {"per_day": 20}}
+    }
+    s["terminals"] = {
+        "port": {
+            "place": "port",
+            "capacity_l": 10_000_000,
+            "initial_stock_l": 9_000_000,
+            "commodities": {"food": {"capacity": 1_000, "initial": 52}},
+        }
+    }
+    sc = load_scenario(s)
+    plan = compile_plan(sc)
+    places = [*stock_places(sc), *terminal_places(sc)]
+    assert [(sp.place, sp.commodity) for sp in plan.stocks] == [
+        ("city", "diesel"),
+        ("port", "diesel"),
+        ("city", "food"),
+        ("port", "food"),
+    ]
+    assert [sp.place_index for sp in plan.stocks] == [places.index(sp.place) for sp in plan.stocks]
+    keys = [(sp.commodity_index, sp.place_index) for sp in plan.stocks]
+    assert len(set(keys)) == len(keys)
