@@ -236,3 +236,105 @@ def test_each_stock_knows_its_place_so_no_two_share_a_demand_stream() -> None:
     assert [sp.place_index for sp in plan.stocks] == [places.index(sp.place) for sp in plan.stocks]
     keys = [(sp.commodity_index, sp.place_index) for sp in plan.stocks]
     assert len(set(keys)) == len(keys)
+
+
+# ---------------------------------------------------------------- seed-2 sample survivors
+# sim.engine.Simulation._struck__mutmut_55: the "destroyed" event's corridor dropped.
+
+
+def test_every_attack_event_names_its_corridor() -> None:
+    s = tiny_scenario()
+    s["threat"].update(hazard_per_100km=0.5, loss_fraction_mean=0.3, capture_fraction=0.5)
+    s["events"].append({"date": date(0), "type": "blockade", "corridors": "all", "intensity": 1.0})
+    ev = simfuel.run(s, seed=4).events
+    hits = ev[ev["kind"].isin(["attacked", "destroyed", "captured"])]
+    assert set(hits["kind"]) == {"attacked", "destroyed", "captured"}
+    assert hits["corridor"].tolist() == ["main"] * len(hits)
+
+
+# sim.engine.Simulation._escort_ready__mutmut_6: every required force taken as unstaffed.
+
+
+def test_needs_escort_with_a_staffed_required_escort_loads_as_without_it() -> None:
+    from tests.sim.test_supply_response import _responding
+
+    def scenario(needs: bool) -> dict[str, Any]:
+        s = _responding(0)
+        s["corridors"]["main"]["supply_response"]["needs_escort"] = needs
+        s["escorts"]["army"]["units"] = 5
+        s["corridors"]["main"]["escort_policy"] = {"forces": ["army"], "required": True}
+        return s
+
+    waiting, plain = simfuel.run(scenario(True), seed=1), simfuel.run(scenario(False), seed=1)
+    loaded = waiting.daily["loaded_l"].to_numpy()
+    assert (loaded > 0).all()
+    np.testing.assert_array_equal(loaded, plain.daily["loaded_l"].to_numpy())
+
+
+# sim.plan._terminal_stock__mutmut_12: a terminal's stock without its unit.
+
+
+def test_a_terminals_stocks_carry_their_units() -> None:
+    s = tiny_scenario()
+    s["commodities"] = {"diesel": {"unit": "L"}, "food": {"unit": "t"}}
+    s["vehicles"] = {"truck": {"payload": {"diesel": 30_000, "food": 5}}}
+    s["corridors"]["main"].pop("tanker_capacity_l")
+    s["corridors"]["main"]["vehicle"] = "truck"
+    s["depot"]["commodities"] = {
+        "food": {"capacity": 5_000, "initial": 100, "demand": {"per_day": 20}}
+    }
+    s["terminals"] = {
+        "port": {
+            "place": "port",
+            "capacity_l": 10_000_000,
+            "initial_stock_l": 9_000_000,
+            "commodities": {"food": {"capacity": 1_000, "initial": 52}},
+        }
+    }
+    r = simfuel.run(s, seed=0)
+    assert (r.at("port").attrs["unit"], r.at("port", "food").attrs["unit"]) == ("L", "t")
+    port = r.places[r.places["place"] == "port"]
+    assert port.groupby("commodity")["unit"].unique().map(list).to_dict() == {
+        "diesel": ["L"],
+        "food": ["t"],
+    }
+    # 52 t: ten trucks' food, then the terminal is short, in tonnes.
+    short = _kind(r, "load_short")
+    assert not short.empty and short["detail"].str.endswith(" t").all()
+
+
+# sim.plan.unstaffed_escorts__mutmut_11: an air corridor ends the search (break).
+
+
+def test_unstaffed_escorts_look_past_an_air_corridor_listed_first() -> None:
+    from simfuel.sim.plan import unstaffed_escorts
+    from tests.sim.test_modes import airlift
+
+    s = airlift()
+    s["corridors"] = {"airlift": s["corridors"]["airlift"], "main": s["corridors"]["main"]}
+    s["escorts"]["army"]["units"] = 0
+    s["events"] = [
+        {
+            "date": date(0),
+            "type": "escort_policy",
+            "corridors": "all",
+            "forces": ["army"],
+            "required": True,
+        }
+    ]
+    sc = load_scenario(s)
+    assert list(sc.corridors) == ["airlift", "main"]
+    assert unstaffed_escorts(sc) == [("main", "army")]
+
+
+# sim.threats.ThreatModel._replay__mutmut_43: the lag note replaces the attack's note.
+
+
+def test_a_scripted_attack_fired_late_says_what_it_is_and_how_late() -> None:
+    from tests.sim.test_mechanisms import _entries_after, _hits, _scripted
+
+    r = simfuel.run(_scripted(window_days=2), seed=0)
+    lag_days = (_entries_after(r, 96.0).iloc[0] - 96.0) / 24
+    assert _hits(r)["detail"].tolist() == [
+        f"town-city; scripted ambush; fired {lag_days:.1f} days after its date"
+    ]
