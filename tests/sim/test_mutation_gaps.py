@@ -20,7 +20,7 @@ from simfuel.scenario.terminals import terminal_places
 from simfuel.sim.escort_kinds import ESCORT_KINDS
 from simfuel.sim.plan import compile_plan
 from tests.helpers import tiny_scenario
-from tests.sim.builders import CAPACITY_L, date
+from tests.sim.builders import CAPACITY_L, LEG_H, date, tiny
 from tests.sim.test_commodities import MIXED_L, MIXED_T, mixed
 from tests.sim.test_daylight_cover import DAY, _pool_at
 from tests.sim.test_rationing_rules import _records, _station_days, _stations
@@ -338,3 +338,60 @@ def test_a_scripted_attack_fired_late_says_what_it_is_and_how_late() -> None:
     assert _hits(r)["detail"].tolist() == [
         f"town-city; scripted ambush; fired {lag_days:.1f} days after its date"
     ]
+
+
+# sim.engine.Simulation._drive__mutmut_73: a walk does not stop at a leg a scripted attack
+# targets (lg != j), so the attack goes to the first convoy to *leave*, not to enter.
+
+
+def test_a_scripted_attack_strikes_the_first_convoy_to_enter_its_leg_even_one_overtaking() -> None:
+    # One slow ground unit (5 km/h: border-town takes 20 h, not 4) that escorts whichever
+    # convoy finds it free; 2 batches a day. Convoys left unescorted overtake the escorted
+    # one on border-town, so the first to enter town-city after day 3 left after another.
+    s = tiny()
+    c = s["corridors"]["main"]
+    c["dispatches_per_day"] = 2
+    s["escorts"]["army"].update(
+        units=1, deterrence=1.0, protection=1.0, speed_kmh=5, turnaround_h=12
+    )
+    c["escort_policy"] = {"forces": ["army"], "required": False}
+    s["events"] = [
+        {
+            "id": "ambush",
+            "date": date(3),
+            "type": "scripted_attack",
+            "corridor": "main",
+            "leg_from": "town",
+            "tankers_destroyed": 3,
+        }
+    ]
+    r = simfuel.run(s, seed=0)
+    cv = r.convoys.set_index("convoy_id")
+    escorted = cv["escort_forces"].astype(str).str.len() > 0
+    entry = cv["departed_h"] + escorted * (100 / 5) + ~escorted * LEG_H["border-town"]
+    after = entry[entry >= 72.0]
+    first_in, first_out = after.idxmin(), cv.loc[after.index, "departed_h"].idxmin()
+    assert first_in != first_out  # it was overtaken
+    hit = _kind(r, "attacked")
+    assert hit["convoy_id"].tolist() == [first_in]
+    assert hit["t_h"].tolist() == [after.min() + LEG_H["town-city"] / 2]
+
+
+# sim.engine.Simulation._ended__mutmut_61: a convoy lost whole logged under no kind.
+
+
+def test_a_convoy_lost_whole_logs_one_lost_event_when_it_ends() -> None:
+    from tests.sim.test_threat import _every_convoy_attacked_on_the_last_leg
+
+    s = _every_convoy_attacked_on_the_last_leg(
+        loss_fraction_mean=0.999, loss_fraction_concentration=1000.0
+    )
+    r = simfuel.run(s, seed=0)
+    r.check_balance()
+    cv = r.convoys
+    lost = cv[(cv["outcome"] == "lost") & (cv["departed_h"] >= 0)]
+    assert len(lost) > 5
+    ev = _kind(r, "lost")
+    assert ev["convoy_id"].tolist() == lost["convoy_id"].tolist()
+    assert ev["t_h"].tolist() == lost["ended_h"].tolist()
+    assert (ev["corridor"] == "main").all()
