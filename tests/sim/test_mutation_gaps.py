@@ -395,3 +395,27 @@ def test_a_convoy_lost_whole_logs_one_lost_event_when_it_ends() -> None:
     assert ev["convoy_id"].tolist() == lost["convoy_id"].tolist()
     assert ev["t_h"].tolist() == lost["ended_h"].tolist()
     assert (ev["corridor"] == "main").all()
+
+
+# sim.engine.Simulation._serve__mutmut_31: a seized stock's stations' day without its time.
+
+
+def test_stations_of_a_seized_depot_sell_what_they_hold_then_log_when_dry() -> None:
+    from tests.sim.test_seize import SEIZED, seized
+
+    # Seized on day 5: the stations' 900,000 L serve days 5 and 6 (450,000 L a day);
+    # day 7 they are dry, and the event says so at that day's start.
+    s = seized(tiny_scenario(), "city")
+    s["demand"]["cv"] = 0.0
+    s["demand"]["stations"] = {
+        "count": 3,
+        "capacity_l": 300_000,
+        "trucks_per_day": 3,
+        "truck_l": 300_000,
+    }
+    r = simfuel.run(s, seed=1)
+    st = r.stations.reset_index(drop=True)
+    np.testing.assert_allclose(st["sold_l"].iloc[SEIZED : SEIZED + 3], [450_000, 450_000, 0])
+    assert (st["sent_l"].iloc[SEIZED : SEIZED + 3] == 0).all()
+    dry = _kind(r, "stations_dry_started")
+    assert dry[["t_h", "detail"]].values.tolist() == [[24.0 * (SEIZED + 2), "3 of 3 stations dry"]]
