@@ -419,3 +419,29 @@ def test_stations_of_a_seized_depot_sell_what_they_hold_then_log_when_dry() -> N
     assert (st["sent_l"].iloc[SEIZED : SEIZED + 3] == 0).all()
     dry = _kind(r, "stations_dry_started")
     assert dry[["t_h", "detail"]].values.tolist() == [[24.0 * (SEIZED + 2), "3 of 3 stations dry"]]
+
+
+# sim.engine.Simulation._serve__mutmut_39: a seized stock's classes given what the stock sent
+# the stations (nothing), not what they sold.
+
+
+def test_priority_classes_of_a_seized_depot_share_what_its_stations_sold() -> None:
+    import copy
+
+    from tests.sim.test_rationing_rules import CLASSES, _classes
+    from tests.sim.test_seize import SEIZED, seized
+
+    s = seized(tiny_scenario(), "city")
+    s["demand"]["cv"] = 0.0
+    s["demand"]["priority"] = copy.deepcopy(CLASSES)
+    s["demand"]["stations"] = {
+        "count": 3,
+        "capacity_l": 300_000,
+        "trucks_per_day": 3,
+        "truck_l": 300_000,
+    }
+    rec = _records(s)
+    sold = _station_days(rec)["sold_l"].to_numpy()
+    served = np.sum([v[:, 1] for v in _classes(rec).values()], axis=0)
+    np.testing.assert_allclose(served, sold, rtol=1e-12)
+    np.testing.assert_allclose(served[SEIZED : SEIZED + 3], [450_000, 450_000, 0])
