@@ -445,3 +445,22 @@ def test_priority_classes_of_a_seized_depot_share_what_its_stations_sold() -> No
     served = np.sum([v[:, 1] for v in _classes(rec).values()], axis=0)
     np.testing.assert_allclose(served, sold, rtol=1e-12)
     np.testing.assert_allclose(served[SEIZED : SEIZED + 3], [450_000, 450_000, 0])
+
+
+# sim.plan.compile_plan__mutmut_247: the plan's depot initial stock left None (nothing in
+# the engine reads these copies; the plan documents them as the depot stock's).
+
+
+def test_the_plans_depot_fields_are_its_first_stocks() -> None:
+    s = tiny_scenario()
+    s["depot"].update(initial_stock_l=1_234_000, reserve_l=200_000, reserve_release_days=2.5)
+    plan = compile_plan(load_scenario(s))
+    depot = plan.stocks[0]
+    assert depot.place == "city"
+    assert (plan.depot_capacity_l, plan.initial_stock_l, plan.reserve_l) == (
+        depot.capacity_l,
+        depot.initial_stock_l,
+        depot.reserve_l,
+    )
+    assert (plan.initial_stock_l, plan.reserve_release_days) == (1_234_000, 2.5)
+    assert (plan.demand, plan.demand_cv) == (depot.demand, depot.demand_cv)
