@@ -50,3 +50,12 @@ def test_decay_takes_any_positive_half_life() -> None:
     assert decay(1.0, 0.5) == 0.25
     assert decay(0.25, 0.25) == 0.5
     assert decay(3.0, 1.0) == 0.125
+
+
+# model.stocks.station_resupply__mutmut_5: the litres in the stocks' dtype (ints truncate).
+
+
+def test_station_resupply_gives_litres_as_floats_whatever_the_stocks_dtype() -> None:
+    out = station_resupply(np.array([100, 900]), 1_000.0, 1, 333.5, 1e9)
+    assert out.dtype == float
+    np.testing.assert_array_equal(out, [333.5, 0.0])

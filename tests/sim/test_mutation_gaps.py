@@ -464,3 +464,114 @@ def test_the_plans_depot_fields_are_its_first_stocks() -> None:
     )
     assert (plan.initial_stock_l, plan.reserve_release_days) == (1_234_000, 2.5)
     assert (plan.demand, plan.demand_cv) == (depot.demand, depot.demand_cv)
+
+
+# ---------------------------------------------------------------- seed-3 sample survivors
+# sim.fleet.Fleet._struck__mutmut_35: the "return_destroyed" event's corridor dropped.
+
+
+def test_every_return_event_names_its_corridor() -> None:
+    s = tiny_scenario()
+    s["corridors"]["main"]["fleet"] = {"vehicles": 40}
+    s["threat"].update(hazard_per_100km=0.5, loss_fraction_mean=0.3, capture_fraction=0.5)
+    s["events"].append({"date": date(0), "type": "blockade", "corridors": "all", "intensity": 1.0})
+    ev = simfuel.run(s, seed=4).events
+    back = ev[ev["kind"].str.startswith("return")]
+    assert {"return_attacked", "return_destroyed", "return_captured", "returned"} <= set(
+        back["kind"]
+    )
+    assert back["corridor"].tolist() == ["main"] * len(back)
+
+
+# sim.disruptions._slots__mutmut_29: a leg closure of any corridor but the first ignored.
+
+
+def test_a_closed_leg_of_the_second_corridor_holds_its_convoys() -> None:
+    from tests.sim.builders import add_east
+
+    s = add_east(tiny_scenario())
+    s["events"] = [
+        {"type": "close", "date": date(5), "corridor": "east", "leg_from": "border_e"},
+        {"type": "reopen", "date": date(7), "corridor": "east", "leg_from": "border_e"},
+    ]
+    r = simfuel.run(s, seed=1)
+    r.check_balance()
+    departed = _kind(r, "departed")
+    east = departed[departed["corridor"] == "east"]
+    # No convoy leaves border_e while its only leg after staging is closed.
+    assert east[(east["t_h"] >= 24.0 * 5) & (east["t_h"] < 24.0 * 7)].empty
+    assert (east["t_h"] == 24.0 * 7).any()  # those that waited leave at the reopening
+    main = departed[departed["corridor"] == "main"]
+    assert not main[(main["t_h"] >= 24.0 * 5) & (main["t_h"] < 24.0 * 7)].empty
+
+
+# sim.engine.Simulation._run_clocked__mutmut_42: events counted twice with two clocks.
+
+
+def test_events_processed_counts_every_event_with_two_hourly_air_banks() -> None:
+    from simfuel.run import as_seed_sequence
+    from simfuel.sim.engine import Simulation
+
+    s = tiny(hazard_per_100km=0.2)
+    s["escorts"]["air"].update(kind="air_hourly", units=2, convoy_hours_per_day=12)
+    s["escorts"]["air2"] = {
+        "kind": "air_hourly",
+        "units": 1,
+        "convoy_hours_per_day": 12,
+        "deterrence": 0.5,
+        "protection": 0.5,
+    }
+    s["corridors"]["main"]["escort_policy"] = {"forces": ["air", "air2"], "required": False}
+    sim = Simulation(compile_plan(load_scenario(s)), as_seed_sequence(1))
+    assert len(sim.escorts.clocks) == 2
+    env_step, count = sim.env.step, [0]
+
+    def counted() -> None:
+        count[0] += 1
+        env_step()
+
+    sim.env.step = counted  # type: ignore[method-assign]
+    rec = sim.run()
+    assert count[0] > 100
+    assert rec.events_processed == count[0]
+
+
+# sim.modes._delay_to__mutmut_6: a berth of less than an hour at a terminal that has a
+# seizure (at another time) takes an hour.
+
+
+def test_a_short_berth_at_a_terminal_with_a_seizure_takes_its_own_hours() -> None:
+    from tests.sim.test_sea_terminal import VOYAGE_H, seized, ships_of
+
+    s = seized(import_terminal(ships=2, berth_hours=0.5), 5, 6)
+    r = simfuel.run(s, seed=0)
+    r.check_balance()
+    assert ships_of(r)["ended_h"].tolist() == [VOYAGE_H + 0.5, VOYAGE_H + 1.0]
+
+
+# sim.plan.warn_unstaffed__mutmut_6: the pairs of the warning joined with another text.
+
+
+def test_the_unstaffed_warning_lists_every_pair() -> None:
+    from simfuel.sim.plan import UnstaffedEscortWarning, warn_unstaffed
+    from tests.sim.builders import add_east
+
+    s = add_east(tiny_scenario())
+    s["escorts"]["z"] = {"kind": "ground", "units": 0, "deterrence": 0.5, "protection": 0.5}
+    s["events"] = [{"date": date(2), "type": "escort_policy", "forces": ["z"], "required": True}]
+    with pytest.warns(UnstaffedEscortWarning, match=r"\(main needs z, east needs z\)"):
+        warn_unstaffed(load_scenario(s))
+
+
+# sim.terminals.cap_loadings__mutmut_15: a loading capped at 00:00 of day 0 not logged.
+
+
+def test_a_terminals_loading_rate_logs_the_vehicles_it_holds_back_from_the_first_hour() -> None:
+    from tests.sim.test_terminals import with_terminal
+
+    r = simfuel.run(with_terminal(loading_tankers_per_day=1), seed=0)
+    short = _kind(r, "load_short")
+    assert short["t_h"].iloc[0] == 0.0
+    assert (short["detail"] == "port loads at most 1 vehicles a day").all()
+    loaded = _kind(r, "loaded")
+    assert loaded[loaded["t_h"] < 24.0]["tankers"].sum() == 1
