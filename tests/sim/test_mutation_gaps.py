@@ -575,3 +575,30 @@ def test_a_terminals_loading_rate_logs_the_vehicles_it_holds_back_from_the_first
     assert (short["detail"] == "port loads at most 1 vehicles a day").all()
     loaded = _kind(r, "loaded")
     assert loaded[loaded["t_h"] < 24.0]["tankers"].sum() == 1
+
+
+# sim.engine.Simulation._nothing_arrives_now__mutmut_8: the second pending batch looked at
+# (none when two batches reach the staging point together: IndexError).
+
+
+@pytest.mark.parametrize(("dispatches", "reopen"), [(1, 6), (2, 6), (1, 7)])
+def test_batches_released_together_from_a_closed_approach_leave_as_one_convoy(
+    dispatches: int, reopen: int
+) -> None:
+    # The port leg closed from day 5 to `reopen`: the batches loaded meanwhile (one a day:
+    # a single one held for a one-day closure) and the one loaded at the reopening reach
+    # the staging point together, 5 + 12 h after it, and leave as one convoy.
+    s = tiny_scenario()
+    s["corridors"]["main"]["dispatches_per_day"] = dispatches
+    s["events"] = [
+        {"type": "close", "date": date(5), "corridor": "main", "leg_from": "port"},
+        {"type": "reopen", "date": date(reopen), "corridor": "main", "leg_from": "port"},
+    ]
+    r = simfuel.run(s, seed=1)
+    r.check_balance()
+    ev = r.events
+    t_h = 24.0 * reopen + 5.0 + 12.0
+    departed = ev[(ev["kind"] == "departed") & (ev["t_h"] >= 24.0 * reopen)]
+    assert departed["t_h"].min() == t_h
+    loaded = ev[(ev["kind"] == "loaded") & (ev["t_h"] >= 120.0) & (ev["t_h"] <= 24.0 * reopen)]
+    assert departed[departed["t_h"] == t_h]["tankers"].tolist() == [loaded["tankers"].sum()]
