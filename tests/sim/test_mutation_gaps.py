@@ -602,3 +602,19 @@ def test_batches_released_together_from_a_closed_approach_leave_as_one_convoy(
     assert departed["t_h"].min() == t_h
     loaded = ev[(ev["kind"] == "loaded") & (ev["t_h"] >= 120.0) & (ev["t_h"] <= 24.0 * reopen)]
     assert departed[departed["t_h"] == t_h]["tankers"].tolist() == [loaded["tankers"].sum()]
+
+
+# sim.engine.Simulation._load__mutmut_89 and 92: a batch loaded behind an approach closed to
+# the end logged wrong (its litres as tankers) or under another kind.
+
+
+def test_batches_loaded_behind_an_approach_closed_to_the_end_are_logged_as_loaded() -> None:
+    s = tiny_scenario()
+    s["events"] = [{"type": "close", "date": date(5), "corridor": "main", "leg_from": "port"}]
+    r = simfuel.run(s, seed=1)
+    r.check_balance()
+    loaded = _kind(r, "loaded")
+    behind = loaded[loaded["t_h"] >= 120.0]
+    assert len(behind) > 20
+    assert (behind["litres"] == behind["tankers"] * CAPACITY_L).all()
+    assert r.daily["loaded_l"].iloc[5:].sum() == behind["litres"].sum()
