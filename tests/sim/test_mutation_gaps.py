@@ -618,3 +618,27 @@ def test_batches_loaded_behind_an_approach_closed_to_the_end_are_logged_as_loade
     assert len(behind) > 20
     assert (behind["litres"] == behind["tankers"] * CAPACITY_L).all()
     assert r.daily["loaded_l"].iloc[5:].sum() == behind["litres"].sum()
+
+
+# sim.engine.Simulation._ended__mutmut_52: a turned-back convoy's event logged without its
+# kind (every field shifted by one).
+
+
+def test_a_turned_back_convoy_logs_its_tankers_back_at_the_staging_point() -> None:
+    from tests.sim.test_threat import _every_convoy_attacked_on_the_last_leg
+
+    s = _every_convoy_attacked_on_the_last_leg(
+        loss_fraction_mean=0.2, loss_fraction_concentration=1000.0, turn_back_probability=1.0
+    )
+    r = simfuel.run(s, seed=0)
+    r.check_balance()
+    cv = r.convoys
+    back = cv[(cv["outcome"] == "turned_back") & (cv["departed_h"] >= 0)]
+    assert len(back) > 5
+    ev = _kind(r, "turned_back")
+    ev = ev[ev["convoy_id"].isin(back["convoy_id"])]
+    assert ev["convoy_id"].tolist() == back["convoy_id"].tolist()
+    assert (ev["corridor"] == "main").all()
+    survivors = (back["tankers_departed"] - back["destroyed"] - back["captured"]).tolist()
+    assert ev["tankers"].tolist() == survivors
+    assert (ev["litres"] == ev["tankers"] * CAPACITY_L).all()
