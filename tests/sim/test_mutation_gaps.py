@@ -642,3 +642,23 @@ def test_a_turned_back_convoy_logs_its_tankers_back_at_the_staging_point() -> No
     survivors = (back["tankers_departed"] - back["destroyed"] - back["captured"]).tolist()
     assert ev["tankers"].tolist() == survivors
     assert (ev["litres"] == ev["tankers"] * CAPACITY_L).all()
+
+
+# sim.plan.compile_plan__mutmut_194: a destination's stock at place 0 (the depot's demand
+# stream then drives it too).
+
+
+def test_each_destination_stock_knows_its_place_and_draws_its_own_demand() -> None:
+    from tests.sim.test_places import chain
+
+    s = chain(initial_stock_l=1_000_000, demand={"demand_l_per_day": 40_000, "cv": 0.3})
+    s["demand"]["cv"] = 0.3
+    sc = load_scenario(s)
+    plan = compile_plan(sc)
+    places = stock_places(sc)
+    assert len(places) >= 2
+    assert [sp.place_index for sp in plan.stocks] == [places.index(sp.place) for sp in plan.stocks]
+    r = simfuel.run(sc, seed=3)
+    a = r.at(places[0])["demand_l"].to_numpy() / plan.stocks[0].demand.initial
+    b = r.at(places[1])["demand_l"].to_numpy() / plan.stocks[1].demand.initial
+    assert not np.allclose(a, b)  # the two places' demand varies apart
