@@ -243,13 +243,16 @@ def test_departures_do_not_depend_on_the_hazard_with_random_attack_delay():
 def test_a_small_change_in_a_loss_parameter_keeps_paired_losses():
     # Beta draws by rejection consume a number of raw draws that depends on the
     # parameters; if that shifted the corridor's stream, a 0.25 % change in the mean loss
-    # would move paired losses by tens of tankers in some replications.
+    # would move paired losses by tens of tankers in some replications. With the old
+    # sampling (one Beta draw a leg from the corridor's loss stream), seed 3 moved them by
+    # 19 (seeds 0-59: 3 by more than 5, the others by at most 2, as seeds 0-19 did before
+    # this test was cut to seeds 0-3); the sampling now moves no seed of 0-59 by more than 3.
     base = load_scenario(SCENARIOS / "mali-2025.yaml")
     changed = apply_overrides(base, {"threat.loss_fraction_mean": 0.399})
     diffs = [
         simfuel.run(changed, seed).summary()["tankers_lost"]
         - simfuel.run(base, seed).summary()["tankers_lost"]
-        for seed in range(20)
+        for seed in range(4)
     ]
     assert max(abs(d) for d in diffs) <= 5, diffs
 
