@@ -736,7 +736,11 @@ class Corridor(_Model):
         4, ge=1, le=24, description="Tankers leave the origin in this many batches a day."
     )
     blockade_intensity: Real = Field(
-        0.0, ge=0, le=MAX_RATE, description="Initial blockade intensity [-]."
+        0.0,
+        ge=0,
+        le=MAX_RATE,
+        description="Initial blockade intensity [-]; it multiplies `threat.hazard_per_100km`, "
+        "so at 0 (the default) the corridor is not attacked until a `blockade` event raises it.",
     )
     escort_policy: EscortPolicy = Field(
         default_factory=EscortPolicy, description="Initial convoy formation policy."
