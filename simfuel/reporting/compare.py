@@ -33,7 +33,7 @@ from ..ensemble import EnsembleResult, run_ensemble
 from ..ensemble.destinations import UnknownDestination, resolve_destination
 from ..errors import InputError
 from ..io import write_text
-from ..labels import COVER_DEFINITION
+from ..labels import COVER_DEFINITION, FUEL, Vocabulary
 from ..observations import incidents as load_incidents
 from ..observations import validate_incidents
 from ..plot.compare import compare_fans, compare_incidents, compare_stockout
@@ -44,6 +44,7 @@ from .figures import render
 from .html import Html, Image, figure, join, page, tag
 from .section_compare import (
     brief_numbers,
+    brief_vocabulary,
     caveat,
     destination_name,
     option_list,
@@ -318,13 +319,17 @@ def render_brief(
     name = destination_name(ensembles, at)
     where = "" if name is None else f" at {name}"
     numbers = brief_numbers(ensembles, at)  # checks the seeds agree
+    vocab = brief_vocabulary(ensembles)
     images = _figures(ensembles, incidents, at)
+    cover = f"{vocab.commodity.capitalize()} cover and stock-outs{where}"
     sections: list[tuple[str, str, Html]] = [
         ("bottom-line", "Bottom line", section_bottom_line(ensembles, numbers)),
-        ("cover", f"Fuel cover and stock-outs{where}", _section_cover(ensembles, images, name)),
+        ("cover", cover, _section_cover(ensembles, images, name)),
     ]
     if "incidents" in images:
-        sections.append(("losses", "Against the reported losses", _section_losses(images, name)))
+        sections.append(
+            ("losses", "Against the reported losses", _section_losses(images, name, vocab))
+        )
     sections += [
         ("options", "The options", section_options(ensembles, sources, at)),
         ("metrics", f"All metrics{where}", section_metrics(ensembles, at)),
@@ -376,7 +381,9 @@ def _section_cover(
     )
 
 
-def _section_losses(images: Mapping[str, Image], name: str | None = None) -> Html:
+def _section_losses(
+    images: Mapping[str, Image], name: str | None = None, vocab: Vocabulary = FUEL
+) -> Html:
     main = (
         ""
         if name is None
@@ -385,10 +392,10 @@ def _section_losses(images: Mapping[str, Image], name: str | None = None) -> Htm
     )
     return figure(
         images["incidents"],
-        "Reported cumulative tankers destroyed against each option's model",
-        "Red points: reported cumulative tankers destroyed, with the range of the "
+        f"Reported cumulative {vocab.vehicles} destroyed against each option's model",
+        f"Red points: reported cumulative {vocab.vehicles} destroyed, with the range of the "
         "reports; lines and bands: each option's median and 90 % band across its "
-        "replications [tankers]. The reports happened once; they cannot say which option "
+        f"replications [{vocab.vehicles}]. The reports happened once; they cannot say which option "
         "is right, only whether an option's model stays near what was seen." + main,
         "fig-compare-incidents",
     )

@@ -14,12 +14,14 @@ import pandas as pd
 
 from ..ensemble import EnsembleResult
 from ..labels import (
+    FUEL,
     MEDIAN_DATE_RULE,
-    SUMMARY_LABELS,
+    Vocabulary,
     format_date,
     format_number,
     format_proportion,
     format_share,
+    summary_label,
 )
 from ..results import SUMMARY_METRICS
 from ..scenario import Scenario
@@ -37,6 +39,7 @@ from .html import Html, esc, join, table, tag
 __all__ = [
     "BriefNumbers",
     "brief_numbers",
+    "brief_vocabulary",
     "caveat",
     "destination_name",
     "method_note",
@@ -74,6 +77,15 @@ def brief_numbers(
         for k, e in list(ensembles.items())[1:]
     }
     return BriefNumbers(outcomes, differences, destination)
+
+
+def brief_vocabulary(ensembles: Mapping[str, EnsembleResult]) -> Vocabulary:
+    """The words and units of a brief: the reference's (``Scenario.vocabulary``).
+
+    Food in tonnes carried by trucks reads ``supplies delivered to the depot [t]`` and
+    ``trucks lost``; a fuel scenario keeps ``ML`` and ``tankers``.
+    """
+    return next(iter(ensembles.values())).scenario.vocabulary
 
 
 def destination_name(
@@ -159,8 +171,8 @@ def _days(d: PairedDifference) -> str:
     return f"{when} on average ({_PCT} interval {_interval(d, 1, 1)} days)"
 
 
-def _tankers(d: PairedDifference) -> str:
-    return f"{_signed(d.estimate)} tankers ({_PCT} interval {_interval(d)})"
+def _tankers(d: PairedDifference, vocab: Vocabulary = FUEL) -> str:
+    return f"{_signed(d.estimate)} {vocab.vehicles} ({_PCT} interval {_interval(d)})"
 
 
 def _median_date(o: OptionOutcome) -> str:
@@ -233,7 +245,12 @@ def _stockouts(o: OptionOutcome) -> str:
 
 
 def _sentence(
-    label: str, o: OptionOutcome, ref: str, d: Mapping[str, PairedDifference], at: str = ""
+    label: str,
+    o: OptionOutcome,
+    ref: str,
+    d: Mapping[str, PairedDifference],
+    at: str = "",
+    vocab: Vocabulary = FUEL,
 ) -> Html:
     stock = d["stockout_happened"]
     parts: list[object] = [
@@ -253,8 +270,8 @@ def _sentence(
         )
     lost = d["tankers_lost"]
     parts.append(
-        f"; {format_number(o.tankers_lost)} tankers lost (median), "
-        + _difference(f"a mean difference of {_tankers(lost)}", lost)
+        f"; {format_number(o.tankers_lost)} {vocab.vehicles} lost (median), "
+        + _difference(f"a mean difference of {_tankers(lost, vocab)}", lost)
         + "."
     )
     return tag("p", join(parts))
@@ -270,6 +287,7 @@ def section_bottom_line(ensembles: Mapping[str, EnsembleResult], numbers: BriefN
     o0 = numbers.outcomes[ref]
     name = destination_name(ensembles, numbers.destination)
     at = "" if name is None else f" at {name}"
+    vocab = brief_vocabulary(ensembles)
     lines: list[object] = [
         _about(ensembles, numbers.destination),
         tag(
@@ -283,7 +301,8 @@ def section_bottom_line(ensembles: Mapping[str, EnsembleResult], numbers: BriefN
                         if o0.stockouts
                         else ", none in the horizon"
                     )
-                    + f"; {format_number(o0.tankers_lost)} tankers lost (median; {_PCT} of "
+                    + f"; {format_number(o0.tankers_lost)} {vocab.vehicles} lost "
+                    f"(median; {_PCT} of "
                     f"replications {format_number(o0.tankers_lost_low)} to "
                     f"{format_number(o0.tankers_lost_high)}).",
                 ]
@@ -291,7 +310,8 @@ def section_bottom_line(ensembles: Mapping[str, EnsembleResult], numbers: BriefN
         ),
     ]
     lines += [
-        _sentence(k, numbers.outcomes[k], ref, numbers.differences[k], at) for k in labels[1:]
+        _sentence(k, numbers.outcomes[k], ref, numbers.differences[k], at, vocab)
+        for k in labels[1:]
     ]
     lines.append(tag("p", f"Median stock-out date: {MEDIAN_DATE_RULE}.", cls="note"))
     rows = []
@@ -324,10 +344,11 @@ def section_bottom_line(ensembles: Mapping[str, EnsembleResult], numbers: BriefN
         "option",
         f"stock-out probability{at}",
         f"median stock-out date{at}",
-        f"tankers lost{'' if name is None else ' on the way to ' + name}: median ({_PCT} range)",
+        f"{vocab.vehicles} lost{'' if name is None else ' on the way to ' + name}: "
+        f"median ({_PCT} range)",
         f"Δ stock-out probability vs {ref} [points]",
         f"Δ stock-out date vs {ref} [days]",
-        f"Δ tankers lost vs {ref}",
+        f"Δ {vocab.vehicles} lost vs {ref}",
     ]
     return join(
         [
@@ -468,11 +489,14 @@ def section_metrics(
     first = ensembles[labels[0]]
     stats = {k: e.summary_table(destination=destination) for k, e in ensembles.items()}
     name = destination_name(ensembles, destination)
+    vocab = brief_vocabulary(ensembles)
     rows = []
     for metric in SUMMARY_METRICS:
-        lab = SUMMARY_LABELS[metric]
-        long = lab.long if name is None else lab.long.replace("the depot", name)
-        cells: list[object] = [long + (f" [{lab.unit}]" if lab.unit and not lab.is_date else "")]
+        # In the scenario's words and units: tonnes shown as t, not divided into "0.0 ML".
+        lab = summary_label(metric, vocab, name)
+        cells: list[object] = [
+            lab.long + (f" [{lab.unit}]" if lab.unit and not lab.is_date else "")
+        ]
         cells += [lab.format(stats[k].loc[metric, "median"]) for k in labels]
         for k in labels[1:]:
             d = paired_metric(first, ensembles[k], metric, destination=destination)
@@ -512,9 +536,17 @@ def section_metrics(
         caption=("" if name is None else f"At {name}. ")
         + f"Medians across replications (dates: {MEDIAN_DATE_RULE}). "
         f"Δ: mean paired difference [{_PCT} bootstrap interval of the mean] and the spread "
-        f"of the differences themselves (5th to 95th percentile); dates in days, litres in ML. "
+        f"of the differences themselves (5th to 95th percentile); dates in days, "
+        f"{_quantities(vocab)}. "
         "Bold: the interval excludes 0.",
     )
+
+
+def _quantities(vocab: Vocabulary) -> str:
+    """``litres in ML`` (fuel), ``quantities in t`` (tonnes), as the caption says it."""
+    if vocab.unit == "L" and vocab.shown_unit == "ML":
+        return "litres in ML"
+    return f"quantities in {vocab.shown_unit}"
 
 
 def option_list(labels: Sequence[str]) -> str:
