@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .io import write_file_set
-from .labels import COVER_DEFINITION, daily_label
+from .labels import COVER_DEFINITION, FUEL, Vocabulary, daily_label
 from .scenario.provenance import Provenance, provenance_of
 from .scenario.schema import Scenario, corridor_payload, leg_risk
 from .scenario.terminals import terminal_stocks
@@ -769,7 +769,10 @@ class RunResult:
         0.001); times are date cells shown as ISO ``YYYY-MM-DD HH:MM:SS`` (days as
         ``YYYY-MM-DD``); every header is the column's name with its unit in brackets
         (``stock_l [L]``, ``days_of_cover [days]``, ``destroyed [tankers]``), and
-        ``convoys`` has the ``warmup`` column of ``convoys.csv``. ``summary`` opens with
+        ``convoys`` has the ``warmup`` column of ``convoys.csv``. The units are the main
+        commodity's (``Scenario.vocabulary``): ``stock_l [t]`` and ``destroyed [trucks]``
+        for supplies in tonnes by truck, and the definitions name it (``supplies served``);
+        the column names keep their ``_l``. ``summary`` opens with
         the provenance: ``scenario`` (with its ``--set`` overrides), ``scenario_sha256``,
         ``seed`` and ``simfuel_version``. In ``events``, ``convoy_id`` is empty where no
         convoy is concerned (``-1`` in ``events.csv``). The file is replaced
@@ -792,9 +795,10 @@ class RunResult:
         """
         from .io import write_excel
 
+        vocab = self.scenario.vocabulary  # units and words of the main commodity
         summary = pd.DataFrame(
             [
-                {"metric": k, "value": _cell(v, k), "unit": column_unit(k)}
+                {"metric": k, "value": _cell(v, k), "unit": column_unit(k, vocab)}
                 for k, v in self.summary().items()
             ]
         )
@@ -825,7 +829,7 @@ class RunResult:
         sheets = {
             "summary": (pd.concat([head, summary], ignore_index=True), False),
             **{
-                name: (frame.rename(columns=_with_unit), name == "daily")
+                name: (frame.rename(columns=lambda c: _with_unit(c, vocab)), name == "daily")
                 for name, frame in {**tables, "daily": daily, "events": events}.items()
             },
         }
@@ -834,9 +838,10 @@ class RunResult:
             places = table_for_file(self.places, text_times=False, dates=("date",))
             places["date"] = pd.DatetimeIndex(places["date"]).date
             units = set(places["unit"])
-            sheets["places"] = (places.rename(columns=lambda c: _place_header(c, units)), False)
+            header = {c: _place_header(c, units, vocab) for c in places.columns}
+            sheets["places"] = (places.rename(columns=header), False)
             defined += [c for c in places.columns if c not in defined and c != "date"]
-        sheets["definitions"] = (_daily_definitions(defined), False)
+        sheets["definitions"] = (_daily_definitions(defined, vocab), False)
         return write_excel(path, sheets, what="RunResult.to_excel")
 
     def to_geojson(self, path: str | os.PathLike[str]) -> Path:
@@ -969,30 +974,37 @@ _UNITS = {
 _SUFFIX_UNITS = {"_l": "L", "_h": "h", "_km": "km", "_kmh": "km/h"}
 
 
-def column_unit(name: str) -> str:
+def column_unit(name: str, vocab: Vocabulary = FUEL) -> str:
     """The unit of a column of simfuel's tables, or ``""`` (a flag, a key, a text).
 
     Parameters
     ----------
     name : str
         A column of :class:`RunResult`'s tables, a summary metric or a daily field.
+    vocab : Vocabulary
+        The scenario's (``Scenario.vocabulary``): the quantities (``*_l``, ``litres``)
+        are in its stored unit (``t`` for a commodity in tonnes) and the vehicle counts
+        in its vehicles (``trucks``). The default, fuel, gives ``L`` and ``tankers``.
 
     Returns
     -------
     str
-        ``"L"``, ``"h"``, ``"days"``, ``"tankers"``, ``"attacks"``, ``"convoys"``,
-        ``"date"``, ``"km"``, ``"km/h"`` or ``""``.
+        ``"L"`` (or ``vocab.unit``), ``"h"``, ``"days"``, ``"tankers"`` (or
+        ``vocab.vehicles``), ``"attacks"``, ``"convoys"``, ``"date"``, ``"km"``,
+        ``"km/h"`` or ``""``.
     """
-    if name in _UNITS:
-        return _UNITS[name]
-    for suffix, unit in _SUFFIX_UNITS.items():
-        if name.endswith(suffix):
-            return unit
-    return ""
+    unit = _UNITS.get(name)
+    if unit is None:
+        unit = next((u for suffix, u in _SUFFIX_UNITS.items() if name.endswith(suffix)), "")
+    if unit == "L":
+        return vocab.unit
+    if unit == "tankers":
+        return vocab.vehicles
+    return unit
 
 
-def _with_unit(name: Any) -> Any:
-    unit = column_unit(str(name))
+def _with_unit(name: Any, vocab: Vocabulary = FUEL) -> Any:
+    unit = column_unit(str(name), vocab)
     return f"{name} [{unit}]" if unit and unit != "date" else name
 
 
@@ -1184,23 +1196,25 @@ _PLACE_COLUMNS = {
 }
 
 
-def _place_header(name: Any, units: set[str]) -> Any:
+def _place_header(name: Any, units: set[str], vocab: Vocabulary = FUEL) -> Any:
     """A ``places`` sheet header: its unit, or ``[unit]`` for quantities of mixed units."""
     if column_unit(str(name)) == "L" and units != {"L"}:
         return f"{name} [unit]"
-    return _with_unit(name)
+    return _with_unit(name, vocab)
 
 
-def _daily_definitions(columns: list[str]) -> pd.DataFrame:
+def _daily_definitions(columns: list[str], vocab: Vocabulary = FUEL) -> pd.DataFrame:
     """One row per daily column: its name, unit and meaning (the workbook's legend).
 
-    ``days_of_cover`` gets the definition every caption uses (:data:`COVER_DEFINITION`),
-    so a reader of the workbook alone knows which stock it divides.
+    Units and words are those of ``vocab``, the main commodity's (``t``, ``supplies
+    served``). ``days_of_cover`` gets the definition every caption uses
+    (:data:`COVER_DEFINITION`), so a reader of the workbook alone knows which stock it
+    divides.
     """
     rows = []
     for name in columns:
-        lab = daily_label(name)
+        lab = daily_label(name, vocab)
         meaning = COVER_DEFINITION if name == "days_of_cover" else lab.long
         meaning = _PLACE_COLUMNS.get(name, meaning)
-        rows.append({"column": name, "unit": column_unit(name), "meaning": meaning})
+        rows.append({"column": name, "unit": column_unit(name, vocab), "meaning": meaning})
     return pd.DataFrame(rows)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..io import atomic_path, write_file_set
-from ..labels import daily_label
+from ..labels import FUEL, Vocabulary, daily_label
 from ..results import (
     COUNT_METRICS,
     LITRE_DECIMALS,
@@ -416,7 +416,8 @@ class EnsembleResult:
     def to_xarray(self, destination: str | Sequence[str] | None = None) -> Any:
         """An :class:`xarray.Dataset` with dims (replication, date), if xarray is installed.
 
-        Every variable has ``attrs["units"]`` (``"L"``, ``"days"``, ``"tankers"``; ``"1"``
+        Every variable has ``attrs["units"]`` (``"L"``, ``"days"``, ``"tankers"``, or the
+        main commodity's unit and vehicles, ``"t"``, ``"trucks"``; ``"1"``
         for the 0/1 flags ``rationing`` and ``stockout``, as CF conventions write a
         dimensionless quantity) and ``attrs["long_name"]``.
 
@@ -470,7 +471,8 @@ class EnsembleResult:
             def values(field: str) -> np.ndarray:
                 return np.stack([self.daily(field, p) for p in places])
 
-        data_vars = {f: (dims, values(f), _daily_attrs(f)) for f in DAILY_FIELDS}
+        vocab = self.scenario.vocabulary
+        data_vars = {f: (dims, values(f), _daily_attrs(f, vocab)) for f in DAILY_FIELDS}
         ds = xr.Dataset(data_vars, coords=coords)
         ds.attrs.update(attrs)
         return ds
@@ -503,7 +505,10 @@ class EnsembleResult:
           metric with its ``unit``, ``median``, ``low`` and ``high`` (5 % and 95 %) and
           ``share_never``.
 
-        Rounded as :meth:`RunResult.to_csv` rounds (litres to 0.1 L, the rest to 0.001).
+        Every ``unit`` is the main commodity's (``Scenario.vocabulary``: ``t`` and
+        ``trucks`` for supplies in tonnes by truck, ``L`` and ``tankers`` for fuel); the
+        field and metric names keep their ``_l``. Rounded as :meth:`RunResult.to_csv`
+        rounds (litres to 0.1 L, the rest to 0.001).
         Unlike :meth:`to_parquet` this is for reading, not for reloading.
 
         Parameters
@@ -550,7 +555,7 @@ class EnsembleResult:
             },
             index=self.dates,
         ).round(OTHER_DECIMALS)
-        summary = _summary_for_file(self.summary_table(destination=at))
+        summary = _summary_for_file(self.summary_table(destination=at), self.scenario.vocabulary)
         tables = {
             "replications.csv": (replications, True),
             "bands.csv": (bands, False),
@@ -579,7 +584,7 @@ class EnsembleResult:
         rows = pd.DataFrame(
             np.round(values.T, _decimals(field)) + 0.0, columns=[_q_name(x) for x in qs]
         )
-        rows.insert(0, "unit", column_unit(field))
+        rows.insert(0, "unit", column_unit(field, self.scenario.vocabulary))
         rows.insert(0, "field", field)
         rows.insert(0, "date", self.dates.strftime("%Y-%m-%d"))
         return rows
@@ -899,14 +904,14 @@ def _q_name(q: float) -> str:
     return f"p{round(q * 100, 6):g}"
 
 
-def _daily_attrs(field: str) -> dict[str, str]:
-    """xarray attributes of a daily field: its unit and what it is."""
-    unit = "1" if field in _FLAGS else column_unit(field)
-    return {"units": unit, "long_name": daily_label(field).label}
+def _daily_attrs(field: str, vocab: Vocabulary = FUEL) -> dict[str, str]:
+    """xarray attributes of a daily field: its unit and what it is, in ``vocab``'s words."""
+    unit = "1" if field in _FLAGS else column_unit(field, vocab)
+    return {"units": unit, "long_name": daily_label(field, vocab).label}
 
 
-def _summary_for_file(table: pd.DataFrame) -> pd.DataFrame:
-    """:meth:`EnsembleResult.summary_table` with units, rounded, dates as ISO days."""
+def _summary_for_file(table: pd.DataFrame, vocab: Vocabulary = FUEL) -> pd.DataFrame:
+    """:meth:`EnsembleResult.summary_table` with units (``vocab``'s), rounded, ISO days."""
 
     def cell(metric: str, value: Any) -> Any:
         if isinstance(value, dt.date):
@@ -917,7 +922,7 @@ def _summary_for_file(table: pd.DataFrame) -> pd.DataFrame:
 
     out = pd.DataFrame(
         {
-            "unit": [column_unit(m) for m in table.index],
+            "unit": [column_unit(m, vocab) for m in table.index],
             **{
                 col: [cell(m, v) for m, v in zip(table.index, table[col], strict=True)]
                 for col in ("median", "low", "high")
