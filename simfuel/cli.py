@@ -1108,7 +1108,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     elif args.out is not None:
         paths = result.to_csv(args.out)
     print(_header(result.provenance, f"{scenario.start} .. {scenario.end}{_at(scenario, place)}"))
-    print(format_summary(result.summary(place), scenario.vocabulary, _place_name(scenario, place)))
+    print(
+        format_summary(
+            result.summary(place), scenario.vocabulary_at(place), _place_name(scenario, place)
+        )
+    )
     for path in paths.values():
         print(f"wrote {safe_echo(str(path), 200)}")
     return EXIT_OK
@@ -1126,7 +1130,9 @@ def _run_ensemble(args: argparse.Namespace, scenario: Any, place: str | None = N
     print(_header(result.provenance, what + _at(scenario, place)))
     table = result.summary_table(destination=place)
     print(
-        format_ensemble_summary(table, result.n, scenario.vocabulary, _place_name(scenario, place))
+        format_ensemble_summary(
+            table, result.n, scenario.vocabulary_at(place), _place_name(scenario, place)
+        )
     )
     if args.out is not None:
         print(
@@ -1228,7 +1234,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from .io import write_csv
 
     kwargs = _ensemble_kwargs(args)
-    vocab = scenario.vocabulary
+    vocab = scenario.vocabulary_at(place)
     with _executor(args) as executor:
         table = sweep(
             scenario,

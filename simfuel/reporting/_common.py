@@ -45,8 +45,12 @@ class Context:
 
     @property
     def vocab(self) -> Vocabulary:
-        """The scenario's words and units (fuel in ML and tankers for every fuel scenario)."""
-        return self.sc.vocabulary
+        """The words and units of the place the page is about (``Scenario.vocabulary_at``).
+
+        Fuel in ML and tankers for every fuel scenario; the vehicle word of the corridors
+        that end at the destination on a page about one.
+        """
+        return self.sc.vocabulary_at(self.destination)
 
     @property
     def place(self) -> str:

@@ -184,7 +184,8 @@ def destinations_table(ctx: Context) -> Html:
     metrics of :data:`_DESTINATION_FIGURES`, each from
     :meth:`EnsembleResult.summary_table(destination=...) <simfuel.EnsembleResult.summary_table>`.
     """
-    ens, vocab, n = ctx.ensemble, ctx.vocab, ctx.ensemble.n
+    # Of every place: the scenario's words, the same on every page.
+    ens, vocab, n = ctx.ensemble, ctx.sc.vocabulary, ctx.ensemble.n
     # "delivered", not "delivered to the depot": each row is its own place's.
     labels = [
         replace(lab, label=lab.label.replace(" to the depot", ""))

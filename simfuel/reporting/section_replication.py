@@ -51,6 +51,7 @@ def section_replication(ctx: Context) -> Html:
                 cls="warn",
             )
         )
+    every = ctx.sc.vocabulary  # the figures show every corridor, in the scenario's words
     parts += [
         figure(
             ctx.images["timeline"],
@@ -58,7 +59,7 @@ def section_replication(ctx: Context) -> Html:
             "Each bar is a convoy from its departure at the staging point to its arrival "
             "at the depot or its loss (time axis: dates); one lane per corridor, convoys "
             "spread over thin rows; colour: escort kind. Red crosses: attacks, labelled "
-            f"with the {v.vehicles} lost [{v.vehicles}] when 5 or more.",
+            f"with the {every.vehicles} lost [{every.vehicles}] when 5 or more.",
             "fig-timeline",
         ),
         figure(
@@ -67,7 +68,7 @@ def section_replication(ctx: Context) -> Html:
             "Corridors on country outlines (longitude/latitude [°]); solid from the staging "
             "point on (the threatened part), thicker where the leg's risk weight is higher; "
             "dashed before it. Red circles: the replication's attacks, placed at the middle "
-            f"of their leg (the model knows the leg, not the point), sized by {v.vehicles} "
+            f"of their leg (the model knows the leg, not the point), sized by {every.vehicles} "
             "lost. Air corridors dash-dotted and sea routes dotted (straight lines, not "
             "roads); the depot a star, the other destinations squares. "
             "Country outlines: Natural Earth.",

@@ -11,7 +11,8 @@ from .html import Html, join, table, tag
 def section_scenario(ctx: Context) -> Html:
     """The scenario in facts, its corridors and its escort forces."""
     sc = ctx.sc
-    unit, v, amount = ctx.unit, ctx.vocab, ctx.amount
+    # The corridors' table is of every corridor: the scenario's words, whatever the page.
+    unit, v, amount = ctx.unit, ctx.sc.vocabulary, ctx.amount
     parts: list[object] = []
     if sc.description:
         parts.append(tag("p", sc.description, cls="lead"))

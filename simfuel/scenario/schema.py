@@ -2029,12 +2029,34 @@ class Scenario(_Model):
         vehicles of different words, ``vehicle``: the counts add them up. Fuel in litres
         by tanker is :data:`simfuel.labels.FUEL`.
         """
+        ends = [c for c in self.corridors.values() if c.legs[-1].to == self.depot.place]
+        return self._vocabulary_of(ends or list(self.corridors.values())[:1])
+
+    def vocabulary_at(self, place: str | None) -> Vocabulary:
+        """The words and units of outputs about one place with stock (``--destination``).
+
+        As :attr:`vocabulary`, with the vehicle word of the corridors that end at
+        ``place`` (several words: ``vehicle``). Its figures are of the main commodity,
+        which every place with stock holds, so the unit is the main commodity's.
+
+        Parameters
+        ----------
+        place : str or None
+            A place key (the depot's, a destination's). None, the depot's, or a place no
+            corridor ends at: :attr:`vocabulary` itself.
+        """
+        ends = [c for c in self.corridors.values() if c.legs[-1].to == place]
+        if place is None or place == self.depot.place or not ends:
+            return self.vocabulary
+        return self._vocabulary_of(ends)
+
+    def _vocabulary_of(self, ends: list[Corridor]) -> Vocabulary:
+        """The main commodity's words and units, with the vehicle word of ``ends``."""
         main = self.main_commodity
         info = self.commodities.get(main)
         name = (info.name or main) if info is not None else main
         unit = self.commodity_units[main]
-        ends = [c for c in self.corridors.values() if c.legs[-1].to == self.depot.place]
-        words_of = {self._vehicle_words(c) for c in ends or list(self.corridors.values())[:1]}
+        words_of = {self._vehicle_words(c) for c in ends}
         word, words = words_of.pop() if len(words_of) == 1 else ("vehicle", "vehicles")
         vocabulary = vocabulary_for(name, unit, word, words)
         return FUEL if vocabulary == FUEL else vocabulary
