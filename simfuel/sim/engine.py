@@ -326,15 +326,6 @@ class Simulation:
                 self.dispatch[c.index].load = no_warmup(self.env, self.dispatch[c.index].load)
         # One port per place ships unload at, shared by the sea corridors ending there.
         self._ports = ports(self.env, plan.corridors, self.stocks)
-        # Corridors whose loading is only counting and sending (no closure, upstream stock,
-        # fleet or dated approach): _load takes its short way for them.
-        self._plain_load = [
-            c.disruptions.load_closed is None
-            and c.disruptions.approach is None
-            and self._source[c.index] is None
-            and self.fleets[c.index] is None
-            for c in plan.corridors
-        ]
 
     # ------------------------------------------------------------------ running
 
@@ -474,16 +465,6 @@ class Simulation:
 
     def _load(self, c: CorridorPlan, n: int) -> None:
         ci, dis = c.index, c.disruptions
-        if self._plain_load[ci]:
-            # What the general way below does for such a corridor, in the same order.
-            self.loaded[ci] += n
-            self.transit[ci] += n
-            delay = c.approach_h + self._border_delay[ci]()
-            now = self.env.now
-            if now >= 0:
-                self.rec.events.append(EventRecord(now, "loaded", c.key, -1, n, n * c.capacity_l))
-            self._to_staging(c, n, delay)
-            return
         if dis.load_closed is not None and dis.load_closed.closed_at(self.env.now):
             return  # the origin is closed: nothing loads (fixed_rate does not even ask)
         up = self._source[ci]
@@ -515,16 +496,17 @@ class Simulation:
             end_h, held = dis.approach.walk(self.env.now)
             self._held_batch(c, n, dis.approach, held)
             if end_h == math.inf:
-                if self.env.now >= 0:
-                    self.rec.events.append(
-                        EventRecord(self.env.now, "loaded", c.key, -1, n, n * c.capacity_l)
-                    )
+                self._log_loaded(c, n)
                 return  # it waits on the road to the end
             delay = end_h - self.env.now + self._border_delay[ci]()
+        self._log_loaded(c, n)
+        self._to_staging(c, n, delay)
+
+    def _log_loaded(self, c: CorridorPlan, n: int) -> None:
+        """Log ``n`` vehicles loaded on corridor ``c`` now (none in the warm-up)."""
         now = self.env.now
         if now >= 0:
             self.rec.events.append(EventRecord(now, "loaded", c.key, -1, n, n * c.capacity_l))
-        self._to_staging(c, n, delay)
 
     def _to_staging(self, c: CorridorPlan, n: int, delay_h: float) -> None:
         """Send a batch of ``n`` tankers to the staging point, there in ``delay_h``.
