@@ -64,3 +64,29 @@ def add_east(s: dict[str, Any], **corridor: Any) -> dict[str, Any]:
     east.update(corridor)
     s["corridors"]["east"] = east
     return s
+
+
+def food_terminal() -> dict[str, Any]:
+    """TINY carrying diesel and food by truck (30,000 L and 5 t each) out of a terminal.
+
+    The depot holds 100 t of food (5,000 t capacity, 20 t a day of demand) beside its
+    diesel; the terminal ``port`` holds 9 ML of diesel (10 ML capacity) and 52 t of food
+    (1,000 t capacity): ten trucks' food.
+    """
+    s = tiny_scenario()
+    s["commodities"] = {"diesel": {"unit": "L"}, "food": {"unit": "t"}}
+    s["vehicles"] = {"truck": {"payload": {"diesel": 30_000, "food": 5}}}
+    s["corridors"]["main"].pop("tanker_capacity_l")
+    s["corridors"]["main"]["vehicle"] = "truck"
+    s["depot"]["commodities"] = {
+        "food": {"capacity": 5_000, "initial": 100, "demand": {"per_day": 20}}
+    }
+    s["terminals"] = {
+        "port": {
+            "place": "port",
+            "capacity_l": 10_000_000,
+            "initial_stock_l": 9_000_000,
+            "commodities": {"food": {"capacity": 1_000, "initial": 52}},
+        }
+    }
+    return s

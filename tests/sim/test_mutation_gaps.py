@@ -20,7 +20,7 @@ from simfuel.scenario.terminals import terminal_places
 from simfuel.sim.escort_kinds import ESCORT_KINDS
 from simfuel.sim.plan import compile_plan
 from tests.helpers import tiny_scenario
-from tests.sim.builders import CAPACITY_L, LEG_H, date, tiny
+from tests.sim.builders import CAPACITY_L, LEG_H, date, food_terminal, tiny
 from tests.sim.test_commodities import MIXED_L, MIXED_T, mixed
 from tests.sim.test_daylight_cover import DAY, _pool_at
 from tests.sim.test_rationing_rules import _records, _station_days, _stations
@@ -208,22 +208,7 @@ def test_every_vehicle_lost_on_the_way_back_is_logged_destroyed_or_captured() ->
 
 
 def test_each_stock_knows_its_place_so_no_two_share_a_demand_stream() -> None:
-    s = tiny_scenario()
-    s["commodities"] = {"diesel": {"unit": "L"}, "food": {"unit": "t"}}
-    s["vehicles"] = {"truck": {"payload": {"diesel": 30_000, "food": 5}}}
-    s["corridors"]["main"].pop("tanker_capacity_l")
-    s["corridors"]["main"]["vehicle"] = "truck"
-    s["depot"]["commodities"] = {
-        "food": {"capacity": 5_000, "initial": 100, "demand": {"per_day": 20}}
-    }
-    s["terminals"] = {
-        "port": {
-            "place": "port",
-            "capacity_l": 10_000_000,
-            "initial_stock_l": 9_000_000,
-            "commodities": {"food": {"capacity": 1_000, "initial": 52}},
-        }
-    }
+    s = food_terminal()
     sc = load_scenario(s)
     plan = compile_plan(sc)
     places = [*stock_places(sc), *terminal_places(sc)]
@@ -275,22 +260,7 @@ def test_needs_escort_with_a_staffed_required_escort_loads_as_without_it() -> No
 
 
 def test_a_terminals_stocks_carry_their_units() -> None:
-    s = tiny_scenario()
-    s["commodities"] = {"diesel": {"unit": "L"}, "food": {"unit": "t"}}
-    s["vehicles"] = {"truck": {"payload": {"diesel": 30_000, "food": 5}}}
-    s["corridors"]["main"].pop("tanker_capacity_l")
-    s["corridors"]["main"]["vehicle"] = "truck"
-    s["depot"]["commodities"] = {
-        "food": {"capacity": 5_000, "initial": 100, "demand": {"per_day": 20}}
-    }
-    s["terminals"] = {
-        "port": {
-            "place": "port",
-            "capacity_l": 10_000_000,
-            "initial_stock_l": 9_000_000,
-            "commodities": {"food": {"capacity": 1_000, "initial": 52}},
-        }
-    }
+    s = food_terminal()
     r = simfuel.run(s, seed=0)
     assert (r.at("port").attrs["unit"], r.at("port", "food").attrs["unit"]) == ("L", "t")
     port = r.places[r.places["place"] == "port"]

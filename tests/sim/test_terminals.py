@@ -16,7 +16,7 @@ import pytest
 
 import simfuel
 from tests.helpers import tiny_scenario
-from tests.sim.builders import CAPACITY_L, date
+from tests.sim.builders import CAPACITY_L, date, food_terminal
 
 SEIZED, RELEASED = 5, 12  # days of the run
 
@@ -184,22 +184,7 @@ def test_balance_holds_at_the_terminal_and_the_depot_under_threat(seed: int) -> 
 
 
 def test_a_terminal_of_several_commodities_loads_every_one() -> None:
-    s = tiny_scenario()
-    s["commodities"] = {"diesel": {"unit": "L"}, "food": {"unit": "t"}}
-    s["vehicles"] = {"truck": {"payload": {"diesel": 30_000, "food": 5}}}
-    s["corridors"]["main"].pop("tanker_capacity_l")
-    s["corridors"]["main"]["vehicle"] = "truck"
-    s["depot"]["commodities"] = {
-        "food": {"capacity": 5_000, "initial": 100, "demand": {"per_day": 20}}
-    }
-    s["terminals"] = {
-        "port": {
-            "place": "port",
-            "capacity_l": 10_000_000,
-            "initial_stock_l": 9_000_000,
-            "commodities": {"food": {"capacity": 1_000, "initial": 52}},
-        }
-    }
+    s = food_terminal()
     r = simfuel.run(s, seed=0)
     r.check_balance()
     food = r.at("port", "food")
