@@ -826,16 +826,31 @@ def describe_error(exc: BaseException) -> tuple[int, str]:
     )
 
 
-def _problems_text(exc: BaseException, most: int = 5) -> str:
-    """A scenario error's problems on one line (its message holds one line per problem)."""
+def _problems_text(exc: BaseException, most: int | None = 5) -> str:
+    """A scenario error's problems on one line (its message holds one line per problem).
+
+    ``most``: how many to show before "and N more problems" (None: every one, as
+    ``simfuel validate`` shows them).
+    """
     source = getattr(exc, "source", None)
     problems = list(getattr(exc, "problems", []) or [])
     if source is None or not problems:
         return str(exc)
+    most = len(problems) if most is None else most
     shown = "; ".join(str(p) for p in problems[:most])
     more = len(problems) - most
-    tail = f"; and {more} more problem{'s' * (more > 1)} (simfuel validate lists all)"
-    return f"{source}: {shown}{tail if more > 0 else ''}"
+    if more <= 0:
+        return f"{source}: {shown}"
+    if len(shown) > _SHOWN_PROBLEMS_CHARS:  # the line is cut at 1,000: keep the pointer
+        shown = shown[: _SHOWN_PROBLEMS_CHARS - 3] + "..."
+    return (
+        f"{source}: {shown}; and {more} more problem{'s' * (more > 1)} (simfuel validate lists all)"
+    )
+
+
+#: Characters of a command's error line given to its first problems, so that the pointer to
+#: ``simfuel validate`` after them survives the line's cut at 1,000 characters.
+_SHOWN_PROBLEMS_CHARS = 700
 
 
 def _os_text(exc: OSError) -> str:
@@ -1678,6 +1693,11 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: Longest line ``simfuel validate`` prints for a file: room for every problem of a badly
+#: broken scenario (other commands cut their error line at 1,000 characters).
+_VALIDATE_LINE_CHARS = 50_000
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     import yaml
 
@@ -1689,8 +1709,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             sc = load_scenario(path)
         except (ValueError, OSError, yaml.YAMLError) as exc:
             # One line per file, whatever the loader raised; the next file is still checked.
-            text = _os_text(exc) if isinstance(exc, OSError) else describe_error(exc)[1]
-            print(f"invalid: {one_line(text)}", file=sys.stderr)
+            # Every problem of a scenario error, not the first five other commands show
+            # (their line points here for the rest).
+            if isinstance(exc, OSError):
+                text = _os_text(exc)
+            elif _instance_of(exc, "simfuel.scenario.errors", "ScenarioError"):
+                text = _problems_text(exc, most=None)
+            else:
+                text = describe_error(exc)[1]
+            print(f"invalid: {one_line(text, limit=_VALIDATE_LINE_CHARS)}", file=sys.stderr)
             status = EXIT_INVALID
         else:
             print(

@@ -607,3 +607,21 @@ def test_mutated_scenarios_exit_0_or_2_with_one_line(mutations):
     else:
         assert err.getvalue() == ""
         assert out.getvalue().startswith(f"ok: {path} ")
+
+
+def test_validate_lists_every_problem_that_run_cuts_short(tmp_path, capsys):
+    # Declaring the main commodity in people makes every litre field of mali-2025 wrong:
+    # more than the five problems an error line of `run` shows; its pointer to validate
+    # must survive the line's cut at 1,000 characters (it was cut with long paths).
+    path = tmp_path / "evac.yaml"
+    path.write_text(
+        "extends: mali-2025\nname: evac-bad\ncommodities: {evacuees: {unit: people}}\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1
+    assert "more problem" not in err  # `run` points to validate for the rest
+    assert err.count(": litres, but the main commodity 'evacuees' is in people") > 5
+    assert main(["run", str(path)]) == 2
+    assert "more problems (simfuel validate lists all)" in capsys.readouterr().err
