@@ -57,10 +57,10 @@ import datetime as dt
 import math
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -155,22 +155,30 @@ class IncidentStats:
             + ["mean loss per attack"]
         )
 
+    #: The event kinds a simulated run's statistics read (the run keeps only those).
+    event_kinds: ClassVar[frozenset[str]] = frozenset({"attacked"})
+
     def vector(self, attacks: pd.DataFrame) -> np.ndarray:
         """Statistics of attacks given as rows of ``date``, ``corridor``, ``lost``, ``counts``.
 
         ``counts`` (bool) says whether a row is one attack (False for aggregate rows that
         only add losses).
         """
+        columns = (attacks[k] for k in ("date", "corridor", "lost", "counts"))
+        return self._vector(zip(*columns, strict=True))
+
+    def _vector(self, rows: Iterable[tuple[dt.date, str, float, bool]]) -> np.ndarray:
+        """:meth:`vector` of ``(date, corridor, lost, counts)`` rows (those outside the
+        window left out)."""
         months = self.months
-        inside = attacks[(attacks["date"] >= self.start) & (attacks["date"] <= self.end)]
         lost_m = np.zeros(len(months))
         count_m = np.zeros(len(months))
         lost_c = np.zeros(len(self.corridors))
         index = {m: i for i, m in enumerate(months)}
         cindex = {c: i for i, c in enumerate(self.corridors)}
-        for d, corridor, lost, counts in zip(
-            inside["date"], inside["corridor"], inside["lost"], inside["counts"], strict=True
-        ):
+        for d, corridor, lost, counts in rows:
+            if not self.start <= d <= self.end:
+                continue
             i = index[(d.year, d.month)]
             lost_m[i] += lost
             count_m[i] += bool(counts)
@@ -182,21 +190,13 @@ class IncidentStats:
         return np.concatenate([lost_m, count_m, lost_c, [mean_loss]])
 
     def __call__(self, rec: Recorder, scenario: Scenario) -> np.ndarray:
-        """The statistics of one simulated run (its reportable attacks)."""
-        rows = [
-            (scenario.start + dt.timedelta(hours=e.t_h), e.corridor, e.tankers)
+        """The statistics of one simulated run (its reportable attacks); no DataFrame."""
+        start = dt.datetime.combine(scenario.start, dt.time())
+        return self._vector(
+            ((start + dt.timedelta(hours=e.t_h)).date(), e.corridor, float(e.tankers), True)
             for e in rec.events
             if e.kind == "attacked" and reportable(e.tankers, self.report_threshold)
-        ]
-        frame = pd.DataFrame(
-            {
-                "date": [r[0].date() if isinstance(r[0], dt.datetime) else r[0] for r in rows],
-                "corridor": [r[1] for r in rows],
-                "lost": [float(r[2]) for r in rows],
-                "counts": [True] * len(rows),
-            }
         )
-        return self.vector(frame)
 
 
 def observed_attacks(incidents: pd.DataFrame, report_threshold: int) -> pd.DataFrame:

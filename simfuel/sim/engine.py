@@ -57,7 +57,7 @@ import bisect
 import datetime as dt
 import heapq
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Collection, Generator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -68,6 +68,7 @@ import simpy
 from ..model.stocks import days_of_cover, loadable_tankers
 from ..model.transit import delay_sampler
 from ..seeds import Role, child_seed, stream
+from .collector import paused
 from .dispatch import DISPATCH_POLICIES, DestinationView, DispatchPolicy, LossMemory
 from .disruptions import DatedLegs
 from .escort_kinds import EscortKind
@@ -186,13 +187,27 @@ class Simulation:
         The compiled scenario.
     seed : numpy.random.SeedSequence
         Root of every random stream of this run.
+    events_kept : collection of str, optional
+        The kinds of event the log keeps (:attr:`Recorder.events_kept`); default every
+        kind. The log changes nothing else: an ensemble worker keeps none.
     """
 
-    def __init__(self, plan: Plan, seed: np.random.SeedSequence) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        seed: np.random.SeedSequence,
+        *,
+        events_kept: Collection[str] | None = None,
+    ) -> None:
         self.plan = plan
         # The run starts plan.warmup_h before the horizon so the pipeline is full at t=0.
         self.env = simpy.Environment(initial_time=-plan.warmup_h)
-        self.rec = Recorder()
+        kept = None if events_kept is None else frozenset(events_kept)
+        self.rec = Recorder(events_kept=kept)
+        # The log rows of every batch and convoy, asked once (Recorder.log asks again).
+        self._logs_loaded = self.rec.keeps("loaded")
+        self._logs_departed = self.rec.keeps("departed")
+        self._logs_arrived = self.rec.keeps("arrived")
         n = len(plan.corridors)
         self._seed = seed
         self._convoys_on = [0] * n  # convoys started per corridor: keys the leg streams
@@ -330,7 +345,14 @@ class Simulation:
     # ------------------------------------------------------------------ running
 
     def run(self) -> Recorder:
-        """Simulate the whole horizon and return the records."""
+        """Simulate the whole horizon and return the records.
+
+        The cyclic garbage collector is paused for the run (:mod:`.collector`).
+        """
+        with paused():
+            return self._run()
+
+    def _run(self) -> Recorder:
         env, plan = self.env, self.plan
         for t, kind, text in plan.timeline:
             self.rec.log(t, f"timeline:{kind}", detail=text)
@@ -505,7 +527,7 @@ class Simulation:
     def _log_loaded(self, c: CorridorPlan, n: int) -> None:
         """Log ``n`` vehicles loaded on corridor ``c`` now (none in the warm-up)."""
         now = self.env.now
-        if now >= 0:
+        if now >= 0 and self._logs_loaded:
             self.rec.events.append(EventRecord(now, "loaded", c.key, -1, n, n * c.capacity_l))
 
     def _to_staging(self, c: CorridorPlan, n: int, delay_h: float) -> None:
@@ -1025,7 +1047,7 @@ class Simulation:
             capacity_l=c.capacity_l,
         )
         self.rec.convoys.append(row)
-        if now >= 0:
+        if now >= 0 and self._logs_departed:
             self.rec.log(now, "departed", c.key, cid, n, n * c.capacity_l, names)
         return row
 
@@ -1081,7 +1103,7 @@ class Simulation:
             row.tankers_arrived = n
             self.transit[ci] -= n
             self.arrived[ci] += n
-            if now >= 0:
+            if now >= 0 and self._logs_arrived:
                 self.rec.log(now, "arrived", c.key, row.convoy_id, n, n * c.capacity_l)
             self._unload(ci, n, c.capacity_l, self._dest[ci])
         elif outcome == "turned_back":

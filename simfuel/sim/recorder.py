@@ -146,7 +146,13 @@ def _columns(rows: list[Any], names: tuple[str, ...]) -> dict[str, tuple[Any, ..
 
 @dataclass
 class Recorder:
-    """What one run recorded: one named record per day, convoy and event."""
+    """What one run recorded: one named record per day, convoy and event.
+
+    ``events_kept``: the kinds of event the log keeps (None, the default: every kind).
+    An ensemble worker, which reads no event log, keeps none; a statistic that reads a
+    few kinds keeps those (:data:`Statistic`'s ``event_kinds``). Nothing the simulation
+    does depends on the log, so what it keeps changes no other record.
+    """
 
     daily: list[DailyRecord] = field(default_factory=list)
     convoys: list[ConvoyRecord] = field(default_factory=list)
@@ -156,6 +162,11 @@ class Recorder:
     places: list[PlaceRecord] = field(default_factory=list)
     #: Corridors that end at the depot, when some do not (None: every corridor does).
     depot_corridors: frozenset[str] | None = None
+    events_kept: frozenset[str] | None = None
+
+    def keeps(self, kind: str) -> bool:
+        """Whether the event log keeps events of ``kind``."""
+        return self.events_kept is None or kind in self.events_kept
 
     def log(
         self,
@@ -168,7 +179,12 @@ class Recorder:
         detail: str = "",
         leg: tuple[str, str] = ("", ""),
     ) -> None:
-        """Append one row to the event log (``leg``: the places where the leg starts and ends)."""
+        """Append one row to the event log (``leg``: the places where the leg starts and ends).
+
+        Not kept when :attr:`events_kept` leaves ``kind`` out.
+        """
+        if self.events_kept is not None and kind not in self.events_kept:
+            return
         self.events.append(
             EventRecord(t_h, kind, corridor, convoy_id, tankers, litres, leg[0], leg[1], detail)
         )
