@@ -1312,35 +1312,44 @@ class Simulation:
             return f"{st.place} {st.plan.commodity}: "
         return f"{st.place}: " if st.plan.index else ""
 
+    def _counts(self, st: Stock) -> tuple[int, ...]:
+        """What the vehicles of ``st``'s inbound corridors carry of its commodity [its unit],
+        by counter: loaded, arrived, delivered, destroyed, captured, in transit, staged,
+        waiting to unload; and the vehicles staged and waiting to unload (one pass)."""
+        loaded, arrived, delivered = self.loaded, self.arrived, self.delivered
+        destroyed, captured = self.destroyed, self.captured
+        transit, staged, waiting = self.transit, self.staged, self.unload_wait
+        lo = ar = de = ds = ca = tr = sg = wt = n_sg = n_wt = 0
+        for i, a in zip(st.inbound, st.amounts, strict=True):
+            lo += loaded[i] * a
+            ar += arrived[i] * a
+            de += delivered[i] * a
+            ds += destroyed[i] * a
+            ca += captured[i] * a
+            tr += transit[i] * a
+            sg += staged[i] * a
+            wt += waiting[i] * a
+            n_sg += staged[i]
+            n_wt += waiting[i]
+        return lo, ar, de, ds, ca, tr, sg, wt, n_sg, n_wt
+
     def _days(self) -> Generator[simpy.Event, Any, None]:
         env, plan = self.env, self.plan
         caps = [c.capacity_l for c in plan.corridors]
 
-        def litres(counts: list[int], st: Stock) -> int:
-            # What the stock's inbound vehicles carry of its commodity [its unit].
-            return sum(counts[i] * a for i, a in zip(st.inbound, st.amounts, strict=True))
-
-        def flows(st: Stock) -> dict[str, float]:
-            return {
-                # A terminal's imports count as loaded into it and delivered (0 elsewhere).
-                "loaded": litres(self.loaded, st) + st.resupplied_l,
-                "arrived": litres(self.arrived, st),
-                "delivered": litres(self.delivered, st) + st.resupplied_l,
-                "destroyed": litres(self.destroyed, st),
-                "captured": litres(self.captured, st),
-            }
+        def flows(st: Stock, counts: tuple[int, ...]) -> list[float]:
+            lo, ar, de, ds, ca = counts[:5]
+            res = st.resupplied_l  # a terminal's imports: loaded into it and delivered
+            return [lo + res, ar, de + res, ds, ca, st.loaded_out_l]
 
         yield _Tick(env, plan.warmup_h)
         self._flush_all()
         # What is on the road at t=0 counts as loaded on the first day; warm-up flows do not.
         previous = []
         for st in self.stocks:
-            pipeline = (
-                litres(self.transit, st) + litres(self.staged, st) + litres(self.unload_wait, st)
-            )
-            first = flows(st)
-            first["loaded"] -= pipeline
-            first["loaded_out"] = st.loaded_out_l
+            counts = self._counts(st)
+            first = flows(st, counts)
+            first[0] -= counts[5] + counts[6] + counts[7]  # the pipeline
             previous.append(first)
         for day in range(plan.horizon_days):
             yield _Tick(env, 24.0)
@@ -1355,11 +1364,10 @@ class Simulation:
                     if st.plan.stations
                     else served
                 )
-                inbound = st.inbound
-                now = flows(st)
-                now["loaded_out"] = st.loaded_out_l
-                d = {k: now[k] - prev[k] for k in now}
-                prev.update(now)
+                counts = self._counts(st)
+                now = flows(st, counts)
+                d = [x - y for x, y in zip(now, prev, strict=True)]
+                prev[:] = now
                 st.daily.append(
                     DailyRecord(
                         stock_l=st.stock_l,
@@ -1370,18 +1378,18 @@ class Simulation:
                         if st.plan.stations
                         else demand - served,
                         rationing=float(rationing),
-                        loaded_l=d["loaded"],
-                        arrived_l=d["arrived"],
-                        delivered_l=d["delivered"],
-                        destroyed_l=d["destroyed"],
-                        captured_l=d["captured"],
-                        in_transit_l=litres(self.transit, st),
-                        queued_l=litres(self.staged, st) + litres(self.unload_wait, st),
-                        tankers_waiting=sum(self.staged[i] for i in inbound),
-                        tankers_waiting_unload=sum(self.unload_wait[i] for i in inbound),
+                        loaded_l=d[0],
+                        arrived_l=d[1],
+                        delivered_l=d[2],
+                        destroyed_l=d[3],
+                        captured_l=d[4],
+                        in_transit_l=counts[5],
+                        queued_l=counts[6] + counts[7],
+                        tankers_waiting=counts[8],
+                        tankers_waiting_unload=counts[9],
                         reserve_l=st.reserve_left_l,
                         stockout=float(stockout),
                     )
                 )
-                st.loaded_out.append(float(d["loaded_out"]))
+                st.loaded_out.append(float(d[5]))
         self._done = True

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from simfuel.model.schedule import StepSchedule
 
 
@@ -56,3 +61,25 @@ def test_tuple_values():
     s = StepSchedule((4.0, 0.6), [(240.0, (2.0, 0.5))])
     assert s.at(0.0) == (4.0, 0.6)
     assert s.at(240.0) == (2.0, 0.5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    changes=st.lists(
+        st.tuples(st.sampled_from([-5.0, 0.0, 1.0, 1.5, 2.0, 7.0, 24.0]), st.integers(0, 9)),
+        max_size=6,
+    ),
+    asks=st.lists(
+        st.sampled_from([-math.inf, -6.0, -5.0, 0.0, 0.5, 1.0, 1.5, 1.99, 2.0, 30.0, math.inf]),
+        min_size=1,
+        max_size=40,
+    ),
+)
+def test_lookups_in_any_order_give_the_value_in_force(changes, asks) -> None:
+    """``at`` remembers the last span it found: asked in any order, at the change times
+    themselves too, it gives what a fresh search of the changes gives."""
+    s = StepSchedule(-1, changes)
+    ordered = sorted(changes, key=lambda tv: tv[0])
+    for t in asks:
+        in_force = [v for t0, v in ordered if t0 <= t]
+        assert s.at(t) == (in_force[-1] if in_force else -1)
