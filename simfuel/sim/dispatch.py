@@ -305,7 +305,7 @@ class FixedRate(DispatchPolicy):
             nonlocal carry
             # Tankers due in [now, now + dt): the rate integrated, so a contract that ends
             # mid-interval delivers only its share of the interval.
-            now = env.now
+            now = env._now
             due = integrate(rate, now, now + dt_h) / 24.0
             if self.response is not None:
                 due *= self.response.factor(now)  # supply that responds to recent losses

@@ -427,7 +427,7 @@ class Simulation:
         what that former does.
         """
         env = self.env
-        now, queue = env.now, env._queue
+        now, queue = env._now, env._queue
         if any(k.due[0] <= now and k.index in forces for k in self.escorts.clocks):
             return False
         if not queue or queue[0][0] > now:
@@ -486,14 +486,14 @@ class Simulation:
         return lambda: samplers[bisect.bisect_right(times, env.now)]()
 
     def _load(self, c: CorridorPlan, n: int) -> None:
-        ci, dis = c.index, c.disruptions
-        if dis.load_closed is not None and dis.load_closed.closed_at(self.env.now):
+        ci, dis, now = c.index, c.disruptions, self.env._now
+        if dis.load_closed is not None and dis.load_closed.closed_at(now):
             return  # the origin is closed: nothing loads (fixed_rate does not even ask)
         up = self._source[ci]
-        if up is not None and up.seized_at(self.env.now):
+        if up is not None and up.seized_at(now):
             return  # its upstream stock is seized: nothing loads out of it
         if up is not None and up.plan.loading_tankers_per_day is not None:
-            n = cap_loadings(up, c, n, self.env.now, self.rec)  # a terminal's loading rate
+            n = cap_loadings(up, c, n, now, self.rec)  # a terminal's loading rate
             if n == 0:
                 return
         fleet = self.fleets[ci]
@@ -501,32 +501,32 @@ class Simulation:
             n = fleet.take(n)  # only the vehicles waiting at the origin
             if n == 0:
                 return
-        if up is not None and self.env.now >= 0:
-            asked, n = n, self._load_from(c, up, n, self.env.now)
+        if up is not None and now >= 0:
+            asked, n = n, self._load_from(c, up, n, now)
             if fleet is not None and n < asked:
                 fleet.untake(asked - n)
             if n == 0:
                 return
         if up is not None and up.plan.loading_tankers_per_day is not None:
-            up.count_loadings(self.env.now, n)
+            up.count_loadings(now, n)
         self.loaded[ci] += n
         self.transit[ci] += n
         if dis.approach is None:
             delay = c.approach_h + self._border_delay[ci]()
         else:
             # Closed or slowed legs before the staging point: walk them (a lookup, no event).
-            end_h, held = dis.approach.walk(self.env.now)
+            end_h, held = dis.approach.walk(now)
             self._held_batch(c, n, dis.approach, held)
             if end_h == math.inf:
                 self._log_loaded(c, n)
                 return  # it waits on the road to the end
-            delay = end_h - self.env.now + self._border_delay[ci]()
+            delay = end_h - now + self._border_delay[ci]()
         self._log_loaded(c, n)
         self._to_staging(c, n, delay)
 
     def _log_loaded(self, c: CorridorPlan, n: int) -> None:
         """Log ``n`` vehicles loaded on corridor ``c`` now (none in the warm-up)."""
-        now = self.env.now
+        now = self.env._now
         if now >= 0 and self._logs_loaded:
             self.rec.events.append(EventRecord(now, "loaded", c.key, -1, n, n * c.capacity_l))
 
@@ -541,7 +541,7 @@ class Simulation:
             env.timeout(delay_h).callbacks.append(lambda _e: self._stage(c, n))
             return
         # As Environment.schedule would key it: the order of every other event is kept.
-        key = (env.now + delay_h, simpy.core.NORMAL, next(env._eid), n)
+        key = (env._now + delay_h, simpy.core.NORMAL, next(env._eid), n)
         bisect.insort(self._approach[ci], key)
         front = self._front[ci]
         if front is not None and front < key and front[2] in self._armed[ci]:
@@ -683,7 +683,7 @@ class Simulation:
         if c.mode.mode == "air":
             self._poke(ci)
             return
-        pol = c.policy.at(self.env.now)
+        pol = c.policy.at(self.env._now)
         if not self.formation[ci].may_leave(pol, self.staged[ci]):
             if self._lazy[ci]:
                 self._arm(c)  # the count grew: a later batch may now let a convoy form
@@ -705,9 +705,9 @@ class Simulation:
         woken now, would count it in); another corridor's does not matter (as in
         :meth:`_alone_now`)."""
         p = self._approach[ci]
-        if p and p[0][0] <= self.env.now:
+        if p and p[0][0] <= self.env._now:
             self._flush(ci)  # those processed before this event do not count
-            if p and p[0][0] <= self.env.now:
+            if p and p[0][0] <= self.env._now:
                 return False
         return True
 
@@ -772,15 +772,15 @@ class Simulation:
         closed, route = c.disruptions.form_closed, c.disruptions.route
         may_leave = self.formation[ci].may_leave
         while True:
-            if closed is not None and closed.closed_at(env.now):
+            if closed is not None and closed.closed_at(env._now):
                 return False
-            pol = c.policy.at(env.now)
+            pol = c.policy.at(env._now)
             if pol.required:
                 return False
             if not may_leave(pol, self.staged[ci]):
                 return True
-            route_h = c.route_h if route is None else route.route_h(env.now)
-            self._send(c, pol, self._free_escorts(c, pol, route_h), env.now)
+            route_h = c.route_h if route is None else route.route_h(env._now)
+            self._send(c, pol, self._free_escorts(c, pol, route_h), env._now)
 
     def _free_escorts(self, c: CorridorPlan, pol: PolicyPlan, route_h: float) -> list[Grant]:
         """Units of the policy's forces free now, for a policy that does not require them."""
@@ -815,7 +815,7 @@ class Simulation:
         """Start a convoy of ``n`` tankers (already counted in transit) at leg ``first_leg``."""
         cid = self._next_convoy
         self._next_convoy += 1
-        wait_h = self.env.now - formed_h
+        wait_h = self.env._now - formed_h
         self._convoy(c, cid, n, grants, formed_h, wait_h, first_leg)
 
     # ------------------------------------------------------------------ convoy travel
@@ -869,7 +869,7 @@ class Simulation:
         waited at it enters at once).
         """
         c, env = jr.c, self.env
-        ci, legs, now = c.index, c.legs, env.now
+        ci, legs, now = c.index, c.legs, env._now
         dated, limit_kmh = c.disruptions.route, jr.escort.speed_kmh
         attack, n = self._attack[ci], jr.n
         first = jr.leg
@@ -934,7 +934,7 @@ class Simulation:
         timeout of its hours did) and walks on from there.
         """
         env = self.env
-        now = env.now
+        now = env._now
         if t_h <= now:
             jr.leg, jr.travelled_h = leg, travelled_h
             then()
@@ -1034,7 +1034,7 @@ class Simulation:
         formed_h: float,
         wait_h: float,
     ) -> ConvoyRecord:
-        now = self.env.now
+        now = self.env._now
         row = ConvoyRecord(
             convoy_id=cid,
             corridor=c.key,
@@ -1096,7 +1096,7 @@ class Simulation:
 
     def _ended(self, c: CorridorPlan, row: ConvoyRecord, outcome: str, n: int) -> None:
         """Account and log the end of a journey with ``n`` tankers left."""
-        ci, now = c.index, self.env.now
+        ci, now = c.index, self.env._now
         row.ended_h = now
         row.outcome = outcome
         if outcome == "arrived":
@@ -1147,14 +1147,14 @@ class Simulation:
         return self.stocks[0].reserve_left_l
 
     def _unload(self, ci: int, n: int, capacity_l: int, st: Stock) -> None:
-        if self.env.now < 0:
+        if self.env._now < 0:
             # Warm-up deliveries are already part of the scenario's initial stock.
             self.delivered[ci] += n
             self._unloaded(ci, n)
             return
         room = st.capacity_l - st.stock_l
         # A seized stock unloads nothing: the tankers wait in its queue until the release.
-        free = not st.queue and not st.seized_at(self.env.now)
+        free = not st.queue and not st.seized_at(self.env._now)
         parts = self.plan.corridors[ci].parts
         if parts:
             fit = self._fit_parts(parts, n) if free else 0
