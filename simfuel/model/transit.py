@@ -7,7 +7,18 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["delay_sampler", "draw_delay_h", "leg_hours", "route_hours"]
+__all__ = [
+    "ONE_UNIFORM",
+    "delay_sampler",
+    "draw_delay_h",
+    "leg_hours",
+    "route_hours",
+    "uniform_delay_sampler",
+]
+
+#: Delay families whose draw is one uniform of the stream, transformed (``fixed`` takes
+#: none): :func:`uniform_delay_sampler` can take those uniforms from a block drawn ahead.
+ONE_UNIFORM = frozenset({"fixed", "uniform", "triangular"})
 
 
 def leg_hours(length_km: float, speed_kmh: float) -> float:
@@ -77,3 +88,45 @@ def delay_sampler(
     args = (distribution, tuple(params), rng)
     draw(*args[:2], np.random.default_rng(0))  # fail now, not mid-run, on a bad family
     return lambda: draw(*args)
+
+
+def uniform_delay_sampler(
+    distribution: str, params: Sequence[float], uniform: Callable[[], float]
+) -> Callable[[], float]:
+    """:func:`delay_sampler` for a family of :data:`ONE_UNIFORM`, on uniforms given one at a time.
+
+    ``uniform()`` returns the stream's next uniform in [0, 1) (``Generator.random``); the
+    delays [h] are then those :func:`delay_sampler` draws from the stream itself, bit for
+    bit: numpy's ``Generator.uniform`` is ``low + (high - low) * u`` and
+    ``Generator.triangular`` the inverse of its CDF at ``u``, each of one uniform, in
+    double precision (``math.sqrt`` and C's ``sqrt`` are both correctly rounded).
+
+    Raises
+    ------
+    ValueError
+        If the family takes other than one uniform (``lognormal``) or is unknown.
+    """
+    if distribution not in ONE_UNIFORM:
+        raise ValueError(f"delay distribution {distribution!r} is not one uniform transformed")
+    if distribution == "fixed":
+        value = float(params[0])
+        return lambda: value
+    if distribution == "uniform":
+        low, high = (float(p) for p in params)
+        if not high > low:
+            return lambda: low
+        scale = high - low
+        return lambda: low + scale * uniform()
+    low, mode, high = (float(p) for p in params)
+    if not high > low:
+        return lambda: low
+    base = high - low
+    ratio = (mode - low) / base
+    left, right = (mode - low) * base, (high - mode) * base
+    sqrt = math.sqrt
+
+    def triangular() -> float:
+        u = uniform()
+        return low + sqrt(u * left) if u <= ratio else high - sqrt((1.0 - u) * right)
+
+    return triangular

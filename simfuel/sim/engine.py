@@ -66,7 +66,7 @@ import numpy as np
 import simpy
 
 from ..model.stocks import days_of_cover, loadable_tankers
-from ..model.transit import delay_sampler
+from ..model.transit import ONE_UNIFORM, delay_sampler, uniform_delay_sampler
 from ..seeds import Role, child_seed, stream
 from .collector import paused
 from .dispatch import DISPATCH_POLICIES, DestinationView, DispatchPolicy, LossMemory
@@ -147,6 +147,14 @@ class _Uniforms:
             i, j = 0, k
         self._next = j
         return self._buffer[i:j]
+
+    def next(self) -> float:
+        """The next uniform of the stream (``take(1)[0]``, without the list)."""
+        i = self._next
+        if i >= len(self._buffer):
+            self._buffer, i = self._rng.random(self.BLOCK).tolist(), 0
+        self._next = i + 1
+        return self._buffer[i]
 
 
 @dataclass(slots=True)
@@ -475,12 +483,17 @@ class Simulation:
         Every distribution draws from the corridor's one stream, so a change moves no other
         corridor's draws (and this corridor's only from its date).
         """
-        base = delay_sampler(*c.border_delay, rng)
         dated = c.disruptions.border_delays
+        specs = [c.border_delay, *(spec for _, spec in dated)]
+        if all(family in ONE_UNIFORM for family, _ in specs):
+            # One uniform a draw: from blocks drawn ahead (the same delays, bit for bit).
+            take = _Uniforms(rng).next
+            samplers = [uniform_delay_sampler(*spec, take) for spec in specs]
+        else:
+            samplers = [delay_sampler(*spec, rng) for spec in specs]
         if not dated:
-            return base
+            return samplers[0]
         times = [t for t, _ in dated]
-        samplers = [base] + [delay_sampler(*spec, rng) for _, spec in dated]
         env = self.env
         # Looked up at the load time: a batch keeps the delay in force when it loaded.
         return lambda: samplers[bisect.bisect_right(times, env.now)]()
