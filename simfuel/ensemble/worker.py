@@ -48,7 +48,7 @@ __all__ = [
 #: A statistic computed from one replication's records: ``stat(recorder, scenario)``.
 #: The run keeps the event log for it only if it asks: a statistic with an attribute
 #: ``event_kinds`` (a collection of event kinds, e.g. ``{"attacked"}``) gets those rows of
-#: ``recorder.events``; one without it gets every row (slower: the log is about 5 % of a
+#: ``recorder.events``; one without it gets every row (slower: the log is about 4 % of a
 #: run); the other records are always whole.
 Statistic = Callable[[Recorder, Scenario], np.ndarray]
 

@@ -13,11 +13,10 @@ __all__ = [
     "draw_delay_h",
     "leg_hours",
     "route_hours",
-    "uniform_delay_sampler",
 ]
 
 #: Delay families whose draw is one uniform of the stream, transformed (``fixed`` takes
-#: none): :func:`uniform_delay_sampler` can take those uniforms from a block drawn ahead.
+#: none): :func:`delay_sampler` can take those uniforms from a block drawn ahead.
 ONE_UNIFORM = frozenset({"fixed", "uniform", "triangular"})
 
 
@@ -69,17 +68,29 @@ def draw_delay_h(distribution: str, params: Sequence[float], rng: np.random.Gene
 
 
 def delay_sampler(
-    distribution: str, params: Sequence[float], rng: np.random.Generator
+    distribution: str,
+    params: Sequence[float],
+    rng: np.random.Generator,
+    uniform: Callable[[], float] | None = None,
 ) -> Callable[[], float]:
     """A zero-argument function drawing delays [h] as :func:`draw_delay_h` would.
 
     The simulation's hot loop calls it once per batch or attack; binding the family and
     its parameters once avoids re-dispatching on every draw. Draws are identical, in the
     same order, to calling :func:`draw_delay_h` with the same ``rng``.
+
+    ``uniform``: for a family of :data:`ONE_UNIFORM`, a function returning ``rng``'s next
+    uniform in [0, 1) (``Generator.random``, e.g. from a block drawn ahead) to draw from
+    instead of ``rng``, with the same delays bit for bit: numpy's ``Generator.uniform`` is
+    ``low + (high - low) * u`` and ``Generator.triangular`` the inverse of its CDF at ``u``,
+    in double precision (``math.sqrt`` and C's ``sqrt`` are both correctly rounded). Other
+    families ignore it and draw from ``rng``.
     """
     if distribution == "fixed":
         value = float(params[0])
         return lambda: value
+    if uniform is not None and distribution in ONE_UNIFORM and params[-1] > params[0]:
+        return _from_uniform(distribution, params, uniform)
     if distribution == "triangular" and params[2] > params[0]:
         low, mode, high = (float(p) for p in params)
         triangular = rng.triangular
@@ -90,36 +101,15 @@ def delay_sampler(
     return lambda: draw(*args)
 
 
-def uniform_delay_sampler(
+def _from_uniform(
     distribution: str, params: Sequence[float], uniform: Callable[[], float]
 ) -> Callable[[], float]:
-    """:func:`delay_sampler` for a family of :data:`ONE_UNIFORM`, on uniforms given one at a time.
-
-    ``uniform()`` returns the stream's next uniform in [0, 1) (``Generator.random``); the
-    delays [h] are then those :func:`delay_sampler` draws from the stream itself, bit for
-    bit: numpy's ``Generator.uniform`` is ``low + (high - low) * u`` and
-    ``Generator.triangular`` the inverse of its CDF at ``u``, each of one uniform, in
-    double precision (``math.sqrt`` and C's ``sqrt`` are both correctly rounded).
-
-    Raises
-    ------
-    ValueError
-        If the family takes other than one uniform (``lognormal``) or is unknown.
-    """
-    if distribution not in ONE_UNIFORM:
-        raise ValueError(f"delay distribution {distribution!r} is not one uniform transformed")
-    if distribution == "fixed":
-        value = float(params[0])
-        return lambda: value
+    """Numpy's transform of one uniform for ``uniform`` or ``triangular`` (high > low)."""
     if distribution == "uniform":
         low, high = (float(p) for p in params)
-        if not high > low:
-            return lambda: low
         scale = high - low
         return lambda: low + scale * uniform()
     low, mode, high = (float(p) for p in params)
-    if not high > low:
-        return lambda: low
     base = high - low
     ratio = (mode - low) / base
     left, right = (mode - low) * base, (high - mode) * base

@@ -3,9 +3,10 @@
 A replication allocates tens of thousands of short-lived objects (events, records,
 callbacks); reference counting frees them, and the cycles it leaves (a SimPy process and
 its generator, the run's objects among themselves) are few and freed with the run. The
-collector's generation-0 passes over the young objects cost about 8 % of a mali-2025
-replication (``benchmarks/bench_run.py``), for almost nothing found. :func:`paused` turns
-it off for the run and back on after, when the run's cycles are collected in one pass.
+collector's generation-0 passes over the young objects cost about 8 % of mali-2025
+replications run one after another (``benchmarks/bench_versions.py``, blocks), for almost
+nothing found. :func:`paused` turns it off for the run and back on after, when the run's
+cycles are collected in one pass.
 
 Thread-safe and nesting: runs on several threads of one process (a Dask worker with more
 than one thread) share one pause, and the collector comes back on when the last of them

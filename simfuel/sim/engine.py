@@ -66,7 +66,7 @@ import numpy as np
 import simpy
 
 from ..model.stocks import days_of_cover, loadable_tankers
-from ..model.transit import ONE_UNIFORM, delay_sampler, uniform_delay_sampler
+from ..model.transit import ONE_UNIFORM, delay_sampler
 from ..seeds import Role, child_seed, stream
 from .collector import paused
 from .dispatch import DISPATCH_POLICIES, DestinationView, DispatchPolicy, LossMemory
@@ -485,12 +485,11 @@ class Simulation:
         """
         dated = c.disruptions.border_delays
         specs = [c.border_delay, *(spec for _, spec in dated)]
-        if all(family in ONE_UNIFORM for family, _ in specs):
-            # One uniform a draw: from blocks drawn ahead (the same delays, bit for bit).
-            take = _Uniforms(rng).next
-            samplers = [uniform_delay_sampler(*spec, take) for spec in specs]
-        else:
-            samplers = [delay_sampler(*spec, rng) for spec in specs]
+        # One uniform a draw: from blocks drawn ahead (the same delays, bit for bit), unless
+        # a family draws otherwise from the stream (which the blocks would then run ahead of).
+        one = all(family in ONE_UNIFORM for family, _ in specs)
+        take = _Uniforms(rng).next if one else None
+        samplers = [delay_sampler(*spec, rng, take) for spec in specs]
         if not dated:
             return samplers[0]
         times = [t for t, _ in dated]

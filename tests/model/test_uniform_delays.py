@@ -1,7 +1,7 @@
 """Delays drawn from a stream's uniforms are the delays drawn from the stream itself.
 
 The engine takes a corridor's border delays from blocks of uniforms drawn ahead
-(:func:`uniform_delay_sampler`); the tables stay bit-identical only if each family's
+(``delay_sampler(..., uniform=)``); the tables stay bit-identical only if each family's
 transform is numpy's own, to the last bit.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simfuel.model.transit import ONE_UNIFORM, delay_sampler, uniform_delay_sampler
+from simfuel.model.transit import ONE_UNIFORM, delay_sampler
 from simfuel.sim.engine import _Uniforms
 
 CASES = [
@@ -28,7 +28,8 @@ CASES = [
 @pytest.mark.parametrize(("family", "params"), CASES)
 def test_the_same_delays_bit_for_bit(family, params) -> None:
     direct = delay_sampler(family, params, np.random.default_rng(42))
-    blocked = uniform_delay_sampler(family, params, _Uniforms(np.random.default_rng(42)).next)
+    unused = np.random.default_rng(0)  # the uniforms come from the blocks, not from it
+    blocked = delay_sampler(family, params, unused, _Uniforms(np.random.default_rng(42)).next)
     assert [blocked() for _ in range(3000)] == [direct() for _ in range(3000)]
 
 
@@ -38,15 +39,17 @@ def test_families_share_one_stream_in_draw_order() -> None:
     rng, take = np.random.default_rng(5), _Uniforms(np.random.default_rng(5)).next
     a, b = ("triangular", (24.0, 48.0, 72.0)), ("uniform", (1.0, 3.0))
     direct = [delay_sampler(*a, rng), delay_sampler(*b, rng)]
-    blocked = [uniform_delay_sampler(*a, take), uniform_delay_sampler(*b, take)]
+    unused = np.random.default_rng(0)
+    blocked = [delay_sampler(*a, unused, take), delay_sampler(*b, unused, take)]
     order = [0, 0, 1, 0, 1, 1, 1, 0] * 200
     assert [blocked[i]() for i in order] == [direct[i]() for i in order]
 
 
-def test_a_family_of_more_than_one_uniform_is_refused() -> None:
+def test_a_family_of_more_than_one_uniform_draws_from_its_generator() -> None:
     assert "lognormal" not in ONE_UNIFORM
-    with pytest.raises(ValueError, match="lognormal"):
-        uniform_delay_sampler("lognormal", (10.0, 2.0), lambda: 0.5)
+    given = delay_sampler("lognormal", (10.0, 2.0), np.random.default_rng(3), lambda: 0.5)
+    direct = delay_sampler("lognormal", (10.0, 2.0), np.random.default_rng(3))
+    assert [given() for _ in range(50)] == [direct() for _ in range(50)]
 
 
 def test_next_is_take_one() -> None:
